@@ -1,0 +1,18 @@
+/* deck-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define DECK_TYPE_APPLICATION (deck_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (DeckApplication, deck_application, DECK, APPLICATION, AdwApplication)
+
+DeckApplication *deck_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,755 @@
+/* test-faults.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Faults a real Harper server does not produce on demand, served on
+ * loopback: by a SoupServer where the answer is well-formed HTTP, by a raw
+ * socket where it is not (a body cut off, a dropped connection). Each ends
+ * in the right HDB_ERROR code with a message that says what happened.
+ */
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "hdb-client.h"
+#include "test-util.h"
+
+typedef void (*FaultHandler) (SoupServerMessage *msg,
+                              gpointer           data);
+
+typedef struct
+{
+  SoupServer   *server;
+  char         *url;
+  FaultHandler  handler;
+  gpointer      handler_data;
+  guint         n_requests;
+  GPtrArray    *paused;
+  GString      *last_body;
+} FaultServer;
+
+static void
+fault_server_callback (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  FaultServer *fs = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  fs->n_requests++;
+  g_string_assign (fs->last_body, "");
+  if (body->length > 0)
+    g_string_append_len (fs->last_body, body->data, body->length);
+  fs->handler (msg, fs);
+}
+
+static FaultServer *
+fault_server_new (FaultHandler     handler,
+                  GTlsCertificate *certificate)
+{
+  FaultServer *fs = g_new0 (FaultServer, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  g_autofree char *uri_string = NULL;
+
+  fs->handler = handler;
+  fs->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  fs->last_body = g_string_new (NULL);
+  fs->server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (fs->server, NULL, fault_server_callback, fs, NULL);
+  soup_server_listen_local (fs->server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            (certificate ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                            &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (fs->server);
+  g_assert_nonnull (uris);
+  uri_string = g_uri_to_string (uris->data);
+  fs->url = g_strdup (uri_string);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return fs;
+}
+
+static void
+fault_server_free (FaultServer *fs)
+{
+  for (guint i = 0; i < fs->paused->len; i++)
+    soup_server_message_unpause (g_ptr_array_index (fs->paused, i));
+  g_ptr_array_unref (fs->paused);
+  soup_server_disconnect (fs->server);
+  g_object_unref (fs->server);
+  g_string_free (fs->last_body, TRUE);
+  g_free (fs->url);
+  g_free (fs);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FaultServer, fault_server_free)
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *content_type,
+         const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static HdbClient *
+client_for (const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  HdbClient *client = hdb_client_new (url, "admin", "fault-password", &error);
+
+  g_assert_no_error (error);
+  return client;
+}
+
+/* Runs registration_info and returns its error (which the caller expects). */
+static GError *
+registration_error (HdbClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HdbRegistrationInfo) info = NULL;
+  GError *error = NULL;
+
+  TEST_AWAIT (result, 20000,
+              hdb_client_registration_info_async (client, NULL, test_util_store_result, &result));
+  info = hdb_client_registration_info_finish (client, result, &error);
+  g_assert_null (info);
+  g_assert_nonnull (error);
+  g_test_message ("error: %s", error->message);
+  return error;
+}
+
+static void
+handle_malformed (SoupServerMessage *msg,
+                  gpointer           data)
+{
+  respond (msg, 200, "application/json", "{\"version\": \"4.4.18\", ");
+}
+
+static void
+test_malformed_json (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_malformed, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "not JSON"));
+  g_assert_cmpuint (hdb_error_get_status (error), ==, 200);
+}
+
+static void
+handle_wrong_shape (SoupServerMessage *msg,
+                    gpointer           data)
+{
+  respond (msg, 200, "application/json", "[1, 2, 3]");
+}
+
+static void
+test_wrong_shape (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_wrong_shape, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "registration_info"));
+}
+
+static void
+handle_html_502 (SoupServerMessage *msg,
+                 gpointer           data)
+{
+  respond (msg, 502, "text/html",
+           "<html><head><title>502 Bad Gateway</title></head>"
+           "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>"
+           "</body></html>");
+}
+
+static void
+test_html_502 (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_html_502, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_SERVER);
+  g_assert_cmpuint (hdb_error_get_status (error), ==, 502);
+  g_assert_null (hdb_error_get_harper_message (error));
+  g_assert_nonnull (strstr (error->message, "502"));
+  g_assert_nonnull (strstr (error->message, "does not come from Harper"));
+}
+
+static void
+handle_500_json (SoupServerMessage *msg,
+                 gpointer           data)
+{
+  respond (msg, 500, "application/json", "{\"error\":\"Unable to find a certificate to use for replication\"}");
+}
+
+static void
+test_server_error_json (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_500_json, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_SERVER);
+  g_assert_cmpstr (hdb_error_get_harper_message (error), ==,
+                   "Unable to find a certificate to use for replication");
+}
+
+static void
+handle_401 (SoupServerMessage *msg,
+            gpointer           data)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Basic");
+  respond (msg, 401, "application/json", "{\"error\":\"Login failed\"}");
+}
+
+static void
+test_unauthorized (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_401, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_AUTH);
+  g_assert_cmpuint (hdb_error_get_status (error), ==, 401);
+  g_assert_cmpstr (hdb_error_get_harper_message (error), ==, "Login failed");
+  g_assert_nonnull (strstr (error->message, "admin"));
+  /* The password never appears in a message. */
+  g_assert_null (strstr (error->message, "fault-password"));
+  /* The request carried Basic auth for admin. */
+  g_assert_cmpuint (fs->n_requests, ==, 1);
+}
+
+static void
+handle_403 (SoupServerMessage *msg,
+            gpointer           data)
+{
+  respond (msg, 403, "application/json",
+           "{\"error\":\"This operation is not authorized due to role restrictions and/or "
+           "invalid database items\",\"unauthorized_access\":[\"Operation 'restart' is "
+           "restricted to 'super_user' roles\"],\"invalid_schema_items\":[]}");
+}
+
+static void
+test_forbidden (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_403, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_FORBIDDEN);
+  g_assert_nonnull (strstr (hdb_error_get_harper_message (error), "restricted to 'super_user'"));
+  g_assert_nonnull (strstr (error->message, "super user"));
+}
+
+static void
+handle_400 (SoupServerMessage *msg,
+            gpointer           data)
+{
+  respond (msg, 400, "application/json", "{\"error\":\"Operation 'registration_info' not found\"}");
+}
+
+static void
+test_harper_refusal (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_400, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_HARPER);
+  g_assert_cmpuint (hdb_error_get_status (error), ==, 400);
+  g_assert_cmpstr (hdb_error_get_harper_message (error), ==,
+                   "Operation 'registration_info' not found");
+}
+
+static void
+handle_partial_add_node (SoupServerMessage *msg,
+                         gpointer           data)
+{
+  respond (msg, 200, "application/json",
+           "{\"message\":\"Successfully added 'ws://127.0.0.1:1' to cluster but there was an "
+           "error updating target node: Connection closed Unauthorized 1008\"}");
+}
+
+static void
+test_partial_add_node (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_partial_add_node, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  HdbNodeSpec spec = {
+    .engine = HDB_ENGINE_NATIVE,
+    .name = "node2",
+    .url = "ws://127.0.0.1:1",
+    .authorization = "Basic Y2x1c3Rlcl91c2VyOmZha2U=",
+    .retain_authorization = TRUE,
+  };
+
+  TEST_AWAIT (result, 20000,
+              hdb_client_add_node_async (client, &spec, NULL, test_util_store_result, &result));
+  message = hdb_client_add_node_finish (client, result, &error);
+  g_assert_null (message);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_HARPER);
+  g_assert_nonnull (strstr (hdb_error_get_harper_message (error), "Unauthorized 1008"));
+
+  /* The request carried everything DESIGN.md §2 asks for. */
+  g_assert_nonnull (strstr (fs->last_body->str, "\"operation\":\"add_node\""));
+  g_assert_nonnull (strstr (fs->last_body->str, "\"url\":\"ws://127.0.0.1:1\""));
+  g_assert_nonnull (strstr (fs->last_body->str, "\"retain_authorization\":true"));
+  g_assert_nonnull (strstr (fs->last_body->str, "\"hostname\":\"node2\""));
+}
+
+static void
+handle_never (SoupServerMessage *msg,
+              gpointer           data)
+{
+  FaultServer *fs = data;
+
+  soup_server_message_pause (msg);
+  g_ptr_array_add (fs->paused, g_object_ref (msg));
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_never, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  double elapsed;
+
+  hdb_client_set_timeout (client, 400);
+  start = g_get_monotonic_time ();
+  error = registration_error (client);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "did not answer"));
+  /* Bounded by the request's timeout, not by anything longer. */
+  g_assert_cmpfloat (elapsed, <, 10.0);
+}
+
+static void
+on_cancel_timeout (gpointer data)
+{
+  g_cancellable_cancel (data);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_never, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbUserInfo) info = NULL;
+
+  g_timeout_add_once (100, on_cancel_timeout, cancellable);
+  TEST_AWAIT (result, 20000,
+              hdb_client_user_info_async (client, cancellable, test_util_store_result, &result));
+  info = hdb_client_user_info_finish (client, result, &error);
+  g_assert_null (info);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_CANCELLED);
+}
+
+static void
+test_connection_refused (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbClient) client = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* A port that was free a moment ago and is closed again. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  client = client_for (url);
+  error = registration_error (client);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "refused"));
+}
+
+/* Raw socket server: for answers that are not well-formed HTTP. */
+typedef enum
+{
+  RAW_CUT_BODY,
+  RAW_DROP_SECOND,
+} RawMode;
+
+typedef struct
+{
+  GSocketService *service;
+  RawMode         mode;
+  guint           n_connections;
+  guint           n_bodies;
+  GString        *bodies;
+  char           *url;
+} RawServer;
+
+/* Reads one request (headers and Content-Length body) from @stream. */
+static gboolean
+raw_read_request (GInputStream *in,
+                  GString      *body_out)
+{
+  GString *head = g_string_new (NULL);
+  gsize content_length = 0;
+  char c;
+  const char *cl;
+
+  while (!g_str_has_suffix (head->str, "\r\n\r\n"))
+    {
+      if (g_input_stream_read (in, &c, 1, NULL, NULL) != 1)
+        {
+          g_string_free (head, TRUE);
+          return FALSE;
+        }
+      g_string_append_c (head, c);
+    }
+
+  cl = strstr (head->str, "Content-Length: ");
+  if (cl != NULL)
+    content_length = g_ascii_strtoull (cl + strlen ("Content-Length: "), NULL, 10);
+  g_string_free (head, TRUE);
+
+  g_string_set_size (body_out, content_length);
+  if (content_length > 0 &&
+      !g_input_stream_read_all (in, body_out->str, content_length, NULL, NULL, NULL))
+    return FALSE;
+  return TRUE;
+}
+
+static gpointer
+raw_connection_thread (gpointer data)
+{
+  GSocketConnection *connection = data;
+  RawServer *rs = g_object_get_data (G_OBJECT (connection), "raw-server");
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  guint n = g_atomic_int_add (&rs->n_connections, 1);
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  if (rs->mode == RAW_CUT_BODY)
+    {
+      const char *reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 4000\r\n\r\n{\"version\":\"4.4.18\",\"registered\":fa";
+
+      if (raw_read_request (in, body))
+        g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
+    }
+  else
+    {
+      /* Connection 0 answers the first request and then drops the second
+       * without a word, as a server that closed an idle keep-alive
+       * connection does. The client must send it again, body included. */
+      guint on_this = 0;
+
+      while (raw_read_request (in, body))
+        {
+          g_autofree char *json = NULL;
+          g_autofree char *reply = NULL;
+
+          if (n == 0 && on_this == 1)
+            break;
+          on_this++;
+          g_atomic_int_inc (&rs->n_bodies);
+          json = g_strdup_printf ("{\"message\":\"got %" G_GSIZE_FORMAT " bytes: %s\"}",
+                                  body->len,
+                                  strstr (body->str, "create_database") ? "create_database"
+                                                                        : "other");
+          reply = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   "Connection: keep-alive\r\nContent-Length: %" G_GSIZE_FORMAT
+                                   "\r\n\r\n%s", strlen (json), json);
+          g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
+        }
+    }
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_object_unref (connection);
+  return NULL;
+}
+
+static gboolean
+raw_on_incoming (GSocketService    *service,
+                 GSocketConnection *connection,
+                 GObject           *source,
+                 gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (connection), "raw-server", user_data);
+  g_thread_unref (g_thread_new ("raw-server", raw_connection_thread, g_object_ref (connection)));
+  return TRUE;
+}
+
+static RawServer *
+raw_server_new (RawMode mode)
+{
+  RawServer *rs = g_new0 (RawServer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rs->mode = mode;
+  rs->service = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (rs->service), address,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  g_signal_connect (rs->service, "incoming", G_CALLBACK (raw_on_incoming), rs);
+  rs->url = g_strdup_printf ("http://127.0.0.1:%u",
+                             g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  return rs;
+}
+
+static void
+raw_server_free (RawServer *rs)
+{
+  g_socket_service_stop (rs->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (rs->service));
+  g_object_unref (rs->service);
+  g_free (rs->url);
+  g_free (rs);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RawServer, raw_server_free)
+
+static void
+test_cut_off_body (void)
+{
+  g_autoptr(RawServer) rs = raw_server_new (RAW_CUT_BODY);
+  g_autoptr(HdbClient) client = client_for (rs->url);
+  g_autoptr(GError) error = registration_error (client);
+
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "closed before the whole answer"));
+}
+
+static void
+test_body_resent_on_restart (void)
+{
+  g_autoptr(RawServer) rs = raw_server_new (RAW_DROP_SECOND);
+  g_autoptr(HdbClient) client = client_for (rs->url);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message1 = NULL;
+  g_autofree char *message2 = NULL;
+
+  TEST_AWAIT (first, 20000,
+              hdb_client_create_database_async (client, "warmup", NULL,
+                                                test_util_store_result, &first));
+  message1 = hdb_client_create_database_finish (client, first, &error);
+  g_assert_no_error (error);
+
+  TEST_AWAIT (second, 20000,
+              hdb_client_create_database_async (client, "second", NULL,
+                                                test_util_store_result, &second));
+  message2 = hdb_client_create_database_finish (client, second, &error);
+  g_assert_no_error (error);
+  g_test_message ("connections: %u, answers: %u, second: %s",
+                  rs->n_connections, rs->n_bodies, message2);
+
+  /* The second request went out again on a new connection, with its body. */
+  g_assert_cmpuint (g_atomic_int_get (&rs->n_connections), ==, 2);
+  g_assert_nonnull (strstr (message2, "create_database"));
+  g_assert_null (strstr (message2, "got 0 bytes"));
+}
+
+static void
+handle_big (SoupServerMessage *msg,
+            gpointer           data)
+{
+  /* A 10 MB answer: a long list of records. */
+  GString *body = g_string_sized_new (10 * 1024 * 1024 + 64);
+
+  g_string_append_c (body, '[');
+  while (body->len < 10 * 1024 * 1024)
+    g_string_append (body, "{\"id\":1,\"name\":\"0123456789012345678901234567890123456789\"},");
+  g_string_append (body, "{\"id\":2}]");
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    body->str, body->len);
+  g_string_free (body, FALSE);
+}
+
+static void
+test_big_response (void)
+{
+  g_autoptr(FaultServer) fs = fault_server_new (handle_big, NULL);
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Under the default limit (64 MiB) a 10 MB answer is read whole. */
+  json_array_add_int_element (ids, 1);
+  TEST_AWAIT (result, 30000,
+              hdb_client_search_by_id_async (client, "dev", "dog", ids, NULL,
+                                             test_util_store_result, &result));
+  records = hdb_client_search_by_id_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (records), >, 100000);
+  g_clear_object (&result);
+
+  /* Over the limit it is refused without being kept in memory. */
+  hdb_client_set_max_response_size (client, 4 * 1024 * 1024);
+  TEST_AWAIT (result, 30000,
+              hdb_client_search_by_id_async (client, "dev", "dog", ids, NULL,
+                                             test_util_store_result, &result));
+  g_clear_pointer (&records, json_array_unref);
+  records = hdb_client_search_by_id_finish (client, result, &error);
+  g_assert_null (records);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "larger than"));
+}
+
+static void
+handle_registration (SoupServerMessage *msg,
+                     gpointer           data)
+{
+  respond (msg, 200, "application/json",
+           "{\"registered\":false,\"version\":\"4.4.18\",\"ram_allocation\":512,"
+           "\"license_expiration_date\":null}");
+}
+
+static GTlsCertificate *
+load_certificate (const char *which)
+{
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "faults",
+                                                 which[0] == 'a' ? "test-cert-a.pem"
+                                                                 : "test-cert-b.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "faults",
+                                                which[0] == 'a' ? "test-key-a.pem"
+                                                                : "test-key-b.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *certificate = g_tls_certificate_new_from_files (cert, key, &error);
+
+  g_assert_no_error (error);
+  return certificate;
+}
+
+static char *
+certificate_sha256 (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+}
+
+static void
+test_tls_untrusted_then_pinned (void)
+{
+  g_autoptr(GTlsCertificate) cert_a = load_certificate ("a");
+  g_autoptr(GTlsCertificate) cert_b = load_certificate ("b");
+  g_autoptr(FaultServer) fs = fault_server_new (handle_registration, cert_a);
+  g_autoptr(HdbClient) client = NULL;
+  g_autoptr(HdbCertificateInfo) peer = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HdbRegistrationInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = certificate_sha256 (cert_a);
+  g_autofree char *expected_display = hdb_format_fingerprint (expected);
+  g_autofree char *other = certificate_sha256 (cert_b);
+
+  g_assert_true (g_str_has_prefix (fs->url, "https://"));
+  client = client_for (fs->url);
+
+  /* 1. A self-signed certificate is not trusted; its details are readable. */
+  error = registration_error (client);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "not trusted"));
+  peer = hdb_client_dup_peer_certificate (client);
+  g_assert_nonnull (peer);
+  g_assert_cmpstr (peer->sha256, ==, expected_display);
+  g_assert_nonnull (strstr (peer->subject, "clusterdeck-fault-a"));
+  g_assert_nonnull (peer->not_before);
+  g_assert_nonnull (peer->not_after);
+  g_assert_cmpint (g_date_time_compare (peer->not_before, peer->not_after), <, 0);
+  g_assert_nonnull (strstr (error->message, expected_display));
+  g_assert_cmpuint (fs->n_requests, ==, 0);
+  g_clear_error (&error);
+
+  /* 2. Pinned, the same certificate is accepted. */
+  hdb_client_set_pinned_certificate (client, peer->sha256);
+  g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, expected);
+  TEST_AWAIT (result, 20000,
+              hdb_client_registration_info_async (client, NULL, test_util_store_result, &result));
+  info = hdb_client_registration_info_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->version, ==, "4.4.18");
+  g_assert_cmpuint (fs->n_requests, ==, 1);
+
+  /* 3. Pinned to another certificate: a hard error that says it changed,
+   *    and no request (with its credentials) reaches the server. */
+  {
+    g_autoptr(HdbClient) pinned_elsewhere = client_for (fs->url);
+
+    hdb_client_set_pinned_certificate (pinned_elsewhere, other);
+    error = registration_error (pinned_elsewhere);
+    g_assert_error (error, HDB_ERROR, HDB_ERROR_TLS);
+    g_assert_nonnull (strstr (error->message, "has changed"));
+    g_assert_cmpuint (fs->n_requests, ==, 1);
+  }
+}
+
+static void
+test_bad_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbClient) client = hdb_client_new ("ftp://127.0.0.1:9925", "a", "b", &error);
+
+  g_assert_null (client);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_NETWORK);
+  g_clear_error (&error);
+
+  client = hdb_client_new ("not a url", "a", "b", &error);
+  g_assert_null (client);
+  g_assert_nonnull (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/faults/malformed-json", test_malformed_json);
+  g_test_add_func ("/faults/wrong-shape", test_wrong_shape);
+  g_test_add_func ("/faults/html-502", test_html_502);
+  g_test_add_func ("/faults/server-error-json", test_server_error_json);
+  g_test_add_func ("/faults/unauthorized", test_unauthorized);
+  g_test_add_func ("/faults/forbidden", test_forbidden);
+  g_test_add_func ("/faults/harper-refusal", test_harper_refusal);
+  g_test_add_func ("/faults/partial-add-node", test_partial_add_node);
+  g_test_add_func ("/faults/timeout", test_timeout);
+  g_test_add_func ("/faults/cancel", test_cancel);
+  g_test_add_func ("/faults/connection-refused", test_connection_refused);
+  g_test_add_func ("/faults/cut-off-body", test_cut_off_body);
+  g_test_add_func ("/faults/body-resent-on-restart", test_body_resent_on_restart);
+  g_test_add_func ("/faults/10mb-response", test_big_response);
+  g_test_add_func ("/faults/tls-untrusted-then-pinned", test_tls_untrusted_then_pinned);
+  g_test_add_func ("/faults/bad-url", test_bad_url);
+
+  return g_test_run ();
+}
