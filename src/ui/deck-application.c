@@ -1,6 +1,10 @@
 /* deck-application.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application owns the store, the keyring access and the instance
+ * monitor; the window shows them. The store is read off the main thread,
+ * and the window appears once it is.
  */
 
 #define G_LOG_DOMAIN "deck-application"
@@ -14,21 +18,60 @@
 
 struct _DeckApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication       parent_instance;
+
+  DeckStore           *store;
+  DeckCredentials     *credentials;
+  DeckInstanceMonitor *monitor;
+  gboolean             loaded;
+  gboolean             activate_pending;
 };
 
 G_DEFINE_FINAL_TYPE (DeckApplication, deck_application, ADW_TYPE_APPLICATION)
 
 static void
+present_window (DeckApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (deck_window_new (GTK_APPLICATION (self), self->store, self->credentials,
+                                          self->monitor));
+  gtk_window_present (window);
+}
+
+static void
+on_store_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DeckApplication) self = user_data;
+  g_autoptr(GError) problem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_store_load_finish (DECK_STORE (source), result, &problem, &error))
+    g_warning ("Could not read the organizations: %s", error->message);
+  if (problem != NULL)
+    g_warning ("%s", problem->message);
+
+  self->loaded = TRUE;
+  deck_instance_monitor_start (self->monitor);
+  if (self->activate_pending)
+    present_window (self);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
 deck_application_activate (GApplication *app)
 {
-  GtkWindow *window;
+  DeckApplication *self = DECK_APPLICATION (app);
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (deck_window_new (DECK_APPLICATION (app)));
-
-  gtk_window_present (window);
+  if (!self->loaded)
+    {
+      self->activate_pending = TRUE;
+      return;
+    }
+  present_window (self);
 }
 
 static void
@@ -45,6 +88,8 @@ deck_application_about_action (GSimpleAction *action,
                          "application-icon", APP_ID,
                          "developer-name", _("The Clusterdeck developers"),
                          "version", PACKAGE_VERSION,
+                         "website", "https://github.com/clusterdeck/clusterdeck",
+                         "issue-url", "https://github.com/clusterdeck/clusterdeck/issues",
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "comments", _("Manage the clustering and replication of Harper instances"),
@@ -64,15 +109,56 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = deck_application_quit_action },
 };
 
+static guint
+refresh_interval (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    return 10;
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_uint (settings, "refresh-interval");
+}
+
 static void
 deck_application_startup (GApplication *app)
 {
+  DeckApplication *self = DECK_APPLICATION (app);
+
   G_APPLICATION_CLASS (deck_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]) { "<primary>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         (const char *[]) { "<primary>question", NULL });
+
+  self->store = deck_store_new (NULL);
+  self->credentials = g_object_ref (deck_credentials_get_default ());
+  self->monitor = deck_instance_monitor_new (self->store, self->credentials);
+  deck_instance_monitor_set_interval (self->monitor, refresh_interval ());
+
+  /* Held until the store is read, so that the application does not quit
+   * before its window exists. */
+  g_application_hold (app);
+  deck_store_load_async (self->store, NULL, on_store_loaded, g_object_ref (self));
+}
+
+static void
+deck_application_shutdown (GApplication *app)
+{
+  DeckApplication *self = DECK_APPLICATION (app);
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->store);
+
+  G_APPLICATION_CLASS (deck_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -82,6 +168,7 @@ deck_application_class_init (DeckApplicationClass *klass)
 
   app_class->activate = deck_application_activate;
   app_class->startup = deck_application_startup;
+  app_class->shutdown = deck_application_shutdown;
 }
 
 static void
@@ -102,4 +189,25 @@ deck_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/clusterdeck/Clusterdeck",
                        NULL);
+}
+
+DeckStore *
+deck_application_get_store (DeckApplication *self)
+{
+  g_return_val_if_fail (DECK_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+DeckCredentials *
+deck_application_get_credentials (DeckApplication *self)
+{
+  g_return_val_if_fail (DECK_IS_APPLICATION (self), NULL);
+  return self->credentials;
+}
+
+DeckInstanceMonitor *
+deck_application_get_monitor (DeckApplication *self)
+{
+  g_return_val_if_fail (DECK_IS_APPLICATION (self), NULL);
+  return self->monitor;
 }

@@ -1,49 +1,948 @@
 /* deck-window.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window: organizations, the instances of the selected one, and
+ * the selected instance's pages.
  */
 
 #define G_LOG_DOMAIN "deck-window"
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "deck-instance-dialog.h"
+#include "deck-instance-row.h"
+#include "deck-overview-page.h"
 #include "deck-window.h"
 
 struct _DeckWindow
 {
   AdwApplicationWindow  parent_instance;
 
-  AdwStatusPage        *empty_page;
+  DeckStore            *store;
+  DeckCredentials      *credentials;
+  DeckInstanceMonitor  *monitor;
+  GSettings            *settings;
+
+  DeckOrganization     *organization;   /* selected */
+  DeckInstance         *instance;       /* selected */
+  gulong                instance_handler;
+  GtkFilterListModel   *filtered_instances;
+  GtkCustomFilter      *filter;
+  gulong                instances_changed_handler;
+  char                 *banner_store;
+  char                 *banner_keyring;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkStack             *organizations_stack;
+  GtkListBox           *organizations_list;
+  AdwWindowTitle       *instances_title;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkToggleButton      *search_button;
+  GtkStack             *instances_stack;
+  GtkListBox           *instances_list;
+  GtkStack             *content_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
+  DeckOverviewPage     *overview_page;
+  AdwStatusPage        *replication_page;
 };
 
 G_DEFINE_FINAL_TYPE (DeckWindow, deck_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void select_instance (DeckWindow *self, DeckInstance *instance);
+
+static void
+update_banner (DeckWindow *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->banner_store != NULL)
+    g_string_append (text, self->banner_store);
+  if (self->banner_keyring != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      g_string_append (text, self->banner_keyring);
+    }
+  gtk_label_set_label (self->banner_label, text->str);
+  gtk_revealer_set_reveal_child (self->banner_revealer, text->len > 0);
+}
+
+static void
+on_memory_only_changed (DeckWindow *self)
+{
+  g_clear_pointer (&self->banner_keyring, g_free);
+  if (deck_credentials_get_memory_only (self->credentials))
+    self->banner_keyring = g_strdup (_("No keyring is available: passwords you enter are kept "
+                                       "in memory until Clusterdeck closes, and asked for again "
+                                       "next time."));
+  update_banner (self);
+}
+
+/* Organizations ---------------------------------------------------------- */
+
+static GtkWidget *
+create_organization_row (gpointer item,
+                         gpointer user_data)
+{
+  DeckOrganization *org = item;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 6);
+  g_object_bind_property (org, "name", label, "label", G_BINDING_SYNC_CREATE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  g_object_set_data_full (G_OBJECT (row), "organization", g_object_ref (org), g_object_unref);
+  return row;
+}
+
+static gboolean
+filter_instance (gpointer item,
+                 gpointer user_data)
+{
+  DeckWindow *self = user_data;
+  const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *folded_needle = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *url = NULL;
+
+  if (needle == NULL || *needle == '\0')
+    return TRUE;
+
+  folded_needle = g_utf8_casefold (needle, -1);
+  name = g_utf8_casefold (deck_instance_get_name (item), -1);
+  url = g_utf8_casefold (deck_instance_get_url (item), -1);
+  return strstr (name, folded_needle) != NULL || strstr (url, folded_needle) != NULL;
+}
+
+static GtkWidget *
+create_instance_row (gpointer item,
+                     gpointer user_data)
+{
+  return deck_instance_row_new (DECK_INSTANCE (item));
+}
+
+static void
+update_instances_stack (DeckWindow *self)
+{
+  guint total, shown;
+
+  if (self->organization == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->instances_stack, "empty");
+      return;
+    }
+
+  total = g_list_model_get_n_items (deck_organization_get_instances (self->organization));
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_instances));
+  if (total == 0)
+    gtk_stack_set_visible_child_name (self->instances_stack, "empty");
+  else if (shown == 0)
+    gtk_stack_set_visible_child_name (self->instances_stack, "no-match");
+  else
+    gtk_stack_set_visible_child_name (self->instances_stack, "list");
+}
+
+static void
+update_content (DeckWindow *self)
+{
+  GListModel *orgs = deck_store_get_organizations (self->store);
+  gboolean has_org = self->organization != NULL;
+
+  gtk_stack_set_visible_child_name (self->organizations_stack,
+                                    g_list_model_get_n_items (orgs) > 0 ? "list" : "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-instance", has_org);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-organization", has_org);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-organization", has_org);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-instance", self->instance != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-instance", self->instance != NULL);
+
+  if (!has_org)
+    gtk_stack_set_visible_child_name (self->content_stack, "no-organization");
+  else if (self->instance == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "no-instance");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "instance");
+}
+
+static void
+on_instances_changed (DeckWindow *self)
+{
+  update_instances_stack (self);
+}
+
+static void
+select_organization (DeckWindow       *self,
+                     DeckOrganization *org)
+{
+  if (self->organization == org)
+    return;
+
+  select_instance (self, NULL);
+  if (self->filtered_instances != NULL)
+    g_clear_signal_handler (&self->instances_changed_handler, self->filtered_instances);
+  g_set_object (&self->organization, org);
+
+  if (org != NULL)
+    {
+      GListModel *instances = deck_organization_get_instances (org);
+
+      gtk_filter_list_model_set_model (self->filtered_instances, instances);
+      adw_window_title_set_title (self->instances_title, deck_organization_get_name (org));
+      adw_window_title_set_subtitle (self->instances_title, _("Instances"));
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "selected-organization",
+                               deck_organization_get_id (org));
+    }
+  else
+    {
+      gtk_filter_list_model_set_model (self->filtered_instances, NULL);
+      adw_window_title_set_title (self->instances_title, _("Instances"));
+      adw_window_title_set_subtitle (self->instances_title, NULL);
+    }
+
+  self->instances_changed_handler = g_signal_connect_swapped (self->filtered_instances,
+                                                              "items-changed",
+                                                              G_CALLBACK (on_instances_changed),
+                                                              self);
+  update_instances_stack (self);
+  update_content (self);
+}
+
+static void
+on_organization_selected (GtkListBox    *list,
+                          GtkListBoxRow *row,
+                          DeckWindow    *self)
+{
+  if (row == NULL)
+    {
+      /* The selected row went away (deleted): pick the first one left. */
+      GtkListBoxRow *first = gtk_list_box_get_row_at_index (list, 0);
+
+      if (first != NULL)
+        gtk_list_box_select_row (list, first);
+      else
+        select_organization (self, NULL);
+      return;
+    }
+  select_organization (self, g_object_get_data (G_OBJECT (row), "organization"));
+}
+
+static void
+select_organization_row (DeckWindow       *self,
+                         DeckOrganization *org)
+{
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->organizations_list, i);
+
+      if (row == NULL)
+        break;
+      if (g_object_get_data (G_OBJECT (row), "organization") == org)
+        {
+          gtk_list_box_select_row (self->organizations_list, row);
+          return;
+        }
+    }
+}
+
+static void
+on_organizations_changed (DeckWindow *self)
+{
+  GListModel *orgs = deck_store_get_organizations (self->store);
+
+  if (self->organization == NULL && g_list_model_get_n_items (orgs) > 0)
+    {
+      g_autoptr(DeckOrganization) first = g_list_model_get_item (orgs, 0);
+
+      select_organization_row (self, first);
+    }
+  update_content (self);
+}
+
+/* Instances -------------------------------------------------------------- */
+
+static void
+update_replication_page (DeckWindow *self)
+{
+  DeckInstance *instance = self->instance;
+  g_autofree char *description = NULL;
+
+  if (instance == NULL)
+    return;
+
+  if (deck_instance_get_status (instance) != DECK_INSTANCE_STATUS_REACHABLE &&
+      deck_instance_get_version (instance) == NULL)
+    {
+      adw_status_page_set_icon_name (self->replication_page, "network-offline-symbolic");
+      adw_status_page_set_title (self->replication_page, _("Instance Not Reachable"));
+      adw_status_page_set_description (self->replication_page,
+                                       _("Replication can be managed once the instance answers. "
+                                         "The Overview says what went wrong."));
+    }
+  else if (!deck_instance_get_super_user (instance))
+    {
+      adw_status_page_set_icon_name (self->replication_page, "system-lock-screen-symbolic");
+      adw_status_page_set_title (self->replication_page, _("Replication Needs a Super User"));
+      description = g_strdup_printf (_("You are logged in as “%s”, which is not a super user. "
+                                       "Harper lets only super users read and change clustering "
+                                       "and replication. Edit the instance to log in as a super "
+                                       "user."),
+                                     deck_instance_get_login_user (instance)
+                                     ? deck_instance_get_login_user (instance)
+                                     : deck_instance_get_username (instance));
+      adw_status_page_set_description (self->replication_page, description);
+    }
+  else
+    {
+      g_autofree char *engine = deck_instance_describe_engine (instance);
+
+      adw_status_page_set_icon_name (self->replication_page, "network-workgroup-symbolic");
+      adw_status_page_set_title (self->replication_page, _("Replication Is Not Managed Yet"));
+      description = g_strdup_printf (_("This instance uses: %s. This version of Clusterdeck "
+                                       "shows it but cannot change it yet: enabling clustering, "
+                                       "connecting instances and the publish and subscribe grid "
+                                       "come in the next versions."), engine);
+      adw_status_page_set_description (self->replication_page, description);
+    }
+}
+
+static void
+on_selected_instance_notify (DeckWindow *self)
+{
+  update_replication_page (self);
+  adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                        deck_instance_get_url (self->instance));
+  adw_view_switcher_title_set_title (self->switcher_title,
+                                     deck_instance_get_name (self->instance));
+}
+
+static void
+select_instance (DeckWindow   *self,
+                 DeckInstance *instance)
+{
+  if (self->instance == instance)
+    return;
+
+  if (self->instance != NULL)
+    g_clear_signal_handler (&self->instance_handler, self->instance);
+  g_set_object (&self->instance, instance);
+  deck_overview_page_set_instance (self->overview_page, instance);
+
+  if (instance != NULL)
+    {
+      self->instance_handler = g_signal_connect_swapped (instance, "notify",
+                                                         G_CALLBACK (on_selected_instance_notify),
+                                                         self);
+      on_selected_instance_notify (self);
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "selected-instance", deck_instance_get_id (instance));
+    }
+  else
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("Clusterdeck"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+    }
+  update_content (self);
+}
+
+static void
+on_instance_selected (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      DeckWindow    *self)
+{
+  select_instance (self, row ? deck_instance_row_get_instance (DECK_INSTANCE_ROW (row)) : NULL);
+}
+
+static void
+on_search_changed (DeckWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_instances_stack (self);
+}
+
+/* Actions ---------------------------------------------------------------- */
+
+static void
+show_toast (DeckWindow *self,
+            const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+typedef struct
+{
+  DeckWindow       *window;
+  DeckOrganization *organization;   /* NULL: add */
+  GtkEntry         *entry;
+} NameRequest;
+
+static void
+name_request_free (gpointer  data,
+                   GClosure *closure)
+{
+  NameRequest *req = data;
+
+  g_clear_object (&req->organization);
+  g_free (req);
+}
+
+static void
+on_name_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  NameRequest      *req)
+{
+  DeckWindow *self = req->window;
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (req->entry));
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "apply") != 0)
+    return;
+
+  if (req->organization == NULL)
+    {
+      DeckOrganization *org = deck_store_add_organization (self->store, name, &error);
+
+      if (org != NULL)
+        select_organization_row (self, org);
+    }
+  else
+    {
+      deck_store_rename_organization (self->store, req->organization, name, &error);
+      if (req->organization == self->organization)
+        adw_window_title_set_title (self->instances_title, deck_organization_get_name (req->organization));
+    }
+
+  if (error != NULL)
+    show_toast (self, error->message);
+}
+
+static void
+ask_organization_name (DeckWindow       *self,
+                       DeckOrganization *org)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry = gtk_entry_new ();
+  NameRequest *req = g_new0 (NameRequest, 1);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       org ? _("Rename Organization")
+                                                           : _("Add Organization"),
+                                                       NULL));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
+                                    "apply", org ? _("_Rename") : _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "apply");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Organization name"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Organization name"), -1);
+  if (org != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (entry), deck_organization_get_name (org));
+  adw_message_dialog_set_extra_child (dialog, entry);
+
+  req->window = self;
+  req->organization = org ? g_object_ref (org) : NULL;
+  req->entry = GTK_ENTRY (entry);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_name_response), req,
+                         name_request_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_organization_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  ask_organization_name (DECK_WINDOW (widget), NULL);
+}
+
+static void
+rename_organization_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+
+  if (self->organization != NULL)
+    ask_organization_name (self, self->organization);
+}
+
+typedef struct
+{
+  DeckWindow       *window;
+  DeckOrganization *organization;
+  gboolean          undone;
+} DeletedOrganization;
+
+static void
+deleted_organization_free (gpointer  data,
+                           GClosure *closure)
+{
+  DeletedOrganization *deleted = data;
+
+  g_clear_object (&deleted->organization);
+  g_free (deleted);
+}
+
+static void
+on_undo_delete (AdwToast            *toast,
+                DeletedOrganization *deleted)
+{
+  g_autoptr(GError) error = NULL;
+
+  deleted->undone = TRUE;
+  if (!deck_store_restore_organization (deleted->window->store, deleted->organization, &error))
+    show_toast (deleted->window, error->message);
+  else
+    select_organization_row (deleted->window, deleted->organization);
+}
+
+static void
+on_delete_toast_dismissed (AdwToast            *toast,
+                           DeletedOrganization *deleted)
+{
+  GListModel *instances;
+
+  if (deleted->undone)
+    return;
+
+  /* Gone for good: its instances' passwords leave the keyring too. */
+  instances = deck_organization_get_instances (deleted->organization);
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
+
+      deck_credentials_clear_async (deleted->window->credentials, DECK_SECRET_INSTANCE_LOGIN,
+                                    deck_instance_get_id (instance), NULL, NULL, NULL);
+    }
+  deck_credentials_clear_async (deleted->window->credentials, DECK_SECRET_CLUSTER_USER,
+                                deck_organization_get_id (deleted->organization), NULL, NULL, NULL);
+}
+
+static void
+delete_organization_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  DeletedOrganization *deleted;
+  AdwToast *toast;
+
+  if (self->organization == NULL)
+    return;
+
+  deleted = g_new0 (DeletedOrganization, 1);
+  deleted->window = self;
+  deleted->organization = g_object_ref (self->organization);
+
+  if (!deck_store_remove_organization (self->store, self->organization, &error))
+    {
+      deleted_organization_free (deleted, NULL);
+      show_toast (self, error->message);
+      return;
+    }
+
+  /* Translators: %s is an organization's name */
+  title = g_strdup_printf (_("Organization “%s” deleted"),
+                           deck_organization_get_name (deleted->organization));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_delete), deleted);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), deleted,
+                         deleted_organization_free, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+add_instance_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+  DeckInstanceDialog *dialog;
+
+  if (self->organization == NULL)
+    return;
+  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->store, self->credentials,
+                                     self->monitor, self->organization, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+edit_instance_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+  DeckInstanceDialog *dialog;
+
+  if (self->instance == NULL)
+    return;
+  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->store, self->credentials,
+                                     self->monitor, self->organization, self->instance);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_remove_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    DeckWindow       *self)
+{
+  g_autoptr(DeckInstance) instance = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "remove") != 0 || self->instance == NULL)
+    return;
+
+  instance = g_object_ref (self->instance);
+  select_instance (self, NULL);
+  if (!deck_store_remove_instance (self->store, instance, &error))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  deck_credentials_clear_async (self->credentials, DECK_SECRET_INSTANCE_LOGIN,
+                                deck_instance_get_id (instance), NULL, NULL, NULL);
+}
+
+static void
+remove_instance_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->instance == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Instance?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” and its stored password will be removed from "
+                                    "Clusterdeck. Nothing changes on the server."),
+                                  deck_instance_get_name (self->instance));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  deck_instance_monitor_refresh_all (DECK_WINDOW (widget)->monitor);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+dismiss_banner_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (DECK_WINDOW (widget)->banner_revealer, FALSE);
+}
+
+/* Window ----------------------------------------------------------------- */
+
+static gboolean
+deck_window_close_request (GtkWindow *window)
+{
+  DeckWindow *self = DECK_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window))
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+    }
+  return GTK_WINDOW_CLASS (deck_window_parent_class)->close_request (window);
+}
+
+static void
+deck_window_dispose (GObject *object)
+{
+  DeckWindow *self = DECK_WINDOW (object);
+
+  if (self->instance != NULL)
+    g_clear_signal_handler (&self->instance_handler, self->instance);
+  g_clear_object (&self->instance);
+  if (self->filtered_instances != NULL)
+    g_clear_signal_handler (&self->instances_changed_handler, self->filtered_instances);
+  g_clear_object (&self->filtered_instances);
+  g_clear_object (&self->organization);
+  if (self->credentials != NULL)
+    g_signal_handlers_disconnect_by_data (self->credentials, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (deck_store_get_organizations (self->store), self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->banner_store, g_free);
+  g_clear_pointer (&self->banner_keyring, g_free);
+
+  G_OBJECT_CLASS (deck_window_parent_class)->dispose (object);
+}
+
 static void
 deck_window_class_init (DeckWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = deck_window_dispose;
+  window_class->close_request = deck_window_close_request;
+
+  g_type_ensure (DECK_TYPE_OVERVIEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/clusterdeck/Clusterdeck/deck-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, DeckWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, organizations_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, organizations_list);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, instances_title);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, instances_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, instances_list);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, replication_page);
+
+  gtk_widget_class_install_action (widget_class, "win.add-organization", NULL, add_organization_action);
+  gtk_widget_class_install_action (widget_class, "win.rename-organization", NULL, rename_organization_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-organization", NULL, delete_organization_action);
+  gtk_widget_class_install_action (widget_class, "win.add-instance", NULL, add_instance_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-instance", NULL, edit_instance_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-instance", NULL, remove_instance_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-instance", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.add-organization", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
 deck_window_init (DeckWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->filter = gtk_custom_filter_new (filter_instance, self, NULL);
+  self->filtered_instances = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  gtk_list_box_bind_model (self->instances_list, G_LIST_MODEL (self->filtered_instances),
+                           create_instance_row, self, NULL);
+
+  g_signal_connect (self->organizations_list, "row-selected",
+                    G_CALLBACK (on_organization_selected), self);
+  g_signal_connect (self->instances_list, "row-selected",
+                    G_CALLBACK (on_instance_selected), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed",
+                            G_CALLBACK (on_search_changed), self);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+}
+
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      /* Uninstalled and without GSETTINGS_SCHEMA_DIR: work, just forget. */
+      g_warning ("The settings schema %s is not installed; window size and selection "
+                 "will not be remembered", APP_ID);
+      return NULL;
+    }
+  return g_settings_new (APP_ID);
 }
 
 /**
  * deck_window_new:
  * @application: the application
+ * @store: the organizations and instances
+ * @credentials: the keyring
+ * @monitor: the instances' live state
  *
  * Returns: (transfer full): a new main window
  */
 DeckWindow *
-deck_window_new (DeckApplication *application)
+deck_window_new (GtkApplication      *application,
+                 DeckStore           *store,
+                 DeckCredentials     *credentials,
+                 DeckInstanceMonitor *monitor)
 {
-  return g_object_new (DECK_TYPE_WINDOW, "application", application, NULL);
+  DeckWindow *self = g_object_new (DECK_TYPE_WINDOW, "application", application, NULL);
+  GListModel *orgs = deck_store_get_organizations (store);
+  const GError *problem;
+
+  self->store = g_object_ref (store);
+  self->credentials = g_object_ref (credentials);
+  self->monitor = g_object_ref (monitor);
+  self->settings = settings_new_if_installed ();
+
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  gtk_list_box_bind_model (self->organizations_list, orgs, create_organization_row, self, NULL);
+  g_signal_connect_swapped (orgs, "items-changed", G_CALLBACK (on_organizations_changed), self);
+  g_signal_connect_swapped (credentials, "notify::memory-only",
+                            G_CALLBACK (on_memory_only_changed), self);
+
+  problem = deck_store_get_load_problem (store);
+  if (problem != NULL)
+    self->banner_store = g_strdup (problem->message);
+  on_memory_only_changed (self);
+
+  deck_window_restore_selection (self);
+  update_content (self);
+  return self;
+}
+
+/**
+ * deck_window_restore_selection:
+ * @self: the window
+ *
+ * Selects the organization and instance selected last time, or the first
+ * organization.
+ */
+void
+deck_window_restore_selection (DeckWindow *self)
+{
+  g_autofree char *org_id = NULL;
+  g_autofree char *instance_id = NULL;
+  DeckOrganization *org = NULL;
+  DeckInstance *instance = NULL;
+
+  g_return_if_fail (DECK_IS_WINDOW (self));
+
+  if (self->settings != NULL)
+    {
+      org_id = g_settings_get_string (self->settings, "selected-organization");
+      instance_id = g_settings_get_string (self->settings, "selected-instance");
+      org = deck_store_find_organization (self->store, org_id);
+      instance = deck_store_find_instance_by_id (self->store, instance_id);
+    }
+
+  if (org != NULL)
+    select_organization_row (self, org);
+  else
+    on_organizations_changed (self);
+
+  if (instance != NULL && self->organization != NULL &&
+      g_strcmp0 (deck_instance_get_organization_id (instance),
+                 deck_organization_get_id (self->organization)) == 0)
+    deck_window_select_instance (self, instance);
+}
+
+/**
+ * deck_window_select_instance:
+ * @self: the window
+ * @instance: an instance of the selected organization
+ *
+ * Selects @instance's row, as a click would.
+ */
+void
+deck_window_select_instance (DeckWindow   *self,
+                             DeckInstance *instance)
+{
+  g_return_if_fail (DECK_IS_WINDOW (self));
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->instances_list, i);
+
+      if (row == NULL)
+        break;
+      if (deck_instance_row_get_instance (DECK_INSTANCE_ROW (row)) == instance)
+        {
+          gtk_list_box_select_row (self->instances_list, row);
+          return;
+        }
+    }
+}
+
+/**
+ * deck_window_get_selected_instance:
+ * @self: the window
+ *
+ * Returns: (nullable) (transfer none): the selected instance
+ */
+DeckInstance *
+deck_window_get_selected_instance (DeckWindow *self)
+{
+  g_return_val_if_fail (DECK_IS_WINDOW (self), NULL);
+  return self->instance;
+}
+
+/**
+ * deck_window_get_selected_organization:
+ * @self: the window
+ *
+ * Returns: (nullable) (transfer none): the selected organization
+ */
+DeckOrganization *
+deck_window_get_selected_organization (DeckWindow *self)
+{
+  g_return_val_if_fail (DECK_IS_WINDOW (self), NULL);
+  return self->organization;
 }

@@ -7,7 +7,9 @@
 
 #include <adwaita.h>
 
-#include "deck-application.h"
+#include "deck-credentials.h"
+#include "deck-instance-monitor.h"
+#include "deck-store.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +17,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DeckWindow, deck_window, DECK, WINDOW, AdwApplicationWindow)
 
-DeckWindow *deck_window_new (DeckApplication *application);
+DeckWindow       *deck_window_new                       (GtkApplication      *application,
+                                                         DeckStore           *store,
+                                                         DeckCredentials     *credentials,
+                                                         DeckInstanceMonitor *monitor);
+void              deck_window_restore_selection         (DeckWindow          *self);
+void              deck_window_select_instance           (DeckWindow          *self,
+                                                         DeckInstance        *instance);
+DeckInstance     *deck_window_get_selected_instance     (DeckWindow          *self);
+DeckOrganization *deck_window_get_selected_organization (DeckWindow          *self);
 
 G_END_DECLS

@@ -1,0 +1,559 @@
+/* deck-instance-monitor.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Keeps the live state of every stored instance fresh: one HdbClient per
+ * instance, one check at a time per instance, each bounded by its own
+ * timeout, so that a dead instance never delays the others. A failing
+ * instance is asked less often (up to four times the interval) until it
+ * answers again.
+ */
+
+#define G_LOG_DOMAIN "deck-instance-monitor"
+
+#include <string.h>
+
+#include "deck-instance-monitor.h"
+
+#define DEFAULT_INTERVAL_S  10
+#define DEFAULT_TIMEOUT_MS  5000
+#define MAX_BACKOFF_FACTOR  4
+
+typedef struct
+{
+  DeckInstanceMonitor *monitor;
+  DeckInstance        *instance;
+  HdbClient           *client;
+  char                *client_key;
+  char                *password;
+  gboolean             password_known;
+  gboolean             lookup_running;
+  gboolean             check_running;
+  GCancellable        *cancellable;
+  guint                timer;
+  guint                failures;
+  gulong               notify_handler;
+} Watch;
+
+struct _DeckInstanceMonitor
+{
+  GObject          parent_instance;
+
+  DeckStore       *store;
+  DeckCredentials *credentials;
+  GHashTable      *watches;        /* instance id → Watch */
+  GHashTable      *organizations;  /* DeckOrganization → handler id */
+  gulong           organizations_handler;
+  guint            interval_s;
+  guint            timeout_ms;
+  gboolean         started;
+};
+
+G_DEFINE_FINAL_TYPE (DeckInstanceMonitor, deck_instance_monitor, G_TYPE_OBJECT)
+
+static void watch_check (Watch *watch);
+static void deck_instance_monitor_sync (DeckInstanceMonitor *self);
+
+static void
+wipe_string (char **s)
+{
+  if (*s != NULL)
+    memset (*s, 0, strlen (*s));
+  g_clear_pointer (s, g_free);
+}
+
+static void
+watch_free (Watch *watch)
+{
+  g_cancellable_cancel (watch->cancellable);
+  g_clear_object (&watch->cancellable);
+  g_clear_handle_id (&watch->timer, g_source_remove);
+  g_clear_signal_handler (&watch->notify_handler, watch->instance);
+  g_clear_object (&watch->instance);
+  g_clear_object (&watch->client);
+  g_free (watch->client_key);
+  wipe_string (&watch->password);
+  g_free (watch);
+}
+
+static char *
+client_key_for (DeckInstance *instance)
+{
+  return g_strdup_printf ("%s\n%s\n%s", deck_instance_get_url (instance),
+                          deck_instance_get_username (instance),
+                          deck_instance_get_pinned_certificate (instance) ?: "");
+}
+
+/* (Re)builds the client when the URL, the login or the pin changed. */
+static HdbClient *
+watch_ensure_client (Watch *watch)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!watch->password_known)
+    return NULL;
+
+  key = client_key_for (watch->instance);
+  if (watch->client != NULL && g_strcmp0 (key, watch->client_key) == 0)
+    return watch->client;
+
+  g_clear_object (&watch->client);
+  watch->client = hdb_client_new (deck_instance_get_url (watch->instance),
+                                  deck_instance_get_username (watch->instance),
+                                  watch->password, &error);
+  if (watch->client == NULL)
+    {
+      deck_instance_update_from_error (watch->instance, error);
+      return NULL;
+    }
+  hdb_client_set_pinned_certificate (watch->client,
+                                     deck_instance_get_pinned_certificate (watch->instance));
+  g_free (watch->client_key);
+  watch->client_key = g_steal_pointer (&key);
+  return watch->client;
+}
+
+static gboolean
+on_watch_timer (gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  watch->timer = 0;
+  watch_check (watch);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_schedule (Watch *watch)
+{
+  guint factor = 1;
+
+  g_clear_handle_id (&watch->timer, g_source_remove);
+  for (guint i = 0; i < watch->failures && factor < MAX_BACKOFF_FACTOR; i++)
+    factor *= 2;
+
+  watch->timer = g_timeout_add_seconds (watch->monitor->interval_s * factor, on_watch_timer, watch);
+  g_source_set_name_by_id (watch->timer, "[deck] instance refresh");
+}
+
+static void
+on_server_info (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Watch *watch = user_data;
+  g_autoptr(HdbServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
+  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+    return;  /* the watch may be gone */
+
+  watch->check_running = FALSE;
+  if (info != NULL)
+    {
+      watch->failures = 0;
+      deck_instance_update_from_info (watch->instance, info);
+    }
+  else
+    {
+      watch->failures++;
+      deck_instance_update_from_error (watch->instance, error);
+    }
+  watch_schedule (watch);
+}
+
+static void
+on_password_looked_up (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Watch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  watch->lookup_running = FALSE;
+  if (password != NULL)
+    {
+      wipe_string (&watch->password);
+      watch->password = password;
+      watch->password_known = TRUE;
+      watch_check (watch);
+      return;
+    }
+
+  /* No password (or no keyring): the instance says so until the user
+   * gives one; try the keyring again at the next refresh. */
+  deck_instance_set_no_password (watch->instance);
+  if (error != NULL)
+    g_debug ("No password for %s: %s", deck_instance_get_name (watch->instance), error->message);
+  watch->failures++;
+  watch_schedule (watch);
+}
+
+static void
+watch_check (Watch *watch)
+{
+  HdbClient *client;
+
+  if (watch->check_running || watch->lookup_running)
+    return;
+  g_clear_handle_id (&watch->timer, g_source_remove);
+
+  if (!watch->password_known)
+    {
+      watch->lookup_running = TRUE;
+      deck_credentials_lookup_async (watch->monitor->credentials, DECK_SECRET_INSTANCE_LOGIN,
+                                     deck_instance_get_id (watch->instance),
+                                     watch->cancellable, on_password_looked_up, watch);
+      return;
+    }
+
+  client = watch_ensure_client (watch);
+  if (client == NULL)
+    {
+      watch->failures++;
+      watch_schedule (watch);
+      return;
+    }
+
+  hdb_client_set_timeout (client, watch->monitor->timeout_ms);
+  deck_instance_set_checking (watch->instance);
+  watch->check_running = TRUE;
+  hdb_client_server_info_async (client, watch->cancellable, on_server_info, watch);
+}
+
+static void
+on_instance_notify (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  Watch *watch = user_data;
+  const char *name = g_param_spec_get_name (pspec);
+
+  /* A changed address, login or pin is checked at once. */
+  if (g_str_equal (name, "url") || g_str_equal (name, "username") ||
+      g_str_equal (name, "pinned-certificate"))
+    {
+      g_cancellable_cancel (watch->cancellable);
+      g_clear_object (&watch->cancellable);
+      watch->cancellable = g_cancellable_new ();
+      watch->check_running = FALSE;
+      watch->lookup_running = FALSE;
+      watch->failures = 0;
+      watch_check (watch);
+    }
+}
+
+static Watch *
+watch_new (DeckInstanceMonitor *self,
+           DeckInstance        *instance)
+{
+  Watch *watch = g_new0 (Watch, 1);
+
+  watch->monitor = self;
+  watch->instance = g_object_ref (instance);
+  watch->cancellable = g_cancellable_new ();
+  watch->notify_handler = g_signal_connect (instance, "notify", G_CALLBACK (on_instance_notify),
+                                            watch);
+  return watch;
+}
+
+static void
+on_model_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  deck_instance_monitor_sync (DECK_INSTANCE_MONITOR (user_data));
+}
+
+/* Brings the watches in line with the store: a watch per stored instance. */
+static void
+deck_instance_monitor_sync (DeckInstanceMonitor *self)
+{
+  GListModel *orgs = deck_store_get_organizations (self->store);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen_orgs = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < g_list_model_get_n_items (orgs); i++)
+    {
+      g_autoptr(DeckOrganization) org = g_list_model_get_item (orgs, i);
+      GListModel *instances = deck_organization_get_instances (org);
+
+      g_hash_table_add (seen_orgs, org);
+      if (!g_hash_table_contains (self->organizations, org))
+        g_hash_table_insert (self->organizations, g_object_ref (org),
+                             GSIZE_TO_POINTER (g_signal_connect (instances, "items-changed",
+                                                                 G_CALLBACK (on_model_changed),
+                                                                 self)));
+
+      for (guint j = 0; j < g_list_model_get_n_items (instances); j++)
+        {
+          g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, j);
+          const char *id = deck_instance_get_id (instance);
+
+          g_hash_table_add (seen, (gpointer) id);
+          if (!g_hash_table_contains (self->watches, id))
+            {
+              Watch *watch = watch_new (self, instance);
+
+              g_hash_table_insert (self->watches, g_strdup (id), watch);
+              if (self->started)
+                watch_check (watch);
+            }
+        }
+    }
+
+  g_hash_table_iter_init (&iter, self->watches);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (seen, key))
+      g_hash_table_iter_remove (&iter);
+
+  g_hash_table_iter_init (&iter, self->organizations);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (seen_orgs, key))
+      {
+        g_signal_handler_disconnect (deck_organization_get_instances (key),
+                                     GPOINTER_TO_SIZE (value));
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+static void
+deck_instance_monitor_dispose (GObject *object)
+{
+  DeckInstanceMonitor *self = DECK_INSTANCE_MONITOR (object);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->organizations != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->organizations);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_signal_handler_disconnect (deck_organization_get_instances (key),
+                                     GPOINTER_TO_SIZE (value));
+      g_clear_pointer (&self->organizations, g_hash_table_unref);
+    }
+  g_clear_pointer (&self->watches, g_hash_table_unref);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->organizations_handler,
+                            deck_store_get_organizations (self->store));
+  g_clear_object (&self->store);
+  g_clear_object (&self->credentials);
+
+  G_OBJECT_CLASS (deck_instance_monitor_parent_class)->dispose (object);
+}
+
+static void
+deck_instance_monitor_class_init (DeckInstanceMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = deck_instance_monitor_dispose;
+}
+
+static void
+deck_instance_monitor_init (DeckInstanceMonitor *self)
+{
+  self->interval_s = DEFAULT_INTERVAL_S;
+  self->timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->watches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) watch_free);
+  self->organizations = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+}
+
+/**
+ * deck_instance_monitor_new:
+ * @store: the organizations and instances
+ * @credentials: where the instance logins are kept
+ *
+ * Returns: (transfer full): a monitor; nothing is checked before
+ *   deck_instance_monitor_start()
+ */
+DeckInstanceMonitor *
+deck_instance_monitor_new (DeckStore       *store,
+                           DeckCredentials *credentials)
+{
+  DeckInstanceMonitor *self;
+
+  g_return_val_if_fail (DECK_IS_STORE (store), NULL);
+  g_return_val_if_fail (DECK_IS_CREDENTIALS (credentials), NULL);
+
+  self = g_object_new (DECK_TYPE_INSTANCE_MONITOR, NULL);
+  self->store = g_object_ref (store);
+  self->credentials = g_object_ref (credentials);
+  self->organizations_handler = g_signal_connect (deck_store_get_organizations (store),
+                                                  "items-changed",
+                                                  G_CALLBACK (on_model_changed), self);
+  deck_instance_monitor_sync (self);
+  return self;
+}
+
+guint
+deck_instance_monitor_get_interval (DeckInstanceMonitor *self)
+{
+  g_return_val_if_fail (DECK_IS_INSTANCE_MONITOR (self), 0);
+  return self->interval_s;
+}
+
+/**
+ * deck_instance_monitor_set_interval:
+ * @self: a monitor
+ * @seconds: the time between two checks of an instance that answers
+ */
+void
+deck_instance_monitor_set_interval (DeckInstanceMonitor *self,
+                                    guint                seconds)
+{
+  g_return_if_fail (DECK_IS_INSTANCE_MONITOR (self));
+  g_return_if_fail (seconds > 0);
+
+  self->interval_s = seconds;
+}
+
+guint
+deck_instance_monitor_get_timeout (DeckInstanceMonitor *self)
+{
+  g_return_val_if_fail (DECK_IS_INSTANCE_MONITOR (self), 0);
+  return self->timeout_ms;
+}
+
+/**
+ * deck_instance_monitor_set_timeout:
+ * @self: a monitor
+ * @timeout_ms: how long one request of a check may take
+ */
+void
+deck_instance_monitor_set_timeout (DeckInstanceMonitor *self,
+                                   guint                timeout_ms)
+{
+  g_return_if_fail (DECK_IS_INSTANCE_MONITOR (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  self->timeout_ms = timeout_ms;
+}
+
+/**
+ * deck_instance_monitor_start:
+ * @self: a monitor
+ *
+ * Checks every instance now, then keeps checking in the background.
+ */
+void
+deck_instance_monitor_start (DeckInstanceMonitor *self)
+{
+  g_return_if_fail (DECK_IS_INSTANCE_MONITOR (self));
+
+  self->started = TRUE;
+  deck_instance_monitor_refresh_all (self);
+}
+
+/**
+ * deck_instance_monitor_refresh:
+ * @self: a monitor
+ * @instance: an instance
+ *
+ * Checks @instance now (unless a check is already running).
+ */
+void
+deck_instance_monitor_refresh (DeckInstanceMonitor *self,
+                               DeckInstance        *instance)
+{
+  Watch *watch;
+
+  g_return_if_fail (DECK_IS_INSTANCE_MONITOR (self));
+  g_return_if_fail (DECK_IS_INSTANCE (instance));
+
+  watch = g_hash_table_lookup (self->watches, deck_instance_get_id (instance));
+  if (watch == NULL)
+    return;
+  watch->failures = 0;
+  watch_check (watch);
+}
+
+void
+deck_instance_monitor_refresh_all (DeckInstanceMonitor *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (DECK_IS_INSTANCE_MONITOR (self));
+
+  g_hash_table_iter_init (&iter, self->watches);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Watch *watch = value;
+
+      watch->failures = 0;
+      watch_check (watch);
+    }
+}
+
+/**
+ * deck_instance_monitor_set_password:
+ * @self: a monitor
+ * @instance: an instance
+ * @password: its login's password
+ *
+ * Uses @password for @instance from now on (kept in memory; storing it in
+ * the keyring is the caller's business) and checks the instance.
+ */
+void
+deck_instance_monitor_set_password (DeckInstanceMonitor *self,
+                                    DeckInstance        *instance,
+                                    const char          *password)
+{
+  Watch *watch;
+
+  g_return_if_fail (DECK_IS_INSTANCE_MONITOR (self));
+  g_return_if_fail (DECK_IS_INSTANCE (instance));
+
+  deck_instance_monitor_sync (self);
+  watch = g_hash_table_lookup (self->watches, deck_instance_get_id (instance));
+  if (watch == NULL)
+    return;
+
+  wipe_string (&watch->password);
+  watch->password = g_strdup (password);
+  watch->password_known = password != NULL;
+  g_clear_object (&watch->client);
+  g_clear_pointer (&watch->client_key, g_free);
+  g_cancellable_cancel (watch->cancellable);
+  g_clear_object (&watch->cancellable);
+  watch->cancellable = g_cancellable_new ();
+  watch->check_running = FALSE;
+  watch->lookup_running = FALSE;
+  watch->failures = 0;
+  if (self->started)
+    watch_check (watch);
+}
+
+/**
+ * deck_instance_monitor_get_client:
+ * @self: a monitor
+ * @instance: an instance
+ *
+ * Returns: (nullable) (transfer none): the client of @instance, or %NULL
+ *   while its password is not known
+ */
+HdbClient *
+deck_instance_monitor_get_client (DeckInstanceMonitor *self,
+                                  DeckInstance        *instance)
+{
+  Watch *watch;
+
+  g_return_val_if_fail (DECK_IS_INSTANCE_MONITOR (self), NULL);
+  g_return_val_if_fail (DECK_IS_INSTANCE (instance), NULL);
+
+  watch = g_hash_table_lookup (self->watches, deck_instance_get_id (instance));
+  return watch != NULL ? watch_ensure_client (watch) : NULL;
+}

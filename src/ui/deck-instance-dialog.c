@@ -1,0 +1,494 @@
+/* deck-instance-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Add or edit an instance. Saving tests the connection first; a failed
+ * test says why and turns the button into "Save Anyway". A certificate
+ * nobody vouches for is shown with its fingerprint and can be pinned.
+ */
+
+#define G_LOG_DOMAIN "deck-instance-dialog"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "deck-instance-dialog.h"
+#include "hdb-client.h"
+
+struct _DeckInstanceDialog
+{
+  AdwWindow            parent_instance;
+
+  DeckStore           *store;
+  DeckCredentials     *credentials;
+  DeckInstanceMonitor *monitor;
+  DeckOrganization    *organization;
+  DeckInstance        *instance;     /* NULL when adding */
+
+  char                *pinned;       /* normalized SHA-256, or NULL */
+  HdbCertificateInfo  *peer;         /* the untrusted certificate last seen */
+  char                *password;     /* the one the last test used */
+  GCancellable        *cancellable;
+  gboolean             testing;
+  gboolean             tested_ok;
+  gboolean             save_anyway;
+  gboolean             save_after_test;
+
+  AdwEntryRow         *name_row;
+  AdwEntryRow         *url_row;
+  AdwEntryRow         *username_row;
+  AdwPasswordEntryRow *password_row;
+  AdwActionRow        *test_row;
+  GtkImage            *test_icon;
+  GtkSpinner          *test_spinner;
+  GtkButton           *save_button;
+  AdwPreferencesGroup *certificate_group;
+  AdwActionRow        *fingerprint_row;
+  AdwActionRow        *subject_row;
+  AdwActionRow        *issuer_row;
+  AdwActionRow        *validity_row;
+};
+
+G_DEFINE_FINAL_TYPE (DeckInstanceDialog, deck_instance_dialog, ADW_TYPE_WINDOW)
+
+static void test_connection (DeckInstanceDialog *self);
+
+static void
+wipe (char **s)
+{
+  if (*s != NULL)
+    memset (*s, 0, strlen (*s));
+  g_clear_pointer (s, g_free);
+}
+
+static char *
+field (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+set_test_state (DeckInstanceDialog *self,
+                const char         *icon,
+                const char         *css,
+                const char         *text)
+{
+  static const char * const classes[] = { "success", "error", "warning" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->test_icon), classes[i]);
+  if (css != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->test_icon), css);
+  gtk_image_set_from_icon_name (self->test_icon, icon);
+  adw_action_row_set_subtitle (self->test_row, text);
+}
+
+static void
+update_save_button (DeckInstanceDialog *self)
+{
+  g_autofree char *name = field (self->name_row);
+  g_autofree char *url = field (self->url_row);
+  g_autofree char *username = field (self->username_row);
+  g_autoptr(HdbClient) probe = NULL;
+  gboolean valid;
+
+  probe = hdb_client_new (url, "x", "x", NULL);
+  valid = *name != '\0' && *username != '\0' && probe != NULL;
+
+  if (self->save_anyway)
+    gtk_button_set_label (self->save_button, _("Save _Anyway"));
+  else if (self->instance != NULL)
+    gtk_button_set_label (self->save_button, _("_Save"));
+  else
+    gtk_button_set_label (self->save_button, _("_Add"));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->testing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.test", probe != NULL && !self->testing);
+}
+
+static void
+on_field_changed (DeckInstanceDialog *self)
+{
+  self->tested_ok = FALSE;
+  self->save_anyway = FALSE;
+  update_save_button (self);
+}
+
+static void
+show_certificate (DeckInstanceDialog *self)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *validity = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->certificate_group), self->peer != NULL);
+  if (self->peer == NULL)
+    return;
+
+  adw_action_row_set_subtitle (self->fingerprint_row, self->peer->sha256);
+  adw_action_row_set_subtitle (self->subject_row, self->peer->subject ? self->peer->subject : "—");
+  adw_action_row_set_subtitle (self->issuer_row, self->peer->issuer ? self->peer->issuer : "—");
+  if (self->peer->not_before != NULL)
+    from = g_date_time_format (self->peer->not_before, "%x");
+  if (self->peer->not_after != NULL)
+    until = g_date_time_format (self->peer->not_after, "%x");
+  /* Translators: the validity of a certificate, from one date to another */
+  validity = g_strdup_printf (_("From %s to %s"), from ? from : "?", until ? until : "?");
+  adw_action_row_set_subtitle (self->validity_row, validity);
+}
+
+static void
+on_password_stored (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DeckInstanceDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_credentials_store_finish (DECK_CREDENTIALS (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The instance is saved and the monitor has the password for this
+       * run; say that the keyring did not take it. */
+      g_warning ("Password not stored: %s", error->message);
+      g_object_set_data_full (G_OBJECT (self->instance), "deck-keyring-warning",
+                              g_strdup (error->message), g_free);
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+commit (DeckInstanceDialog *self)
+{
+  g_autofree char *name = field (self->name_row);
+  g_autofree char *url = field (self->url_row);
+  g_autofree char *username = field (self->username_row);
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+
+  if (self->instance == NULL)
+    {
+      DeckInstance *added = deck_store_add_instance (self->store, self->organization, name, url,
+                                                     username, self->pinned, &error);
+      if (added == NULL)
+        {
+          set_test_state (self, "dialog-error-symbolic", "error", error->message);
+          return;
+        }
+      self->instance = g_object_ref (added);
+    }
+  else
+    {
+      deck_instance_set_name (self->instance, name);
+      deck_instance_set_url (self->instance, url);
+      deck_instance_set_username (self->instance, username);
+      deck_instance_set_pinned_certificate (self->instance, self->pinned);
+      if (!deck_store_update_instance (self->store, self->instance, &error))
+        {
+          set_test_state (self, "dialog-error-symbolic", "error", error->message);
+          return;
+        }
+    }
+
+  if (*typed == '\0')
+    {
+      /* Editing without a new password: the stored one stays. */
+      deck_instance_monitor_refresh (self->monitor, self->instance);
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  deck_instance_monitor_set_password (self->monitor, self->instance, typed);
+  /* Translators: the label of the keyring item; %s is an instance name */
+  label = g_strdup_printf (_("Clusterdeck login for instance “%s”"), name);
+  gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+  deck_credentials_store_async (self->credentials, DECK_SECRET_INSTANCE_LOGIN,
+                                deck_instance_get_id (self->instance), label, typed,
+                                self->cancellable, on_password_stored, g_object_ref (self));
+}
+
+static void
+on_server_info (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DeckInstanceDialog) self = user_data;
+  g_autoptr(HdbServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
+  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+    return;
+
+  self->testing = FALSE;
+  gtk_spinner_stop (self->test_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
+
+  if (info != NULL)
+    {
+      g_autofree char *text = NULL;
+      const char *engine;
+
+      switch (info->engine)
+        {
+        case HDB_ENGINE_NATIVE: engine = _("native replication"); break;
+        case HDB_ENGINE_NATS: engine = _("NATS clustering"); break;
+        case HDB_ENGINE_NONE: engine = _("replication not enabled"); break;
+        default: engine = _("engine unknown"); break;
+        }
+      text = g_strdup_printf (info->super_user
+                              /* Translators: version, user name, engine */
+                              ? _("Connected: Harper %s, logged in as %s (super user), %s")
+                              : _("Connected: Harper %s, logged in as %s (not a super user), %s"),
+                              info->version, info->username, engine);
+      set_test_state (self, "emblem-ok-symbolic", "success", text);
+      self->tested_ok = TRUE;
+      self->save_anyway = FALSE;
+      if (self->peer != NULL && self->pinned != NULL)
+        gtk_widget_set_visible (GTK_WIDGET (self->certificate_group), FALSE);
+      update_save_button (self);
+      if (self->save_after_test)
+        commit (self);
+      return;
+    }
+
+  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_TLS))
+    {
+      g_clear_pointer (&self->peer, hdb_certificate_info_free);
+      self->peer = hdb_client_dup_peer_certificate (HDB_CLIENT (source));
+    }
+  show_certificate (self);
+  set_test_state (self, "dialog-warning-symbolic", "error", error->message);
+  self->tested_ok = FALSE;
+  self->save_anyway = self->save_after_test;
+  self->save_after_test = FALSE;
+  update_save_button (self);
+}
+
+static void
+start_test_with_password (DeckInstanceDialog *self,
+                          const char         *password)
+{
+  g_autofree char *url = field (self->url_row);
+  g_autofree char *username = field (self->username_row);
+  g_autoptr(HdbClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client = hdb_client_new (url, username, password, &error);
+  if (client == NULL)
+    {
+      self->testing = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
+      set_test_state (self, "dialog-error-symbolic", "error", error->message);
+      update_save_button (self);
+      return;
+    }
+
+  hdb_client_set_timeout (client, 10000);
+  hdb_client_set_pinned_certificate (client, self->pinned);
+  hdb_client_server_info_async (client, self->cancellable, on_server_info, g_object_ref (self));
+}
+
+static void
+on_stored_password (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DeckInstanceDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (password == NULL)
+    {
+      self->testing = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
+      set_test_state (self, "dialog-password-symbolic", "warning",
+                      error ? error->message : _("No password is stored for this instance: enter it."));
+      update_save_button (self);
+      return;
+    }
+  start_test_with_password (self, password);
+  wipe (&password);
+}
+
+static void
+test_connection (DeckInstanceDialog *self)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (self->testing)
+    return;
+
+  self->testing = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
+  gtk_spinner_start (self->test_spinner);
+  set_test_state (self, "network-server-symbolic", NULL, _("Connecting…"));
+  update_save_button (self);
+
+  if (*typed == '\0' && self->instance != NULL)
+    deck_credentials_lookup_async (self->credentials, DECK_SECRET_INSTANCE_LOGIN,
+                                   deck_instance_get_id (self->instance), self->cancellable,
+                                   on_stored_password, g_object_ref (self));
+  else
+    start_test_with_password (self, typed);
+}
+
+static void
+test_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DECK_INSTANCE_DIALOG (widget)->save_after_test = FALSE;
+  test_connection (DECK_INSTANCE_DIALOG (widget));
+}
+
+static void
+trust_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  DeckInstanceDialog *self = DECK_INSTANCE_DIALOG (widget);
+
+  if (self->peer == NULL)
+    return;
+  g_free (self->pinned);
+  self->pinned = hdb_normalize_fingerprint (self->peer->sha256);
+  self->save_after_test = FALSE;
+  test_connection (self);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DeckInstanceDialog *self = DECK_INSTANCE_DIALOG (widget);
+
+  if (self->tested_ok || self->save_anyway)
+    {
+      commit (self);
+      return;
+    }
+  self->save_after_test = TRUE;
+  test_connection (self);
+}
+
+static void
+deck_instance_dialog_dispose (GObject *object)
+{
+  DeckInstanceDialog *self = DECK_INSTANCE_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->organization);
+  g_clear_object (&self->instance);
+  g_clear_pointer (&self->peer, hdb_certificate_info_free);
+  g_clear_pointer (&self->pinned, g_free);
+  wipe (&self->password);
+
+  G_OBJECT_CLASS (deck_instance_dialog_parent_class)->dispose (object);
+}
+
+static void
+deck_instance_dialog_class_init (DeckInstanceDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = deck_instance_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/clusterdeck/Clusterdeck/deck-instance-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, url_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, username_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_icon);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, certificate_group);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, fingerprint_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, subject_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, issuer_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, validity_row);
+
+  gtk_widget_class_install_action (widget_class, "dialog.test", NULL, test_action);
+  gtk_widget_class_install_action (widget_class, "dialog.trust", NULL, trust_action);
+  gtk_widget_class_install_action (widget_class, "dialog.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+deck_instance_dialog_init (DeckInstanceDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (update_save_button), self);
+  g_signal_connect_swapped (self->url_row, "changed", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (on_field_changed), self);
+  g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (on_field_changed), self);
+}
+
+/**
+ * deck_instance_dialog_new:
+ * @parent: the main window
+ * @store: where instances are saved
+ * @credentials: where the password goes
+ * @monitor: told about the new password
+ * @organization: the organization of a new instance
+ * @instance: (nullable): the instance to edit, %NULL to add one
+ *
+ * Returns: (transfer full): the dialog, not yet shown
+ */
+DeckInstanceDialog *
+deck_instance_dialog_new (GtkWindow           *parent,
+                          DeckStore           *store,
+                          DeckCredentials     *credentials,
+                          DeckInstanceMonitor *monitor,
+                          DeckOrganization    *organization,
+                          DeckInstance        *instance)
+{
+  DeckInstanceDialog *self;
+
+  self = g_object_new (DECK_TYPE_INSTANCE_DIALOG,
+                       "transient-for", parent,
+                       "title", instance ? _("Edit Instance") : _("Add Instance"),
+                       NULL);
+  self->store = g_object_ref (store);
+  self->credentials = g_object_ref (credentials);
+  self->monitor = g_object_ref (monitor);
+  self->organization = organization ? g_object_ref (organization) : NULL;
+
+  if (instance != NULL)
+    {
+      self->instance = g_object_ref (instance);
+      self->pinned = g_strdup (deck_instance_get_pinned_certificate (instance));
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), deck_instance_get_name (instance));
+      gtk_editable_set_text (GTK_EDITABLE (self->url_row), deck_instance_get_url (instance));
+      gtk_editable_set_text (GTK_EDITABLE (self->username_row), deck_instance_get_username (instance));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
+                                     _("Password (leave empty to keep it)"));
+    }
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->url_row), "https://");
+      gtk_editable_set_text (GTK_EDITABLE (self->username_row), "admin");
+    }
+
+  self->tested_ok = FALSE;
+  update_save_button (self);
+  return self;
+}

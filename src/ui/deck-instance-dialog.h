@@ -1,0 +1,27 @@
+/* deck-instance-dialog.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "deck-credentials.h"
+#include "deck-instance-monitor.h"
+#include "deck-store.h"
+
+G_BEGIN_DECLS
+
+#define DECK_TYPE_INSTANCE_DIALOG (deck_instance_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (DeckInstanceDialog, deck_instance_dialog, DECK, INSTANCE_DIALOG, AdwWindow)
+
+DeckInstanceDialog *deck_instance_dialog_new (GtkWindow           *parent,
+                                              DeckStore           *store,
+                                              DeckCredentials     *credentials,
+                                              DeckInstanceMonitor *monitor,
+                                              DeckOrganization    *organization,
+                                              DeckInstance        *instance);
+
+G_END_DECLS

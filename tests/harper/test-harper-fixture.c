@@ -1,0 +1,295 @@
+/* test-harper-fixture.c: checks the Harper test fixture against real nodes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Talks HTTP/1.1 over a plain GSocketConnection so that it depends on GIO only.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "harper-fixture.h"
+
+/* POSTs BODY to the operations API of node I; returns the whole HTTP response */
+static char *
+post (HarperFixture  *f,
+      guint           i,
+      const char     *body,
+      guint           timeout,
+      GError        **error)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GByteArray) reply = g_byte_array_new ();
+  g_autofree char *auth_plain = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *request = NULL;
+  GOutputStream *out;
+  GInputStream *in;
+  guint8 buf[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (client, timeout);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                          harper_fixture_get_port (f, i), NULL, error);
+  if (conn == NULL)
+    return NULL;
+
+  auth_plain = g_strdup_printf ("%s:%s", harper_fixture_get_username (f),
+                                harper_fixture_get_password (f));
+  auth = g_base64_encode ((const guchar *) auth_plain, strlen (auth_plain));
+  request = g_strdup_printf ("POST / HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:%u\r\n"
+                             "Authorization: Basic %s\r\n"
+                             "Content-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n"
+                             "Connection: close\r\n"
+                             "\r\n%s",
+                             harper_fixture_get_port (f, i), auth, strlen (body), body);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  if (!g_output_stream_write_all (out, request, strlen (request), NULL, NULL, error))
+    return NULL;
+
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, error)) > 0)
+    g_byte_array_append (reply, buf, (guint) n);
+  if (n < 0)
+    return NULL;
+  g_byte_array_append (reply, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (g_steal_pointer (&reply), FALSE);
+}
+
+static gboolean
+process_alive (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *p;
+
+  if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  p = strrchr (stat, ')');
+  /* a zombie is as good as gone (PID 1 of some sandboxes reaps late) */
+  return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static gboolean
+port_accepts (guint port)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+
+  g_socket_client_set_timeout (client, 2);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return conn != NULL;
+}
+
+static void
+assert_user_info (HarperFixture *f,
+                  guint          i)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reply = post (f, i, "{\"operation\":\"user_info\"}", 10, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+  g_assert_nonnull (strstr (reply, "\"super_user\":true"));
+}
+
+static void
+test_plain (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HarperFixture) f = harper_fixture_start (2, HARPER_FIXTURE_DEFAULT, &error);
+  g_autofree char *url0 = NULL;
+  g_autofree char *repl0 = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *basedir = NULL;
+  GPid pid0, pid1, new_pid1;
+  guint port1;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (f);
+  g_assert_cmpuint (harper_fixture_get_n_nodes (f), ==, 2);
+  g_assert_cmpstr (harper_fixture_get_version (f), ==, "4.4.18");
+  g_assert_cmpstr (harper_fixture_get_node_name (f, 0), ==, "node1");
+  g_assert_cmpstr (harper_fixture_get_node_name (f, 1), ==, "node2");
+  url0 = g_strdup_printf ("http://127.0.0.1:%u", harper_fixture_get_port (f, 0));
+  repl0 = g_strdup_printf ("ws://127.0.0.1:%u", harper_fixture_get_port (f, 0));
+  g_assert_cmpstr (harper_fixture_get_url (f, 0), ==, url0);
+  g_assert_cmpstr (harper_fixture_get_repl_url (f, 0), ==, repl0);
+  g_assert_cmpuint (harper_fixture_get_port (f, 1), ==, harper_fixture_get_port (f, 0) + 10);
+  g_assert_cmpfloat (harper_fixture_get_start_seconds (f), >, 0.5);
+  basedir = g_strdup (harper_fixture_get_basedir (f));
+
+  assert_user_info (f, 0);
+  assert_user_info (f, 1);
+
+  /* replication is configured: the node knows its name */
+  reply = post (f, 0, "{\"operation\":\"cluster_status\"}", 10, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (reply, "\"node_name\":\"node1\""));
+
+  /* stop and start one node */
+  pid0 = harper_fixture_get_pid (f, 0);
+  pid1 = harper_fixture_get_pid (f, 1);
+  port1 = harper_fixture_get_port (f, 1);
+  g_assert_true (process_alive (pid0));
+  g_assert_true (process_alive (pid1));
+  g_assert_true (harper_fixture_stop_node (f, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (harper_fixture_get_pid (f, 1), ==, 0);
+  g_assert_false (process_alive (pid1));
+  g_assert_false (port_accepts (port1));
+  assert_user_info (f, 0);
+  g_assert_true (harper_fixture_start_node (f, 1, &error));
+  g_assert_no_error (error);
+  new_pid1 = harper_fixture_get_pid (f, 1);
+  g_assert_cmpint (new_pid1, >, 0);
+  g_assert_cmpint (new_pid1, !=, pid1);
+  assert_user_info (f, 1);
+
+  /* a paused node accepts connections but does not answer */
+  harper_fixture_pause_node (f, 0);
+  g_clear_pointer (&reply, g_free);
+  reply = post (f, 0, "{\"operation\":\"user_info\"}", 2, &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+  harper_fixture_resume_node (f, 0);
+  assert_user_info (f, 0);
+
+  g_clear_pointer (&f, harper_fixture_free);
+  g_assert_false (process_alive (pid0));
+  g_assert_false (process_alive (new_pid1));
+  g_assert_false (port_accepts (port1));
+  g_assert_false (g_file_test (basedir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_tls_unconfigured (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HarperFixture) f = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *repl = NULL;
+
+  f = harper_fixture_start (1, HARPER_FIXTURE_TLS | HARPER_FIXTURE_UNCONFIGURED, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("https://127.0.0.1:%u", harper_fixture_get_port (f, 0));
+  repl = g_strdup_printf ("wss://127.0.0.1:%u", harper_fixture_get_port (f, 0));
+  g_assert_cmpstr (harper_fixture_get_url (f, 0), ==, url);
+  g_assert_cmpstr (harper_fixture_get_repl_url (f, 0), ==, repl);
+  g_assert_true (port_accepts (harper_fixture_get_port (f, 0)));
+  g_assert_cmpstr (harper_fixture_get_version (f), ==, "4.4.18");
+}
+
+static void
+test_nats (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HarperFixture) f = harper_fixture_start (1, HARPER_FIXTURE_NATS, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_test_skip ("legacy NATS needs a private network namespace (unshare -n)");
+      return;
+    }
+  g_assert_no_error (error);
+  assert_user_info (f, 0);
+}
+
+/* The child starts a node, records where, and dies in the given way; the
+ * parent checks that the node is gone and the directory removed. */
+static void
+child_start_and_die (gboolean use_abort)
+{
+  g_autoptr (GError) error = NULL;
+  HarperFixture *f = harper_fixture_start (1, HARPER_FIXTURE_DEFAULT, &error);
+  g_autofree char *info = NULL;
+
+  g_assert_no_error (error);
+  info = g_strdup_printf ("%d\n%s\n", (int) harper_fixture_get_pid (f, 0),
+                          harper_fixture_get_basedir (f));
+  g_assert_true (g_file_set_contents (g_getenv ("HARPER_FIXTURE_SELFTEST_INFO"), info, -1, NULL));
+  if (use_abort)
+    abort ();
+  exit (0); /* without harper_fixture_free(): the atexit handler must stop it */
+}
+
+static void
+check_cleaned_up (const char *info_path,
+                  guint       wait_seconds)
+{
+  g_autofree char *info = NULL;
+  g_auto (GStrv) parts = NULL;
+  GPid pid;
+  gint64 deadline = g_get_monotonic_time () + wait_seconds * G_USEC_PER_SEC;
+
+  g_assert_true (g_file_get_contents (info_path, &info, NULL, NULL));
+  parts = g_strsplit (info, "\n", 3);
+  pid = (GPid) g_ascii_strtoll (parts[0], NULL, 10);
+  g_assert_cmpint (pid, >, 0);
+  while ((process_alive (pid) || g_file_test (parts[1], G_FILE_TEST_EXISTS)) &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_assert_false (process_alive (pid));
+  g_assert_false (g_file_test (parts[1], G_FILE_TEST_EXISTS));
+  g_test_message ("node %d and %s are gone", (int) pid, parts[1]);
+}
+
+static void
+test_cleanup (gconstpointer data)
+{
+  gboolean use_abort = GPOINTER_TO_INT (data);
+  g_autofree char *info_path = NULL;
+  int fd;
+
+  if (g_test_subprocess ())
+    {
+      child_start_and_die (use_abort);
+      return;
+    }
+
+  fd = g_file_open_tmp ("harper-fixture-selftest-XXXXXX", &info_path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_setenv ("HARPER_FIXTURE_SELFTEST_INFO", info_path, TRUE);
+  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (use_abort)
+    {
+      g_test_trap_assert_failed ();
+      /* the watchdog works after the child is gone: give it time */
+      check_cleaned_up (info_path, 30);
+    }
+  else
+    {
+      g_test_trap_assert_passed ();
+      /* atexit ran before the child exited: nothing may be left already */
+      check_cleaned_up (info_path, 0);
+    }
+  g_unlink (info_path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/harper-fixture/plain", test_plain);
+  g_test_add_func ("/harper-fixture/tls-unconfigured", test_tls_unconfigured);
+  g_test_add_func ("/harper-fixture/nats", test_nats);
+  g_test_add_data_func ("/harper-fixture/cleanup/exit", GINT_TO_POINTER (FALSE), test_cleanup);
+  g_test_add_data_func ("/harper-fixture/cleanup/abort", GINT_TO_POINTER (TRUE), test_cleanup);
+
+  return g_test_run ();
+}

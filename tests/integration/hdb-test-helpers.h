@@ -1,0 +1,162 @@
+/* hdb-test-helpers.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Blocking wrappers (for tests only) around the async HdbClient calls, and
+ * polling with a bound for what replication does in its own time.
+ */
+
+#pragma once
+
+#include "hdb-client.h"
+#include "test-util.h"
+
+G_BEGIN_DECLS
+
+#define HDB_TEST_WAIT_MS 60000
+
+/* Calls NAME_async with ARGS, waits, and returns NAME_finish's value. */
+#define HDB_SYNC(client, name, error, ...)                                        \
+  ({                                                                              \
+    g_autoptr(GAsyncResult) _res = NULL;                                          \
+    TEST_AWAIT (_res, HDB_TEST_WAIT_MS,                                           \
+                hdb_client_##name##_async (client, ##__VA_ARGS__, NULL,           \
+                                           test_util_store_result, &_res));   \
+    hdb_client_##name##_finish (client, _res, error);                             \
+  })
+
+static inline JsonNode *
+hdb_test_call (HdbClient   *client,
+               const char  *json,
+               GError     **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+
+  g_assert_nonnull (node);
+  TEST_AWAIT (res, HDB_TEST_WAIT_MS,
+              hdb_client_call_async (client, json_node_get_object (node), 0, NULL,
+                                     test_util_store_result, &res));
+  return hdb_client_call_finish (client, res, error);
+}
+
+static inline HdbClient *
+hdb_test_client (const char *url,
+                 const char *user,
+                 const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  HdbClient *client = hdb_client_new (url, user, password, &error);
+
+  g_assert_no_error (error);
+  hdb_client_set_timeout (client, 20000);
+  return client;
+}
+
+/* Polls search_by_id until the record is there (TRUE) or @ms pass. */
+static inline gboolean
+hdb_test_wait_record (HdbClient  *client,
+                      const char *database,
+                      const char *table,
+                      gint64      id,
+                      guint       ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  do
+    {
+      g_autoptr(JsonArray) ids = json_array_new ();
+      g_autoptr(JsonArray) records = NULL;
+      g_autoptr(GError) error = NULL;
+
+      json_array_add_int_element (ids, id);
+      records = HDB_SYNC (client, search_by_id, &error, database, table, ids);
+      if (records != NULL && json_array_get_length (records) > 0)
+        return TRUE;
+      test_util_spin (100);
+    }
+  while (g_get_monotonic_time () < deadline);
+
+  return FALSE;
+}
+
+static inline void
+hdb_test_insert (HdbClient  *client,
+                 const char *database,
+                 const char *table,
+                 gint64      id,
+                 const char *name)
+{
+  g_autoptr(JsonArray) records = json_array_new ();
+  g_autoptr(JsonObject) record = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  json_object_set_int_member (record, "id", id);
+  json_object_set_string_member (record, "name", name);
+  json_array_add_object_element (records, g_steal_pointer (&record));
+  message = HDB_SYNC (client, insert, &error, database, table, records);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, "inserted 1"));
+}
+
+/* Polls user_info until the instance answers again after a restart. */
+static inline gboolean
+hdb_test_wait_answering (HdbClient *client,
+                         guint      ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint saved = hdb_client_get_timeout (client);
+  gboolean ok = FALSE;
+
+  hdb_client_set_timeout (client, 2000);
+  do
+    {
+      g_autoptr(HdbUserInfo) info = NULL;
+      g_autoptr(GError) error = NULL;
+
+      info = HDB_SYNC (client, user_info, &error);
+      if (info != NULL)
+        {
+          ok = TRUE;
+          break;
+        }
+      test_util_spin (200);
+    }
+  while (g_get_monotonic_time () < deadline);
+
+  hdb_client_set_timeout (client, saved);
+  return ok;
+}
+
+/* Polls cluster_status until the link to @peer is (or is no longer) up. */
+static inline gboolean
+hdb_test_wait_link (HdbClient  *client,
+                    const char *peer,
+                    gboolean    connected,
+                    guint       ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  do
+    {
+      g_autoptr(HdbClusterStatus) status = NULL;
+      g_autoptr(GError) error = NULL;
+
+      status = HDB_SYNC (client, cluster_status, &error);
+      if (status != NULL)
+        {
+          const HdbConnection *conn = hdb_cluster_status_find_connection (status, peer);
+          gboolean up = conn != NULL && hdb_connection_is_connected (conn);
+
+          if (up == connected)
+            return TRUE;
+        }
+      test_util_spin (200);
+    }
+  while (g_get_monotonic_time () < deadline);
+
+  return FALSE;
+}
+
+G_END_DECLS
