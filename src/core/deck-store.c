@@ -627,15 +627,35 @@ compare_organization_ptrs (gconstpointer a,
   return compare_organizations (*(DeckOrganization **) a, *(DeckOrganization **) b, NULL);
 }
 
-/* A renamed organization moves to its new place, whoever renamed it. */
+/* A renamed organization moves to its new place, whoever renamed it. One
+ * that keeps its place is not removed and added again: that would drop the
+ * sidebar's selection for nothing. */
 static void
 organization_name_changed_cb (DeckOrganization *organization,
                               GParamSpec       *pspec,
                               DeckStore        *self)
 {
+  GListModel *model = G_LIST_MODEL (self->organizations);
+  guint n_items = g_list_model_get_n_items (model);
+  gboolean in_order = TRUE;
   guint position;
 
   if (!g_list_store_find (self->organizations, organization, &position))
+    return;
+
+  if (position > 0)
+    {
+      g_autoptr(DeckOrganization) before = g_list_model_get_item (model, position - 1);
+
+      in_order = compare_organizations (before, organization, NULL) < 0;
+    }
+  if (in_order && position + 1 < n_items)
+    {
+      g_autoptr(DeckOrganization) after = g_list_model_get_item (model, position + 1);
+
+      in_order = compare_organizations (organization, after, NULL) < 0;
+    }
+  if (in_order)
     return;
 
   g_object_ref (organization);

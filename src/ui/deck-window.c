@@ -169,6 +169,8 @@ update_content (DeckWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-instance", self->instance != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-instance", self->instance != NULL);
 
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, self->instance != NULL);
+
   if (!has_org)
     gtk_stack_set_visible_child_name (self->content_stack, "no-organization");
   else if (self->instance == NULL)
