@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# test-cli.sh CLI_BINARY
+#
+# clusterdeck-cli against real Harper 4.4.18 nodes, on its own keyring: run
+# through tests/with-keyring.sh, which gives a fresh HOME, XDG dirs and an
+# unlocked gnome-keyring. Prints TAP.
+set -uo pipefail
+
+cli=$1
+here=$(cd "$(dirname "$0")" && pwd)
+cluster_script=${HARPER_CLUSTER_SCRIPT:-$here/../harper/harper-cluster.sh}
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { # check DESCRIPTION COMMAND...
+  local d=$1; shift
+  if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+[ -n "${XDG_CONFIG_HOME:-}" ] && [[ $XDG_CONFIG_HOME == /tmp/* || $XDG_CONFIG_HOME == ${TMPDIR:-/tmp}/* ]] || {
+  echo "Bail out! run me through tests/with-keyring.sh (fresh XDG dirs and keyring)"; exit 1; }
+
+base=$(mktemp -d "${TMPDIR:-/tmp}/clusterdeck-cli-test.XXXXXX")
+port=$(( 26000 + ($$ % 40) * 50 ))
+cleanup() { "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"; }
+trap cleanup EXIT
+
+if ! HARPER_BASE_PORT=$port HARPER_REPLICATION=0 "$cluster_script" start 2 "$base/cluster" >"$base/start.log" 2>&1; then
+  echo "1..1"
+  echo "not ok 1 - start two Harper nodes"
+  sed 's/^/# /' "$base/start.log" | tail -20
+  exit 1
+fi
+# shellcheck disable=SC1091
+. "$base/cluster/cluster.env"
+echo "# Harper $HARPER_VERSION: 2 nodes in ${HARPER_START_SECONDS}s at $HARPER_NODE1_URL, $HARPER_NODE2_URL"
+
+echo "1..16"
+
+out=$("$cli" --version); check "--version prints the version" grep -q '^clusterdeck-cli [0-9]' <<<"$out"
+
+"$cli" org add Demo >/dev/null && "$cli" org add Staging >/dev/null
+out=$("$cli" org list)
+check "org add and org list" grep -q '^Demo' <<<"$out"
+
+"$cli" org rename Staging Lab >/dev/null
+out=$("$cli" --json org list)
+check "org rename shows in org list --json" grep -q '"name" : "Lab"' <<<"$out"
+
+out=$(printf '%s' "$HARPER_PASS" | "$cli" instance add --org Demo --name node1 --url "$HARPER_NODE1_URL" --username "$HARPER_USER" 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q 'Harper 4.4.18' <<<"$out"; then ok "instance add over HTTP saves and tests it (exit 0)"; else not_ok "instance add over HTTP (rc $rc)" "$out"; fi
+
+out=$(CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Demo --name node2 --url "$HARPER_NODE2_URL" --username "$HARPER_USER" </dev/null 2>&1); rc=$?
+if [ $rc = 0 ]; then ok "instance add takes CLUSTERDECK_PASSWORD"; else not_ok "instance add with CLUSTERDECK_PASSWORD (rc $rc)" "$out"; fi
+
+out=$(printf 'not-the-password' | "$cli" instance add --org Lab --name wrong --url "$HARPER_NODE1_URL" --username "$HARPER_USER" 2>&1); rc=$?
+if [ $rc = 1 ] && grep -q 'refused the login' <<<"$out"; then ok "a wrong password: saved, clear error, exit 1"; else not_ok "wrong password (rc $rc)" "$out"; fi
+
+out=$("$cli" --json status 2>/dev/null); rc=$?
+if [ $rc = 3 ]; then ok "status with one failing instance exits 3 (partial)"; else not_ok "status exit status is $rc, want 3" "$out"; fi
+
+json=$base/status.json
+printf '%s' "$out" >"$json"
+check "status --json: node1 reachable, version 4.4.18, engine none, super user" \
+  /usr/bin/python3 - "$json" <<'PY'
+import json, sys
+data = {d["name"]: d for d in json.load(open(sys.argv[1]))}
+n1 = data["node1"]
+assert n1["reachable"] and n1["version"] == "4.4.18" and n1["engine"] == "none" and n1["super_user"], n1
+assert n1["url"].startswith("http://127.0.0.1:") and n1["error"] is None and n1["connections"] == [], n1
+PY
+
+check "status --json: the wrong login is unreachable with error code auth" \
+  /usr/bin/python3 - "$json" <<'PY'
+import json, sys
+data = {d["name"]: d for d in json.load(open(sys.argv[1]))}
+w = data["wrong"]
+assert not w["reachable"] and w["error_code"] == "auth" and "Login failed" in w["error"], w
+PY
+
+out=$("$cli" status Demo/node2); rc=$?
+if [ $rc = 0 ] && grep -q 'reachable' <<<"$out"; then ok "status ORG/NAME"; else not_ok "status Demo/node2 (rc $rc)" "$out"; fi
+
+"$cli" instance add --org Lab --name node1 --url "$HARPER_NODE1_URL" --username x </dev/null >/dev/null 2>&1
+out=$(CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Lab --name node1 --url "$HARPER_NODE1_URL" --username "$HARPER_USER" 2>&1 </dev/null)
+out=$("$cli" status node1 2>&1); rc=$?
+if [ $rc = 1 ] && grep -q 'organizations' <<<"$out"; then ok "an ambiguous NAME is a clear error"; else not_ok "ambiguous name (rc $rc)" "$out"; fi
+
+out=$("$cli" frobnicate 2>&1); rc=$?
+if [ $rc = 2 ]; then ok "an unknown command is a usage error (exit 2)"; else not_ok "unknown command exit $rc" "$out"; fi
+
+# The password is in the keyring, and in no file under the XDG dirs or HOME.
+if grep -rqF -- "$HARPER_PASS" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME" 2>/dev/null; then
+  not_ok "no password in any file under the XDG config, state and cache dirs"
+else
+  ok "no password in any file under the XDG config, state and cache dirs"
+fi
+id=$(/usr/bin/python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print([i["id"] for o in d["organizations"] if o["name"]=="Demo" for i in o["instances"] if i["name"]=="node1"][0])' "$XDG_CONFIG_HOME/clusterdeck/organizations.json")
+got=$(secret-tool lookup kind instance-login key "$id" 2>/dev/null)
+if [ "$got" = "$HARPER_PASS" ]; then ok "the password is in the keyring (secret-tool finds it)"; else not_ok "password in keyring"; fi
+
+"$cli" instance remove Demo/node2 >/dev/null
+out=$("$cli" instance list)
+if ! grep -q 'Demo/node2' <<<"$out"; then ok "instance remove"; else not_ok "instance remove" "$out"; fi
+
+"$cli" org remove Lab >/dev/null
+out=$("$cli" org list)
+if ! grep -q '^Lab' <<<"$out"; then ok "org remove"; else not_ok "org remove" "$out"; fi
+
+echo "# $n checks, $failed failed"
+[ $failed = 0 ]
