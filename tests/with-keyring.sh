@@ -38,8 +38,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/clusterdeck-home.XXXXXX") || exit 1
 export HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run
 export XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share
 export XDG_STATE_HOME=$HOME/.local/state XDG_CACHE_HOME=$HOME/.cache
-mkdir -m 700 -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" \
-  "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+(umask 077 && mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" \
+  "$XDG_STATE_HOME" "$XDG_CACHE_HOME")
 # Whatever the caller's session had must not leak in.
 unset GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
 
