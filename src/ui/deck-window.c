@@ -704,6 +704,11 @@ deck_window_dispose (GObject *object)
 {
   DeckWindow *self = DECK_WINDOW (object);
 
+  /* Destroying the lists removes their rows, and a removed selected row
+   * selects another one: not once the state below is gone. */
+  g_signal_handlers_disconnect_by_data (self->organizations_list, self);
+  g_signal_handlers_disconnect_by_data (self->instances_list, self);
+
   if (self->instance != NULL)
     g_clear_signal_handler (&self->instance_handler, self->instance);
   g_clear_object (&self->instance);
