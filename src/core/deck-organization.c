@@ -21,6 +21,7 @@ struct _DeckOrganization
 
   char       *id;
   char       *name;
+  char       *cluster_user;
   GListStore *instances;   /* DeckInstance, sorted by name */
 };
 
@@ -30,6 +31,7 @@ enum {
   PROP_0,
   PROP_ID,
   PROP_NAME,
+  PROP_CLUSTER_USER,
   PROP_INSTANCES,
   N_PROPS
 };
@@ -162,6 +164,7 @@ deck_organization_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->name);
+  g_free (self->cluster_user);
 
   G_OBJECT_CLASS (deck_organization_parent_class)->finalize (object);
 }
@@ -181,6 +184,9 @@ deck_organization_get_property (GObject    *object,
       break;
     case PROP_NAME:
       g_value_set_string (value, self->name);
+      break;
+    case PROP_CLUSTER_USER:
+      g_value_set_string (value, self->cluster_user);
       break;
     case PROP_INSTANCES:
       g_value_set_object (value, self->instances);
@@ -232,6 +238,9 @@ deck_organization_class_init (DeckOrganizationClass *klass)
    *
    * The organization's #DeckInstance objects, sorted by name.
    */
+  properties[PROP_CLUSTER_USER] =
+    g_param_spec_string ("cluster-user", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INSTANCES] =
     g_param_spec_object ("instances", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -300,6 +309,40 @@ deck_organization_set_name (DeckOrganization *self,
   g_free (self->name);
   self->name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+/**
+ * deck_organization_get_cluster_user:
+ * @self: an organization
+ *
+ * Returns: (nullable): the name of the cluster user shared by the
+ *   organization's instances, once clustering was enabled on one of them
+ */
+const char *
+deck_organization_get_cluster_user (DeckOrganization *self)
+{
+  g_return_val_if_fail (DECK_IS_ORGANIZATION (self), NULL);
+  return self->cluster_user;
+}
+
+/**
+ * deck_organization_set_cluster_user:
+ * @self: an organization
+ * @cluster_user: (nullable): the cluster user's name
+ *
+ * In memory only; deck_store_set_cluster_user() saves and calls this.
+ */
+void
+deck_organization_set_cluster_user (DeckOrganization *self,
+                                    const char       *cluster_user)
+{
+  g_return_if_fail (DECK_IS_ORGANIZATION (self));
+
+  if (g_strcmp0 (self->cluster_user, cluster_user) == 0)
+    return;
+  g_free (self->cluster_user);
+  self->cluster_user = g_strdup (cluster_user);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLUSTER_USER]);
 }
 
 /**

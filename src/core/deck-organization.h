@@ -19,6 +19,9 @@ const char       *deck_organization_get_id        (DeckOrganization *self);
 const char       *deck_organization_get_name      (DeckOrganization *self);
 void              deck_organization_set_name      (DeckOrganization *self,
                                                    const char       *name);
+const char       *deck_organization_get_cluster_user (DeckOrganization *self);
+void              deck_organization_set_cluster_user (DeckOrganization *self,
+                                                      const char       *cluster_user);
 /* (element-type DeckInstance): the organization's instances, sorted by name */
 GListModel       *deck_organization_get_instances (DeckOrganization *self);
 

@@ -728,6 +728,10 @@ replace_content (DeckStore *self,
       DeckOrganization *organization;
 
       organization = deck_organization_new (json_object_get_string_member (object, "id"), name);
+      deck_organization_set_cluster_user (organization,
+                                          json_object_get_string_member_with_default (object,
+                                                                                      "cluster_user",
+                                                                                      NULL));
       g_ptr_array_add (organizations, organization);
 
       for (guint j = 0; j < json_array_get_length (instances); j++)
@@ -788,6 +792,11 @@ build_content (DeckStore *self)
       json_builder_add_string_value (builder, deck_organization_get_id (organization));
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, deck_organization_get_name (organization));
+      if (deck_organization_get_cluster_user (organization) != NULL)
+        {
+          json_builder_set_member_name (builder, "cluster_user");
+          json_builder_add_string_value (builder, deck_organization_get_cluster_user (organization));
+        }
       json_builder_set_member_name (builder, "instances");
       json_builder_begin_array (builder);
 
@@ -1458,6 +1467,45 @@ deck_store_rename_organization (DeckStore         *self,
   if (!deck_store_save (self, error))
     {
       deck_organization_set_name (organization, old_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * deck_store_set_cluster_user:
+ * @self: a store
+ * @organization: one of its organizations
+ * @cluster_user: the name of the cluster user its instances share
+ * @error: return location for an error
+ *
+ * Remembers the cluster user's name (its password goes to the keyring).
+ *
+ * Returns: %TRUE when saved
+ */
+gboolean
+deck_store_set_cluster_user (DeckStore         *self,
+                             DeckOrganization  *organization,
+                             const char        *cluster_user,
+                             GError           **error)
+{
+  g_autofree char *old = NULL;
+
+  g_return_val_if_fail (DECK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (DECK_IS_ORGANIZATION (organization), FALSE);
+
+  if (!check_writable (self, error) ||
+      !check_organization_in_store (self, organization, error))
+    return FALSE;
+
+  if (g_strcmp0 (cluster_user, deck_organization_get_cluster_user (organization)) == 0)
+    return TRUE;
+
+  old = g_strdup (deck_organization_get_cluster_user (organization));
+  deck_organization_set_cluster_user (organization, cluster_user);
+  if (!deck_store_save (self, error))
+    {
+      deck_organization_set_cluster_user (organization, old);
       return FALSE;
     }
   return TRUE;

@@ -70,6 +70,10 @@ gboolean          deck_store_rename_organization  (DeckStore        *self,
                                                    DeckOrganization *organization,
                                                    const char       *name,
                                                    GError          **error);
+gboolean          deck_store_set_cluster_user     (DeckStore        *self,
+                                                   DeckOrganization *organization,
+                                                   const char       *cluster_user,
+                                                   GError          **error);
 gboolean          deck_store_remove_organization  (DeckStore        *self,
                                                    DeckOrganization *organization,
                                                    GError          **error);

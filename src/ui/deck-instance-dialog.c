@@ -492,3 +492,33 @@ deck_instance_dialog_new (GtkWindow           *parent,
   update_save_button (self);
   return self;
 }
+
+/**
+ * deck_instance_dialog_prefill:
+ * @self: a dialog adding an instance
+ * @name: (nullable): a name to start with
+ * @url: (nullable): an address; a replication URL (ws://, wss://) becomes
+ *   the operations API's (http://, https://) on the same host and port
+ */
+void
+deck_instance_dialog_prefill (DeckInstanceDialog *self,
+                              const char         *name,
+                              const char         *url)
+{
+  g_return_if_fail (DECK_IS_INSTANCE_DIALOG (self));
+
+  if (name != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  if (url != NULL)
+    {
+      g_autofree char *http = NULL;
+
+      if (g_str_has_prefix (url, "wss://"))
+        http = g_strconcat ("https://", url + strlen ("wss://"), NULL);
+      else if (g_str_has_prefix (url, "ws://"))
+        http = g_strconcat ("http://", url + strlen ("ws://"), NULL);
+      else
+        http = g_strdup (url);
+      gtk_editable_set_text (GTK_EDITABLE (self->url_row), http);
+    }
+}

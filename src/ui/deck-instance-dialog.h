@@ -24,4 +24,8 @@ DeckInstanceDialog *deck_instance_dialog_new (GtkWindow           *parent,
                                               DeckOrganization    *organization,
                                               DeckInstance        *instance);
 
+void                deck_instance_dialog_prefill (DeckInstanceDialog *self,
+                                                  const char         *name,
+                                                  const char         *url);
+
 G_END_DECLS
