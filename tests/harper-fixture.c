@@ -8,8 +8,9 @@
  * program (harper_fixture_free(), atexit(), and a watchdog process).
  *
  * Environment:
- *   HARPER_CLUSTER_SCRIPT      path of harper-cluster.sh (set by meson); default
- *                              HARPER_CLUSTER_SCRIPT_DEFAULT if defined at build time
+ *   HARPER_CLUSTER_SCRIPT      path of harper-cluster.sh (set by meson); default:
+ *                              the macro HARPER_CLUSTER_SCRIPT_DEFAULT or
+ *                              HARPER_CLUSTER_SCRIPT if defined at build time
  *   HARPER_FIXTURE_DIR         where to create the cluster directories (default
  *                              g_get_tmp_dir()); keep it short: Harper puts a Unix
  *                              socket in every node root (108-byte limit)
@@ -106,9 +107,13 @@ find_script (GError **error)
 {
   const char *script = g_getenv ("HARPER_CLUSTER_SCRIPT");
 
-#ifdef HARPER_CLUSTER_SCRIPT_DEFAULT
+  /* the build may define either macro as the script's path */
+#if defined (HARPER_CLUSTER_SCRIPT_DEFAULT)
   if (script == NULL || *script == '\0')
     script = HARPER_CLUSTER_SCRIPT_DEFAULT;
+#elif defined (HARPER_CLUSTER_SCRIPT)
+  if (script == NULL || *script == '\0')
+    script = HARPER_CLUSTER_SCRIPT;
 #endif
 
   if (script == NULL || *script == '\0')

@@ -91,12 +91,12 @@ cap() {
 # wait_answer I: node I answers user_info (after a restart: first wait for the
 # old workers to go away, at most 10 s, then for the new ones, at most 90 s)
 wait_restart() {
-  local i=$1 k
-  for k in $(seq 1 100); do
+  local i=$1
+  for _ in $(seq 1 100); do
     op "$i" '{"operation":"user_info"}' >/dev/null 2>&1 || break
     sleep 0.1
   done
-  for k in $(seq 1 900); do
+  for _ in $(seq 1 900); do
     if op "$i" '{"operation":"user_info"}' 2>/dev/null | grep -q super_user; then
       return 0
     fi
@@ -117,8 +117,8 @@ native_connected() {
     });' "$2"
 }
 wait_native() {
-  local k
-  for k in $(seq 1 100); do
+
+  for _ in $(seq 1 100); do
     native_connected "$1" "$2" && return 0
     sleep 0.2
   done
@@ -135,12 +135,27 @@ nats_open() {
     });' "$2"
 }
 wait_nats_open() {
-  local k
-  for k in $(seq 1 150); do
+
+  for _ in $(seq 1 150); do
     nats_open "$1" "$2" && return 0
     sleep 0.2
   done
   die "node$1: connection to $2 not open after 30 s"
+}
+
+# wait_nats_network I N: cluster_network of node I lists N nodes (NATS mesh formed)
+wait_nats_network() {
+  for _ in $(seq 1 150); do
+    if op "$1" '{"operation":"cluster_network"}' | node -e '
+      let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+        let j; try { j = JSON.parse(s); } catch (e) { process.exit(1); }
+        process.exit((j.nodes || []).length >= +process.argv[1] ? 0 : 1);
+      });' "$2"; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "warning: cluster_network of node$1 does not list $2 nodes after 30 s"
 }
 
 schema() { # schema I: the test schema on node I (databases are not replicated: Q9)
@@ -293,7 +308,8 @@ part_nats() {
   wait_restart 1
   schema 1
   schema 2
-  cap cluster_network_nats 1 '{"operation":"cluster_network"}'
+  wait_nats_network 1 2
+  cap cluster_network_nats 1 '{"operation":"cluster_network"}' "" "" "after the route + restart: both hubs connected"
   cap add_node_nats 1 '{"operation":"add_node","node_name":"node2","subscriptions":[{"database":"shop","table":"product","subscribe":true,"publish":true}]}'
   wait_nats_open 1 node2
   cap cluster_status_nats 1 '{"operation":"cluster_status"}' "" "" "connection to node2 open"
@@ -310,6 +326,7 @@ part_nats() {
 # ------------------------------------------------------------------ README
 write_readme() {
   local version=$1
+  shift
   {
     cat <<EOF
 # Captured Harper responses
@@ -364,12 +381,19 @@ EOF
   `cluster_status` is 200 with only `connections` (no `node_name`,
   `is_enabled`); `add_node_unconfigured.json` is HTTP 400.
 - Native routes: `cluster_set_routes` writes `replication.routes` and
-  **replaces** the list; `cluster_get_routes` answers `[]` anyway (it reads the
-  legacy NATS routes); `cluster_delete_routes` answers `"deleted": []` although
-  it changes `replication.routes` (compare the two
-  `get_configuration_native_routes*.json`).
-- `error_401.json`, `error_403.json`, `error_unknown_operation.json`,
-  `error_bad_json.json`: the error bodies the client has to map.
+  **replaces** the whole list (a second call with another route leaves only
+  that one); `cluster_get_routes` answers `[]` anyway (it reads the legacy NATS
+  routes); `cluster_delete_routes` of **one** route answers `"deleted": []` and
+  empties `replication.routes` (compare the two
+  `get_configuration_native_routes*.json`). With NATS all three behave
+  (`*_routes_nats.json`).
+- Existing role/user: **HTTP 409** (`add_role_exists.json`,
+  `add_user_exists.json`); unknown operation and bad JSON: 400; wrong password:
+  401 `{"error":"Login failed"}`; non-super user: 403 with
+  `unauthorized_access`.
+- The CA of a node installed without `replication.hostname` is named after an
+  id (e.g. `HarperDB-Certificate-Authority-e15af6ef`), not after the node
+  name set later (`cluster_status_native_*.json`, `ca_info`).
 EOF
   } >"$OUT/README.md"
 }

@@ -69,7 +69,7 @@ SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
 log() { printf '[harper-cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 usage() {
-  sed -n '2,9p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "$SELF" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 now() { date +%s.%N; }
@@ -90,8 +90,10 @@ is_alive() {
 belongs() {
   local pid=$1 root=$2
   is_alive "$pid" || return 1
-  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "ROOTPATH=$root" && return 0
-  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$root/" && return 0
+  # (process substitution, not a pipe: with pipefail an early grep -q exit
+  # could turn a match into a failure through tr's SIGPIPE)
+  grep -qxF "ROOTPATH=$root" < <(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ") && return 0
+  grep -qF -- "$root/" < <(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline") && return 0
   return 1
 }
 pgid_of() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f3; }

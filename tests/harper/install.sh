@@ -15,6 +15,13 @@
 # tarball. Only node and npm (and a reachable npm registry, or a warm npm cache)
 # are required. Concurrent runs are serialised with flock when it is available.
 # Progress goes to stderr; stdout carries only the path.
+#
+# Regenerating package-lock.json: some optional dependencies of harperdb 4.4.18
+# are not on the registry (@cbor-extract/*@2.2.3, node-unix-socket-darwin-*,
+# ...-arm*). npm >= 11.16 leaves them out of the lock and then `npm ci` rejects
+# its own lock ("Missing: ... from lock file", npm/cli#9846). npm 11.13.0 writes
+# inert placeholder entries (`"optional": true` only) that every npm 11 accepts:
+#   npx npm@11.13.0 install --package-lock-only --ignore-scripts --no-audit --no-fund
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

@@ -207,6 +207,17 @@ test_nats (void)
   assert_user_info (f, 0);
 }
 
+/* where the child tells its parent (the test process) what it started */
+static const char *
+info_path_for (pid_t parent)
+{
+  static char path[4096];
+
+  g_snprintf (path, sizeof path, "%s/harper-fixture-selftest-%d.info", g_get_tmp_dir (),
+              (int) parent);
+  return path;
+}
+
 /* The child starts a node, records where, and dies in the given way; the
  * parent checks that the node is gone and the directory removed. */
 static void
@@ -219,7 +230,7 @@ child_start_and_die (gboolean use_abort)
   g_assert_no_error (error);
   info = g_strdup_printf ("%d\n%s\n", (int) harper_fixture_get_pid (f, 0),
                           harper_fixture_get_basedir (f));
-  g_assert_true (g_file_set_contents (g_getenv ("HARPER_FIXTURE_SELFTEST_INFO"), info, -1, NULL));
+  g_assert_true (g_file_set_contents (info_path_for (getppid ()), info, -1, NULL));
   if (use_abort)
     abort ();
   exit (0); /* without harper_fixture_free(): the atexit handler must stop it */
@@ -251,7 +262,6 @@ test_cleanup (gconstpointer data)
 {
   gboolean use_abort = GPOINTER_TO_INT (data);
   g_autofree char *info_path = NULL;
-  int fd;
 
   if (g_test_subprocess ())
     {
@@ -259,10 +269,8 @@ test_cleanup (gconstpointer data)
       return;
     }
 
-  fd = g_file_open_tmp ("harper-fixture-selftest-XXXXXX", &info_path, NULL);
-  g_assert_cmpint (fd, >=, 0);
-  close (fd);
-  g_setenv ("HARPER_FIXTURE_SELFTEST_INFO", info_path, TRUE);
+  info_path = g_strdup (info_path_for (getpid ()));
+  g_unlink (info_path);
   g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   if (use_abort)
     {
