@@ -69,6 +69,7 @@ typedef struct
   GCancellable   *caller_cancellable;
   gulong          caller_handler;
   guint           timeout_source;
+  guint           timeout_ms;
   gboolean        timed_out;
   GInputStream   *stream;
   GByteArray     *buffer;
@@ -613,7 +614,7 @@ map_transport_error (Request *req,
       if (req->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         hdb_set_error (&mapped, HDB_ERROR_TIMEOUT, 0, NULL,
                        "%s did not answer %s within %.1f s.",
-                       where, req->operation, hdb_client_get_timeout (self) / 1000.0);
+                       where, req->operation, req->timeout_ms / 1000.0);
       else
         hdb_set_error (&mapped, HDB_ERROR_CANCELLED, 0, NULL,
                        "The request %s to %s was cancelled.", req->operation, where);
@@ -928,8 +929,8 @@ request_start (HdbClient           *self,
                                                    req->cancellable, NULL);
     }
 
-  req->timeout_source = g_timeout_add (timeout_ms > 0 ? timeout_ms : self->timeout_ms,
-                                       on_request_timeout, req);
+  req->timeout_ms = timeout_ms > 0 ? timeout_ms : self->timeout_ms;
+  req->timeout_source = g_timeout_add (req->timeout_ms, on_request_timeout, req);
   g_source_set_name_by_id (req->timeout_source, "[hdb] request timeout");
 
   soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
