@@ -20,18 +20,12 @@
 #include <json-glib/json-glib.h>
 
 #include "deck-cli.h"
+#include "deck-cli-private.h"
 #include "deck-credentials.h"
 #include "deck-store.h"
 #include "hdb-client.h"
 
 #define CHECK_TIMEOUT_MS 10000
-
-typedef struct
-{
-  DeckStore       *store;
-  DeckCredentials *credentials;
-  gboolean         json;
-} DeckCli;
 
 static gboolean opt_version;
 static gboolean opt_json;
@@ -49,19 +43,18 @@ static const char *usage_text =
   "  instance add --org ORG --name NAME --url URL --username USER\n"
   "  instance remove NAME | instance test NAME | instance trust NAME [--yes]\n"
   "  status [NAME]\n"
+  "  enable NAME [--cluster-user USER] [--node-name NODE]\n"
+  "  connect NAME PEER | disconnect NAME PEER\n"
   "\n"
   "NAME may be written ORG/NAME. Passwords are read from standard input when it is not a\n"
-  "terminal, else asked for without echo; CLUSTERDECK_PASSWORD is accepted for automation.\n";
+  "terminal, else asked for without echo; CLUSTERDECK_PASSWORD (instance login) and\n"
+  "CLUSTERDECK_CLUSTER_PASSWORD (cluster user) are accepted for automation.\n";
 
 /* Small helpers ---------------------------------------------------------- */
 
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
+int
+deck_cli_fail (const char *format,
+               ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -73,39 +66,39 @@ fail (const char *format,
   return DECK_CLI_EXIT_FAILURE;
 }
 
-static int
-usage_error (const char *message)
+int
+deck_cli_usage_error (const char *message)
 {
   g_printerr ("clusterdeck-cli: %s\n\n%s", message, usage_text);
   return DECK_CLI_EXIT_USAGE;
 }
 
-static void
-store_result (GObject      *source,
+void
+deck_cli_store_result (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
+GAsyncResult *
+deck_cli_wait_result (GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
 }
 
-static void
-wipe (char *s)
+void
+deck_cli_wipe (char *s)
 {
   if (s != NULL)
     memset (s, 0, strlen (s));
 }
 
 /* A password from the environment, standard input or a no-echo prompt. */
-static char *
-read_password (const char *env_name,
+char *
+deck_cli_read_password (const char *env_name,
                const char *prompt)
 {
   const char *env = g_getenv (env_name);
@@ -143,7 +136,7 @@ read_password (const char *env_name,
   {
     char *password = g_strdup (line);
 
-    wipe (line);
+    deck_cli_wipe (line);
     return password;
   }
 }
@@ -158,8 +151,8 @@ lookup_password (DeckCli      *cli,
   const char *env;
 
   deck_credentials_lookup_async (cli->credentials, DECK_SECRET_INSTANCE_LOGIN,
-                                 deck_instance_get_id (instance), NULL, store_result, &result);
-  password = deck_credentials_lookup_finish (cli->credentials, wait_result (&result), error);
+                                 deck_instance_get_id (instance), NULL, deck_cli_store_result, &result);
+  password = deck_credentials_lookup_finish (cli->credentials, deck_cli_wait_result (&result), error);
   if (password != NULL)
     return password;
 
@@ -176,8 +169,8 @@ lookup_password (DeckCli      *cli,
   return NULL;
 }
 
-static HdbClient *
-client_for (DeckCli       *cli,
+HdbClient *
+deck_cli_client_for (DeckCli       *cli,
             DeckInstance  *instance,
             GError       **error)
 {
@@ -189,7 +182,7 @@ client_for (DeckCli       *cli,
 
   client = hdb_client_new (deck_instance_get_url (instance), deck_instance_get_username (instance),
                            password, error);
-  wipe (password);
+  deck_cli_wipe (password);
   if (client == NULL)
     return NULL;
   hdb_client_set_timeout (client, CHECK_TIMEOUT_MS);
@@ -197,8 +190,8 @@ client_for (DeckCli       *cli,
   return client;
 }
 
-static void
-print_json (JsonNode *node)
+void
+deck_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
@@ -248,7 +241,7 @@ cmd_org (DeckCli  *cli,
         {
           g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-          print_json (root);
+          deck_cli_print_json (root);
         }
       return DECK_CLI_EXIT_OK;
     }
@@ -256,9 +249,9 @@ cmd_org (DeckCli  *cli,
   if (g_str_equal (sub, "add"))
     {
       if (argc != 3)
-        return usage_error (_("org add needs a NAME."));
+        return deck_cli_usage_error (_("org add needs a NAME."));
       if (deck_store_add_organization (cli->store, argv[2], &error) == NULL)
-        return fail ("%s", error->message);
+        return deck_cli_fail ("%s", error->message);
       g_print (_("Added organization “%s”.\n"), argv[2]);
       return DECK_CLI_EXIT_OK;
     }
@@ -266,12 +259,12 @@ cmd_org (DeckCli  *cli,
   if (g_str_equal (sub, "rename"))
     {
       if (argc != 4)
-        return usage_error (_("org rename needs a NAME and a NEW name."));
+        return deck_cli_usage_error (_("org rename needs a NAME and a NEW name."));
       org = deck_store_find_organization (cli->store, argv[2]);
       if (org == NULL)
-        return fail (_("There is no organization “%s”."), argv[2]);
+        return deck_cli_fail (_("There is no organization “%s”."), argv[2]);
       if (!deck_store_rename_organization (cli->store, org, argv[3], &error))
-        return fail ("%s", error->message);
+        return deck_cli_fail ("%s", error->message);
       g_print (_("Renamed organization “%s” to “%s”.\n"), argv[2], argv[3]);
       return DECK_CLI_EXIT_OK;
     }
@@ -282,13 +275,13 @@ cmd_org (DeckCli  *cli,
       GListModel *instances;
 
       if (argc != 3)
-        return usage_error (_("org remove needs a NAME."));
+        return deck_cli_usage_error (_("org remove needs a NAME."));
       org = deck_store_find_organization (cli->store, argv[2]);
       if (org == NULL)
-        return fail (_("There is no organization “%s”."), argv[2]);
+        return deck_cli_fail (_("There is no organization “%s”."), argv[2]);
       removed = g_object_ref (org);
       if (!deck_store_remove_organization (cli->store, org, &error))
-        return fail ("%s", error->message);
+        return deck_cli_fail ("%s", error->message);
 
       instances = deck_organization_get_instances (removed);
       for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
@@ -297,14 +290,14 @@ cmd_org (DeckCli  *cli,
           g_autoptr(GAsyncResult) result = NULL;
 
           deck_credentials_clear_async (cli->credentials, DECK_SECRET_INSTANCE_LOGIN,
-                                        deck_instance_get_id (instance), NULL, store_result, &result);
-          deck_credentials_clear_finish (cli->credentials, wait_result (&result), NULL);
+                                        deck_instance_get_id (instance), NULL, deck_cli_store_result, &result);
+          deck_credentials_clear_finish (cli->credentials, deck_cli_wait_result (&result), NULL);
         }
       g_print (_("Removed organization “%s”.\n"), argv[2]);
       return DECK_CLI_EXIT_OK;
     }
 
-  return usage_error (_("Unknown org command."));
+  return deck_cli_usage_error (_("Unknown org command."));
 }
 
 /* instance --------------------------------------------------------------- */
@@ -332,8 +325,8 @@ test_instance (DeckCli      *cli,
   g_autoptr(HdbServerInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
-  hdb_client_server_info_async (client, NULL, store_result, &result);
-  info = hdb_client_server_info_finish (client, wait_result (&result), &error);
+  hdb_client_server_info_async (client, NULL, deck_cli_store_result, &result);
+  info = hdb_client_server_info_finish (client, deck_cli_wait_result (&result), &error);
   if (info == NULL)
     {
       g_printerr (_("clusterdeck-cli: “%s” did not answer: %s\n"),
@@ -384,28 +377,28 @@ cmd_instance_add (DeckCli  *cli,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, FALSE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return deck_cli_usage_error (error->message);
   if (org_name == NULL || name == NULL || url == NULL || username == NULL)
-    return usage_error (_("instance add needs --org, --name, --url and --username."));
+    return deck_cli_usage_error (_("instance add needs --org, --name, --url and --username."));
 
   org = deck_store_find_organization (cli->store, org_name);
   if (org == NULL)
-    return fail (_("There is no organization “%s”. Create it with: clusterdeck-cli org add %s"),
+    return deck_cli_fail (_("There is no organization “%s”. Create it with: clusterdeck-cli org add %s"),
                  org_name, org_name);
 
-  password = read_password ("CLUSTERDECK_PASSWORD", _("Password: "));
+  password = deck_cli_read_password ("CLUSTERDECK_PASSWORD", _("Password: "));
   if (password == NULL)
-    return fail (_("No password given (standard input was empty)."));
+    return deck_cli_fail (_("No password given (standard input was empty)."));
 
   instance = deck_store_add_instance (cli->store, org, name, url, username, NULL, &error);
   if (instance == NULL)
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
 
   label = g_strdup_printf (_("Clusterdeck login for instance “%s”"), name);
   deck_credentials_store_async (cli->credentials, DECK_SECRET_INSTANCE_LOGIN,
                                 deck_instance_get_id (instance), label, password, NULL,
-                                store_result, &result);
-  if (!deck_credentials_store_finish (cli->credentials, wait_result (&result), &error))
+                                deck_cli_store_result, &result);
+  if (!deck_credentials_store_finish (cli->credentials, deck_cli_wait_result (&result), &error))
     g_printerr (_("clusterdeck-cli: the password could not be stored in the keyring: %s\n"),
                 error->message);
   else if (deck_credentials_get_memory_only (cli->credentials))
@@ -416,9 +409,9 @@ cmd_instance_add (DeckCli  *cli,
   g_print (_("Added instance “%s” to “%s”.\n"), name, deck_organization_get_name (org));
 
   client = hdb_client_new (url, username, password, &error);
-  wipe (password);
+  deck_cli_wipe (password);
   if (client == NULL)
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
   hdb_client_set_timeout (client, CHECK_TIMEOUT_MS);
   return test_instance (cli, instance, client) ? DECK_CLI_EXIT_OK : DECK_CLI_EXIT_FAILURE;
 }
@@ -439,10 +432,10 @@ cmd_instance_trust (DeckCli  *cli,
   /* registration_info needs no login: enough to see the certificate. */
   probe = hdb_client_new (deck_instance_get_url (instance), "", "", &error);
   if (probe == NULL)
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
   hdb_client_set_timeout (probe, CHECK_TIMEOUT_MS);
-  hdb_client_registration_info_async (probe, NULL, store_result, &result);
-  info = hdb_client_registration_info_finish (probe, wait_result (&result), &error);
+  hdb_client_registration_info_async (probe, NULL, deck_cli_store_result, &result);
+  info = hdb_client_registration_info_finish (probe, deck_cli_wait_result (&result), &error);
   peer = hdb_client_dup_peer_certificate (probe);
 
   if (info != NULL || peer == NULL)
@@ -453,7 +446,7 @@ cmd_instance_trust (DeckCli  *cli,
                    deck_instance_get_name (instance));
           return DECK_CLI_EXIT_OK;
         }
-      return fail ("%s", error->message);
+      return deck_cli_fail ("%s", error->message);
     }
 
   g_print (_("“%s” presents this certificate:\n"), deck_instance_get_name (instance));
@@ -480,12 +473,12 @@ cmd_instance_trust (DeckCli  *cli,
 
   deck_instance_set_pinned_certificate (instance, peer->sha256);
   if (!deck_store_update_instance (cli->store, instance, &error))
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
   g_print (_("Trusted. The certificate is pinned for “%s”.\n"), deck_instance_get_name (instance));
 
-  client = client_for (cli, instance, &error);
+  client = deck_cli_client_for (cli, instance, &error);
   if (client == NULL)
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
   return test_instance (cli, instance, client) ? DECK_CLI_EXIT_OK : DECK_CLI_EXIT_FAILURE;
 }
 
@@ -512,9 +505,9 @@ cmd_instance (DeckCli  *cli,
       g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
       g_option_context_set_help_enabled (context, FALSE);
       if (!g_option_context_parse (context, &argc, &argv, &error))
-        return usage_error (error->message);
+        return deck_cli_usage_error (error->message);
       if (org_name != NULL && deck_store_find_organization (cli->store, org_name) == NULL)
-        return fail (_("There is no organization “%s”."), org_name);
+        return deck_cli_fail (_("There is no organization “%s”."), org_name);
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < g_list_model_get_n_items (orgs); i++)
@@ -559,7 +552,7 @@ cmd_instance (DeckCli  *cli,
         {
           g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-          print_json (root);
+          deck_cli_print_json (root);
         }
       return DECK_CLI_EXIT_OK;
     }
@@ -568,11 +561,11 @@ cmd_instance (DeckCli  *cli,
     return cmd_instance_add (cli, argc - 1, argv + 1);
 
   if (argc < 3)
-    return usage_error (_("This instance command needs a NAME."));
+    return deck_cli_usage_error (_("This instance command needs a NAME."));
 
   instance = deck_store_find_instance (cli->store, argv[2], &error);
   if (instance == NULL)
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
 
   if (g_str_equal (sub, "remove"))
     {
@@ -580,20 +573,20 @@ cmd_instance (DeckCli  *cli,
       g_autoptr(GAsyncResult) result = NULL;
 
       if (!deck_store_remove_instance (cli->store, instance, &error))
-        return fail ("%s", error->message);
+        return deck_cli_fail ("%s", error->message);
       deck_credentials_clear_async (cli->credentials, DECK_SECRET_INSTANCE_LOGIN,
-                                    deck_instance_get_id (removed), NULL, store_result, &result);
-      deck_credentials_clear_finish (cli->credentials, wait_result (&result), NULL);
+                                    deck_instance_get_id (removed), NULL, deck_cli_store_result, &result);
+      deck_credentials_clear_finish (cli->credentials, deck_cli_wait_result (&result), NULL);
       g_print (_("Removed instance “%s”.\n"), deck_instance_get_name (removed));
       return DECK_CLI_EXIT_OK;
     }
 
   if (g_str_equal (sub, "test"))
     {
-      g_autoptr(HdbClient) client = client_for (cli, instance, &error);
+      g_autoptr(HdbClient) client = deck_cli_client_for (cli, instance, &error);
 
       if (client == NULL)
-        return fail ("%s", error->message);
+        return deck_cli_fail ("%s", error->message);
       return test_instance (cli, instance, client) ? DECK_CLI_EXIT_OK : DECK_CLI_EXIT_FAILURE;
     }
 
@@ -604,7 +597,7 @@ cmd_instance (DeckCli  *cli,
       return cmd_instance_trust (cli, instance, yes);
     }
 
-  return usage_error (_("Unknown instance command."));
+  return deck_cli_usage_error (_("Unknown instance command."));
 }
 
 /* status ----------------------------------------------------------------- */
@@ -738,7 +731,7 @@ cmd_status (DeckCli  *cli,
       StatusJob *job;
 
       if (instance == NULL)
-        return fail ("%s", error->message);
+        return deck_cli_fail ("%s", error->message);
       job = g_new0 (StatusJob, 1);
       job->instance = g_object_ref (instance);
       g_ptr_array_add (jobs, job);
@@ -765,7 +758,7 @@ cmd_status (DeckCli  *cli,
     {
       StatusJob *job = g_ptr_array_index (jobs, i);
 
-      job->client = client_for (cli, job->instance, &job->error);
+      job->client = deck_cli_client_for (cli, job->instance, &job->error);
       if (job->client == NULL)
         job->done = TRUE;
       else
@@ -840,7 +833,7 @@ cmd_status (DeckCli  *cli,
     {
       g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-      print_json (root);
+      deck_cli_print_json (root);
     }
 
   if (failed == 0)
@@ -878,7 +871,7 @@ deck_cli_run (int    argc,
   g_option_context_set_strict_posix (context, TRUE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (error->message);
+    return deck_cli_usage_error (error->message);
 
   if (opt_version)
     {
@@ -887,7 +880,7 @@ deck_cli_run (int    argc,
     }
 
   if (argc < 2)
-    return usage_error (_("No command given."));
+    return deck_cli_usage_error (_("No command given."));
 
   /* --json may also follow the command. */
   for (int i = 1; i < argc; i++)
@@ -901,12 +894,13 @@ deck_cli_run (int    argc,
 
   command = argv[1];
   if (!g_str_equal (command, "org") && !g_str_equal (command, "instance") &&
-      !g_str_equal (command, "status"))
-    return usage_error (_("Unknown command."));
+      !g_str_equal (command, "status") && !g_str_equal (command, "enable") &&
+      !g_str_equal (command, "connect") && !g_str_equal (command, "disconnect"))
+    return deck_cli_usage_error (_("Unknown command."));
 
   store = deck_store_new (NULL);
   if (!deck_store_load (store, &problem, &error))
-    return fail ("%s", error->message);
+    return deck_cli_fail ("%s", error->message);
   if (problem != NULL)
     g_printerr ("clusterdeck-cli: %s\n", problem->message);
 
@@ -918,6 +912,12 @@ deck_cli_run (int    argc,
     status = cmd_org (&cli, argc - 1, argv + 1);
   else if (g_str_equal (command, "instance"))
     status = cmd_instance (&cli, argc - 1, argv + 1);
+  else if (g_str_equal (command, "enable"))
+    status = deck_cli_cmd_enable (&cli, argc - 1, argv + 1);
+  else if (g_str_equal (command, "connect"))
+    status = deck_cli_cmd_connect (&cli, argc - 1, argv + 1, TRUE);
+  else if (g_str_equal (command, "disconnect"))
+    status = deck_cli_cmd_connect (&cli, argc - 1, argv + 1, FALSE);
   else
     status = cmd_status (&cli, argc - 1, argv + 1);
 

@@ -17,6 +17,7 @@
 #include "deck-instance-dialog.h"
 #include "deck-instance-row.h"
 #include "deck-overview-page.h"
+#include "deck-replication-page.h"
 #include "deck-window.h"
 
 struct _DeckWindow
@@ -52,7 +53,7 @@ struct _DeckWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack         *view_stack;
   DeckOverviewPage     *overview_page;
-  AdwStatusPage        *replication_page;
+  DeckReplicationPage  *replication_page;
 };
 
 G_DEFINE_FINAL_TYPE (DeckWindow, deck_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -277,54 +278,8 @@ on_organizations_changed (DeckWindow *self)
 /* Instances -------------------------------------------------------------- */
 
 static void
-update_replication_page (DeckWindow *self)
-{
-  DeckInstance *instance = self->instance;
-  g_autofree char *description = NULL;
-
-  if (instance == NULL)
-    return;
-
-  if (deck_instance_get_status (instance) != DECK_INSTANCE_STATUS_REACHABLE &&
-      deck_instance_get_version (instance) == NULL)
-    {
-      adw_status_page_set_icon_name (self->replication_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->replication_page, _("Instance Not Reachable"));
-      adw_status_page_set_description (self->replication_page,
-                                       _("Replication can be managed once the instance answers. "
-                                         "The Overview says what went wrong."));
-    }
-  else if (!deck_instance_get_super_user (instance))
-    {
-      adw_status_page_set_icon_name (self->replication_page, "system-lock-screen-symbolic");
-      adw_status_page_set_title (self->replication_page, _("Replication Needs a Super User"));
-      description = g_strdup_printf (_("You are logged in as “%s”, which is not a super user. "
-                                       "Harper lets only super users read and change clustering "
-                                       "and replication. Edit the instance to log in as a super "
-                                       "user."),
-                                     deck_instance_get_login_user (instance)
-                                     ? deck_instance_get_login_user (instance)
-                                     : deck_instance_get_username (instance));
-      adw_status_page_set_description (self->replication_page, description);
-    }
-  else
-    {
-      g_autofree char *engine = deck_instance_describe_engine (instance);
-
-      adw_status_page_set_icon_name (self->replication_page, "network-workgroup-symbolic");
-      adw_status_page_set_title (self->replication_page, _("Replication Is Not Managed Yet"));
-      description = g_strdup_printf (_("This instance uses: %s. This version of Clusterdeck "
-                                       "shows it but cannot change it yet: enabling clustering, "
-                                       "connecting instances and the publish and subscribe grid "
-                                       "come in the next versions."), engine);
-      adw_status_page_set_description (self->replication_page, description);
-    }
-}
-
-static void
 on_selected_instance_notify (DeckWindow *self)
 {
-  update_replication_page (self);
   adw_view_switcher_title_set_subtitle (self->switcher_title,
                                         deck_instance_get_url (self->instance));
   adw_view_switcher_title_set_title (self->switcher_title,
@@ -342,6 +297,7 @@ select_instance (DeckWindow   *self,
     g_clear_signal_handler (&self->instance_handler, self->instance);
   g_set_object (&self->instance, instance);
   deck_overview_page_set_instance (self->overview_page, instance);
+  deck_replication_page_set_instance (self->replication_page, instance);
 
   if (instance != NULL)
     {
@@ -656,6 +612,7 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   deck_instance_monitor_refresh_all (DECK_WINDOW (widget)->monitor);
+  deck_replication_page_reload (DECK_WINDOW (widget)->replication_page);
 }
 
 static void
@@ -675,6 +632,29 @@ dismiss_banner_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   gtk_revealer_set_reveal_child (DECK_WINDOW (widget)->banner_revealer, FALSE);
+}
+
+static void
+on_configure_instance (DeckWindow   *self,
+                       DeckInstance *instance)
+{
+  deck_window_select_instance (self, instance);
+  adw_view_stack_set_visible_child_name (self->view_stack, "replication");
+}
+
+static void
+on_add_unregistered (DeckWindow *self,
+                     const char *node_name,
+                     const char *url)
+{
+  DeckInstanceDialog *dialog;
+
+  if (self->organization == NULL)
+    return;
+  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->store, self->credentials,
+                                     self->monitor, self->organization, NULL);
+  deck_instance_dialog_prefill (dialog, node_name, url);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Window ----------------------------------------------------------------- */
@@ -741,6 +721,7 @@ deck_window_class_init (DeckWindowClass *klass)
   window_class->close_request = deck_window_close_request;
 
   g_type_ensure (DECK_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (DECK_TYPE_REPLICATION_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/clusterdeck/Clusterdeck/deck-window.ui");
@@ -840,6 +821,11 @@ deck_window_new (GtkApplication      *application,
   self->credentials = g_object_ref (credentials);
   self->monitor = g_object_ref (monitor);
   self->settings = settings_new_if_installed ();
+  deck_replication_page_set_context (self->replication_page, store, credentials, monitor);
+  g_signal_connect_swapped (self->replication_page, "configure-instance",
+                            G_CALLBACK (on_configure_instance), self);
+  g_signal_connect_swapped (self->replication_page, "add-instance",
+                            G_CALLBACK (on_add_unregistered), self);
 
   if (self->settings != NULL)
     {

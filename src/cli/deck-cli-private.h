@@ -1,0 +1,48 @@
+/* deck-cli-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the command files of clusterdeck-cli share.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "deck-credentials.h"
+#include "deck-store.h"
+#include "hdb-client.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  DeckStore       *store;
+  DeckCredentials *credentials;
+  gboolean         json;
+} DeckCli;
+
+int           deck_cli_fail          (const char    *format,
+                                      ...) G_GNUC_PRINTF (1, 2);
+int           deck_cli_usage_error   (const char    *message);
+void          deck_cli_store_result  (GObject       *source,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+GAsyncResult *deck_cli_wait_result   (GAsyncResult **slot);
+void          deck_cli_wipe          (char          *s);
+char         *deck_cli_read_password (const char    *env_name,
+                                      const char    *prompt);
+HdbClient    *deck_cli_client_for    (DeckCli       *cli,
+                                      DeckInstance  *instance,
+                                      GError       **error);
+void          deck_cli_print_json    (JsonNode      *node);
+
+int           deck_cli_cmd_enable     (DeckCli  *cli,
+                                       int       argc,
+                                       char    **argv);
+int           deck_cli_cmd_connect    (DeckCli  *cli,
+                                       int       argc,
+                                       char    **argv,
+                                       gboolean  connect);
+
+G_END_DECLS

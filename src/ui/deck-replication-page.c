@@ -1,0 +1,1450 @@
+/* deck-replication-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Replication view of an instance. It is one of four things:
+ *  - a status page saying why there is nothing to manage (unreachable, not
+ *    a super user);
+ *  - the initial configuration panel (cluster user, password, node name,
+ *    Enable Clustering) when the instance is not enabled;
+ *  - the progress of enabling, with the restart's phases and elapsed time;
+ *  - the management screen: connected, unconnected and unregistered
+ *    instances, with connect and disconnect.
+ */
+
+#define G_LOG_DOMAIN "deck-replication-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "deck-engine.h"
+#include "hdb-parse.h"
+#include "deck-replication-page.h"
+
+struct _DeckReplicationPage
+{
+  AdwBin               parent_instance;
+
+  DeckStore           *store;
+  DeckCredentials     *credentials;
+  DeckInstanceMonitor *monitor;
+  DeckInstance        *instance;
+  gulong               instance_handler;
+  GCancellable        *cancellable;      /* loads of this instance */
+
+  /* Enabling */
+  DeckEngine          *engine;
+  DeckRestartMonitor  *restart;
+  GCancellable        *enable_cancellable;
+  gboolean             enabling;
+  char                *cluster_password;
+
+  GtkStack            *stack;
+  AdwStatusPage       *status_page;
+
+  AdwEntryRow         *cluster_user_row;
+  AdwPasswordEntryRow *cluster_password_row;
+  AdwEntryRow         *node_name_row;
+  AdwActionRow        *engine_row;
+  GtkLabel            *enable_error;
+  GtkButton           *enable_button;
+
+  GtkLabel            *progress_title;
+  GtkWidget           *phase_rows[4];
+  GtkLabel            *elapsed_label;
+  GtkLabel            *progress_message;
+  GtkButton           *keep_waiting_button;
+  GtkButton           *back_button;
+
+  AdwPreferencesGroup *connected_group;
+  AdwPreferencesGroup *unconnected_group;
+  AdwPreferencesGroup *unregistered_group;
+  GPtrArray           *manage_rows;      /* rows to remove on rebuild */
+  HdbClusterStatus    *status;
+  char                *manage_error;
+  gboolean             loading;
+  guint                generation;       /* of the rows; bumped on rebuild */
+  DeckInstance        *enabling_instance;
+};
+
+G_DEFINE_FINAL_TYPE (DeckReplicationPage, deck_replication_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_CONFIGURE_INSTANCE,
+  SIGNAL_ADD_INSTANCE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const DeckRestartPhase shown_phases[4] = {
+  DECK_RESTART_PHASE_WRITING_CONFIGURATION,
+  DECK_RESTART_PHASE_RESTARTING,
+  DECK_RESTART_PHASE_WAITING,
+  DECK_RESTART_PHASE_VERIFYING,
+};
+
+static void update_view (DeckReplicationPage *self);
+static void load_status (DeckReplicationPage *self);
+
+static void
+toast (DeckReplicationPage *self,
+       const char          *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static DeckOrganization *
+organization (DeckReplicationPage *self)
+{
+  if (self->instance == NULL || self->store == NULL)
+    return NULL;
+  return deck_store_find_organization (self->store,
+                                       deck_instance_get_organization_id (self->instance));
+}
+
+/* The engine enabling would use: native where the server has it. */
+static HdbEngine
+engine_to_enable (DeckReplicationPage *self)
+{
+  if (deck_instance_get_engine (self->instance) == HDB_ENGINE_NATS)
+    return HDB_ENGINE_NATS;
+  return hdb_version_has_native (deck_instance_get_version (self->instance))
+         ? HDB_ENGINE_NATIVE : HDB_ENGINE_NATS;
+}
+
+/* Status ------------------------------------------------------------------ */
+
+static void
+show_status (DeckReplicationPage *self,
+             const char          *icon,
+             const char          *title,
+             const char          *description)
+{
+  adw_status_page_set_icon_name (self->status_page, icon);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_stack_set_visible_child_name (self->stack, "status");
+}
+
+/* Enable panel ------------------------------------------------------------ */
+
+static void
+validate_enable_form (DeckReplicationPage *self)
+{
+  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row));
+  const char *node = gtk_editable_get_text (GTK_EDITABLE (self->node_name_row));
+  g_autoptr(DeckEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean valid = TRUE;
+
+  if (self->instance == NULL)
+    return;
+
+  engine = deck_engine_new_for (engine_to_enable (self));
+  if (*node != '\0' && !deck_engine_validate_node_name (engine, node, &error))
+    {
+      gtk_label_set_label (self->enable_error, error->message);
+      valid = FALSE;
+    }
+  else
+    gtk_label_set_label (self->enable_error, "");
+
+  if (*user == '\0' || *password == '\0' || *node == '\0')
+    valid = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->enable_error),
+                          *gtk_label_get_label (self->enable_error) != '\0');
+  gtk_widget_set_sensitive (GTK_WIDGET (self->enable_button), valid && !self->enabling);
+}
+
+static void
+on_cluster_password_found (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(DeckReplicationPage) self = user_data;
+  g_autofree char *password = NULL;
+
+  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, NULL);
+  if (password != NULL &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->cluster_password_row), password);
+}
+
+static void
+fill_enable_form (DeckReplicationPage *self)
+{
+  DeckOrganization *org = organization (self);
+  g_autoptr(DeckEngine) engine = deck_engine_new_for (engine_to_enable (self));
+  g_autofree char *node = NULL;
+  const char *user;
+
+  user = org != NULL ? deck_organization_get_cluster_user (org) : NULL;
+  gtk_editable_set_text (GTK_EDITABLE (self->cluster_user_row),
+                         user != NULL ? user : DECK_DEFAULT_CLUSTER_USER);
+  gtk_editable_set_text (GTK_EDITABLE (self->cluster_password_row), "");
+  node = deck_engine_suggest_node_name (engine, deck_instance_get_name (self->instance),
+                                        deck_instance_get_url (self->instance));
+  gtk_editable_set_text (GTK_EDITABLE (self->node_name_row), node);
+
+  adw_action_row_set_subtitle (self->engine_row,
+                               engine_to_enable (self) == HDB_ENGINE_NATIVE
+                               ? _("Native replication (Harper 4.4 and later). The cluster user "
+                                   "is a dedicated super user on every instance.")
+                               : _("NATS clustering. The cluster user gets the cluster_user role "
+                                   "on every instance."));
+
+  /* Every instance of the organization needs the same cluster user: offer
+   * the password kept for it. */
+  if (org != NULL)
+    deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
+                                   deck_organization_get_id (org), self->cancellable,
+                                   on_cluster_password_found, g_object_ref (self));
+  validate_enable_form (self);
+}
+
+/* Progress ---------------------------------------------------------------- */
+
+static void
+update_progress (DeckReplicationPage *self)
+{
+  DeckRestartPhase phase = deck_restart_monitor_get_phase (self->restart);
+  g_autofree char *elapsed = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (shown_phases); i++)
+    {
+      GtkWidget *row = self->phase_rows[i];
+      GtkImage *icon = g_object_get_data (G_OBJECT (row), "icon");
+      GtkSpinner *spinner = g_object_get_data (G_OBJECT (row), "spinner");
+      gboolean current = phase == shown_phases[i];
+      gboolean done = phase == DECK_RESTART_PHASE_DONE ||
+                      (phase != DECK_RESTART_PHASE_FAILED && phase > shown_phases[i]);
+
+      gtk_widget_set_visible (GTK_WIDGET (spinner), current);
+      gtk_spinner_set_spinning (spinner, current);
+      gtk_widget_set_visible (GTK_WIDGET (icon), !current);
+      gtk_image_set_from_icon_name (icon, done ? "emblem-ok-symbolic" : "radio-symbolic");
+      if (done)
+        gtk_widget_remove_css_class (row, "dim-label");
+      else if (!current)
+        gtk_widget_add_css_class (row, "dim-label");
+      else
+        gtk_widget_remove_css_class (row, "dim-label");
+    }
+
+  /* Translators: elapsed time of a restart, in seconds */
+  elapsed = g_strdup_printf (_("%.1f s"), deck_restart_monitor_get_elapsed (self->restart));
+  gtk_label_set_label (self->elapsed_label, elapsed);
+  gtk_label_set_label (self->progress_message,
+                       deck_restart_monitor_get_message (self->restart)
+                       ? deck_restart_monitor_get_message (self->restart) : "");
+}
+
+static void on_enabled (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+finish_enabling (DeckReplicationPage *self,
+                 const GError        *error)
+{
+  DeckOrganization *org = organization (self);
+
+  self->enabling = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button),
+                          g_error_matches (error, DECK_RESTART_ERROR, DECK_RESTART_ERROR_TIMEOUT));
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), error != NULL);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Clustering was not enabled: %s"), error->message);
+
+      gtk_label_set_label (self->progress_message, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->progress_message), "error");
+      return;
+    }
+
+  /* The organization remembers its cluster user for the other instances. */
+  if (org != NULL)
+    {
+      g_autoptr(GError) save_error = NULL;
+      g_autofree char *label = NULL;
+
+      if (!deck_store_set_cluster_user (self->store, org,
+                                        gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row)),
+                                        &save_error))
+        g_warning ("Cluster user not saved: %s", save_error->message);
+      /* Translators: %s is an organization's name */
+      label = g_strdup_printf (_("Clusterdeck cluster user of “%s”"), deck_organization_get_name (org));
+      deck_credentials_store_async (self->credentials, DECK_SECRET_CLUSTER_USER,
+                                    deck_organization_get_id (org), label, self->cluster_password,
+                                    NULL, NULL, NULL);
+    }
+
+  toast (self, _("Clustering enabled"));
+  g_clear_object (&self->restart);
+  deck_instance_monitor_refresh (self->monitor, self->instance);
+  update_view (self);
+}
+
+static void
+on_kept_waiting (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DeckReplicationPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_restart_monitor_keep_waiting_finish (DECK_RESTART_MONITOR (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  finish_enabling (self, error);
+}
+
+static void
+keep_waiting_clicked (DeckReplicationPage *self)
+{
+  if (self->restart == NULL)
+    return;
+  self->enabling = TRUE;
+  gtk_widget_remove_css_class (GTK_WIDGET (self->progress_message), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+  deck_restart_monitor_keep_waiting_async (self->restart, self->enable_cancellable,
+                                           on_kept_waiting, g_object_ref (self));
+}
+
+static void
+back_clicked (DeckReplicationPage *self)
+{
+  g_clear_object (&self->restart);
+  deck_instance_monitor_refresh (self->monitor, self->instance);
+  update_view (self);
+}
+
+static void
+on_enabled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(DeckReplicationPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_engine_enable_finish (DECK_ENGINE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  finish_enabling (self, error);
+}
+
+static void
+start_enabling (DeckReplicationPage *self)
+{
+  HdbClient *client = deck_instance_monitor_get_client (self->monitor, self->instance);
+  g_autofree char *title = NULL;
+  DeckEnableRequest request = { 0 };
+
+  if (client == NULL)
+    return;
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->restart);
+  g_free (self->cluster_password);
+  self->cluster_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row)));
+
+  self->engine = deck_engine_new_for (engine_to_enable (self));
+  self->restart = deck_restart_monitor_new (client);
+  g_signal_connect_object (self->restart, "notify", G_CALLBACK (update_progress), self,
+                           G_CONNECT_SWAPPED);
+
+  request.cluster_user = gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row));
+  request.cluster_password = self->cluster_password;
+  request.node_name = gtk_editable_get_text (GTK_EDITABLE (self->node_name_row));
+
+  /* Translators: %s is an instance's name */
+  title = g_strdup_printf (_("Enabling Clustering on %s"), deck_instance_get_name (self->instance));
+  gtk_label_set_label (self->progress_title, title);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->progress_message), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+  self->enabling = TRUE;
+  g_set_object (&self->enabling_instance, self->instance);
+  update_progress (self);
+  gtk_stack_set_visible_child_name (self->stack, "progress");
+
+  g_cancellable_cancel (self->enable_cancellable);
+  g_clear_object (&self->enable_cancellable);
+  self->enable_cancellable = g_cancellable_new ();
+  deck_engine_enable_async (self->engine, client, &request, self->restart,
+                            self->enable_cancellable, on_enabled, g_object_ref (self));
+}
+
+static void
+on_enable_confirmed (AdwMessageDialog    *dialog,
+                     const char          *response,
+                     DeckReplicationPage *self)
+{
+  if (g_strcmp0 (response, "enable") == 0)
+    start_enabling (self);
+}
+
+static void
+enable_clicked (DeckReplicationPage *self)
+{
+  GtkWidget *dialog;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* The instance restarts: ask first, as for any restarting action. */
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Enable Clustering?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Clusterdeck creates the cluster user on “%s”, writes its "
+                                    "configuration and restarts it. It does not answer for a few "
+                                    "seconds while it restarts."),
+                                  deck_instance_get_name (self->instance));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "enable", _("_Enable and Restart"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "enable",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_enable_confirmed), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Management -------------------------------------------------------------- */
+
+typedef struct
+{
+  DeckReplicationPage *page;
+  DeckInstance        *peer;       /* NULL for an unregistered node */
+  char                *node_name;
+  char                *url;
+  GtkWidget           *button;
+  GtkWidget           *spinner;
+  GtkWidget           *row;
+} RowData;
+
+static void
+row_data_free (gpointer data)
+{
+  RowData *rd = data;
+
+  g_clear_object (&rd->peer);
+  g_free (rd->node_name);
+  g_free (rd->url);
+  g_free (rd);
+}
+
+static void
+clear_manage_rows (DeckReplicationPage *self)
+{
+  for (guint i = 0; i < self->manage_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->manage_rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->manage_rows, 0);
+  self->generation++;
+}
+
+static GtkWidget *
+add_row (DeckReplicationPage *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->manage_rows, row);
+  return row;
+}
+
+static void
+add_placeholder (DeckReplicationPage *self,
+                 AdwPreferencesGroup *group,
+                 const char          *text)
+{
+  GtkWidget *row = add_row (self, group, text, NULL);
+
+  gtk_widget_add_css_class (row, "dim-label");
+}
+
+static DeckInstance *
+find_peer_instance (DeckReplicationPage *self,
+                    const char          *node_name)
+{
+  DeckOrganization *org = organization (self);
+  GListModel *instances;
+
+  if (org == NULL || node_name == NULL)
+    return NULL;
+  instances = deck_organization_get_instances (org);
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(DeckInstance) other = g_list_model_get_item (instances, i);
+
+      if (other != self->instance &&
+          g_strcmp0 (deck_instance_get_node_name (other), node_name) == 0)
+        return other;
+    }
+  return NULL;
+}
+
+/* What a connection's state says, and what is wrong with it if anything. */
+static char *
+describe_connection (const HdbConnection *conn,
+                     char               **problem)
+{
+  GString *text = g_string_new (NULL);
+  GString *trouble = g_string_new (NULL);
+
+  if (conn->status != NULL)
+    {
+      g_string_append_printf (text, _("NATS: %s"), conn->status);
+      if (conn->latency_ms >= 0)
+        g_string_append_printf (text, _(" · %.0f ms"), conn->latency_ms);
+      if (g_strcmp0 (conn->status, "open") != 0)
+        g_string_append_printf (trouble, _("The NATS connection is %s. Check that the peer "
+                                           "runs and that its routes are set."), conn->status);
+    }
+  else if (conn->database_sockets->len == 0)
+    {
+      g_string_append (text, _("Connecting…"));
+      g_string_append (trouble, _("No database connection is open yet. Harper opens them "
+                                  "shortly after connecting; if it stays like this, the peer "
+                                  "may refuse the cluster user’s login."));
+    }
+  else
+    {
+      for (guint i = 0; i < conn->database_sockets->len; i++)
+        {
+          const HdbDatabaseSocket *s = g_ptr_array_index (conn->database_sockets, i);
+          const char *state;
+
+          if (!s->connected)
+            {
+              state = _("not connected");
+              g_string_append_printf (trouble, _("Database “%s” is not connected. "), s->database);
+            }
+          else if (s->catching_up_from != NULL && g_strcmp0 (s->catching_up_from, "up-to-date") != 0)
+            state = _("catching up");
+          else
+            state = _("connected");
+
+          if (i > 0)
+            g_string_append (text, ", ");
+          if (s->latency >= 0 && s->connected)
+            g_string_append_printf (text, "%s %s (%.1f ms)", s->database, state, s->latency);
+          else
+            g_string_append_printf (text, "%s %s", s->database, state);
+        }
+      if (trouble->len > 0)
+        g_string_append (trouble, _("Harper keeps retrying. Check that the peer runs and that "
+                                    "the cluster user has the same password on both instances."));
+    }
+
+  if (conn->replicates)
+    g_string_append (text, _(" · full replication"));
+
+  *problem = trouble->len > 0 ? g_string_free (trouble, FALSE) : (g_string_free (trouble, TRUE), NULL);
+  return g_string_free (text, FALSE);
+}
+
+static DeckPeer
+peer_for (DeckReplicationPage *self,
+          RowData             *rd,
+          char               **repl_url_out)
+{
+  DeckPeer peer = { 0 };
+
+  peer.node_name = rd->node_name;
+  if (rd->peer != NULL)
+    {
+      peer.client = deck_instance_monitor_get_client (self->monitor, rd->peer);
+      *repl_url_out = deck_engine_replication_url_for (deck_instance_get_url (rd->peer));
+      peer.pinned = deck_instance_get_pinned_certificate (rd->peer) != NULL;
+    }
+  else
+    *repl_url_out = g_strdup (rd->url);
+  peer.replication_url = *repl_url_out;
+  return peer;
+}
+
+static void
+row_busy (RowData  *rd,
+          gboolean  busy)
+{
+  gtk_widget_set_visible (rd->spinner, busy);
+  gtk_spinner_set_spinning (GTK_SPINNER (rd->spinner), busy);
+  gtk_widget_set_sensitive (rd->button, !busy);
+}
+
+static void
+row_show_error (RowData    *rd,
+                const char *message)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *label = gtk_label_new (message);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), label);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "dialog-error-symbolic");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "error");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, message);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Show the problem"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (rd->row), button);
+}
+
+/* An operation started from a row: the rows may be rebuilt meanwhile. */
+typedef struct
+{
+  DeckReplicationPage *page;
+  RowData             *rd;
+  guint                generation;
+} RowOp;
+
+static RowOp *
+row_op_new (RowData *rd)
+{
+  RowOp *op = g_new0 (RowOp, 1);
+
+  op->page = g_object_ref (rd->page);
+  op->rd = rd;
+  op->generation = rd->page->generation;
+  return op;
+}
+
+static RowData *
+row_op_row (RowOp *op)
+{
+  return op->generation == op->page->generation ? op->rd : NULL;
+}
+
+static void
+row_op_free (RowOp *op)
+{
+  g_object_unref (op->page);
+  g_free (op);
+}
+
+static void
+row_op_closure_free (gpointer  data,
+                     GClosure *closure)
+{
+  row_op_free (data);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RowOp *op = user_data;
+  DeckReplicationPage *self = op->page;
+  g_autoptr(GError) error = NULL;
+  RowData *rd;
+
+  if (!deck_engine_connect_finish (DECK_ENGINE (source), result, &error))
+    {
+      rd = row_op_row (op);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && rd != NULL)
+        {
+          row_busy (rd, FALSE);
+          row_show_error (rd, error->message);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      row_op_free (op);
+      return;
+    }
+  toast (self, _("Connected"));
+  load_status (self);
+  row_op_free (op);
+}
+
+static void
+connect_with_password (DeckReplicationPage *self,
+                       RowData             *rd,
+                       const char          *password)
+{
+  HdbClient *client = deck_instance_monitor_get_client (self->monitor, self->instance);
+  DeckOrganization *org = organization (self);
+  g_autoptr(DeckEngine) engine = deck_engine_new_for (deck_instance_get_engine (self->instance));
+  g_autofree char *repl_url = NULL;
+  DeckPeer peer = peer_for (self, rd, &repl_url);
+
+  if (client == NULL || peer.client == NULL)
+    {
+      row_busy (rd, FALSE);
+      row_show_error (rd, _("The password of one of the two instances is not known."));
+      return;
+    }
+
+  deck_engine_connect_async (engine, client,
+                             org && deck_organization_get_cluster_user (org)
+                             ? deck_organization_get_cluster_user (org) : DECK_DEFAULT_CLUSTER_USER,
+                             password, &peer, self->cancellable, on_connected, row_op_new (rd));
+}
+
+static void
+on_connect_password (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  RowOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  RowData *rd = row_op_row (op);
+
+  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || rd == NULL)
+    {
+      row_op_free (op);
+      return;
+    }
+  if (password == NULL)
+    {
+      row_busy (rd, FALSE);
+      row_show_error (rd, error ? error->message
+                                : _("The cluster user’s password is not in the keyring. Enable "
+                                    "clustering on an instance of this organization with "
+                                    "Clusterdeck first, so that it knows the password."));
+    }
+  else
+    connect_with_password (op->page, rd, password);
+  row_op_free (op);
+}
+
+static void
+connect_clicked (GtkButton *button,
+                 RowData   *rd)
+{
+  DeckReplicationPage *self = rd->page;
+  DeckOrganization *org = organization (self);
+
+  if (org == NULL)
+    return;
+  row_busy (rd, TRUE);
+  deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
+                                 deck_organization_get_id (org), self->cancellable,
+                                 on_connect_password, row_op_new (rd));
+}
+
+static void
+on_disconnected (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RowOp *op = user_data;
+  DeckReplicationPage *self = op->page;
+  g_autoptr(GError) error = NULL;
+  RowData *rd = row_op_row (op);
+
+  if (!deck_engine_disconnect_finish (DECK_ENGINE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          if (rd != NULL)
+            {
+              row_busy (rd, FALSE);
+              row_show_error (rd, error->message);
+            }
+          else
+            toast (self, error->message);
+        }
+      row_op_free (op);
+      return;
+    }
+  toast (self, _("Disconnected"));
+  load_status (self);
+  row_op_free (op);
+}
+
+static void
+on_disconnect_confirmed (AdwMessageDialog *dialog,
+                         const char       *response,
+                         RowOp            *op)
+{
+  DeckReplicationPage *self = op->page;
+  RowData *rd = row_op_row (op);
+  g_autoptr(DeckEngine) engine = NULL;
+  g_autofree char *repl_url = NULL;
+  HdbClient *client;
+  DeckPeer peer;
+
+  if (g_strcmp0 (response, "disconnect") != 0 || rd == NULL)
+    return;
+
+  client = deck_instance_monitor_get_client (self->monitor, self->instance);
+  if (client == NULL)
+    return;
+  peer = peer_for (self, rd, &repl_url);
+  row_busy (rd, TRUE);
+  engine = deck_engine_new_for (deck_instance_get_engine (self->instance));
+  deck_engine_disconnect_async (engine, client, deck_instance_get_node_name (self->instance),
+                                &peer, self->cancellable, on_disconnected, row_op_new (rd));
+}
+
+static void
+disconnect_clicked (GtkButton *button,
+                    RowData   *rd)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Disconnect?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Replication between “%s” and “%s” stops. The connection is "
+                                    "removed on both instances; no data is deleted."),
+                                  deck_instance_get_name (rd->page->instance), rd->node_name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "disconnect", _("_Disconnect"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_disconnect_confirmed), row_op_new (rd),
+                         row_op_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+configure_clicked (GtkButton *button,
+                   RowData   *rd)
+{
+  g_signal_emit (rd->page, signals[SIGNAL_CONFIGURE_INSTANCE], 0, rd->peer);
+}
+
+static void
+add_to_organization_clicked (GtkButton *button,
+                             RowData   *rd)
+{
+  g_signal_emit (rd->page, signals[SIGNAL_ADD_INSTANCE], 0, rd->node_name, rd->url);
+}
+
+static RowData *
+row_data_new (DeckReplicationPage *self,
+              GtkWidget           *row,
+              DeckInstance        *peer,
+              const char          *node_name,
+              const char          *url)
+{
+  RowData *rd = g_new0 (RowData, 1);
+
+  rd->page = self;
+  rd->row = row;
+  rd->peer = peer ? g_object_ref (peer) : NULL;
+  rd->node_name = g_strdup (node_name);
+  rd->url = g_strdup (url);
+  rd->spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (rd->spinner, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), rd->spinner);
+  g_object_set_data_full (G_OBJECT (row), "deck-row-data", rd, row_data_free);
+  return rd;
+}
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *accessible)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, accessible);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  return button;
+}
+
+static void
+build_manage (DeckReplicationPage *self)
+{
+  DeckOrganization *org = organization (self);
+  HdbEngine own_engine = deck_instance_get_engine (self->instance);
+  g_autoptr(GHashTable) connected = g_hash_table_new (NULL, NULL);
+  g_autofree char *description = NULL;
+  guint n_connected = 0, n_unconnected = 0, n_unregistered = 0;
+
+  clear_manage_rows (self);
+
+  /* Translators: node name, then the engine */
+  description = g_strdup_printf (_("This instance is the node “%s” (%s)."),
+                                 deck_instance_get_node_name (self->instance)
+                                 ? deck_instance_get_node_name (self->instance) : "?",
+                                 own_engine == HDB_ENGINE_NATS ? _("NATS clustering")
+                                                               : _("native replication"));
+  adw_preferences_group_set_description (self->connected_group, description);
+
+  if (self->manage_error != NULL)
+    {
+      GtkWidget *row = add_row (self, self->connected_group, _("Could not read the cluster status"),
+                                self->manage_error);
+
+      gtk_widget_add_css_class (row, "error");
+    }
+
+  for (guint i = 0; self->status != NULL && i < self->status->connections->len; i++)
+    {
+      const HdbConnection *conn = g_ptr_array_index (self->status->connections, i);
+      DeckInstance *peer = find_peer_instance (self, conn->name);
+      g_autofree char *problem = NULL;
+      g_autofree char *state = describe_connection (conn, &problem);
+      g_autofree char *accessible = NULL;
+      GtkWidget *row, *button;
+      RowData *rd;
+
+      /* A record of ourselves, or one without a name, is not a peer. */
+      if (conn->name == NULL ||
+          g_strcmp0 (conn->name, deck_instance_get_node_name (self->instance)) == 0)
+        continue;
+
+      if (peer != NULL)
+        {
+          g_hash_table_add (connected, peer);
+          row = add_row (self, self->connected_group, deck_instance_get_name (peer), state);
+          n_connected++;
+        }
+      else
+        {
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", conn->url ? conn->url : conn->name,
+                                                       state);
+
+          row = add_row (self, self->unregistered_group, conn->name, subtitle);
+          n_unregistered++;
+        }
+
+      rd = row_data_new (self, row, peer, conn->name, conn->url);
+      if (problem != NULL)
+        row_show_error (rd, problem);
+
+      if (peer == NULL)
+        {
+          GtkWidget *add = gtk_button_new_with_mnemonic (_("Add to _Organization…"));
+
+          gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+          g_signal_connect (add, "clicked", G_CALLBACK (add_to_organization_clicked), rd);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), add);
+        }
+
+      accessible = g_strdup_printf (_("Disconnect %s"), peer ? deck_instance_get_name (peer) : conn->name);
+      button = icon_button ("list-remove-symbolic", accessible);
+      g_signal_connect (button, "clicked", G_CALLBACK (disconnect_clicked), rd);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      rd->button = button;
+    }
+
+  if (org != NULL)
+    {
+      GListModel *instances = deck_organization_get_instances (org);
+
+      for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+        {
+          g_autoptr(DeckInstance) other = g_list_model_get_item (instances, i);
+          GtkWidget *row, *button;
+          RowData *rd;
+
+          if (other == self->instance || g_hash_table_contains (connected, other))
+            continue;
+
+          n_unconnected++;
+          if (deck_instance_get_status (other) != DECK_INSTANCE_STATUS_REACHABLE)
+            {
+              row = add_row (self, self->unconnected_group, deck_instance_get_name (other),
+                             _("Not reachable now"));
+              continue;
+            }
+          if (deck_instance_get_engine (other) != own_engine ||
+              deck_instance_get_restart_pending (other) ||
+              deck_instance_get_node_name (other) == NULL)
+            {
+              row = add_row (self, self->unconnected_group, deck_instance_get_name (other),
+                             deck_instance_get_engine (other) == HDB_ENGINE_NONE
+                             ? _("Clustering is not enabled on this instance")
+                             : _("Uses another replication engine, or has not restarted yet"));
+              rd = row_data_new (self, row, other, deck_instance_get_node_name (other), NULL);
+              button = gtk_button_new_with_mnemonic (_("_Configure…"));
+              gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+              g_signal_connect (button, "clicked", G_CALLBACK (configure_clicked), rd);
+              adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+              rd->button = button;
+              continue;
+            }
+
+          {
+            g_autofree char *subtitle = g_strdup_printf (_("Node “%s”"),
+                                                         deck_instance_get_node_name (other));
+            g_autofree char *accessible = g_strdup_printf (_("Connect %s"),
+                                                           deck_instance_get_name (other));
+
+            row = add_row (self, self->unconnected_group, deck_instance_get_name (other), subtitle);
+            rd = row_data_new (self, row, other, deck_instance_get_node_name (other), NULL);
+            button = icon_button ("list-add-symbolic", accessible);
+            g_signal_connect (button, "clicked", G_CALLBACK (connect_clicked), rd);
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+            rd->button = button;
+          }
+        }
+    }
+
+  if (n_connected == 0 && self->manage_error == NULL)
+    add_placeholder (self, self->connected_group, _("No connections yet"));
+  if (n_unconnected == 0)
+    add_placeholder (self, self->unconnected_group, _("Every instance of the organization is connected"));
+  if (n_unregistered == 0)
+    add_placeholder (self, self->unregistered_group, _("None"));
+}
+
+static void
+on_status_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DeckReplicationPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status;
+
+  status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
+  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+    return;
+
+  self->loading = FALSE;
+  g_clear_pointer (&self->status, hdb_cluster_status_free);
+  g_clear_pointer (&self->manage_error, g_free);
+  self->status = status;
+  if (error != NULL)
+    self->manage_error = g_strdup (error->message);
+  if (self->instance != NULL)
+    build_manage (self);
+}
+
+static void
+load_status (DeckReplicationPage *self)
+{
+  HdbClient *client;
+
+  if (self->instance == NULL)
+    return;
+  client = deck_instance_monitor_get_client (self->monitor, self->instance);
+  if (client == NULL)
+    return;
+  self->loading = TRUE;
+  hdb_client_cluster_status_async (client, self->cancellable, on_status_loaded,
+                                   g_object_ref (self));
+}
+
+/* The view ---------------------------------------------------------------- */
+
+static void
+update_view (DeckReplicationPage *self)
+{
+  DeckInstance *instance = self->instance;
+  const char *current = gtk_stack_get_visible_child_name (self->stack);
+  g_autofree char *description = NULL;
+  HdbEngine engine;
+
+  if (self->restart != NULL && instance != NULL && instance == self->enabling_instance)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "progress");
+      return;
+    }
+
+  if (instance == NULL)
+    {
+      show_status (self, "network-server-symbolic", _("No Instance Selected"), NULL);
+      return;
+    }
+
+  if (deck_instance_get_version (instance) == NULL)
+    {
+      show_status (self, "network-offline-symbolic", _("Instance Not Reachable"),
+                   _("Replication can be managed once the instance answers. The Overview says "
+                     "what went wrong."));
+      return;
+    }
+
+  if (!deck_instance_get_super_user (instance))
+    {
+      description = g_strdup_printf (_("You are logged in as “%s”, which is not a super user. "
+                                       "Harper lets only super users read and change clustering "
+                                       "and replication. Edit the instance to log in as a super "
+                                       "user."),
+                                     deck_instance_get_login_user (instance)
+                                     ? deck_instance_get_login_user (instance)
+                                     : deck_instance_get_username (instance));
+      show_status (self, "system-lock-screen-symbolic", _("Replication Needs a Super User"),
+                   description);
+      return;
+    }
+
+  engine = deck_instance_get_engine (instance);
+  if (engine == HDB_ENGINE_UNKNOWN)
+    {
+      show_status (self, "dialog-question-symbolic", _("Replication Engine Unknown"),
+                   _("The instance’s configuration could not be read."));
+      return;
+    }
+
+  if (engine == HDB_ENGINE_NONE || deck_instance_get_restart_pending (instance))
+    {
+      if (g_strcmp0 (current, "enable") != 0)
+        fill_enable_form (self);
+      gtk_stack_set_visible_child_name (self->stack, "enable");
+      return;
+    }
+
+  if (g_strcmp0 (current, "manage") != 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "manage");
+      build_manage (self);
+      load_status (self);
+    }
+}
+
+static void
+on_instance_notify (DeckReplicationPage *self,
+                    GParamSpec          *pspec)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "last-checked"))
+    return;
+  update_view (self);
+}
+
+/* Construction ------------------------------------------------------------ */
+
+static GtkWidget *
+build_enable_view (DeckReplicationPage *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *box, *button;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Enable Clustering"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Clustering is not enabled on this instance yet. Every "
+                                           "instance of a cluster needs the same cluster user and "
+                                           "password, and a node name of its own."));
+
+  self->engine_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->engine_row), _("Engine"));
+  adw_action_row_set_subtitle_lines (self->engine_row, 3);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->engine_row));
+
+  self->cluster_user_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->cluster_user_row), _("Cluster User"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->cluster_user_row));
+
+  self->cluster_password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->cluster_password_row),
+                                 _("Cluster Password"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->cluster_password_row));
+
+  self->node_name_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->node_name_row), _("Node Name"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->node_name_row));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->enable_error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->enable_error, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->enable_error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->enable_error), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->enable_error));
+
+  button = gtk_button_new_with_mnemonic (_("_Enable Clustering"));
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (enable_clicked), self);
+  self->enable_button = GTK_BUTTON (button);
+  gtk_box_append (GTK_BOX (box), button);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  g_signal_connect_swapped (self->cluster_user_row, "changed", G_CALLBACK (validate_enable_form), self);
+  g_signal_connect_swapped (self->cluster_password_row, "changed", G_CALLBACK (validate_enable_form), self);
+  g_signal_connect_swapped (self->node_name_row, "changed", G_CALLBACK (validate_enable_form), self);
+  return page;
+}
+
+static GtkWidget *
+build_progress_view (DeckReplicationPage *self)
+{
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 480);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+
+  self->progress_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->progress_title), "title-2");
+  gtk_label_set_wrap (self->progress_title, TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress_title));
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < G_N_ELEMENTS (shown_phases); i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("radio-symbolic");
+      GtkWidget *spinner = gtk_spinner_new ();
+      GtkWidget *label = gtk_label_new (deck_restart_phase_describe (shown_phases[i]));
+
+      gtk_widget_set_margin_top (row, 12);
+      gtk_widget_set_margin_bottom (row, 12);
+      gtk_widget_set_margin_start (row, 12);
+      gtk_widget_set_margin_end (row, 12);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (row), icon);
+      gtk_box_append (GTK_BOX (row), spinner);
+      gtk_box_append (GTK_BOX (row), label);
+      g_object_set_data (G_OBJECT (row), "icon", icon);
+      g_object_set_data (G_OBJECT (row), "spinner", spinner);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      self->phase_rows[i] = row;
+    }
+  gtk_box_append (GTK_BOX (box), list);
+
+  self->elapsed_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->elapsed_label), "numeric");
+  gtk_widget_add_css_class (GTK_WIDGET (self->elapsed_label), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->elapsed_label));
+
+  self->progress_message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->progress_message, TRUE);
+  gtk_label_set_justify (self->progress_message, GTK_JUSTIFY_CENTER);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress_message));
+
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  self->back_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Back")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->back_button), "pill");
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked), self);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->back_button));
+  self->keep_waiting_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Keep Waiting")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->keep_waiting_button), "pill");
+  gtk_widget_add_css_class (GTK_WIDGET (self->keep_waiting_button), "suggested-action");
+  g_signal_connect_swapped (self->keep_waiting_button, "clicked",
+                            G_CALLBACK (keep_waiting_clicked), self);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->keep_waiting_button));
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  {
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+    return scrolled;
+  }
+}
+
+static GtkWidget *
+build_manage_view (DeckReplicationPage *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+
+  self->connected_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->connected_group, _("Connected Instances"));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->connected_group);
+
+  self->unconnected_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->unconnected_group, _("Unconnected Instances"));
+  adw_preferences_group_set_description (self->unconnected_group,
+                                         _("Instances of this organization without a connection "
+                                           "to this one."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->unconnected_group);
+
+  self->unregistered_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->unregistered_group, _("Unregistered Instances"));
+  adw_preferences_group_set_description (self->unregistered_group,
+                                         _("Nodes this instance is connected to that are not in "
+                                           "the organization."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->unregistered_group);
+  return page;
+}
+
+static void
+deck_replication_page_dispose (GObject *object)
+{
+  DeckReplicationPage *self = DECK_REPLICATION_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->enable_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->enable_cancellable);
+  if (self->instance != NULL)
+    g_clear_signal_handler (&self->instance_handler, self->instance);
+  g_clear_object (&self->instance);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->restart);
+  g_clear_object (&self->enabling_instance);
+  g_clear_object (&self->store);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->status, hdb_cluster_status_free);
+  g_clear_pointer (&self->manage_error, g_free);
+  g_clear_pointer (&self->manage_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->cluster_password, g_free);
+
+  G_OBJECT_CLASS (deck_replication_page_parent_class)->dispose (object);
+}
+
+static void
+deck_replication_page_class_init (DeckReplicationPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = deck_replication_page_dispose;
+
+  /**
+   * DeckReplicationPage::configure-instance:
+   * @self: the page
+   * @instance: an instance of the organization that is not enabled
+   *
+   * The user wants to configure clustering on @instance.
+   */
+  signals[SIGNAL_CONFIGURE_INSTANCE] =
+    g_signal_new ("configure-instance", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, DECK_TYPE_INSTANCE);
+
+  /**
+   * DeckReplicationPage::add-instance:
+   * @self: the page
+   * @node_name: an unregistered node's name
+   * @url: (nullable): its replication URL
+   *
+   * The user wants to add an unregistered node to the organization.
+   */
+  signals[SIGNAL_ADD_INSTANCE] =
+    g_signal_new ("add-instance", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+deck_replication_page_init (DeckReplicationPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->manage_rows = g_ptr_array_new ();
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  self->status_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status_page), "status");
+  gtk_stack_add_named (self->stack, build_enable_view (self), "enable");
+  gtk_stack_add_named (self->stack, build_progress_view (self), "progress");
+  gtk_stack_add_named (self->stack, build_manage_view (self), "manage");
+  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->stack));
+  show_status (self, "network-server-symbolic", _("No Instance Selected"), NULL);
+}
+
+/**
+ * deck_replication_page_set_context:
+ * @self: the page
+ * @store: the store
+ * @credentials: the keyring
+ * @monitor: the instances' clients and live state
+ */
+void
+deck_replication_page_set_context (DeckReplicationPage *self,
+                                   DeckStore           *store,
+                                   DeckCredentials     *credentials,
+                                   DeckInstanceMonitor *monitor)
+{
+  g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->credentials, credentials);
+  g_set_object (&self->monitor, monitor);
+}
+
+DeckInstance *
+deck_replication_page_get_instance (DeckReplicationPage *self)
+{
+  g_return_val_if_fail (DECK_IS_REPLICATION_PAGE (self), NULL);
+  return self->instance;
+}
+
+/**
+ * deck_replication_page_set_instance:
+ * @self: the page
+ * @instance: (nullable): the instance to show
+ */
+void
+deck_replication_page_set_instance (DeckReplicationPage *self,
+                                    DeckInstance        *instance)
+{
+  g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
+
+  if (self->instance == instance)
+    return;
+
+  /* What ran for the previous instance is no business of this one's, except
+   * an enable in progress, which goes on (its restart must be followed). */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (!self->enabling)
+    g_clear_object (&self->restart);
+
+  if (self->instance != NULL)
+    g_clear_signal_handler (&self->instance_handler, self->instance);
+  g_set_object (&self->instance, instance);
+  g_clear_pointer (&self->status, hdb_cluster_status_free);
+  g_clear_pointer (&self->manage_error, g_free);
+  if (instance != NULL)
+    self->instance_handler = g_signal_connect_swapped (instance, "notify",
+                                                       G_CALLBACK (on_instance_notify), self);
+
+  gtk_stack_set_visible_child_name (self->stack, "status");
+  update_view (self);
+}
+
+/**
+ * deck_replication_page_reload:
+ * @self: the page
+ *
+ * Reads the cluster status again.
+ */
+void
+deck_replication_page_reload (DeckReplicationPage *self)
+{
+  g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "manage") == 0)
+    load_status (self);
+}
+
+const char *
+deck_replication_page_get_view (DeckReplicationPage *self)
+{
+  g_return_val_if_fail (DECK_IS_REPLICATION_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
