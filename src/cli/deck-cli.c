@@ -471,6 +471,8 @@ cmd_instance_trust (DeckCli  *cli,
         }
     }
 
+  /* The probe's TLS error was expected: it is what brought us here. */
+  g_clear_error (&error);
   deck_instance_set_pinned_certificate (instance, peer->sha256);
   if (!deck_store_update_instance (cli->store, instance, &error))
     return deck_cli_fail ("%s", error->message);

@@ -27,7 +27,7 @@
 #define NODE_NAME_MAX       255
 #define SUPER_USER_ROLE     "super_user"
 #define VERIFY_INTERVAL_MS  500
-#define VERIFY_TIMEOUT_MS   10000
+#define VERIFY_TIMEOUT_MS   60000
 #define LINK_INTERVAL_MS    250
 #define LINK_TIMEOUT_MS     30000
 #define GONE_INTERVAL_MS    250

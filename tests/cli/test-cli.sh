@@ -12,7 +12,7 @@ cluster_script=${HARPER_CLUSTER_SCRIPT:-$here/../harper/harper-cluster.sh}
 n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do printf "%s\n" "$l" | sed "s/^/# /"; done; }
 check() { # check DESCRIPTION COMMAND...
   local d=$1; shift
   if "$@"; then ok "$d"; else not_ok "$d"; fi
@@ -36,7 +36,7 @@ fi
 . "$base/cluster/cluster.env"
 echo "# Harper $HARPER_VERSION: 2 nodes in ${HARPER_START_SECONDS}s at $HARPER_NODE1_URL, $HARPER_NODE2_URL"
 
-echo "1..16"
+echo "1..22"
 
 out=$("$cli" --version); check "--version prints the version" grep -q '^clusterdeck-cli [0-9]' <<<"$out"
 
@@ -105,6 +105,49 @@ if [ "$got" = "$HARPER_PASS" ]; then ok "the password is in the keyring (secret-
 "$cli" instance remove Demo/node2 >/dev/null
 out=$("$cli" instance list)
 if ! grep -q 'Demo/node2' <<<"$out"; then ok "instance remove"; else not_ok "instance remove" "$out"; fi
+
+# Clustering: enable (the restart's phases printed), connect, disconnect.
+export CLUSTERDECK_CLUSTER_PASSWORD=Cluster-Test-Pass-7
+out=$("$cli" enable Demo/node1 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q 'Writing configuration' <<<"$out" && grep -q 'Waiting for the instance' <<<"$out" \
+   && grep -q 'Clustering enabled' <<<"$out"; then
+  ok "enable prints the restart phases and succeeds"
+  echo "$out" | sed 's/^/# /'
+else
+  not_ok "enable node1 (rc $rc)" "$out"
+fi
+
+out=$("$cli" enable Demo/node1 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q 'already enabled' <<<"$out"; then ok "enable again says it is already enabled"; else not_ok "enable twice (rc $rc)" "$out"; fi
+
+# A second instance for node2 (the first was removed above).
+CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Demo --name node2 --url "$HARPER_NODE2_URL" --username "$HARPER_USER" </dev/null >/dev/null 2>&1
+out=$("$cli" enable Demo/node2 --node-name 'bad name' 2>&1); rc=$?
+if [ $rc = 1 ] && grep -qi 'node name' <<<"$out"; then ok "an invalid node name is refused before anything is sent"; else not_ok "invalid node name (rc $rc)" "$out"; fi
+
+out=$("$cli" enable Demo/node2 2>&1); rc=$?
+[ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+
+out=$("$cli" connect Demo/node1 Demo/node2 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q 'Connected' <<<"$out"; then ok "connect node1 to node2"; else not_ok "connect (rc $rc)" "$out"; fi
+
+"$cli" --json status Demo/node1 >"$base/status2.json" 2>/dev/null
+check "status --json lists node2 as connected from node1" \
+  /usr/bin/python3 - "$base/status2.json" <<'PY'
+import json, sys
+n1 = json.load(open(sys.argv[1]))[0]
+assert n1["engine"] == "native" and n1["node_name"] == "node1", n1
+conn = {c["name"]: c for c in n1["connections"]}
+assert "node2" in conn and conn["node2"]["connected"], n1["connections"]
+PY
+
+out=$("$cli" disconnect Demo/node1 Demo/node2 2>&1); rc=$?
+"$cli" --json status Demo/node1 >"$base/status3.json" 2>/dev/null
+if [ $rc = 0 ] && /usr/bin/python3 -c 'import json,sys; n=json.load(open(sys.argv[1]))[0]; assert all(c["name"]!="node2" for c in n["connections"]), n' "$base/status3.json"; then
+  ok "disconnect removes the connection"
+else
+  not_ok "disconnect (rc $rc)" "$out"
+fi
 
 "$cli" org remove Lab >/dev/null
 out=$("$cli" org list)
