@@ -196,6 +196,20 @@ deck_engine_replication_url_for (const char *base_url)
                      g_uri_get_port (uri), "", NULL, NULL);
 }
 
+/* Cancellation reaches the caller as G_IO_ERROR_CANCELLED, whichever step
+ * (an HdbClient request, a pause, the restart monitor) noticed it. */
+static gboolean
+finish_with (gboolean   ok,
+             GError   **error)
+{
+  if (!ok && error != NULL && g_error_matches (*error, HDB_ERROR, HDB_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
+  return ok;
+}
+
 /**
  * deck_engine_enable_async:
  * @self: an engine
@@ -210,6 +224,7 @@ deck_engine_replication_url_for (const char *base_url)
  * %DECK_RESTART_ERROR of @monitor unchanged (on
  * %DECK_RESTART_ERROR_TIMEOUT the caller may offer
  * deck_restart_monitor_keep_waiting_async() and check the state itself).
+ * Cancellation is always %G_IO_ERROR_CANCELLED, for every operation.
  * Enabling an instance that already runs with this configuration succeeds
  * without a restart.
  */
@@ -239,7 +254,7 @@ deck_engine_enable_finish (DeckEngine    *self,
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
 
-  return DECK_ENGINE_GET_CLASS (self)->enable_finish (self, result, error);
+  return finish_with (DECK_ENGINE_GET_CLASS (self)->enable_finish (self, result, error), error);
 }
 
 /**
@@ -283,7 +298,7 @@ deck_engine_connect_finish (DeckEngine    *self,
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
 
-  return DECK_ENGINE_GET_CLASS (self)->connect_finish (self, result, error);
+  return finish_with (DECK_ENGINE_GET_CLASS (self)->connect_finish (self, result, error), error);
 }
 
 /**
@@ -326,7 +341,7 @@ deck_engine_disconnect_finish (DeckEngine    *self,
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
 
-  return DECK_ENGINE_GET_CLASS (self)->disconnect_finish (self, result, error);
+  return finish_with (DECK_ENGINE_GET_CLASS (self)->disconnect_finish (self, result, error), error);
 }
 
 /* Helpers for the implementations ---------------------------------------- */

@@ -58,7 +58,8 @@ typedef struct
 
 /**
  * DeckPeer:
- * @client: a client of the peer instance (its own login)
+ * @client: (nullable): a client of the peer instance (its own login); %NULL for
+ *   a node outside the organization, whose side disconnect then leaves alone
  * @node_name: the peer's node name
  * @replication_url: native: the peer's replication URL
  * @pinned: the peer's certificate is pinned by the user (native: verify_tls false on first contact)

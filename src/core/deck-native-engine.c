@@ -907,6 +907,13 @@ on_disconnect_own_checked (GObject      *source,
       return;
     }
 
+  /* A node outside the organization: only this side could be removed. */
+  if (data->peer_client == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
   g_debug ("cluster_status (peer, until it forgot us)");
   _deck_engine_poll_status_async (DECK_ENGINE (source), data->peer_client, check_forgotten,
                                   data->own_name, GONE_INTERVAL_MS, GONE_TIMEOUT_MS,
@@ -955,6 +962,16 @@ on_disconnect_removed (GObject      *source,
   if (message == NULL && !_deck_engine_error_is_missing_node (error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->peer_client == NULL)
+    {
+      g_debug ("cluster_status (until the peer is forgotten)");
+      _deck_engine_poll_status_async (g_task_get_source_object (task), data->client,
+                                      check_forgotten, data->peer_name, GONE_INTERVAL_MS,
+                                      GONE_TIMEOUT_MS, g_task_get_cancellable (task),
+                                      on_disconnect_own_checked, g_object_ref (task));
       return;
     }
 
@@ -1045,12 +1062,20 @@ deck_native_engine_disconnect_async (DeckEngine          *engine,
 
   data = g_new0 (Disconnect, 1);
   data->client = g_object_ref (client);
-  data->peer_client = g_object_ref (peer->client);
+  data->peer_client = peer->client != NULL ? g_object_ref (peer->client) : NULL;
   if (node_name != NULL && *node_name != '\0')
     data->own_name = g_strdup (node_name);
   if (peer->node_name != NULL && *peer->node_name != '\0')
     data->peer_name = g_strdup (peer->node_name);
   g_task_set_task_data (task, data, (GDestroyNotify) disconnect_free);
+
+  if (data->peer_client == NULL && data->peer_name == NULL)
+    {
+      g_task_return_new_error (task, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_FAILED,
+                               _("Which node to disconnect is not known."));
+      g_object_unref (task);
+      return;
+    }
 
   disconnect_resolve (task);
 }

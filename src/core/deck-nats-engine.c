@@ -32,6 +32,9 @@
 #define DEFAULT_CLUSTER_NAME  "harperdb"
 #define VERIFY_INTERVAL_MS    500
 #define VERIFY_TIMEOUT_MS     30000
+#define NETWORK_TIMEOUT_MS    30000
+#define NETWORK_REQUEST_MS    8000
+#define NETWORK_RETRY_MS      1000
 #define JOB_INTERVAL_MS       250
 #define JOB_TIMEOUT_MS        10000
 #define JOB_FALLBACK_MS       2000
@@ -56,10 +59,14 @@ static const struct
   const char *key;
   guint       fallback;
 } nats_ports[] = {
-  { "clustering.hubServer.network.port", "clustering_hubServer_network_port", 9930 },
-  { "clustering.hubServer.leafNodes.network.port", "clustering_hubServer_leafNodes_network_port", 9931 },
-  { "clustering.hubServer.cluster.network.port", "clustering_hubServer_cluster_network_port", 9932 },
-  { "clustering.leafServer.network.port", "clustering_leafServer_network_port", 9940 },
+  { "clustering.hubServer.network.port",
+    "clustering_hubServer_network_port", 9930 },
+  { "clustering.hubServer.leafNodes.network.port",
+    "clustering_hubServer_leafNodes_network_port", 9931 },
+  { "clustering.hubServer.cluster.network.port",
+    "clustering_hubServer_cluster_network_port", 9932 },
+  { "clustering.leafServer.network.port",
+    "clustering_leafServer_network_port", 9940 },
 };
 
 #define HUB_CLUSTER_PORT 2
@@ -171,6 +178,7 @@ typedef struct
   char               *role;
   guint               ports[G_N_ELEMENTS (nats_ports)];
   gboolean            writing;         /* the monitor shows WRITING_CONFIGURATION */
+  gint64              network_deadline;
 } Enable;
 
 static void
@@ -218,6 +226,104 @@ check_node_name (const HdbClusterStatus *status,
   return is_nats_enabled (status) && g_strcmp0 (status->node_name, user_data) == 0;
 }
 
+/* Whether a cluster_network answer lists @node_name. */
+static gboolean
+network_lists (JsonNode   *answer,
+               const char *node_name)
+{
+  JsonObject *object;
+  JsonArray *nodes;
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    return FALSE;
+  object = json_node_get_object (answer);
+  if (!json_object_has_member (object, "nodes") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "nodes")))
+    return FALSE;
+  nodes = json_object_get_array_member (object, "nodes");
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *element = json_array_get_element (nodes, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element) &&
+          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (element),
+                                                                 "name", NULL),
+                     node_name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void enable_check_network (GTask *task);
+
+static void
+on_enable_network_paused (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_deck_engine_sleep_finish (DECK_ENGINE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  enable_check_network (g_steal_pointer (&task));
+}
+
+static void
+on_enable_network (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Enable *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = hdb_client_call_finish (HDB_CLIENT (source), result, &error);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  if (network_lists (answer, data->node_name))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (g_get_monotonic_time () > data->network_deadline)
+    {
+      g_task_return_new_error (task, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_NOT_APPLIED,
+                               _("NATS clustering is configured, but its servers did not start "
+                                 "within %u seconds. Harper's log may tell why; stopping and "
+                                 "starting Harper may be needed."),
+                               NETWORK_TIMEOUT_MS / 1000);
+      return;
+    }
+  _deck_engine_sleep_async (g_task_get_source_object (task), NETWORK_RETRY_MS,
+                            g_task_get_cancellable (task), on_enable_network_paused,
+                            g_object_ref (task));
+}
+
+static void
+enable_check_network (GTask *task)
+{
+  Enable *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) request = json_object_new ();
+
+  /* The operation waits "timeout" ms for the nodes to answer; without NATS
+   * the operations API waits for a NATS connection instead. */
+  json_object_set_string_member (request, "operation", "cluster_network");
+  json_object_set_int_member (request, "timeout", 1000);
+  json_object_set_boolean_member (request, "connected_nodes", FALSE);
+  json_object_set_boolean_member (request, "routes", FALSE);
+  g_debug ("cluster_network");
+  hdb_client_call_async (data->client, request, NETWORK_REQUEST_MS,
+                         g_task_get_cancellable (task), on_enable_network, task);
+}
+
 static void
 on_enable_verified (GObject      *source,
                     GAsyncResult *result,
@@ -250,7 +356,11 @@ on_enable_verified (GObject      *source,
                                  data->node_name);
       return;
     }
-  g_task_return_boolean (task, TRUE);
+
+  /* cluster_status only reads the configuration; whether the NATS servers
+   * really run shows when the node answers cluster_network over NATS. */
+  data->network_deadline = g_get_monotonic_time () + (gint64) NETWORK_TIMEOUT_MS * 1000;
+  enable_check_network (g_steal_pointer (&task));
 }
 
 static void
@@ -369,6 +479,37 @@ enable_write (GTask                  *task,
     {
       json_object_set_boolean_member (settings, "clustering_tls_insecure", TRUE);
       json_object_set_boolean_member (settings, "clustering_tls_verify", TRUE);
+    }
+  /* Without certificate paths the hub starts without TLS and the leaf
+   * server, which connects to it over tls://, never does: add_node then
+   * hangs. Harper creates these files when clustering starts. */
+  if (config_lookup (config, "clustering.tls.certificate") == NULL)
+    {
+      JsonNode *root_path = config_lookup (config, "rootPath");
+      JsonNode *private_key = config_lookup (config, "tls.privateKey");
+      g_autofree char *keys = NULL;
+
+      if (root_path != NULL && JSON_NODE_HOLDS_VALUE (root_path) &&
+          json_node_get_value_type (root_path) == G_TYPE_STRING)
+        {
+          g_autofree char *certificate = NULL;
+          g_autofree char *authority = NULL;
+          g_autofree char *key = NULL;
+
+          keys = g_strconcat (json_node_get_string (root_path), "/keys/", NULL);
+          certificate = g_strconcat (keys, "natsCertificate.pem", NULL);
+          authority = g_strconcat (keys, "natsCaCertificate.pem", NULL);
+          if (private_key != NULL && JSON_NODE_HOLDS_VALUE (private_key) &&
+              json_node_get_value_type (private_key) == G_TYPE_STRING)
+            key = g_strdup (json_node_get_string (private_key));
+          else
+            key = g_strconcat (keys, "privateKey.pem", NULL);
+
+          json_object_set_string_member (settings, "clustering_tls_certificate", certificate);
+          json_object_set_string_member (settings, "clustering_tls_certificateAuthority",
+                                         authority);
+          json_object_set_string_member (settings, "clustering_tls_privateKey", key);
+        }
     }
 
   g_debug ("set_configuration");
