@@ -208,7 +208,6 @@ deck_cli_cmd_connect (DeckCli  *cli,
   g_autoptr(DeckEngine) engine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *repl_url = NULL;
   DeckOrganization *org;
   DeckInstance *instance, *other;
   DeckPeer peer = { 0 };
@@ -252,10 +251,10 @@ deck_cli_cmd_connect (DeckCli  *cli,
                           deck_instance_get_name (instance), deck_instance_get_name (other));
 
   engine = deck_engine_new_for (info->engine);
-  repl_url = deck_engine_replication_url_for (deck_instance_get_url (other));
+  /* The engine reads the peer's own replication URL from its configuration. */
   peer.client = peer_client;
   peer.node_name = peer_info->node_name;
-  peer.replication_url = repl_url;
+  peer.replication_url = NULL;
   peer.pinned = deck_instance_get_pinned_certificate (other) != NULL;
 
   if (connect)
