@@ -15,6 +15,7 @@
 #include "deck-cli.h"
 #include "deck-cli-private.h"
 #include "deck-engine.h"
+#include "deck-schema-diff.h"
 #include "hdb-parse.h"
 
 /* The facts of an instance, asked for now (the CLI keeps no live state). */
@@ -185,6 +186,50 @@ deck_cli_cmd_enable (DeckCli  *cli,
   return DECK_CLI_EXIT_OK;
 }
 
+static HdbSchema *
+describe_all (HdbClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hdb_client_describe_all_async (client, NULL, deck_cli_store_result, &result);
+  return hdb_client_describe_all_finish (client, deck_cli_wait_result (&result), NULL);
+}
+
+/* Replication never creates a database (Q9): say which tables will not
+ * replicate because one side lacks them. */
+static void
+warn_missing_tables (DeckInstance *instance,
+                     HdbClient    *client,
+                     DeckInstance *other,
+                     HdbClient    *peer_client)
+{
+  g_autoptr(HdbSchema) mine = describe_all (client);
+  g_autoptr(HdbSchema) theirs = describe_all (peer_client);
+  g_autoptr(GPtrArray) on_peer = NULL;
+  g_autoptr(GPtrArray) here = NULL;
+
+  if (mine == NULL || theirs == NULL)
+    return;
+  on_peer = deck_schema_diff_missing (mine, theirs);
+  here = deck_schema_diff_missing (theirs, mine);
+  if (on_peer->len > 0)
+    {
+      g_autofree char *list = deck_schema_diff_describe (on_peer);
+
+      g_printerr (_("Note: “%s” lacks %s; those tables do not replicate until they are created "
+                    "there (replication never creates a database).\n"),
+                  deck_instance_get_name (other), list);
+    }
+  if (here->len > 0)
+    {
+      g_autofree char *list = deck_schema_diff_describe (here);
+
+      g_printerr (_("Note: “%s” lacks %s; those tables do not replicate until they are created "
+                    "there (replication never creates a database).\n"),
+                  deck_instance_get_name (instance), list);
+    }
+}
+
 /**
  * deck_cli_cmd_connect:
  * @cli: the command line's state
@@ -259,6 +304,7 @@ deck_cli_cmd_connect (DeckCli  *cli,
 
   if (connect)
     {
+      warn_missing_tables (instance, client, other, peer_client);
       password = cluster_password (cli, org);
       if (password == NULL)
         return deck_cli_fail (_("No cluster password given."));
