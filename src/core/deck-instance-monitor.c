@@ -23,7 +23,8 @@ typedef struct
 {
   DeckInstanceMonitor *monitor;
   DeckInstance        *instance;
-  HdbClient           *client;
+  HdbClient           *client;         /* for the caller's operations */
+  HdbClient           *check_client;   /* for checks: the monitor's short timeout */
   char                *client_key;
   char                *password;
   gboolean             password_known;
@@ -71,6 +72,7 @@ watch_free (Watch *watch)
   g_clear_signal_handler (&watch->notify_handler, watch->instance);
   g_clear_object (&watch->instance);
   g_clear_object (&watch->client);
+  g_clear_object (&watch->check_client);
   g_free (watch->client_key);
   wipe_string (&watch->password);
   g_free (watch);
@@ -99,6 +101,7 @@ watch_ensure_client (Watch *watch)
     return watch->client;
 
   g_clear_object (&watch->client);
+  g_clear_object (&watch->check_client);
   watch->client = hdb_client_new (deck_instance_get_url (watch->instance),
                                   deck_instance_get_username (watch->instance),
                                   watch->password, &error);
@@ -108,6 +111,13 @@ watch_ensure_client (Watch *watch)
       return NULL;
     }
   hdb_client_set_pinned_certificate (watch->client,
+                                     deck_instance_get_pinned_certificate (watch->instance));
+  /* Checks are bounded by the monitor's short timeout; what the caller
+   * sends (enable, connect) keeps the client's own, longer one. */
+  watch->check_client = hdb_client_new (deck_instance_get_url (watch->instance),
+                                        deck_instance_get_username (watch->instance),
+                                        watch->password, NULL);
+  hdb_client_set_pinned_certificate (watch->check_client,
                                      deck_instance_get_pinned_certificate (watch->instance));
   g_free (watch->client_key);
   watch->client_key = g_steal_pointer (&key);
@@ -222,10 +232,10 @@ watch_check (Watch *watch)
       return;
     }
 
-  hdb_client_set_timeout (client, watch->monitor->timeout_ms);
+  hdb_client_set_timeout (watch->check_client, watch->monitor->timeout_ms);
   deck_instance_set_checking (watch->instance);
   watch->check_running = TRUE;
-  hdb_client_server_info_async (client, watch->cancellable, on_server_info, watch);
+  hdb_client_server_info_async (watch->check_client, watch->cancellable, on_server_info, watch);
 }
 
 static void
@@ -526,6 +536,7 @@ deck_instance_monitor_set_password (DeckInstanceMonitor *self,
   watch->password = g_strdup (password);
   watch->password_known = password != NULL;
   g_clear_object (&watch->client);
+  g_clear_object (&watch->check_client);
   g_clear_pointer (&watch->client_key, g_free);
   g_cancellable_cancel (watch->cancellable);
   g_clear_object (&watch->cancellable);

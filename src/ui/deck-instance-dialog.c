@@ -45,6 +45,9 @@ struct _DeckInstanceDialog
   GtkImage            *test_icon;
   GtkSpinner          *test_spinner;
   GtkButton           *save_button;
+  GtkButton           *cancel_button;
+  GtkButton           *test_button;
+  GtkButton           *trust_button;
   AdwPreferencesGroup *certificate_group;
   AdwActionRow        *fingerprint_row;
   AdwActionRow        *subject_row;
@@ -86,6 +89,16 @@ set_test_state (DeckInstanceDialog *self,
   adw_action_row_set_subtitle (self->test_row, text);
 }
 
+/* GTK 4.8 gives a button with a mnemonic label the raw label as its
+ * accessible name, and AT-SPI then adds the child label's text: "_Add Add".
+ * Without the property the name comes from the child label alone. Needed
+ * after every gtk_button_set_label(), which sets it again. */
+static void
+reset_accessible_label (GtkButton *button)
+{
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 static void
 update_save_button (DeckInstanceDialog *self)
 {
@@ -104,6 +117,7 @@ update_save_button (DeckInstanceDialog *self)
     gtk_button_set_label (self->save_button, _("_Save"));
   else
     gtk_button_set_label (self->save_button, _("_Add"));
+  reset_accessible_label (self->save_button);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->testing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.test", probe != NULL && !self->testing);
@@ -418,6 +432,9 @@ deck_instance_dialog_class_init (DeckInstanceDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_icon);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_button);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, trust_button);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, certificate_group);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, fingerprint_row);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, subject_row);
@@ -435,6 +452,10 @@ deck_instance_dialog_init (DeckInstanceDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  reset_accessible_label (self->save_button);
+  reset_accessible_label (self->cancel_button);
+  reset_accessible_label (self->test_button);
+  reset_accessible_label (self->trust_button);
 
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (update_save_button), self);
   g_signal_connect_swapped (self->url_row, "changed", G_CALLBACK (on_field_changed), self);

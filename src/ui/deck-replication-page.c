@@ -16,9 +16,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "deck-engine.h"
+#include "deck-schema-diff.h"
 #include "hdb-parse.h"
 #include "deck-replication-page.h"
 
@@ -38,6 +41,8 @@ struct _DeckReplicationPage
   DeckRestartMonitor  *restart;
   GCancellable        *enable_cancellable;
   gboolean             enabling;
+  gboolean             enabled;          /* the last enable succeeded */
+  char                *cluster_user;     /* of the last enable request */
   char                *cluster_password;
 
   GtkStack            *stack;
@@ -87,6 +92,26 @@ static const DeckRestartPhase shown_phases[4] = {
 
 static void update_view (DeckReplicationPage *self);
 static void load_status (DeckReplicationPage *self);
+
+/* gtk_button_new_with_mnemonic(), with the accessible name GTK 4.8 doubles
+ * ("_Back Back": the raw label as the label property, then the child label's
+ * text) reset, so that it comes from the child label alone. */
+static GtkWidget *
+mnemonic_button (const char *label)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  return button;
+}
+
+static void
+wipe_password (char **password)
+{
+  if (*password != NULL)
+    memset (*password, 0, strlen (*password));
+  g_clear_pointer (password, g_free);
+}
 
 static void
 toast (DeckReplicationPage *self,
@@ -251,9 +276,16 @@ static void
 finish_enabling (DeckReplicationPage *self,
                  const GError        *error)
 {
-  DeckOrganization *org = organization (self);
+  /* The instance enabled, which the user may have left for another one
+   * meanwhile (the form then shows that one's values). */
+  DeckInstance *enabled = self->enabling_instance;
+  DeckOrganization *org = NULL;
+
+  if (enabled != NULL && self->store != NULL)
+    org = deck_store_find_organization (self->store, deck_instance_get_organization_id (enabled));
 
   self->enabling = FALSE;
+  self->enabled = error == NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button),
                           g_error_matches (error, DECK_RESTART_ERROR, DECK_RESTART_ERROR_TIMEOUT));
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), error != NULL);
@@ -273,9 +305,7 @@ finish_enabling (DeckReplicationPage *self,
       g_autoptr(GError) save_error = NULL;
       g_autofree char *label = NULL;
 
-      if (!deck_store_set_cluster_user (self->store, org,
-                                        gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row)),
-                                        &save_error))
+      if (!deck_store_set_cluster_user (self->store, org, self->cluster_user, &save_error))
         g_warning ("Cluster user not saved: %s", save_error->message);
       /* Translators: %s is an organization's name */
       label = g_strdup_printf (_("Clusterdeck cluster user of “%s”"), deck_organization_get_name (org));
@@ -285,8 +315,11 @@ finish_enabling (DeckReplicationPage *self,
     }
 
   toast (self, _("Clustering enabled"));
-  g_clear_object (&self->restart);
-  deck_instance_monitor_refresh (self->monitor, self->instance);
+  /* The progress stays, every phase done, until the monitor's check shows
+   * the instance enabled (update_view): until then the instance still says
+   * "not enabled", and the form would come back for a moment. */
+  if (enabled != NULL)
+    deck_instance_monitor_refresh (self->monitor, enabled);
   update_view (self);
 }
 
@@ -351,15 +384,21 @@ start_enabling (DeckReplicationPage *self)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->restart);
-  g_free (self->cluster_password);
+  wipe_password (&self->cluster_password);
   self->cluster_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row)));
+  g_free (self->cluster_user);
+  self->cluster_user = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row)));
+  self->enabled = FALSE;
 
   self->engine = deck_engine_new_for (engine_to_enable (self));
   self->restart = deck_restart_monitor_new (client);
+  /* Its messages name the instance as the rest of the page does, not by
+   * host:port. */
+  deck_restart_monitor_set_name (self->restart, deck_instance_get_name (self->instance));
   g_signal_connect_object (self->restart, "notify", G_CALLBACK (update_progress), self,
                            G_CONNECT_SWAPPED);
 
-  request.cluster_user = gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row));
+  request.cluster_user = self->cluster_user;
   request.cluster_password = self->cluster_password;
   request.node_name = gtk_editable_get_text (GTK_EDITABLE (self->node_name_row));
 
@@ -570,7 +609,8 @@ peer_for (DeckReplicationPage *self,
   if (rd->peer != NULL)
     {
       peer.client = deck_instance_monitor_get_client (self->monitor, rd->peer);
-      *repl_url_out = deck_engine_replication_url_for (deck_instance_get_url (rd->peer));
+      /* The engine reads the peer's own replication URL from its configuration. */
+      *repl_url_out = NULL;
       peer.pinned = deck_instance_get_pinned_certificate (rd->peer) != NULL;
     }
   else
@@ -705,6 +745,204 @@ connect_with_password (DeckReplicationPage *self,
                              password, &peer, self->cancellable, on_connected, row_op_new (rd));
 }
 
+/* Before connecting: replication never creates a database (Q9), so tables
+ * one side lacks are offered to be created there first. */
+typedef struct
+{
+  RowOp     *op;
+  char      *password;
+  HdbClient *client;
+  HdbClient *peer_client;
+  HdbSchema *mine;
+  GPtrArray *missing_on_peer;
+  GPtrArray *missing_here;
+} ConnectFlow;
+
+static void
+connect_flow_free (ConnectFlow *flow)
+{
+  if (flow->password != NULL)
+    memset (flow->password, 0, strlen (flow->password));
+  g_free (flow->password);
+  g_clear_object (&flow->client);
+  g_clear_object (&flow->peer_client);
+  g_clear_pointer (&flow->mine, hdb_schema_free);
+  g_clear_pointer (&flow->missing_on_peer, g_ptr_array_unref);
+  g_clear_pointer (&flow->missing_here, g_ptr_array_unref);
+  row_op_free (flow->op);
+  g_free (flow);
+}
+
+static void
+connect_flow_go (ConnectFlow *flow)
+{
+  RowData *rd = row_op_row (flow->op);
+
+  if (rd != NULL)
+    connect_with_password (flow->op->page, rd, flow->password);
+  connect_flow_free (flow);
+}
+
+static void
+connect_flow_fail (ConnectFlow *flow,
+                   const char  *message)
+{
+  RowData *rd = row_op_row (flow->op);
+
+  if (rd != NULL)
+    {
+      row_busy (rd, FALSE);
+      row_show_error (rd, message);
+    }
+  connect_flow_free (flow);
+}
+
+static void
+on_created_here (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ConnectFlow *flow = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_schema_create_missing_finish (HDB_CLIENT (source), result, &error))
+    {
+      connect_flow_fail (flow, error->message);
+      return;
+    }
+  connect_flow_go (flow);
+}
+
+static void
+on_created_on_peer (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ConnectFlow *flow = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_schema_create_missing_finish (HDB_CLIENT (source), result, &error))
+    {
+      connect_flow_fail (flow, error->message);
+      return;
+    }
+  deck_schema_create_missing_async (flow->client, flow->missing_here, flow->op->page->cancellable,
+                                    on_created_here, flow);
+}
+
+static void
+on_missing_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     ConnectFlow      *flow)
+{
+  if (g_strcmp0 (response, "create") == 0)
+    deck_schema_create_missing_async (flow->peer_client, flow->missing_on_peer,
+                                      flow->op->page->cancellable, on_created_on_peer, flow);
+  else if (g_strcmp0 (response, "connect") == 0)
+    connect_flow_go (flow);
+  else
+    {
+      RowData *rd = row_op_row (flow->op);
+
+      if (rd != NULL)
+        row_busy (rd, FALSE);
+      connect_flow_free (flow);
+    }
+}
+
+static void
+offer_missing (ConnectFlow *flow)
+{
+  DeckReplicationPage *self = flow->op->page;
+  RowData *rd = row_op_row (flow->op);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  if (rd == NULL)
+    {
+      connect_flow_free (flow);
+      return;
+    }
+
+  if (flow->missing_on_peer->len > 0)
+    {
+      g_autofree char *list = deck_schema_diff_describe (flow->missing_on_peer);
+
+      /* Translators: an instance's name, then a list of tables */
+      g_string_append_printf (body, _("“%s” lacks %s. "), deck_instance_get_name (rd->peer), list);
+    }
+  if (flow->missing_here->len > 0)
+    {
+      g_autofree char *list = deck_schema_diff_describe (flow->missing_here);
+
+      g_string_append_printf (body, _("“%s” lacks %s. "), deck_instance_get_name (self->instance), list);
+    }
+  g_string_append (body, _("Replication never creates a database: without them, these tables "
+                           "do not replicate. Clusterdeck can create the databases and tables "
+                           "(without their records; those come with replication)."));
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Create the Missing Tables?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "connect", _("Connect _Without Them"),
+                                    "create", _("C_reate and Connect"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_missing_response), flow);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_peer_schema (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ConnectFlow *flow = user_data;
+  g_autoptr(HdbSchema) theirs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  theirs = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
+  if (theirs == NULL)
+    {
+      if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+        connect_flow_free (flow);
+      else
+        connect_flow_fail (flow, error->message);
+      return;
+    }
+
+  flow->missing_on_peer = deck_schema_diff_missing (flow->mine, theirs);
+  flow->missing_here = deck_schema_diff_missing (theirs, flow->mine);
+  if (flow->missing_on_peer->len == 0 && flow->missing_here->len == 0)
+    connect_flow_go (flow);
+  else
+    offer_missing (flow);
+}
+
+static void
+on_own_schema (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ConnectFlow *flow = user_data;
+  g_autoptr(GError) error = NULL;
+
+  flow->mine = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
+  if (flow->mine == NULL)
+    {
+      if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+        connect_flow_free (flow);
+      else
+        connect_flow_fail (flow, error->message);
+      return;
+    }
+  hdb_client_describe_all_async (flow->peer_client, flow->op->page->cancellable, on_peer_schema,
+                                 flow);
+}
+
 static void
 on_connect_password (GObject      *source,
                      GAsyncResult *result,
@@ -714,6 +952,9 @@ on_connect_password (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *password = NULL;
   RowData *rd = row_op_row (op);
+  DeckReplicationPage *self = op->page;
+  HdbClient *client, *peer_client;
+  ConnectFlow *flow;
 
   password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || rd == NULL)
@@ -728,10 +969,27 @@ on_connect_password (GObject      *source,
                                 : _("The cluster user’s password is not in the keyring. Enable "
                                     "clustering on an instance of this organization with "
                                     "Clusterdeck first, so that it knows the password."));
+      row_op_free (op);
+      return;
     }
-  else
-    connect_with_password (op->page, rd, password);
-  row_op_free (op);
+
+  client = deck_instance_monitor_get_client (self->monitor, self->instance);
+  peer_client = rd->peer ? deck_instance_monitor_get_client (self->monitor, rd->peer) : NULL;
+  if (client == NULL || peer_client == NULL)
+    {
+      row_busy (rd, FALSE);
+      row_show_error (rd, _("The password of one of the two instances is not known."));
+      memset (password, 0, strlen (password));
+      row_op_free (op);
+      return;
+    }
+
+  flow = g_new0 (ConnectFlow, 1);
+  flow->op = op;
+  flow->password = g_steal_pointer (&password);
+  flow->client = g_object_ref (client);
+  flow->peer_client = g_object_ref (peer_client);
+  hdb_client_describe_all_async (client, self->cancellable, on_own_schema, flow);
 }
 
 static void
@@ -939,7 +1197,7 @@ build_manage (DeckReplicationPage *self)
 
       if (peer == NULL)
         {
-          GtkWidget *add = gtk_button_new_with_mnemonic (_("Add to _Organization…"));
+          GtkWidget *add = mnemonic_button (_("Add to _Organization…"));
 
           gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
           g_signal_connect (add, "clicked", G_CALLBACK (add_to_organization_clicked), rd);
@@ -982,7 +1240,7 @@ build_manage (DeckReplicationPage *self)
                              ? _("Clustering is not enabled on this instance")
                              : _("Uses another replication engine, or has not restarted yet"));
               rd = row_data_new (self, row, other, deck_instance_get_node_name (other), NULL);
-              button = gtk_button_new_with_mnemonic (_("_Configure…"));
+              button = mnemonic_button (_("_Configure…"));
               gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
               g_signal_connect (button, "clicked", G_CALLBACK (configure_clicked), rd);
               adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -1062,10 +1320,17 @@ update_view (DeckReplicationPage *self)
   g_autofree char *description = NULL;
   HdbEngine engine;
 
+  /* Enabling, failed (Back, Keep Waiting), or done but not yet seen by the
+   * monitor's check. */
   if (self->restart != NULL && instance != NULL && instance == self->enabling_instance)
     {
-      gtk_stack_set_visible_child_name (self->stack, "progress");
-      return;
+      if (!self->enabled || deck_instance_get_engine (instance) == HDB_ENGINE_NONE ||
+          deck_instance_get_restart_pending (instance))
+        {
+          gtk_stack_set_visible_child_name (self->stack, "progress");
+          return;
+        }
+      g_clear_object (&self->restart);
     }
 
   if (instance == NULL)
@@ -1173,7 +1438,7 @@ build_enable_view (DeckReplicationPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->enable_error), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->enable_error));
 
-  button = gtk_button_new_with_mnemonic (_("_Enable Clustering"));
+  button = mnemonic_button (_("_Enable Clustering"));
   gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "pill");
   gtk_widget_add_css_class (button, "suggested-action");
@@ -1246,11 +1511,11 @@ build_progress_view (DeckReplicationPage *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress_message));
 
   gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  self->back_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Back")));
+  self->back_button = GTK_BUTTON (mnemonic_button (_("_Back")));
   gtk_widget_add_css_class (GTK_WIDGET (self->back_button), "pill");
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked), self);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->back_button));
-  self->keep_waiting_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Keep Waiting")));
+  self->keep_waiting_button = GTK_BUTTON (mnemonic_button (_("_Keep Waiting")));
   gtk_widget_add_css_class (GTK_WIDGET (self->keep_waiting_button), "pill");
   gtk_widget_add_css_class (GTK_WIDGET (self->keep_waiting_button), "suggested-action");
   g_signal_connect_swapped (self->keep_waiting_button, "clicked",
@@ -1313,7 +1578,8 @@ deck_replication_page_dispose (GObject *object)
   g_clear_pointer (&self->status, hdb_cluster_status_free);
   g_clear_pointer (&self->manage_error, g_free);
   g_clear_pointer (&self->manage_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->cluster_password, g_free);
+  wipe_password (&self->cluster_password);
+  g_clear_pointer (&self->cluster_user, g_free);
 
   G_OBJECT_CLASS (deck_replication_page_parent_class)->dispose (object);
 }

@@ -1,0 +1,1601 @@
+/* test-ui-replication.c: the Replication view against three real Harper
+ * nodes, driven the way a user would drive it: enable clustering through the
+ * form, follow the restart, connect and disconnect from the management
+ * screen, and a hung node that must not hold up the others.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under tests/ui/in-netns-session.sh, as ui-instances does: a private
+ * network namespace with its own Xvfb, session bus and unlocked
+ * gnome-keyring. The nodes here are plain HTTP and only listen on 127.0.0.1,
+ * so the namespace is not needed for Harper's sake; it is used because
+ * other test programs start Harper nodes on the same machine at the same
+ * time, and a loopback of our own keeps their ports and ours apart (an
+ * add_node can never reach someone else's node), and because the harness
+ * (Xvfb, bus, keyring, HARPER_BIN found before the network goes) is the
+ * same as ui-instances'.
+ *
+ * Nodes: three Harper 4.4.18 nodes started with replication unconfigured
+ * (HARPER_FIXTURE_UNCONFIGURED), registered as the instances "node1",
+ * "node2" and "node3" of the organization "Demo" through the store, their
+ * login passwords in the keyring. The window gets the real keyring and a
+ * monitor refreshing every 2 s with a 1.5 s timeout.
+ *
+ * Everything goes through widgets: the entry rows of the enable form, the
+ * "Enable Clustering" button, the response buttons of the confirmation
+ * dialogs, the row buttons of the management screen (found by their tooltip,
+ * which the page sets to the same text as their accessible name) and
+ * win.refresh. What the UI claims is then checked on the real nodes with a
+ * client of our own. When the management screen says it could not read the
+ * cluster status (its request is bounded by the monitor's 1.5 s check
+ * timeout: seen once on a loaded machine), the test presses F5 as a user
+ * would, and says so in a "NOTE" line.
+ *
+ * /ui/replication/paused-node freezes node3 with SIGSTOP; it is thawed by the
+ * test, by its fixture's teardown, by an atexit() hook and, when a failed
+ * assertion aborts, by a SIGABRT handler.
+ *
+ * Screenshots (enable-panel.png, restart-progress.png, management.png) are
+ * rendered in the app and checked not to be blank; kept in
+ * CLUSTERDECK_SCREENSHOT_DIR when it is set, as ui-instances does.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "deck-credentials.h"
+#include "deck-instance-monitor.h"
+#include "deck-replication-page.h"
+#include "deck-restart-monitor.h"
+#include "deck-store.h"
+#include "deck-window.h"
+#include "harper-fixture.h"
+#include "hdb-client.h"
+#include "test-util.h"
+
+#define REFRESH_INTERVAL_S 2
+#define CHECK_TIMEOUT_MS   1500
+#define WINDOW_WIDTH       1100
+#define WINDOW_HEIGHT      720
+#define N_NODES            3
+#define CLUSTER_USER       "cluster_user"
+#define CLUSTER_PASSWORD   "Repl1cate-Me-Now"
+/* Enable: cluster user, configuration, restart, verification (measured
+ * 3–8 s from the confirmation on a busy 2-core machine). */
+#define ENABLE_BOUND_MS    90000
+/* Connect: add_node and the engine's wait for the link (≤ 30 s). */
+#define CONNECT_BOUND_MS   60000
+#define DISCONNECT_BOUND_MS 30000
+#define VERIFY_WAIT_MS     30000
+
+static HarperFixture *nodes;
+static HdbClient *probes[N_NODES];    /* our own clients: what the nodes really say */
+static DeckInstance *instances[N_NODES];
+static DeckStore *store;
+static DeckCredentials *credentials;
+static DeckInstanceMonitor *monitor;
+static DeckWindow *window;
+static DeckOrganization *demo;
+static char *store_dir;
+static char *shot_dir;
+static gboolean keep_shots;
+
+/* The node paused by /ui/replication/paused-node: resumed by the test, its
+ * fixture's teardown, an atexit() hook, and on SIGABRT (a failed assertion
+ * aborts: neither teardown nor atexit() runs then). 0 when none is. */
+static volatile sig_atomic_t paused_pid;
+
+static void dump_screen (const char *why);
+
+/* Waiting ------------------------------------------------------------------ */
+
+/* Iterates the main context until @cond holds, running @body after every
+ * iteration; after @ms prints what is on screen and fails. @elapsed_ms (a
+ * double lvalue) receives how long it took. */
+#define WAIT_UNTIL_BODY(cond, ms, elapsed_ms, body) G_STMT_START {             \
+    gint64 wait_t0_ = g_get_monotonic_time ();                                 \
+    gboolean wait_over_ = FALSE;                                               \
+    guint wait_id_ = g_timeout_add ((ms), test_util_timeout_cb, &wait_over_);  \
+    while (!(cond) && !wait_over_)                                             \
+      {                                                                        \
+        g_main_context_iteration (NULL, TRUE);                                 \
+        body;                                                                  \
+      }                                                                        \
+    if (!wait_over_)                                                           \
+      g_source_remove (wait_id_);                                              \
+    (elapsed_ms) = (double) (g_get_monotonic_time () - wait_t0_) / 1000.0;     \
+    if (!(cond))                                                               \
+      {                                                                        \
+        g_autofree char *why_ = g_strdup_printf ("timed out after %d ms waiting for: %s", \
+                                                 (int) (ms), #cond);           \
+        dump_screen (why_);                                                    \
+      }                                                                        \
+    g_assert_true (cond);                                                      \
+  } G_STMT_END
+
+#define WAIT_UNTIL_TIMED(cond, ms, elapsed_ms)                                 \
+  WAIT_UNTIL_BODY (cond, ms, elapsed_ms, (void) 0)
+
+#define WAIT_UNTIL(cond, ms) G_STMT_START {                                    \
+    double wait_elapsed_ G_GNUC_UNUSED;                                        \
+    WAIT_UNTIL_TIMED (cond, ms, wait_elapsed_);                                \
+  } G_STMT_END
+
+/* A synchronous call on one of our own clients, bounded. */
+#define HDB_SYNC(client, name, error, ...)                                     \
+  ({                                                                           \
+    g_autoptr(GAsyncResult) res_ = NULL;                                       \
+    TEST_AWAIT (res_, 30000,                                                   \
+                hdb_client_##name##_async (client, ##__VA_ARGS__, NULL,        \
+                                           test_util_store_result, &res_));    \
+    hdb_client_##name##_finish (client, res_, error);                          \
+  })
+
+static double
+ms_since (gint64 t0)
+{
+  return (double) (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static void
+flush_main_context (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets @widget's toplevel lay out and paint @n frames. */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+
+  WAIT_UNTIL (frames >= n, 5000);
+  gtk_widget_remove_tick_callback (widget, id);
+  flush_main_context ();
+}
+
+/* Finding widgets ----------------------------------------------------------- */
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget     *root,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (root == NULL)
+    return NULL;
+  if (match (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+match_row_title (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+match_group_title (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
+}
+
+static gboolean
+match_label_text (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+match_button_label (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* The row buttons of the management screen have no label; the page gives
+ * them a tooltip and an accessible name with the same text ("Connect
+ * node2"), and GTK 4.8 has no getter for the accessible name. */
+static gboolean
+match_button_tooltip (GtkWidget *widget, gconstpointer tooltip)
+{
+  return GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+static gboolean
+match_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  return find_widget (root, match_type, GSIZE_TO_POINTER (type));
+}
+
+static DeckReplicationPage *
+replication_page (void)
+{
+  GtkWidget *page = find_of_type (GTK_WIDGET (window), DECK_TYPE_REPLICATION_PAGE);
+
+  g_assert_nonnull (page);
+  return DECK_REPLICATION_PAGE (page);
+}
+
+static const char *
+page_view (void)
+{
+  return deck_replication_page_get_view (replication_page ());
+}
+
+static gboolean
+view_is (const char *view)
+{
+  return g_strcmp0 (page_view (), view) == 0;
+}
+
+/* The page's own stack: its child (an AdwBin holds one). */
+static GtkStack *
+page_stack (void)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (replication_page ()));
+
+  g_assert_true (GTK_IS_STACK (child));
+  return GTK_STACK (child);
+}
+
+static GtkWidget *
+view_widget (const char *view)
+{
+  GtkWidget *child = gtk_stack_get_child_by_name (page_stack (), view);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static AdwViewStack *
+view_stack (void)
+{
+  GtkWidget *stack = find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
+  g_assert_nonnull (stack);
+  return ADW_VIEW_STACK (stack);
+}
+
+static GtkWidget *
+manage_group (const char *title)
+{
+  GtkWidget *group = find_widget (view_widget ("manage"), match_group_title, title);
+
+  g_assert_nonnull (group);
+  return group;
+}
+
+/* The row titled @title in the management group @group_title, or NULL */
+static GtkWidget *
+manage_row (const char *group_title,
+            const char *title)
+{
+  return find_widget (manage_group (group_title), match_row_title, title);
+}
+
+/* The management screen could not read the cluster status (its request
+ * timed out: the page uses the monitor's client, with the monitor's check
+ * timeout). A user presses F5 then; so does the test, and says so. */
+static GtkWidget *last_load_error_row;
+static guint n_load_errors;
+
+static void
+refresh_after_load_error (void)
+{
+  GtkWidget *row;
+
+  if (!view_is ("manage"))
+    return;
+  row = manage_row ("Connected Instances", "Could not read the cluster status");
+  if (row == NULL || row == last_load_error_row)
+    return;
+  last_load_error_row = row;
+  n_load_errors++;
+  g_test_message ("NOTE: %s's management screen: “Could not read the cluster status: %s”; "
+                  "pressing F5 (win.refresh)",
+                  deck_instance_get_name (deck_replication_page_get_instance (replication_page ())),
+                  adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+}
+
+/* WAIT_UNTIL_TIMED for the management screen: F5 after a failed load */
+#define WAIT_MANAGE_TIMED(cond, ms, elapsed_ms)                                \
+  WAIT_UNTIL_BODY (cond, ms, elapsed_ms, refresh_after_load_error ())
+
+#define WAIT_MANAGE(cond, ms) G_STMT_START {                                   \
+    double wait_elapsed_ G_GNUC_UNUSED;                                        \
+    WAIT_MANAGE_TIMED (cond, ms, wait_elapsed_);                               \
+  } G_STMT_END
+
+static const char *
+manage_row_subtitle (const char *group_title,
+                     const char *title)
+{
+  GtkWidget *row = manage_row (group_title, title);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* The problem a row shows (the tooltip of its error button), or NULL */
+static const char *
+row_problem (const char *group_title,
+             const char *title)
+{
+  GtkWidget *row = manage_row (group_title, title);
+  GtkWidget *button = row != NULL ? find_of_type (row, GTK_TYPE_MENU_BUTTON) : NULL;
+
+  return button != NULL ? gtk_widget_get_tooltip_text (button) : NULL;
+}
+
+static GtkWidget *
+find_button_by_tooltip (const char *tooltip)
+{
+  return find_widget (view_widget ("manage"), match_button_tooltip, tooltip);
+}
+
+static AdwMessageDialog *
+find_message_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) &&
+          gtk_widget_get_visible (GTK_WIDGET (item)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
+}
+
+static void
+on_destroyed (GtkWidget *widget,
+              gpointer   data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Answers the confirmation titled @heading with @response by clicking its
+ * button, as a user would (the dialog then closes by itself). */
+static void
+answer_dialog (const char *heading,
+               const char *response,
+               const char *expected_label)
+{
+  AdwMessageDialog *dialog = NULL;
+  GtkWidget *button;
+  gboolean destroyed = FALSE;
+
+  WAIT_UNTIL ((dialog = find_message_dialog (heading)) != NULL, 5000);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, response), ==, expected_label);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
+  g_test_message ("dialog “%s”: %s", heading, adw_message_dialog_get_body (dialog));
+  g_signal_connect (dialog, "destroy", G_CALLBACK (on_destroyed), &destroyed);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+
+  button = find_widget (GTK_WIDGET (dialog), match_button_label, expected_label);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_activate (button));
+  WAIT_UNTIL (destroyed, 5000);
+  g_assert_null (find_message_dialog (heading));
+}
+
+/* What is on screen, for a failure ------------------------------------------ */
+
+static void
+dump_tree (GtkWidget *widget,
+           GString   *out,
+           int        depth)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+
+  if (ADW_IS_PREFERENCES_GROUP (widget) &&
+      adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)) != NULL &&
+      *adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)) != '\0')
+    g_string_append_printf (out, "%*sgroup “%s”\n", depth, "",
+                            adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)));
+  else if (ADW_IS_ENTRY_ROW (widget))
+    {
+      gboolean secret = ADW_IS_PASSWORD_ENTRY_ROW (widget);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (widget));
+
+      g_string_append_printf (out, "%*sentry “%s” = “%s”\n", depth, "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                              secret ? (*text ? "(set)" : "") : text);
+      return;
+    }
+  else if (ADW_IS_ACTION_ROW (widget))
+    g_string_append_printf (out, "%*srow “%s” — “%s”\n", depth, "",
+                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                            adw_action_row_get_subtitle (ADW_ACTION_ROW (widget))
+                            ? adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) : "");
+  else if (GTK_IS_BUTTON (widget))
+    {
+      g_string_append_printf (out, "%*sbutton “%s” tooltip “%s”%s\n", depth, "",
+                              gtk_button_get_label (GTK_BUTTON (widget))
+                              ? gtk_button_get_label (GTK_BUTTON (widget)) : "",
+                              gtk_widget_get_tooltip_text (widget)
+                              ? gtk_widget_get_tooltip_text (widget) : "",
+                              gtk_widget_is_sensitive (widget) ? "" : " (insensitive)");
+      return;
+    }
+  else if (GTK_IS_MENU_BUTTON (widget))
+    {
+      g_string_append_printf (out, "%*sproblem button, tooltip “%s”\n", depth, "",
+                              gtk_widget_get_tooltip_text (widget)
+                              ? gtk_widget_get_tooltip_text (widget) : "");
+      return;
+    }
+  else if (GTK_IS_SPINNER (widget))
+    g_string_append_printf (out, "%*sspinner%s\n", depth, "",
+                            gtk_spinner_get_spinning (GTK_SPINNER (widget)) ? " spinning" : "");
+  else if (GTK_IS_LABEL (widget) && *gtk_label_get_label (GTK_LABEL (widget)) != '\0' &&
+           !ADW_IS_PREFERENCES_ROW (gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW)))
+    g_string_append_printf (out, "%*slabel “%s”\n", depth, "", gtk_label_get_label (GTK_LABEL (widget)));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    dump_tree (c, out, depth + 1);
+}
+
+static void
+dump_screen (const char *why)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  if (why != NULL)
+    g_test_message ("%s", why);
+  if (window == NULL)
+    return;
+
+  for (guint i = 0; i < N_NODES; i++)
+    if (instances[i] != NULL)
+      g_test_message ("instance %s: %s, version %s, engine %s, node %s%s; last error: %s",
+                      deck_instance_get_name (instances[i]),
+                      deck_instance_status_to_string (deck_instance_get_status (instances[i])),
+                      deck_instance_get_version (instances[i]),
+                      hdb_engine_to_string (deck_instance_get_engine (instances[i])),
+                      deck_instance_get_node_name (instances[i]),
+                      deck_instance_get_restart_pending (instances[i]) ? " (restart pending)" : "",
+                      deck_instance_get_last_error (instances[i]));
+
+  {
+    GtkWidget *page = find_of_type (GTK_WIDGET (window), DECK_TYPE_REPLICATION_PAGE);
+
+    if (page != NULL)
+      {
+        DeckInstance *shown = deck_replication_page_get_instance (DECK_REPLICATION_PAGE (page));
+        GtkWidget *visible = gtk_stack_get_visible_child (GTK_STACK (adw_bin_get_child (ADW_BIN (page))));
+
+        g_string_append_printf (out, "replication page of “%s”, view “%s” (window shows “%s”):\n",
+                                shown ? deck_instance_get_name (shown) : "(none)",
+                                deck_replication_page_get_view (DECK_REPLICATION_PAGE (page)),
+                                adw_view_stack_get_visible_child_name (view_stack ()));
+        dump_tree (visible, out, 2);
+      }
+  }
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        g_string_append_printf (out, "open dialog “%s”: %s\n",
+                                adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)),
+                                adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (item)));
+    }
+
+  {
+    g_auto(GStrv) lines = g_strsplit (out->str, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (*lines[i] != '\0')
+        g_test_message ("%s", lines[i]);
+  }
+}
+
+/* Screenshots --------------------------------------------------------------- */
+
+/* Renders @widget as it is now (no main loop iteration in between) and saves
+ * it as @name in the screenshot directory; checks that the image is neither
+ * blank nor black. */
+static void
+render_screenshot (GtkWidget  *widget,
+                   const char *name)
+{
+  g_autofree char *path = g_build_filename (shot_dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *pixels = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  guint64 sum = 0;
+  guint dark = 0;
+  double mean;
+  int w, h;
+
+  w = gtk_widget_get_width (widget);
+  h = gtk_widget_get_height (widget);
+  g_assert_cmpint (w, >, 0);
+  g_assert_cmpint (h, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_assert_nonnull (renderer);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+
+  reloaded = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (reloaded), ==, w);
+  g_assert_cmpint (gdk_texture_get_height (reloaded), ==, h);
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (reloaded, pixels, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      guint lum = (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3;
+
+      sum += lum;
+      dark += lum < 80;
+    }
+  mean = (double) sum / ((double) w * h);
+  g_test_message ("%s: %d×%d, mean luminance %.1f, %u dark pixels%s%s", name, w, h, mean, dark,
+                  keep_shots ? ", saved to " : "", keep_shots ? path : "");
+  g_assert_cmpfloat (mean, >, 150.0);   /* Adwaita's light background, not black */
+  g_assert_cmpuint (dark, >, 100);      /* and some text drawn */
+}
+
+static gboolean
+match_toast (GtkWidget *widget, gconstpointer data)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
+}
+
+/* For a screenshot of a calm window: the toasts gone (each stays 5 s, one at
+ * a time; the rest wait in a queue) and the animations over. Selecting the
+ * first instance, for one, turns the header's title into the view switcher
+ * with a 300 ms crossfade, and hides the bottom switcher bar. */
+static void
+settle (GtkWidget *widget)
+{
+  double ms;
+
+  WAIT_UNTIL_TIMED (find_widget (widget, match_toast, NULL) == NULL, 30000, ms);
+  if (ms > 100)
+    g_test_message ("waited %.1f s for the toasts to go", ms / 1000.0);
+  wait_frames (widget, 3);
+  test_util_spin (600);
+  wait_frames (widget, 2);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  settle (widget);
+  render_screenshot (widget, name);
+}
+
+/* The restart's progress, as the page shows it ------------------------------- */
+
+/* The four phases the progress view lists, in order */
+static const DeckRestartPhase listed_phases[] = {
+  DECK_RESTART_PHASE_WRITING_CONFIGURATION,
+  DECK_RESTART_PHASE_RESTARTING,
+  DECK_RESTART_PHASE_WAITING,
+  DECK_RESTART_PHASE_VERIFYING,
+};
+#define N_LISTED G_N_ELEMENTS (listed_phases)
+
+typedef struct
+{
+  GtkSpinner *spinners[N_LISTED];
+  gboolean    seen[N_LISTED];       /* the phase's spinner was spinning at some point */
+  double      seen_at_ms[N_LISTED];
+  GString    *order;                /* "Writing… (0.1 s) → …" */
+  GString    *views;                /* the page's views, in order */
+  gulong      spinner_handlers[N_LISTED];
+  gulong      view_handler;
+  gint64      t0;
+} ProgressTrace;
+
+static ProgressTrace *trace;  /* for the signal handlers */
+
+/* A spinner spins while its widget has the :checked state. GTK 4.8 emits
+ * notify::spinning before it changes that state (gtk_spinner_get_spinning()
+ * still says the old value in a handler), so the state change is followed. */
+static void
+on_spinner_state (GtkWidget     *spinner,
+                  GtkStateFlags  previous,
+                  gpointer       data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  gboolean now = (gtk_widget_get_state_flags (spinner) & GTK_STATE_FLAG_CHECKED) != 0;
+  gboolean before = (previous & GTK_STATE_FLAG_CHECKED) != 0;
+
+  if (!now || before)
+    return;
+  if (!trace->seen[i])
+    trace->seen_at_ms[i] = ms_since (trace->t0);
+  trace->seen[i] = TRUE;
+  g_string_append_printf (trace->order, "%s%s (%.1f s)", trace->order->len ? " → " : "",
+                          deck_restart_phase_describe (listed_phases[i]),
+                          ms_since (trace->t0) / 1000.0);
+}
+
+static void
+on_view_changed (GtkStack   *stack,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  g_string_append_printf (trace->views, " → %s (%.1f s)", gtk_stack_get_visible_child_name (stack),
+                          ms_since (trace->t0) / 1000.0);
+}
+
+/* Finds the phase rows of the progress view (a label with the phase's
+ * description, and a spinner next to it) and follows their spinners and the
+ * page's view. */
+static void
+trace_start (ProgressTrace *t)
+{
+  GtkWidget *progress = view_widget ("progress");
+
+  memset (t, 0, sizeof *t);
+  trace = t;
+  t->order = g_string_new (NULL);
+  t->views = g_string_new (page_view ());
+  t->t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < N_LISTED; i++)
+    {
+      GtkWidget *label = find_widget (progress, match_label_text,
+                                      deck_restart_phase_describe (listed_phases[i]));
+      GtkWidget *spinner;
+
+      g_assert_nonnull (label);
+      spinner = find_of_type (gtk_widget_get_parent (label), GTK_TYPE_SPINNER);
+      g_assert_nonnull (spinner);
+      t->spinners[i] = GTK_SPINNER (spinner);
+      t->spinner_handlers[i] = g_signal_connect (spinner, "state-flags-changed",
+                                                 G_CALLBACK (on_spinner_state), GUINT_TO_POINTER (i));
+    }
+  t->view_handler = g_signal_connect (page_stack (), "notify::visible-child-name",
+                                      G_CALLBACK (on_view_changed), NULL);
+}
+
+static void
+trace_stop (ProgressTrace *t)
+{
+  for (guint i = 0; i < N_LISTED; i++)
+    g_clear_signal_handler (&t->spinner_handlers[i], t->spinners[i]);
+  g_clear_signal_handler (&t->view_handler, page_stack ());
+  g_string_free (t->order, TRUE);
+  g_string_free (t->views, TRUE);
+  trace = NULL;
+}
+
+/* The listed phase whose spinner spins and shows now, or -1 */
+static int
+spinning_phase (ProgressTrace *t)
+{
+  for (guint i = 0; i < N_LISTED; i++)
+    if (gtk_spinner_get_spinning (t->spinners[i]) &&
+        gtk_widget_get_visible (GTK_WIDGET (t->spinners[i])))
+      return (int) i;
+  return -1;
+}
+
+static gboolean
+match_numeric_label (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "numeric");
+}
+
+/* The elapsed time: the only label of the progress view with the "numeric" class */
+static GtkLabel *
+elapsed_label (void)
+{
+  GtkWidget *label = find_widget (view_widget ("progress"), match_numeric_label, NULL);
+
+  g_assert_nonnull (label);
+  return GTK_LABEL (label);
+}
+
+static gboolean
+match_wrapped_label (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)) &&
+         gtk_label_get_justify (GTK_LABEL (widget)) == GTK_JUSTIFY_CENTER;
+}
+
+/* The message under the elapsed time: the centred wrapping label */
+static GtkLabel *
+progress_message (void)
+{
+  GtkWidget *label = find_widget (view_widget ("progress"), match_wrapped_label, NULL);
+
+  g_assert_nonnull (label);
+  return GTK_LABEL (label);
+}
+
+/* The elapsed time the page shows ("3.4 s"), in seconds; 0 when none */
+static double
+shown_elapsed (void)
+{
+  return g_ascii_strtod (gtk_label_get_label (elapsed_label ()), NULL);
+}
+
+static GtkWidget *
+back_button (void)
+{
+  GtkWidget *button = find_widget (view_widget ("progress"), match_button_label, "_Back");
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* Enabling through the form -------------------------------------------------- */
+
+static GtkWidget *
+enable_row (const char *title)
+{
+  GtkWidget *row = find_widget (view_widget ("enable"), match_row_title, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static const char *
+entry_text (const char *title)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (enable_row (title)));
+}
+
+static void
+show_replication_of (DeckInstance *instance)
+{
+  deck_window_select_instance (window, instance);
+  adw_view_stack_set_visible_child_name (view_stack (), "replication");
+  flush_main_context ();
+  g_assert_true (deck_window_get_selected_instance (window) == instance);
+  g_assert_true (deck_replication_page_get_instance (replication_page ()) == instance);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (view_stack ()), ==, "replication");
+}
+
+static HdbConfiguration *
+read_configuration (guint i)
+{
+  g_autoptr(GError) error = NULL;
+  HdbConfiguration *config = HDB_SYNC (probes[i], get_configuration, &error);
+
+  g_assert_no_error (error);
+  return config;
+}
+
+static HdbClusterStatus *
+read_cluster_status (guint i)
+{
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status = HDB_SYNC (probes[i], cluster_status, &error);
+
+  g_assert_no_error (error);
+  return status;
+}
+
+static const HdbConnection *
+find_connection (const HdbClusterStatus *status,
+                 const char             *name)
+{
+  for (guint i = 0; i < status->connections->len; i++)
+    {
+      const HdbConnection *conn = g_ptr_array_index (status->connections, i);
+
+      if (g_strcmp0 (conn->name, name) == 0)
+        return conn;
+    }
+  return NULL;
+}
+
+static char *
+describe_connections (const HdbClusterStatus *status)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < status->connections->len; i++)
+    {
+      const HdbConnection *conn = g_ptr_array_index (status->connections, i);
+
+      g_string_append_printf (out, "%s%s (%s, %u database socket(s))", i ? ", " : "",
+                              conn->name, conn->url ? conn->url : "no url",
+                              conn->database_sockets->len);
+    }
+  if (out->len == 0)
+    g_string_append (out, "none");
+  return g_string_free (out, FALSE);
+}
+
+/* What the real node says after enabling: the configuration written, the
+ * running server's node name and engine, the cluster user. */
+static void
+verify_enabled_on_node (guint i)
+{
+  const char *node_name = harper_fixture_get_node_name (nodes, i);
+  g_autoptr(HdbConfiguration) config = read_configuration (i);
+  g_autoptr(HdbClusterStatus) status = read_cluster_status (i);
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  const HdbUserInfo *cluster_user = NULL;
+  g_autofree char *repl_url = g_strdup_printf ("ws://127.0.0.1:%u", harper_fixture_get_port (nodes, i));
+
+  g_test_message ("%s: get_configuration: replication.hostname “%s”, replication.url “%s”; "
+                  "cluster_status: node_name “%s”, engine %s, enabled %d",
+                  node_name, config->replication_hostname, config->replication_url,
+                  status->node_name, hdb_engine_to_string (status->engine), status->is_enabled);
+  g_assert_cmpstr (config->replication_hostname, ==, node_name);
+  g_assert_cmpstr (config->replication_url, ==, repl_url);
+  g_assert_cmpstr (status->node_name, ==, node_name);
+  g_assert_cmpint (status->engine, ==, HDB_ENGINE_NATIVE);
+  g_assert_true (status->is_enabled);
+
+  users = HDB_SYNC (probes[i], list_users, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < users->len; k++)
+    {
+      const HdbUserInfo *user = g_ptr_array_index (users, k);
+
+      if (g_strcmp0 (user->username, CLUSTER_USER) == 0)
+        cluster_user = user;
+    }
+  g_assert_nonnull (cluster_user);
+  g_test_message ("%s: list_users: “%s” role “%s”, super_user %d, active %d", node_name,
+                  cluster_user->username, cluster_user->role, cluster_user->super_user,
+                  cluster_user->active);
+  /* Native replication on 4.4: a dedicated super user (deck-native-engine.c) */
+  g_assert_cmpstr (cluster_user->role, ==, "super_user");
+  g_assert_true (cluster_user->super_user);
+  g_assert_true (cluster_user->active);
+}
+
+/* Fills the form of node @i (the password prefilled from the keyring when
+ * @expect_prefilled, typed otherwise), presses Enable Clustering, confirms,
+ * follows the phases and waits for the management screen. */
+static void
+enable_through_ui (guint        i,
+                   gboolean     expect_prefilled,
+                   const char  *panel_shot,
+                   const char  *progress_shot)
+{
+  DeckInstance *instance = instances[i];
+  const char *node_name = harper_fixture_get_node_name (nodes, i);
+  GtkWidget *password_row, *text, *button, *engine_row;
+  ProgressTrace t;
+  double ms;
+  guint shots_taken = 0;
+  gint64 t0;
+
+  g_assert_cmpint (deck_instance_get_engine (instance), ==, HDB_ENGINE_NONE);
+  show_replication_of (instance);
+  WAIT_UNTIL_TIMED (view_is ("enable"), 10000, ms);
+  g_test_message ("%s: the enable form is shown (%.0f ms)", node_name, ms);
+
+  /* The form as it comes */
+  engine_row = enable_row ("Engine");
+  g_test_message ("engine: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (engine_row)));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (engine_row)),
+                                   "Native replication"));
+  g_assert_cmpstr (entry_text ("Cluster User"), ==, CLUSTER_USER);
+  g_assert_cmpstr (entry_text ("Node Name"), ==, node_name);   /* the suggestion is kept */
+  password_row = enable_row ("Cluster Password");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (password_row));
+  text = find_of_type (password_row, GTK_TYPE_TEXT);
+  g_assert_nonnull (text);
+  g_assert_false (gtk_text_get_visibility (GTK_TEXT (text)));   /* bullets */
+  button = find_widget (view_widget ("enable"), match_button_label, "_Enable Clustering");
+  g_assert_nonnull (button);
+
+  if (expect_prefilled)
+    {
+      /* Enabling node1 put the organization's cluster password in the
+       * keyring; the form offers it. */
+      WAIT_UNTIL_TIMED (*entry_text ("Cluster Password") != '\0', 10000, ms);
+      g_test_message ("%s: cluster password prefilled from the keyring after %.0f ms", node_name, ms);
+      g_assert_cmpstr (entry_text ("Cluster Password"), ==, CLUSTER_PASSWORD);
+    }
+  else
+    {
+      g_assert_cmpstr (entry_text ("Cluster Password"), ==, "");
+      g_assert_false (gtk_widget_is_sensitive (button));   /* no password yet */
+      gtk_editable_set_text (GTK_EDITABLE (password_row), CLUSTER_PASSWORD);
+    }
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, CLUSTER_PASSWORD);
+  WAIT_UNTIL (gtk_widget_is_sensitive (button), 2000);
+
+  if (panel_shot != NULL)
+    save_screenshot (GTK_WIDGET (window), panel_shot);
+
+  /* Enable Clustering → the confirmation → Enable and Restart */
+  trace_start (&t);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate (button));
+  answer_dialog ("Enable Clustering?", "enable", "_Enable and Restart");
+  g_assert_cmpstr (page_view (), ==, "progress");
+  {
+    g_autofree char *title = g_strdup_printf ("Enabling Clustering on %s", deck_instance_get_name (instance));
+
+    g_assert_nonnull (find_widget (view_widget ("progress"), match_label_text, title));
+  }
+
+  /* Follow the phases until the management screen. The screenshot is taken
+   * the first time the page says it waits for the restarted instance, and
+   * taken again if it still does a second and a half into the restart (the
+   * message then says what the polls see). */
+  WAIT_UNTIL_BODY (view_is ("manage") ||
+                   (view_is ("progress") && gtk_widget_get_visible (back_button ())),
+                   ENABLE_BOUND_MS, ms,
+                   if (progress_shot != NULL && shots_taken < 2 && view_is ("progress") &&
+                       spinning_phase (&t) == 2 /* WAITING */ &&
+                       (shots_taken == 0 || shown_elapsed () >= 1.5))
+                     {
+                       int phase;
+
+                       wait_frames (GTK_WIDGET (window), 2);
+                       /* Rendered right away, without another iteration: what
+                        * the image shows is what is checked here. */
+                       phase = spinning_phase (&t);
+                       if (view_is ("progress") && phase >= 0)
+                         {
+                           g_test_message ("screenshot: “%s” spinning, elapsed “%s”, message “%s”",
+                                           deck_restart_phase_describe (listed_phases[phase]),
+                                           gtk_label_get_label (elapsed_label ()),
+                                           gtk_label_get_label (progress_message ()));
+                           g_assert_cmpstr (gtk_label_get_label (elapsed_label ()), !=, "");
+                           render_screenshot (GTK_WIDGET (window), progress_shot);
+                           shots_taken++;
+                         }
+                     });
+  ms = ms_since (t0);
+  g_test_message ("%s: phases shown: %s", node_name, t.order->str);
+  g_test_message ("%s: views: %s", node_name, t.views->str);
+  if (!view_is ("manage"))
+    dump_screen ("enabling failed: the page shows Back");
+  g_assert_cmpstr (page_view (), ==, "manage");
+  g_test_message ("%s: enabled through the UI in %.1f s (confirmation to management screen)",
+                  node_name, ms / 1000.0);
+  for (guint k = 0; k < N_LISTED; k++)
+    g_test_message ("  %-26s %s", deck_restart_phase_describe (listed_phases[k]),
+                    t.seen[k] ? "seen spinning" : "not seen spinning");
+  g_assert_true (t.seen[2]);   /* WAITING was shown */
+  if (progress_shot != NULL)
+    g_assert_cmpuint (shots_taken, >, 0);
+  /* From the progress straight to the management screen: the form (or a
+   * status page) never came back in between. */
+  {
+    g_auto(GStrv) steps = g_regex_split_simple (" \\([0-9.]+ s\\)", t.views->str, 0, 0);
+    g_autofree char *plain = g_strjoinv ("", steps);
+
+    g_assert_cmpstr (plain, ==, "enable → progress → manage");
+  }
+  trace_stop (&t);
+
+  /* What the management screen says about this instance */
+  {
+    g_autofree char *description = g_strdup_printf ("This instance is the node “%s” (native replication).",
+                                                    node_name);
+
+    g_assert_cmpstr (adw_preferences_group_get_description (
+                       ADW_PREFERENCES_GROUP (manage_group ("Connected Instances"))), ==, description);
+  }
+  g_assert_cmpint (deck_instance_get_engine (instance), ==, HDB_ENGINE_NATIVE);
+  g_assert_cmpstr (deck_instance_get_node_name (instance), ==, node_name);
+
+  verify_enabled_on_node (i);
+}
+
+/* Tests ----------------------------------------------------------------------- */
+
+static void
+test_enable (void)
+{
+  enable_through_ui (0, FALSE, "enable-panel.png", "restart-progress.png");
+
+  /* Node 2 and 3 are not enabled: they are offered for configuration. */
+  for (guint i = 1; i < N_NODES; i++)
+    {
+      const char *name = deck_instance_get_name (instances[i]);
+
+      WAIT_MANAGE (manage_row ("Unconnected Instances", name) != NULL, 5000);
+      g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", name), ==,
+                       "Clustering is not enabled on this instance");
+      g_assert_nonnull (find_widget (manage_row ("Unconnected Instances", name),
+                                     match_button_label, "_Configure…"));
+    }
+  g_assert_nonnull (manage_row ("Connected Instances", "No connections yet"));
+  g_assert_nonnull (manage_row ("Unregistered Instances", "None"));
+}
+
+static gboolean
+connected_to (guint       i,
+              const char *peer)
+{
+  g_autoptr(HdbClusterStatus) status = read_cluster_status (i);
+
+  return find_connection (status, peer) != NULL;
+}
+
+static void
+log_connections (guint i)
+{
+  g_autoptr(HdbClusterStatus) status = read_cluster_status (i);
+  g_autofree char *text = describe_connections (status);
+
+  g_test_message ("%s: cluster_status connections: %s", harper_fixture_get_node_name (nodes, i), text);
+}
+
+static void
+test_connect (void)
+{
+  GtkWidget *button;
+  double ms;
+  gint64 t0;
+
+  /* node2, through its own form; the password comes from the keyring. */
+  enable_through_ui (1, TRUE, NULL, NULL);
+  /* Its management screen: node1 enabled but not connected, node3 not enabled */
+  WAIT_MANAGE (find_button_by_tooltip ("Connect node1") != NULL, 10000);
+  g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node1"), ==, "Node “node1”");
+
+  /* On node1's management screen: Connect node2 */
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  WAIT_MANAGE ((button = find_button_by_tooltip ("Connect node2")) != NULL, 10000);
+  g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node2"), ==, "Node “node2”");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_false (connected_to (0, "node2"));
+
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate (button));
+  WAIT_MANAGE_TIMED (manage_row ("Connected Instances", "node2") != NULL ||
+                     row_problem ("Unconnected Instances", "node2") != NULL, CONNECT_BOUND_MS, ms);
+  if (row_problem ("Unconnected Instances", "node2") != NULL)
+    {
+      dump_screen (NULL);
+      log_connections (0);
+      log_connections (1);
+      g_error ("Connect node2 failed after %.1f s: %s", ms / 1000.0,
+               row_problem ("Unconnected Instances", "node2"));
+    }
+  g_test_message ("node2 listed as connected on node1's screen %.1f s after Connect node2",
+                  ms / 1000.0);
+  g_test_message ("node2 row: “%s”", manage_row_subtitle ("Connected Instances", "node2"));
+  g_assert_null (manage_row ("Unconnected Instances", "node2"));
+  g_assert_nonnull (find_button_by_tooltip ("Disconnect node2"));
+  /* node3 stays unconnected, offered for configuration */
+  g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node3"), ==,
+                   "Clustering is not enabled on this instance");
+  g_assert_nonnull (find_widget (manage_row ("Unconnected Instances", "node3"),
+                                 match_button_label, "_Configure…"));
+  g_assert_nonnull (manage_row ("Unregistered Instances", "None"));
+
+  /* On the real nodes: each lists the other. */
+  log_connections (0);
+  log_connections (1);
+  g_assert_true (connected_to (0, "node2"));
+  g_assert_true (connected_to (1, "node1"));
+  g_assert_false (connected_to (0, "node3"));
+
+  /* Harper opens the database sockets shortly after connecting; the row says
+   * "Connecting…" until then. For the screenshot, refresh (as a user would,
+   * F5) until it shows them; bounded. */
+  t0 = g_get_monotonic_time ();
+  while (g_str_has_prefix (manage_row_subtitle ("Connected Instances", "node2"), "Connecting") &&
+         ms_since (t0) < VERIFY_WAIT_MS)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+      test_util_spin (REFRESH_INTERVAL_S * 1000);
+      WAIT_MANAGE (manage_row ("Connected Instances", "node2") != NULL, 10000);
+    }
+  g_test_message ("node2 row after %.1f s: “%s”", ms_since (t0) / 1000.0,
+                  manage_row_subtitle ("Connected Instances", "node2"));
+  if (g_str_has_prefix (manage_row_subtitle ("Connected Instances", "node2"), "Connecting"))
+    dump_screen ("NOTE: the connection still shows no database socket");
+  save_screenshot (GTK_WIDGET (window), "management.png");
+
+  /* node2's own screen shows node1 connected (add_node is mirrored). */
+  show_replication_of (instances[1]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  WAIT_MANAGE (manage_row ("Connected Instances", "node1") != NULL, 10000);
+  g_test_message ("on node2's screen: node1 “%s”", manage_row_subtitle ("Connected Instances", "node1"));
+  show_replication_of (instances[0]);
+}
+
+static void
+test_disconnect (void)
+{
+  GtkWidget *button;
+  double ms;
+  gint64 t0;
+
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  WAIT_MANAGE ((button = find_button_by_tooltip ("Disconnect node2")) != NULL, 10000);
+  g_assert_nonnull (manage_row ("Connected Instances", "node2"));
+
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate (button));
+  answer_dialog ("Disconnect?", "disconnect", "_Disconnect");
+  WAIT_MANAGE_TIMED (manage_row ("Unconnected Instances", "node2") != NULL &&
+                    find_button_by_tooltip ("Connect node2") != NULL,
+                    DISCONNECT_BOUND_MS, ms);
+  g_test_message ("node2 back in Unconnected Instances %.1f s after the confirmation (%.1f s "
+                  "after Disconnect node2)", ms / 1000.0, ms_since (t0) / 1000.0);
+  g_assert_null (manage_row ("Connected Instances", "node2"));
+  g_assert_nonnull (manage_row ("Connected Instances", "No connections yet"));
+
+  /* Neither real node lists the other. */
+  log_connections (0);
+  log_connections (1);
+  g_assert_false (connected_to (0, "node2"));
+  g_assert_false (connected_to (1, "node1"));
+}
+
+/* A paused node -------------------------------------------------------------- */
+
+static void
+resume_paused_node (void)
+{
+  pid_t pid = paused_pid;
+
+  if (pid <= 0)
+    return;
+  paused_pid = 0;
+  if (getpgid (pid) == pid)
+    kill (-pid, SIGCONT);
+  else
+    kill (pid, SIGCONT);
+}
+
+static void
+on_abort_signal (int sig)
+{
+  resume_paused_node ();   /* kill() and getpgid() are async-signal-safe */
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+typedef struct
+{
+  guint index;
+} PausedFixture;
+
+static void
+paused_setup (PausedFixture *f,
+              gconstpointer  data)
+{
+  f->index = GPOINTER_TO_UINT (data);
+}
+
+static void
+paused_teardown (PausedFixture *f,
+                 gconstpointer  data)
+{
+  if (paused_pid != 0)
+    g_test_message ("teardown: resuming %s", harper_fixture_get_node_name (nodes, f->index));
+  resume_paused_node ();
+}
+
+typedef struct
+{
+  gint64  last_us;          /* monotonic time of the last new last-checked */
+  double  max_gap_ms;
+  guint   n;
+} CheckLog;
+
+static void
+on_last_checked (DeckInstance *instance,
+                 GParamSpec   *pspec,
+                 CheckLog     *log)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (log->last_us != 0)
+    log->max_gap_ms = MAX (log->max_gap_ms, (double) (now - log->last_us) / 1000.0);
+  log->last_us = now;
+  log->n++;
+}
+
+static gboolean
+checked_since (DeckInstance *instance,
+               GDateTime    *before)
+{
+  GDateTime *now = deck_instance_get_last_checked (instance);
+
+  return now != NULL && (before == NULL || g_date_time_compare (now, before) > 0);
+}
+
+static void
+test_paused_node (PausedFixture *f,
+                  gconstpointer  data)
+{
+  DeckInstance *hung = instances[f->index];
+  g_autoptr(GDateTime) before0 = NULL;
+  g_autoptr(GDateTime) before1 = NULL;
+  CheckLog logs[2] = { { 0 } };
+  gulong handlers[2];
+  /* A row that answers is checked again within one interval after its last
+   * check, and that check takes at most the timeout: two of those. */
+  const double others_bound_ms = 2.0 * (REFRESH_INTERVAL_S * 1000 + CHECK_TIMEOUT_MS);
+  /* The hung node: the check win.refresh starts fails after the timeout; a
+   * check that was already running when it froze fails sooner. */
+  const double hung_bound_ms = CHECK_TIMEOUT_MS + REFRESH_INTERVAL_S * 1000;
+  double ms0, ms1, hung_ms, page_ms, back_ms;
+  double wait_ms G_GNUC_UNUSED;
+  gint64 t0, t_watch;
+
+  g_assert_cmpuint (f->index, ==, 2);
+  for (guint i = 0; i < N_NODES; i++)
+    WAIT_UNTIL (deck_instance_get_status (instances[i]) == DECK_INSTANCE_STATUS_REACHABLE, 20000);
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  WAIT_MANAGE (manage_row ("Unconnected Instances", "node3") != NULL, 10000);
+
+  /* Freeze node3 (SIGSTOP): its port accepts, nothing answers. */
+  paused_pid = harper_fixture_get_pid (nodes, f->index);
+  g_assert_cmpint (paused_pid, >, 0);
+  harper_fixture_pause_node (nodes, f->index);
+  g_test_message ("paused %s (pid %d, SIGSTOP)", harper_fixture_get_node_name (nodes, f->index),
+                  (int) paused_pid);
+
+  before0 = g_date_time_ref (deck_instance_get_last_checked (instances[0]));
+  before1 = g_date_time_ref (deck_instance_get_last_checked (instances[1]));
+  handlers[0] = g_signal_connect (instances[0], "notify::last-checked", G_CALLBACK (on_last_checked), &logs[0]);
+  handlers[1] = g_signal_connect (instances[1], "notify::last-checked", G_CALLBACK (on_last_checked), &logs[1]);
+
+  /* F5 */
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  ms0 = ms1 = -1;
+  WAIT_UNTIL_BODY (ms0 >= 0 && ms1 >= 0, (guint) others_bound_ms, wait_ms,
+                   {
+                     if (ms0 < 0 && checked_since (instances[0], before0))
+                       ms0 = ms_since (t0);
+                     if (ms1 < 0 && checked_since (instances[1], before1))
+                       ms1 = ms_since (t0);
+                   });
+  WAIT_UNTIL (deck_instance_get_status (hung) == DECK_INSTANCE_STATUS_UNREACHABLE,
+              (guint) (hung_bound_ms * 4));
+  hung_ms = ms_since (t0);
+  g_test_message ("after win.refresh: node1 checked again after %.0f ms, node2 after %.0f ms "
+                  "(bound %.0f ms = 2 × (interval %d s + timeout %d ms)); node3 unreachable "
+                  "after %.0f ms (bound %.0f ms = timeout + interval): “%s”",
+                  ms0, ms1, others_bound_ms, REFRESH_INTERVAL_S, CHECK_TIMEOUT_MS,
+                  hung_ms, hung_bound_ms, deck_instance_get_last_error (hung));
+  g_assert_cmpfloat (ms0, <=, others_bound_ms);
+  g_assert_cmpfloat (ms1, <=, others_bound_ms);
+  g_assert_cmpfloat (hung_ms, <=, hung_bound_ms);
+  g_assert_cmpint (deck_instance_get_status (instances[0]), ==, DECK_INSTANCE_STATUS_REACHABLE);
+  g_assert_cmpint (deck_instance_get_status (instances[1]), ==, DECK_INSTANCE_STATUS_REACHABLE);
+
+  /* The management screen of node1, reloaded: node3 not reachable, and the
+   * reload (node1's own cluster_status) not held up by it. */
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  WAIT_MANAGE_TIMED (manage_row ("Unconnected Instances", "node3") != NULL &&
+                    g_strcmp0 (manage_row_subtitle ("Unconnected Instances", "node3"),
+                               "Not reachable now") == 0,
+                    (guint) others_bound_ms, page_ms);
+  g_test_message ("node1's management screen says node3 is “Not reachable now” %.0f ms after "
+                  "win.refresh", page_ms);
+  g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node2"), ==, "Node “node2”");
+
+  /* For a while with node3 hung: node1 and node2 keep being checked on
+   * their own schedule. */
+  t_watch = g_get_monotonic_time ();
+  logs[0].last_us = logs[1].last_us = t_watch;
+  logs[0].max_gap_ms = logs[1].max_gap_ms = 0;
+  logs[0].n = logs[1].n = 0;
+  test_util_spin (4 * REFRESH_INTERVAL_S * 1000 + CHECK_TIMEOUT_MS);
+  {
+    gint64 end = g_get_monotonic_time ();
+
+    for (guint k = 0; k < 2; k++)
+      logs[k].max_gap_ms = MAX (logs[k].max_gap_ms, (double) (end - logs[k].last_us) / 1000.0);
+  }
+  g_test_message ("over %.1f s with node3 hung: node1 checked %u times (longest gap %.0f ms), "
+                  "node2 %u times (longest gap %.0f ms); node3 %s",
+                  ms_since (t_watch) / 1000.0, logs[0].n, logs[0].max_gap_ms, logs[1].n,
+                  logs[1].max_gap_ms, deck_instance_status_to_string (deck_instance_get_status (hung)));
+  for (guint k = 0; k < 2; k++)
+    {
+      g_assert_cmpuint (logs[k].n, >=, 3);
+      g_assert_cmpfloat (logs[k].max_gap_ms, <=, others_bound_ms);
+      g_assert_cmpint (deck_instance_get_status (instances[k]), ==, DECK_INSTANCE_STATUS_REACHABLE);
+    }
+  g_assert_cmpint (deck_instance_get_status (hung), ==, DECK_INSTANCE_STATUS_UNREACHABLE);
+  g_signal_handler_disconnect (instances[0], handlers[0]);
+  g_signal_handler_disconnect (instances[1], handlers[1]);
+
+  /* Thawed, it answers again (after the monitor's backoff: ≤ 4 × interval
+   * + timeout). */
+  t0 = g_get_monotonic_time ();
+  resume_paused_node ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  WAIT_UNTIL_TIMED (deck_instance_get_status (hung) == DECK_INSTANCE_STATUS_REACHABLE, 40000, back_ms);
+  g_test_message ("node3 resumed (SIGCONT): reachable again after %.0f ms", back_ms);
+}
+
+/* Setup ----------------------------------------------------------------------- */
+
+static GLogFunc test_log_handler;
+
+static void
+drop_debug_messages (const char     *log_domain,
+                     GLogLevelFlags  log_level,
+                     const char     *message,
+                     gpointer        user_data)
+{
+  if ((log_level & G_LOG_LEVEL_DEBUG) == 0)
+    test_log_handler (log_domain, log_level, message, user_data);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static char *
+make_temp_dir (const char  *template,
+               GError     **error)
+{
+  char *path = g_build_filename (g_get_user_runtime_dir (), template, NULL);
+
+  if (g_mkdtemp (path) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot create %s: %s", path, g_strerror (saved));
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+static gboolean
+store_password (DeckSecretKind   kind,
+                const char      *key,
+                const char      *label,
+                const char      *secret,
+                GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  TEST_AWAIT (result, 10000,
+              deck_credentials_store_async (credentials, kind, key, label, secret, NULL,
+                                            test_util_store_result, &result));
+  return deck_credentials_store_finish (credentials, result, error);
+}
+
+static gboolean
+setup (GError **error)
+{
+  g_autoptr(GError) problem = NULL;
+  g_autofree char *path = NULL;
+  const char *dir = g_getenv ("CLUSTERDECK_SCREENSHOT_DIR");
+
+  if (dir != NULL && *dir != '\0')
+    {
+      if (g_mkdir_with_parents (dir, 0755) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", dir);
+          return FALSE;
+        }
+      shot_dir = g_strdup (dir);
+      keep_shots = TRUE;
+    }
+  else
+    {
+      shot_dir = make_temp_dir ("clusterdeck-shots-XXXXXX", error);
+      if (shot_dir == NULL)
+        return FALSE;
+    }
+
+  nodes = harper_fixture_start (N_NODES, HARPER_FIXTURE_UNCONFIGURED, error);
+  if (nodes == NULL)
+    return FALSE;
+  g_test_message ("%u Harper %s nodes started in %.1f s", N_NODES, harper_fixture_get_version (nodes),
+                  harper_fixture_get_start_seconds (nodes));
+
+  store_dir = make_temp_dir ("clusterdeck-ui-XXXXXX", error);
+  if (store_dir == NULL)
+    return FALSE;
+  path = g_build_filename (store_dir, "organizations.json", NULL);
+  store = deck_store_new (path);
+  if (!deck_store_load (store, &problem, error))
+    return FALSE;
+  if (problem != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&problem));
+      return FALSE;
+    }
+  credentials = g_object_ref (deck_credentials_get_default ());
+
+  /* The organization and its instances through the store, their logins in
+   * the keyring: as the dialogs would leave them. */
+  demo = deck_store_add_organization (store, "Demo", error);
+  if (demo == NULL)
+    return FALSE;
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      const char *name = harper_fixture_get_node_name (nodes, i);
+      g_autofree char *label = g_strdup_printf ("Clusterdeck login of “%s”", name);
+
+      instances[i] = deck_store_add_instance (store, demo, name, harper_fixture_get_url (nodes, i),
+                                              harper_fixture_get_username (nodes), NULL, error);
+      if (instances[i] == NULL)
+        return FALSE;
+      if (!store_password (DECK_SECRET_INSTANCE_LOGIN, deck_instance_get_id (instances[i]), label,
+                           harper_fixture_get_password (nodes), error))
+        return FALSE;
+      probes[i] = hdb_client_new (harper_fixture_get_url (nodes, i), harper_fixture_get_username (nodes),
+                                  harper_fixture_get_password (nodes), error);
+      if (probes[i] == NULL)
+        return FALSE;
+      hdb_client_set_timeout (probes[i], 20000);
+    }
+
+  monitor = deck_instance_monitor_new (store, credentials);
+  deck_instance_monitor_set_interval (monitor, REFRESH_INTERVAL_S);
+  deck_instance_monitor_set_timeout (monitor, CHECK_TIMEOUT_MS);
+  deck_instance_monitor_start (monitor);
+
+  window = deck_window_new (NULL, store, credentials, monitor);
+  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 0 &&
+              deck_window_get_selected_organization (window) == demo, 5000);
+
+  /* The default size counts the client-side frame: ask for enough that the
+   * window itself is 1100×720, as in the other screenshots. */
+  {
+    int frame_w = WINDOW_WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
+    int frame_h = WINDOW_HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
+
+    gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH + frame_w,
+                                 WINDOW_HEIGHT + frame_h);
+    WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == WINDOW_WIDTH &&
+                gtk_widget_get_height (GTK_WIDGET (window)) == WINDOW_HEIGHT, 5000);
+  }
+
+  for (guint i = 0; i < N_NODES; i++)
+    WAIT_UNTIL (deck_instance_get_status (instances[i]) == DECK_INSTANCE_STATUS_REACHABLE &&
+                deck_instance_get_engine (instances[i]) == HDB_ENGINE_NONE, 20000);
+  return TRUE;
+}
+
+static void
+teardown (void)
+{
+  resume_paused_node ();
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  window = NULL;
+  flush_main_context ();
+  g_clear_object (&monitor);
+  g_clear_object (&credentials);
+  for (guint i = 0; i < N_NODES; i++)
+    g_clear_object (&probes[i]);
+  g_clear_object (&store);
+  g_clear_pointer (&nodes, harper_fixture_free);
+  if (store_dir != NULL)
+    remove_dir (store_dir);
+  if (shot_dir != NULL && !keep_shots)
+    remove_dir (shot_dir);
+  g_clear_pointer (&store_dir, g_free);
+  g_clear_pointer (&shot_dir, g_free);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (g_strcmp0 (g_getenv ("G_MESSAGES_DEBUG"), "") == 0 || g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    test_log_handler = g_log_set_default_handler (drop_debug_messages, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("Bail out! cannot open a display: run under tests/ui/in-netns-session.sh\n");
+      return 1;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-font-name", "Cantarell 11", NULL);
+
+  /* A paused node is resumed however the program ends: normally (the test
+   * and its teardown), through exit() (atexit), or by a failed assertion
+   * (SIGABRT). The fixture's watchdog would stop it anyway, SIGCONT first. */
+  atexit (resume_paused_node);
+  signal (SIGABRT, on_abort_signal);
+
+  if (!setup (&error))
+    {
+      g_print ("Bail out! setup failed: %s\n", error->message);
+      teardown ();
+      return 1;
+    }
+
+  g_test_add_func ("/ui/replication/enable", test_enable);
+  g_test_add_func ("/ui/replication/connect", test_connect);
+  g_test_add_func ("/ui/replication/disconnect", test_disconnect);
+  g_test_add ("/ui/replication/paused-node", PausedFixture, GUINT_TO_POINTER (2),
+              paused_setup, test_paused_node, paused_teardown);
+  status = g_test_run ();
+  g_test_message ("failed loads of the management screen retried with F5: %u", n_load_errors);
+  teardown ();
+  return status;
+}
