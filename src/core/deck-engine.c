@@ -327,8 +327,20 @@ deck_engine_disconnect_async (DeckEngine          *self,
   g_return_if_fail (DECK_IS_ENGINE (self));
   g_return_if_fail (HDB_IS_CLIENT (client));
   g_return_if_fail (peer != NULL);
-  g_return_if_fail (HDB_IS_CLIENT (peer->client));
+  g_return_if_fail (peer->client == NULL || HDB_IS_CLIENT (peer->client));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  /* Without the peer's login only this side can be removed; NATS also has
+   * to remove the peer's routes, which needs it. */
+  if (peer->client == NULL && deck_engine_get_kind (self) == HDB_ENGINE_NATS)
+    {
+      g_task_report_new_error (self, callback, user_data, deck_engine_disconnect_async,
+                               DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_FAILED,
+                               _("A NATS node outside the organization cannot be disconnected "
+                                 "from here: its routes need its login. Add it to the "
+                                 "organization first."));
+      return;
+    }
 
   DECK_ENGINE_GET_CLASS (self)->disconnect_async (self, client, node_name, peer, cancellable,
                                                   callback, user_data);
@@ -341,6 +353,8 @@ deck_engine_disconnect_finish (DeckEngine    *self,
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
 
+  if (g_async_result_is_tagged (result, deck_engine_disconnect_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
   return finish_with (DECK_ENGINE_GET_CLASS (self)->disconnect_finish (self, result, error), error);
 }
 

@@ -49,6 +49,7 @@
 #include <glib/gstdio.h>
 
 #include "deck-credentials.h"
+#include "deck-engine.h"
 #include "deck-instance-monitor.h"
 #include "deck-replication-page.h"
 #include "deck-restart-monitor.h"
@@ -1558,6 +1559,64 @@ teardown (void)
   g_clear_pointer (&shot_dir, g_free);
 }
 
+/* An unregistered node ---------------------------------------------------- */
+
+static void
+test_unregistered (void)
+{
+  g_autoptr(DeckEngine) engine = deck_engine_new_for (HDB_ENGINE_NATIVE);
+  g_autoptr(DeckRestartMonitor) restart = deck_restart_monitor_new (probes[2]);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeckInstance) node3 = g_object_ref (instances[2]);
+  GtkWidget *button;
+  DeckEnableRequest request = {
+    .cluster_user = CLUSTER_USER,
+    .cluster_password = CLUSTER_PASSWORD,
+    .node_name = "node3",
+  };
+  DeckPeer peer = { 0 };
+
+  /* node3 joins the cluster behind the organization's back: enabled and
+   * connected to node1 through the core, then removed from the store. */
+  TEST_AWAIT (result, ENABLE_BOUND_MS,
+              deck_engine_enable_async (engine, probes[2], &request, restart, NULL,
+                                        test_util_store_result, &result));
+  g_assert_true (deck_engine_enable_finish (engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  peer.client = probes[2];
+  peer.node_name = "node3";
+  TEST_AWAIT (result, CONNECT_BOUND_MS,
+              deck_engine_connect_async (engine, probes[0], CLUSTER_USER, CLUSTER_PASSWORD, &peer,
+                                         NULL, test_util_store_result, &result));
+  g_assert_true (deck_engine_connect_finish (engine, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (connected_to (0, "node3"));
+
+  g_assert_true (deck_store_remove_instance (store, node3, &error));
+  g_assert_no_error (error);
+
+  /* node1's screen lists node3 as unregistered, with "Add to Organization…"
+   * and a − button. */
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  WAIT_MANAGE (manage_row ("Unregistered Instances", "node3") != NULL, 20000);
+  g_test_message ("node3 unregistered: “%s”", manage_row_subtitle ("Unregistered Instances", "node3"));
+  g_assert_null (manage_row ("Unconnected Instances", "node3"));
+  g_assert_nonnull (find_widget (manage_row ("Unregistered Instances", "node3"),
+                                 match_button_label, "Add to _Organization…"));
+  WAIT_MANAGE ((button = find_button_by_tooltip ("Disconnect node3")) != NULL, 10000);
+
+  /* Disconnect it: only this side can be removed without its login. */
+  g_assert_true (gtk_widget_activate (button));
+  answer_dialog ("Disconnect?", "disconnect", "_Disconnect");
+  WAIT_MANAGE (manage_row ("Unregistered Instances", "node3") == NULL, DISCONNECT_BOUND_MS);
+  g_assert_false (connected_to (0, "node3"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1594,6 +1653,7 @@ main (int   argc,
   g_test_add_func ("/ui/replication/disconnect", test_disconnect);
   g_test_add ("/ui/replication/paused-node", PausedFixture, GUINT_TO_POINTER (2),
               paused_setup, test_paused_node, paused_teardown);
+  g_test_add_func ("/ui/replication/unregistered", test_unregistered);
   status = g_test_run ();
   g_test_message ("failed loads of the management screen retried with F5: %u", n_load_errors);
   teardown ();
