@@ -1617,6 +1617,42 @@ test_unregistered (void)
   g_assert_false (connected_to (0, "node3"));
 }
 
+/* Not a super user --------------------------------------------------------- */
+
+static void
+test_not_super_user (void)
+{
+  g_autoptr(JsonObject) permission = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *user = NULL;
+  DeckInstance *reader;
+  AdwStatusPage *status;
+
+  /* A login that may read but is no super user. */
+  json_object_set_boolean_member (permission, "super_user", FALSE);
+  role = HDB_SYNC (probes[0], add_role, &error, "deck_reader", permission);
+  g_assert_no_error (error);
+  user = HDB_SYNC (probes[0], add_user, &error, "reader", "Reader-Pass-1", "deck_reader", TRUE);
+  g_assert_no_error (error);
+
+  reader = deck_store_add_instance (store, demo, "node1 as reader",
+                                    harper_fixture_get_url (nodes, 0), "reader", NULL, &error);
+  g_assert_no_error (error);
+  deck_instance_monitor_set_password (monitor, reader, "Reader-Pass-1");
+  WAIT_UNTIL (deck_instance_get_status (reader) == DECK_INSTANCE_STATUS_REACHABLE, 20000);
+  g_assert_false (deck_instance_get_super_user (reader));
+
+  /* Its Replication view says why there is nothing to manage. */
+  show_replication_of (reader);
+  WAIT_UNTIL (view_is ("status"), 10000);
+  status = ADW_STATUS_PAGE (view_widget ("status"));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Replication Needs a Super User");
+  g_assert_nonnull (strstr (adw_status_page_get_description (status), "“reader”"));
+  g_test_message ("%s: %s", adw_status_page_get_title (status),
+                  adw_status_page_get_description (status));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1654,6 +1690,7 @@ main (int   argc,
   g_test_add ("/ui/replication/paused-node", PausedFixture, GUINT_TO_POINTER (2),
               paused_setup, test_paused_node, paused_teardown);
   g_test_add_func ("/ui/replication/unregistered", test_unregistered);
+  g_test_add_func ("/ui/replication/not-super-user", test_not_super_user);
   status = g_test_run ();
   g_test_message ("failed loads of the management screen retried with F5: %u", n_load_errors);
   teardown ();
