@@ -1,0 +1,123 @@
+/* deck-plan.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "deck-change-set.h"
+#include "hdb-types.h"
+
+G_BEGIN_DECLS
+
+#define DECK_PLAN_ERROR (deck_plan_error_quark ())
+
+/**
+ * DeckPlanErrorCode:
+ * @DECK_PLAN_ERROR_DRIFT: the server's state changed since the changes were staged
+ */
+typedef enum
+{
+  DECK_PLAN_ERROR_DRIFT,
+} DeckPlanErrorCode;
+
+GQuark deck_plan_error_quark (void);
+
+/**
+ * DeckPlanOpKind:
+ * @DECK_PLAN_OP_UPDATE_NODE: `update_node` with the merged subscriptions
+ * @DECK_PLAN_OP_REMOVE_NODE: `remove_node` (to leave full replication)
+ * @DECK_PLAN_OP_ADD_NODE: `add_node` with explicit subscriptions
+ */
+typedef enum
+{
+  DECK_PLAN_OP_UPDATE_NODE,
+  DECK_PLAN_OP_REMOVE_NODE,
+  DECK_PLAN_OP_ADD_NODE,
+} DeckPlanOpKind;
+
+const char *deck_plan_op_kind_to_string (DeckPlanOpKind kind);
+
+/**
+ * DeckPlanOp:
+ * @kind: the operation
+ * @instance_id: the instance the request is sent to
+ * @peer: the peer's node name
+ * @url: (nullable): the peer's replication URL from the loaded connection
+ *   (native; always sent, because update_node without it corrupts the
+ *   stored URL); %NULL for NATS
+ * @engine: %HDB_ENGINE_NATIVE or %HDB_ENGINE_NATS
+ * @subscriptions: (element-type HdbSubscription) (nullable): the complete
+ *   list to send, ordered by database and table; %NULL for REMOVE_NODE
+ * @needs_authorization: the applier adds the cluster user's Basic
+ *   authorization (native UPDATE_NODE and ADD_NODE)
+ * @retain_authorization: the applier sends `retain_authorization` (the
+ *   peer's URL is plain ws://)
+ * @changes: (element-type DeckChange): the staged changes this operation
+ *   carries out; they stay pending when it fails
+ *
+ * One request. Holds no secret: the applier fills the authorization in.
+ */
+typedef struct
+{
+  DeckPlanOpKind  kind;
+  char           *instance_id;
+  char           *peer;
+  char           *url;
+  HdbEngine       engine;
+  GPtrArray      *subscriptions;
+  gboolean        needs_authorization;
+  gboolean        retain_authorization;
+  GPtrArray      *changes;
+} DeckPlanOp;
+
+void deck_plan_op_free (DeckPlanOp *op);
+
+/**
+ * DeckPlanProblem:
+ * @instance_id: the instance
+ * @peer: the peer's node name
+ * @message: what is wrong, for people
+ * @changes: (element-type DeckChange): the changes that cannot be planned
+ *
+ * Changes the plan cannot carry out, for instance with a peer that is no
+ * longer connected. They are not operations and send nothing.
+ */
+typedef struct
+{
+  char      *instance_id;
+  char      *peer;
+  char      *message;
+  GPtrArray *changes;
+} DeckPlanProblem;
+
+void deck_plan_problem_free (DeckPlanProblem *problem);
+
+#define DECK_TYPE_PLAN (deck_plan_get_type ())
+
+G_DECLARE_FINAL_TYPE (DeckPlan, deck_plan, DECK, PLAN, GObject)
+
+DeckPlan   *deck_plan_new                (DeckChangeSet  *changes,
+                                          GHashTable     *statuses,
+                                          GHashTable     *engines);
+DeckPlan   *deck_plan_new_full           (DeckChangeSet  *changes,
+                                          GHashTable     *statuses,
+                                          GHashTable     *engines,
+                                          GHashTable     *schemas);
+GPtrArray  *deck_plan_get_instance_ids   (DeckPlan       *self);
+GPtrArray  *deck_plan_get_operations     (DeckPlan       *self,
+                                          const char     *instance_id);
+GPtrArray  *deck_plan_get_problems       (DeckPlan       *self);
+guint       deck_plan_get_n_requests     (DeckPlan       *self);
+GPtrArray  *deck_plan_get_changes        (DeckPlan       *self);
+char       *deck_plan_describe           (DeckPlan       *self);
+gboolean    deck_plan_check_drift        (DeckPlan       *self,
+                                          GHashTable     *fresh_statuses,
+                                          GError        **error);
+gboolean    deck_plan_check_changes_drift (GPtrArray     *changes,
+                                          GHashTable     *fresh_statuses,
+                                          GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,821 @@
+/* test-plan.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The change set and the plan built from it (DESIGN.md §3): merging every
+ * change between one instance and one peer into one request, full
+ * replication turned into remove + add, NATS, changes that cannot be
+ * planned, the inverse, the pending-changes file and the drift check.
+ * Cluster states are parsed from JSON shaped like the recorded answers in
+ * tests/fixtures/hdb/cluster_status_*.json.
+ */
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "deck-change-set.h"
+#include "deck-plan.h"
+#include "hdb-parse.h"
+
+#define NODE2_URL "ws://127.0.0.1:24110"
+#define NODE3_URL "wss://node3.example:9933"
+
+/* node1 (native): node2 with shop.product subscribed only; node3 in full
+ * replication; both with a retained credential that must never show. */
+static const char *native_status_json =
+  "{"
+  "  \"type\": \"cluster-status\","
+  "  \"node_name\": \"node1\","
+  "  \"is_enabled\": true,"
+  "  \"connections\": ["
+  "    {"
+  "      \"url\": \"" NODE2_URL "\","
+  "      \"name\": \"node2\","
+  "      \"authorization\": \"Basic Y2x1c3Rlcl91c2VyOmZha2UtZml4dHVyZQ==\","
+  "      \"subscriptions\": ["
+  "        { \"database\": \"shop\", \"table\": \"product\","
+  "          \"subscribe\": true, \"publish\": false }"
+  "      ],"
+  "      \"database_sockets\": []"
+  "    },"
+  "    {"
+  "      \"url\": \"" NODE3_URL "\","
+  "      \"name\": \"node3\","
+  "      \"replicates\": true,"
+  "      \"authorization\": \"Basic Y2x1c3Rlcl91c2VyOmZha2UtZml4dHVyZQ==\","
+  "      \"database_sockets\": []"
+  "    }"
+  "  ]"
+  "}";
+
+/* node5 (NATS), shaped like cluster_status_nats.json: "schema", not
+ * "database", in the subscriptions. */
+static const char *nats_status_json =
+  "{"
+  "  \"node_name\": \"node5\","
+  "  \"is_enabled\": true,"
+  "  \"connections\": ["
+  "    {"
+  "      \"node_name\": \"node6\","
+  "      \"status\": \"open\","
+  "      \"ports\": { \"clustering\": 19115, \"operations_api\": \"127.0.0.1:19110\" },"
+  "      \"latency_ms\": 5,"
+  "      \"uptime\": \"22s\","
+  "      \"subscriptions\": ["
+  "        { \"schema\": \"shop\", \"table\": \"product\","
+  "          \"publish\": true, \"subscribe\": true }"
+  "      ]"
+  "    }"
+  "  ]"
+  "}";
+
+/* Helpers */
+
+static HdbClusterStatus *
+parse_status (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  status = hdb_parse_cluster_status (json_parser_get_root (parser), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (status);
+  return status;
+}
+
+static HdbSchema *
+parse_schema (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  HdbSchema *schema;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  schema = hdb_parse_describe_all (json_parser_get_root (parser), &error);
+  g_assert_no_error (error);
+  return schema;
+}
+
+static GHashTable *
+new_statuses (void)
+{
+  GHashTable *statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) hdb_cluster_status_free);
+
+  g_hash_table_insert (statuses, g_strdup ("inst-a"), parse_status (native_status_json));
+  g_hash_table_insert (statuses, g_strdup ("inst-n"), parse_status (nats_status_json));
+  return statuses;
+}
+
+static GHashTable *
+new_engines (void)
+{
+  GHashTable *engines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_hash_table_insert (engines, g_strdup ("inst-a"), GINT_TO_POINTER (HDB_ENGINE_NATIVE));
+  g_hash_table_insert (engines, g_strdup ("inst-n"), GINT_TO_POINTER (HDB_ENGINE_NATS));
+  return engines;
+}
+
+/* Stages a switch the way the grid does: the baseline comes from the
+ * loaded status. */
+static void
+stage (DeckChangeSet *changes,
+       GHashTable    *statuses,
+       const char    *instance_id,
+       const char    *peer,
+       const char    *database,
+       const char    *table,
+       gboolean       is_publish,
+       gboolean       value)
+{
+  const HdbClusterStatus *status = g_hash_table_lookup (statuses, instance_id);
+  DeckBaseline baseline;
+
+  deck_baseline_from_connection (status ? hdb_cluster_status_find_connection (status, peer) : NULL,
+                                 database, table, &baseline);
+  if (is_publish)
+    deck_change_set_set_publish (changes, instance_id, peer, database, table, value, &baseline);
+  else
+    deck_change_set_set_subscribe (changes, instance_id, peer, database, table, value, &baseline);
+}
+
+static const HdbSubscription *
+find_sub (GPtrArray  *subs,
+          const char *database,
+          const char *table)
+{
+  for (guint i = 0; subs != NULL && i < subs->len; i++)
+    {
+      const HdbSubscription *sub = g_ptr_array_index (subs, i);
+
+      if (g_strcmp0 (sub->database, database) == 0 && g_strcmp0 (sub->table, table) == 0)
+        return sub;
+    }
+  return NULL;
+}
+
+static void
+assert_sub (GPtrArray  *subs,
+            const char *database,
+            const char *table,
+            gboolean    publish,
+            gboolean    subscribe)
+{
+  const HdbSubscription *sub = find_sub (subs, database, table);
+
+  g_assert_nonnull (sub);
+  g_assert_cmpint (sub->publish, ==, publish);
+  g_assert_cmpint (sub->subscribe, ==, subscribe);
+}
+
+static void
+count_signal (DeckChangeSet *changes,
+              guint         *count)
+{
+  (*count)++;
+}
+
+/* Tests */
+
+static void
+test_one_toggle (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  GPtrArray *ops;
+  DeckPlanOp *op;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
+
+  plan = deck_plan_new (changes, statuses, engines);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+  g_assert_cmpuint (deck_plan_get_instance_ids (plan)->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (deck_plan_get_instance_ids (plan), 0), ==, "inst-a");
+
+  ops = deck_plan_get_operations (plan, "inst-a");
+  g_assert_nonnull (ops);
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+  g_assert_cmpstr (op->instance_id, ==, "inst-a");
+  g_assert_cmpstr (op->peer, ==, "node2");
+  /* Always the URL: update_node without it corrupts the stored one. */
+  g_assert_cmpstr (op->url, ==, NODE2_URL);
+  g_assert_cmpint (op->engine, ==, HDB_ENGINE_NATIVE);
+  g_assert_true (op->needs_authorization);
+  g_assert_true (op->retain_authorization);
+  g_assert_cmpuint (op->changes->len, ==, 1);
+  /* The loaded subscribe stays on; publish is switched on. */
+  g_assert_cmpuint (op->subscriptions->len, ==, 1);
+  assert_sub (op->subscriptions, "shop", "product", TRUE, TRUE);
+
+  g_assert_null (deck_plan_get_operations (plan, "inst-n"));
+}
+
+static void
+test_many_toggles_one_request (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  GPtrArray *ops;
+  DeckPlanOp *op;
+  const HdbSubscription *first;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", FALSE, FALSE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", FALSE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "cat", FALSE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "crm", "lead", TRUE, TRUE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 4);
+
+  plan = deck_plan_new (changes, statuses, engines);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  ops = deck_plan_get_operations (plan, "inst-a");
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+  g_assert_cmpuint (op->changes->len, ==, 4);
+  g_assert_cmpuint (op->subscriptions->len, ==, 4);
+  assert_sub (op->subscriptions, "shop", "product", FALSE, FALSE);
+  assert_sub (op->subscriptions, "dev", "dog", TRUE, TRUE);
+  assert_sub (op->subscriptions, "dev", "cat", FALSE, TRUE);
+  assert_sub (op->subscriptions, "crm", "lead", TRUE, FALSE);
+  /* Sorted by database then table. */
+  first = g_ptr_array_index (op->subscriptions, 0);
+  g_assert_cmpstr (first->database, ==, "crm");
+}
+
+static void
+test_thousand_toggles_ten_peers (void)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(GHashTable) statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) hdb_cluster_status_free);
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  GPtrArray *ops;
+
+  g_string_append (json, "{\"type\":\"cluster-status\",\"node_name\":\"hub\","
+                         "\"is_enabled\":true,\"connections\":[");
+  for (guint p = 0; p < 10; p++)
+    g_string_append_printf (json, "%s{\"name\":\"peer%02u\",\"url\":\"wss://peer%02u:9933\","
+                            "\"subscriptions\":[]}", p ? "," : "", p, p);
+  g_string_append (json, "]}");
+  g_hash_table_insert (statuses, g_strdup ("hub"), parse_status (json->str));
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *peer = g_strdup_printf ("peer%02u", i % 10);
+      g_autofree char *table = g_strdup_printf ("t%03u", i / 10);
+
+      stage (changes, statuses, "hub", peer, "dev", table, i % 2 == 0, TRUE);
+    }
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1000);
+
+  /* No engines table: the status tells the engine. */
+  plan = deck_plan_new (changes, statuses, NULL);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 10);
+  ops = deck_plan_get_operations (plan, "hub");
+  g_assert_cmpuint (ops->len, ==, 10);
+  for (guint p = 0; p < 10; p++)
+    {
+      DeckPlanOp *op = g_ptr_array_index (ops, p);
+      g_autofree char *peer = g_strdup_printf ("peer%02u", p);
+
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+      g_assert_cmpstr (op->peer, ==, peer);
+      g_assert_cmpuint (op->subscriptions->len, ==, 100);
+      g_assert_cmpuint (op->changes->len, ==, 100);
+      g_assert_true (op->needs_authorization);
+      /* wss: no need to retain the credential. */
+      g_assert_false (op->retain_authorization);
+    }
+}
+
+static void
+test_full_replication (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(GHashTable) schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) hdb_schema_free);
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckPlan) plan_no_schema = NULL;
+  GPtrArray *ops;
+  DeckPlanOp *op;
+  DeckToggle publish, subscribe;
+
+  /* Staging "on" for a peer in full replication is no change. */
+  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, TRUE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+
+  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
+  g_assert_true (deck_change_set_get (changes, "inst-a", "node3", "dev", "dog",
+                                      &publish, &subscribe));
+  g_assert_cmpint (publish, ==, DECK_TOGGLE_OFF);
+  g_assert_cmpint (subscribe, ==, DECK_TOGGLE_UNCHANGED);
+  g_assert_true (deck_change_set_lookup (changes, "inst-a", "node3", "dev", "dog")->baseline.replicates);
+
+  g_hash_table_insert (schemas, g_strdup ("inst-a"),
+                       parse_schema ("{"
+                                     "  \"dev\": { \"dog\": { \"hash_attribute\": \"id\" },"
+                                     "             \"cat\": { \"hash_attribute\": \"id\" } },"
+                                     "  \"shop\": { \"product\": { \"hash_attribute\": \"id\" } },"
+                                     "  \"system\": { \"hdb_nodes\": { \"hash_attribute\": \"name\" } }"
+                                     "}"));
+
+  plan = deck_plan_new_full (changes, statuses, engines, schemas);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  ops = deck_plan_get_operations (plan, "inst-a");
+  g_assert_cmpuint (ops->len, ==, 2);
+
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+  g_assert_cmpstr (op->peer, ==, "node3");
+  g_assert_null (op->subscriptions);
+  g_assert_false (op->needs_authorization);
+
+  op = g_ptr_array_index (ops, 1);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_ADD_NODE);
+  g_assert_cmpstr (op->peer, ==, "node3");
+  g_assert_cmpstr (op->url, ==, NODE3_URL);
+  g_assert_true (op->needs_authorization);
+  g_assert_false (op->retain_authorization);
+  /* Every table of the instance stays fully replicated but the one
+   * switched off; the system database is never subscribed. */
+  g_assert_cmpuint (op->subscriptions->len, ==, 3);
+  assert_sub (op->subscriptions, "dev", "dog", FALSE, TRUE);
+  assert_sub (op->subscriptions, "dev", "cat", TRUE, TRUE);
+  assert_sub (op->subscriptions, "shop", "product", TRUE, TRUE);
+  g_assert_null (find_sub (op->subscriptions, "system", "hdb_nodes"));
+
+  /* Without a schema, the universe is what the changes name. */
+  plan_no_schema = deck_plan_new (changes, statuses, engines);
+  ops = deck_plan_get_operations (plan_no_schema, "inst-a");
+  g_assert_cmpuint (ops->len, ==, 2);
+  op = g_ptr_array_index (ops, 1);
+  g_assert_cmpuint (op->subscriptions->len, ==, 1);
+  assert_sub (op->subscriptions, "dev", "dog", FALSE, TRUE);
+}
+
+static void
+test_nats (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  GPtrArray *ops;
+  DeckPlanOp *op;
+
+  stage (changes, statuses, "inst-n", "node6", "shop", "product", FALSE, FALSE);
+  stage (changes, statuses, "inst-n", "node6", "dev", "dog", TRUE, TRUE);
+
+  plan = deck_plan_new (changes, statuses, engines);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  ops = deck_plan_get_operations (plan, "inst-n");
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+  g_assert_cmpint (op->engine, ==, HDB_ENGINE_NATS);
+  g_assert_cmpstr (op->peer, ==, "node6");
+  g_assert_null (op->url);
+  g_assert_false (op->needs_authorization);
+  g_assert_false (op->retain_authorization);
+  g_assert_cmpuint (op->subscriptions->len, ==, 2);
+  assert_sub (op->subscriptions, "shop", "product", TRUE, FALSE);
+  assert_sub (op->subscriptions, "dev", "dog", TRUE, FALSE);
+
+  text = deck_plan_describe (plan);
+  g_assert_nonnull (strstr (text, "update_node node6"));
+  g_assert_null (strstr (text, "authorization"));
+}
+
+static void
+test_problems (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  DeckBaseline off = { FALSE, FALSE, FALSE };
+  GPtrArray *problems;
+  DeckPlanProblem *problem;
+
+  deck_change_set_set_publish (changes, "inst-a", "node9", "dev", "dog", TRUE, &off);
+  deck_change_set_set_publish (changes, "inst-a", "node9", "dev", "cat", TRUE, &off);
+  deck_change_set_set_publish (changes, "inst-z", "node2", "dev", "dog", TRUE, &off);
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
+  g_hash_table_insert (engines, g_strdup ("inst-off"), GINT_TO_POINTER (HDB_ENGINE_NONE));
+  g_hash_table_insert (statuses, g_strdup ("inst-off"), parse_status (native_status_json));
+  deck_change_set_set_publish (changes, "inst-off", "node2", "dev", "dog", TRUE, &off);
+
+  plan = deck_plan_new (changes, statuses, engines);
+  /* The plannable change still goes out. */
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  problems = deck_plan_get_problems (plan);
+  g_assert_cmpuint (problems->len, ==, 3);
+
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpstr (problem->instance_id, ==, "inst-a");
+  g_assert_cmpstr (problem->peer, ==, "node9");
+  g_assert_cmpuint (problem->changes->len, ==, 2);
+  g_assert_nonnull (strstr (problem->message, "node9"));
+
+  problem = g_ptr_array_index (problems, 1);
+  g_assert_cmpstr (problem->instance_id, ==, "inst-off");
+  problem = g_ptr_array_index (problems, 2);
+  g_assert_cmpstr (problem->instance_id, ==, "inst-z");
+
+  text = deck_plan_describe (plan);
+  g_assert_nonnull (strstr (text, "inst-a (node1) → node9"));
+}
+
+static void
+test_describe (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckChangeSet) empty = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckPlan) empty_plan = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *empty_text = NULL;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node3", "shop", "product", FALSE, FALSE);
+  plan = deck_plan_new (changes, statuses, engines);
+  text = deck_plan_describe (plan);
+  g_test_message ("%s", text);
+
+  g_assert_nonnull (strstr (text, "inst-a (node1)"));
+  g_assert_nonnull (strstr (text, "1. update_node node2 (" NODE2_URL ")"));
+  g_assert_nonnull (strstr (text, "2. remove_node node3"));
+  g_assert_nonnull (strstr (text, "3. add_node node3 (" NODE3_URL ")"));
+  g_assert_nonnull (strstr (text, "authorization: (cluster user, hidden)"));
+  g_assert_nonnull (strstr (text, "shop.product: publish on (changed, was off), subscribe on"));
+  g_assert_nonnull (strstr (text, "3 requests."));
+  /* The retained credential of the loaded status never shows. */
+  g_assert_null (strstr (text, "Basic"));
+  g_assert_null (strstr (text, "Y2x1c3Rlcl91c2VyOmZha2UtZml4dHVyZQ"));
+
+  empty_plan = deck_plan_new (empty, statuses, engines);
+  g_assert_cmpuint (deck_plan_get_n_requests (empty_plan), ==, 0);
+  empty_text = deck_plan_describe (empty_plan);
+  g_assert_cmpstr (empty_text, ==, "Nothing to apply.\n");
+}
+
+static void
+test_staging_baseline_removes (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  DeckToggle publish, subscribe;
+  const DeckChange *change;
+  guint signals = 0;
+
+  g_signal_connect (changes, "changed", G_CALLBACK (count_signal), &signals);
+
+  /* Equal to the loaded value: nothing staged, nothing emitted. */
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", FALSE, TRUE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+  g_assert_cmpuint (signals, ==, 0);
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", FALSE, FALSE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
+  g_assert_cmpuint (signals, ==, 2);
+  change = deck_change_set_lookup (changes, "inst-a", "node2", "shop", "product");
+  g_assert_nonnull (change);
+  g_assert_false (change->baseline.publish);
+  g_assert_true (change->baseline.subscribe);
+  g_assert_true (deck_change_get_desired_publish (change));
+  g_assert_false (deck_change_get_desired_subscribe (change));
+
+  /* Publish back to its baseline: only subscribe stays staged. */
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, FALSE);
+  g_assert_true (deck_change_set_get (changes, "inst-a", "node2", "shop", "product",
+                                      &publish, &subscribe));
+  g_assert_cmpint (publish, ==, DECK_TOGGLE_UNCHANGED);
+  g_assert_cmpint (subscribe, ==, DECK_TOGGLE_OFF);
+
+  /* Both back: the entry goes. */
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", FALSE, TRUE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+  g_assert_false (deck_change_set_get (changes, "inst-a", "node2", "shop", "product",
+                                       &publish, &subscribe));
+  g_assert_cmpint (publish, ==, DECK_TOGGLE_UNCHANGED);
+  g_assert_cmpuint (signals, ==, 4);
+
+  /* Removing by peer and instance, clearing. */
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "cat", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
+  stage (changes, statuses, "inst-n", "node6", "dev", "dog", TRUE, TRUE);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 4);
+  list = deck_change_set_dup_changes (changes);
+  g_assert_cmpuint (list->len, ==, 4);
+  g_assert_cmpstr (((DeckChange *) g_ptr_array_index (list, 0))->table, ==, "cat");
+  g_assert_cmpstr (((DeckChange *) g_ptr_array_index (list, 3))->instance_id, ==, "inst-n");
+  g_assert_cmpuint (deck_change_set_remove_peer (changes, "inst-a", "node2"), ==, 2);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 2);
+  g_assert_cmpuint (deck_change_set_remove_peer (changes, "inst-a", NULL), ==, 1);
+  g_assert_true (deck_change_set_remove (changes, "inst-n", "node6", "dev", "dog"));
+  g_assert_false (deck_change_set_remove (changes, "inst-n", "node6", "dev", "dog"));
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
+  signals = 0;
+  deck_change_set_clear (changes);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+  g_assert_cmpuint (signals, ==, 1);
+}
+
+static void
+test_inverse (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckChangeSet) inverse = NULL;
+  g_autoptr(DeckChangeSet) back = NULL;
+  const DeckChange *undo;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", FALSE, TRUE);
+  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
+
+  inverse = deck_change_set_inverse (changes);
+  g_assert_cmpuint (deck_change_set_get_n_changes (inverse), ==, 3);
+
+  undo = deck_change_set_lookup (inverse, "inst-a", "node2", "shop", "product");
+  g_assert_cmpint (undo->publish, ==, DECK_TOGGLE_OFF);
+  g_assert_cmpint (undo->subscribe, ==, DECK_TOGGLE_UNCHANGED);
+  g_assert_true (undo->baseline.publish);
+  g_assert_true (undo->baseline.subscribe);
+
+  undo = deck_change_set_lookup (inverse, "inst-a", "node2", "dev", "dog");
+  g_assert_cmpint (undo->publish, ==, DECK_TOGGLE_UNCHANGED);
+  g_assert_cmpint (undo->subscribe, ==, DECK_TOGGLE_OFF);
+  g_assert_true (undo->baseline.subscribe);
+  g_assert_false (undo->baseline.publish);
+
+  /* Full replication was turned into per-table subscriptions. */
+  undo = deck_change_set_lookup (inverse, "inst-a", "node3", "dev", "dog");
+  g_assert_cmpint (undo->publish, ==, DECK_TOGGLE_ON);
+  g_assert_false (undo->baseline.publish);
+  g_assert_true (undo->baseline.subscribe);
+  g_assert_false (undo->baseline.replicates);
+
+  /* The inverse of the inverse stages the same switches. */
+  back = deck_change_set_inverse (inverse);
+  undo = deck_change_set_lookup (back, "inst-a", "node2", "shop", "product");
+  g_assert_cmpint (undo->publish, ==, DECK_TOGGLE_ON);
+  g_assert_false (undo->baseline.publish);
+  undo = deck_change_set_lookup (back, "inst-a", "node2", "dev", "dog");
+  g_assert_cmpint (undo->subscribe, ==, DECK_TOGGLE_ON);
+}
+
+static char *
+state_path (void)
+{
+  return g_build_filename (g_get_user_state_dir (), "clusterdeck", "pending.json", NULL);
+}
+
+static void
+test_json_round_trip (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckChangeSet) loaded = deck_change_set_new ();
+  g_autoptr(DeckChangeSet) missing = deck_change_set_new ();
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = state_path ();
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = NULL;
+  GStatBuf buf;
+  guint signals = 0;
+
+  g_assert_true (deck_change_set_load (missing, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (deck_change_set_get_n_changes (missing), ==, 0);
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", FALSE, TRUE);
+  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
+  stage (changes, statuses, "inst-n", "node6", "shop", "product", FALSE, FALSE);
+
+  g_assert_true (deck_change_set_save (changes, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  g_assert_cmpint (buf.st_mode & 0777, ==, 0600);
+  dir = g_path_get_dirname (path);
+  g_assert_cmpint (g_stat (dir, &buf), ==, 0);
+  g_assert_cmpint (buf.st_mode & 0777, ==, 0700);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"version\" : 1"));
+  g_assert_null (strstr (contents, "Basic"));
+  g_assert_null (strstr (contents, "authorization"));
+
+  g_signal_connect (loaded, "changed", G_CALLBACK (count_signal), &signals);
+  g_assert_true (deck_change_set_load (loaded, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (signals, ==, 1);
+
+  before = deck_change_set_dup_changes (changes);
+  after = deck_change_set_dup_changes (loaded);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    {
+      const DeckChange *a = g_ptr_array_index (before, i);
+      const DeckChange *b = g_ptr_array_index (after, i);
+
+      g_assert_cmpstr (a->instance_id, ==, b->instance_id);
+      g_assert_cmpstr (a->peer, ==, b->peer);
+      g_assert_cmpstr (a->database, ==, b->database);
+      g_assert_cmpstr (a->table, ==, b->table);
+      g_assert_cmpint (a->publish, ==, b->publish);
+      g_assert_cmpint (a->subscribe, ==, b->subscribe);
+      g_assert_cmpint (a->baseline.publish, ==, b->baseline.publish);
+      g_assert_cmpint (a->baseline.subscribe, ==, b->baseline.subscribe);
+      g_assert_cmpint (a->baseline.replicates, ==, b->baseline.replicates);
+    }
+}
+
+static void
+assert_set_aside (const char *contents,
+                  const char *tag,
+                  int         code)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *path = state_path ();
+  g_autofree char *dirname = g_path_get_dirname (path);
+  g_autofree char *prefix = g_strdup_printf ("pending.json.%s-", tag);
+  g_autofree char *aside = NULL;
+  g_autofree char *kept = NULL;
+  const char *name;
+
+  g_assert_cmpint (g_mkdir_with_parents (dirname, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+
+  /* Whatever was staged goes: the set is what the file says, or empty. */
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
+  g_assert_false (deck_change_set_load (changes, path, &error));
+  g_assert_error (error, DECK_CHANGE_SET_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  dir = g_dir_open (dirname, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      aside = g_build_filename (dirname, name, NULL);
+  g_assert_nonnull (aside);
+  g_assert_nonnull (strstr (error->message, aside));
+  g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, contents);
+  g_assert_cmpint (g_unlink (aside), ==, 0);
+
+  /* The next save writes a fresh file. */
+  g_clear_error (&error);
+  g_assert_true (deck_change_set_save (changes, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_json_corrupt (void)
+{
+  assert_set_aside ("{\"version\": 1, \"changes\": [", "corrupt",
+                    DECK_CHANGE_SET_ERROR_CORRUPT);
+  assert_set_aside ("[1, 2, 3]", "corrupt", DECK_CHANGE_SET_ERROR_CORRUPT);
+  assert_set_aside ("{\"version\": 1, \"changes\": [{\"instance\": \"inst-a\"}]}", "corrupt",
+                    DECK_CHANGE_SET_ERROR_CORRUPT);
+  assert_set_aside ("{\"version\": 1, \"changes\": [{\"instance\": \"a\", \"peer\": \"b\","
+                    " \"database\": \"c\", \"table\": \"d\", \"publish\": \"yes\","
+                    " \"baseline\": {\"publish\": false, \"subscribe\": false,"
+                    " \"replicates\": false}}]}", "corrupt",
+                    DECK_CHANGE_SET_ERROR_CORRUPT);
+  assert_set_aside ("{\"version\": 7, \"changes\": []}", "newer-v7",
+                    DECK_CHANGE_SET_ERROR_NEWER);
+}
+
+static void
+test_drift (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *changed_json = NULL;
+  g_autofree char *removed_json = NULL;
+  HdbClusterStatus *status;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
+  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
+  plan = deck_plan_new (changes, statuses, engines);
+
+  /* The same state read again: no drift. */
+  fresh = new_statuses ();
+  g_assert_true (deck_plan_check_drift (plan, fresh, &error));
+  g_assert_no_error (error);
+  g_hash_table_unref (fresh);
+
+  /* Someone subscribed node1 to node2's shop.product with publish on, and
+   * took node3 out of full replication. */
+  changed_json = g_strdup (native_status_json);
+  g_assert_nonnull (strstr (changed_json, "\"subscribe\": true, \"publish\": false"));
+  memcpy (strstr (changed_json, "\"publish\": false"), "\"publish\": true ", 16);
+  memcpy (strstr (changed_json, "\"replicates\": true"), "\"replicates\": 0   ", 18);
+  fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify) hdb_cluster_status_free);
+  status = parse_status (changed_json);
+  g_assert_false (((HdbConnection *) g_ptr_array_index (status->connections, 1))->replicates);
+  g_hash_table_insert (fresh, g_strdup ("inst-a"), status);
+  g_assert_false (deck_plan_check_drift (plan, fresh, &error));
+  g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message,
+                            "node1 → node2 shop.product: publish was off when staged, is now on"));
+  g_assert_null (strstr (error->message, "node2 dev.dog"));
+  g_assert_nonnull (strstr (error->message,
+                            "node1 → node3: full replication was on when staged, is now off"));
+  g_assert_nonnull (strstr (error->message,
+                            "node1 → node3 dev.dog: publish was on when staged, is now off"));
+  g_clear_error (&error);
+  g_hash_table_unref (fresh);
+
+  /* The connection to node2 is gone. */
+  removed_json = g_strdup (native_status_json);
+  memcpy (strstr (removed_json, "\"name\": \"node2\""), "\"name\": \"nodeX\"", 15);
+  fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify) hdb_cluster_status_free);
+  g_hash_table_insert (fresh, g_strdup ("inst-a"), parse_status (removed_json));
+  g_assert_false (deck_plan_check_drift (plan, fresh, &error));
+  g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT);
+  g_assert_nonnull (strstr (error->message, "node1 → node2: the connection no longer exists"));
+  /* Once per connection, not once per change. */
+  g_assert_null (strstr (strstr (error->message, "no longer exists") + 1, "no longer exists"));
+  g_assert_null (strstr (error->message, "node3"));
+  g_clear_error (&error);
+  g_hash_table_remove_all (fresh);
+
+  /* Not read again at all. */
+  {
+    g_autoptr(GPtrArray) list = deck_change_set_dup_changes (changes);
+
+    g_assert_false (deck_plan_check_changes_drift (list, fresh, &error));
+    g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT);
+    g_assert_nonnull (strstr (error->message, "inst-a → node2"));
+  }
+  g_hash_table_unref (fresh);
+  fresh = NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/plan/one-toggle", test_one_toggle);
+  g_test_add_func ("/plan/many-toggles-one-request", test_many_toggles_one_request);
+  g_test_add_func ("/plan/thousand-toggles-ten-peers", test_thousand_toggles_ten_peers);
+  g_test_add_func ("/plan/full-replication", test_full_replication);
+  g_test_add_func ("/plan/nats", test_nats);
+  g_test_add_func ("/plan/problems", test_problems);
+  g_test_add_func ("/plan/describe", test_describe);
+  g_test_add_func ("/plan/drift", test_drift);
+  g_test_add_func ("/change-set/staging-baseline-removes", test_staging_baseline_removes);
+  g_test_add_func ("/change-set/inverse", test_inverse);
+  g_test_add_func ("/change-set/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/change-set/json-corrupt", test_json_corrupt);
+
+  return g_test_run ();
+}
