@@ -1617,6 +1617,52 @@ test_unregistered (void)
   g_assert_false (connected_to (0, "node3"));
 }
 
+/* A wrong cluster password on the peer ------------------------------------ */
+
+static void
+test_wrong_cluster_password (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *altered = NULL;
+  const char *problem;
+  DeckInstance *node3;
+  GtkWidget *button;
+  double ms;
+
+  /* node3's cluster user gets another password behind the app's back, and
+   * node3 comes back into the organization. */
+  altered = HDB_SYNC (probes[2], alter_user, &error, CLUSTER_USER, "Another-Pass-9", NULL);
+  g_assert_no_error (error);
+  node3 = deck_store_add_instance (store, demo, "node3", harper_fixture_get_url (nodes, 2),
+                                   harper_fixture_get_username (nodes), NULL, &error);
+  g_assert_no_error (error);
+  deck_instance_monitor_set_password (monitor, node3, harper_fixture_get_password (nodes));
+  WAIT_UNTIL (deck_instance_get_status (node3) == DECK_INSTANCE_STATUS_REACHABLE &&
+              deck_instance_get_engine (node3) == HDB_ENGINE_NATIVE &&
+              g_strcmp0 (deck_instance_get_node_name (node3), "node3") == 0, 20000);
+
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  WAIT_MANAGE ((button = find_button_by_tooltip ("Connect node3")) != NULL, 20000);
+
+  g_assert_true (gtk_widget_activate (button));
+  WAIT_MANAGE_TIMED (row_problem ("Unconnected Instances", "node3") != NULL ||
+                     manage_row ("Connected Instances", "node3") != NULL, CONNECT_BOUND_MS, ms);
+  problem = row_problem ("Unconnected Instances", "node3");
+  g_assert_nonnull (problem);
+  g_test_message ("the row says, %.1f s after Connect: %s", ms / 1000.0, problem);
+  g_assert_nonnull (strstr (problem, "cluster user"));
+  g_assert_null (manage_row ("Connected Instances", "node3"));
+
+  /* No stray record on either side (Q4). */
+  log_connections (0);
+  log_connections (2);
+  g_assert_false (connected_to (0, "node3"));
+  g_assert_false (connected_to (0, "127.0.0.1"));
+  g_assert_false (connected_to (2, "127.0.0.1"));
+}
+
 /* Not a super user --------------------------------------------------------- */
 
 static void
@@ -1690,6 +1736,7 @@ main (int   argc,
   g_test_add ("/ui/replication/paused-node", PausedFixture, GUINT_TO_POINTER (2),
               paused_setup, test_paused_node, paused_teardown);
   g_test_add_func ("/ui/replication/unregistered", test_unregistered);
+  g_test_add_func ("/ui/replication/wrong-cluster-password", test_wrong_cluster_password);
   g_test_add_func ("/ui/replication/not-super-user", test_not_super_user);
   status = g_test_run ();
   g_test_message ("failed loads of the management screen retried with F5: %u", n_load_errors);
