@@ -44,5 +44,9 @@ int           deck_cli_cmd_connect    (DeckCli  *cli,
                                        int       argc,
                                        char    **argv,
                                        gboolean  connect);
+gboolean      deck_cli_is_replication_command (const char *command);
+int           deck_cli_cmd_replication (DeckCli  *cli,
+                                        int       argc,
+                                        char    **argv);
 
 G_END_DECLS

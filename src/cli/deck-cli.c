@@ -45,6 +45,9 @@ static const char *usage_text =
   "  status [NAME]\n"
   "  enable NAME [--cluster-user USER] [--node-name NODE]\n"
   "  connect NAME PEER | disconnect NAME PEER\n"
+  "  set NAME PEER DATABASE[.TABLE] [--publish on|off] [--subscribe on|off]\n"
+  "  pending | discard | plan | apply [--yes]\n"
+  "  history\n"
   "\n"
   "NAME may be written ORG/NAME. Passwords are read from standard input when it is not a\n"
   "terminal, else asked for without echo; CLUSTERDECK_PASSWORD (instance login) and\n"
@@ -897,7 +900,8 @@ deck_cli_run (int    argc,
   command = argv[1];
   if (!g_str_equal (command, "org") && !g_str_equal (command, "instance") &&
       !g_str_equal (command, "status") && !g_str_equal (command, "enable") &&
-      !g_str_equal (command, "connect") && !g_str_equal (command, "disconnect"))
+      !g_str_equal (command, "connect") && !g_str_equal (command, "disconnect") &&
+      !deck_cli_is_replication_command (command))
     return deck_cli_usage_error (_("Unknown command."));
 
   store = deck_store_new (NULL);
@@ -920,6 +924,8 @@ deck_cli_run (int    argc,
     status = deck_cli_cmd_connect (&cli, argc - 1, argv + 1, TRUE);
   else if (g_str_equal (command, "disconnect"))
     status = deck_cli_cmd_connect (&cli, argc - 1, argv + 1, FALSE);
+  else if (deck_cli_is_replication_command (command))
+    status = deck_cli_cmd_replication (&cli, argc - 1, argv + 1);
   else
     status = cmd_status (&cli, argc - 1, argv + 1);
 

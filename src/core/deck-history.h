@@ -1,0 +1,53 @@
+/* deck-history.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "deck-applier.h"
+
+G_BEGIN_DECLS
+
+/**
+ * DeckHistoryEntry:
+ * @time: when the operation finished, ISO 8601 in UTC
+ * @instance: the instance, as the caller names it
+ * @peer: the peer's node name
+ * @operation: the Harper operation, e.g. "update_node"
+ * @changes: (element-type utf8): the staged changes it carried out, one
+ *   "database.table: publish off, subscribe on" per entry (only the
+ *   directions that changed)
+ * @ok: it succeeded
+ * @message: (nullable): the server's answer, or why it failed
+ *
+ * One applied operation. Never holds a secret.
+ */
+typedef struct
+{
+  char      *time;
+  char      *instance;
+  char      *peer;
+  char      *operation;
+  GPtrArray *changes;
+  gboolean   ok;
+  char      *message;
+} DeckHistoryEntry;
+
+void   deck_history_entry_free     (DeckHistoryEntry *entry);
+char  *deck_history_entry_describe (const DeckHistoryEntry *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeckHistoryEntry, deck_history_entry_free)
+
+char      *deck_history_default_path (void);
+gboolean   deck_history_append       (const char             *path,
+                                      const DeckApplyResult  *result,
+                                      GHashTable             *instance_names,
+                                      GError                **error);
+GPtrArray *deck_history_load         (const char             *path,
+                                      guint                  *n_skipped,
+                                      GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,710 @@
+/* test-applier.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Change set → plan → DeckApplier against real Harper 4.4.18 nodes started
+ * with replication unconfigured, enabled and connected through the core
+ * engine (full replication). Publish switched off for one table turns the
+ * link into per-table subscriptions (remove + add) and stops exactly one
+ * direction; switched on again, what was written meanwhile catches up. The
+ * requests sent are counted in the clients. A subscription changed behind
+ * the app's back makes apply refuse without sending anything. A paused
+ * (SIGSTOP) instance fails within its client's timeout while the other
+ * instance is changed, its change stays pending, and a retry succeeds once
+ * it is back. Every debug message is checked for secrets.
+ */
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "deck-applier.h"
+#include "deck-engine.h"
+#include "deck-history.h"
+#include "harper-fixture.h"
+#include "hdb-test-helpers.h"
+
+#define DB                "applyflow"
+#define TABLE             "dog"
+#define CLUSTER_USER      "deck_cluster"
+#define CLUSTER_PASSWORD  "Apply-Cluster-Pw-7"
+#define ENGINE_WAIT_MS    240000
+#define APPLY_WAIT_MS     120000
+#define PAUSE_TIMEOUT_MS  6000
+#define N_NODES           3
+
+static HarperFixture *cluster;
+static HdbClient *clients[N_NODES];
+static const char *ids[N_NODES] = { "instance-1", "instance-2", "instance-3" };
+static GHashTable *client_table;   /* instance id → HdbClient */
+static DeckEngine *engine;
+static char *state_dir;
+static gboolean node2_paused;
+
+static const char *secrets[4];
+static guint n_debug_messages;
+static guint n_leaks;
+static GLogFunc test_log_handler;
+
+static void
+check_log (const char     *log_domain,
+           GLogLevelFlags  level,
+           const char     *message,
+           gpointer        user_data)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (secrets) && secrets[k] != NULL; k++)
+    if (strstr (message, secrets[k]) != NULL)
+      n_leaks++;
+  if (strstr (message, "Basic ") != NULL)
+    n_leaks++;
+  if (level & G_LOG_LEVEL_DEBUG)
+    {
+      n_debug_messages++;
+      return;
+    }
+  test_log_handler (log_domain, level, message, user_data);
+}
+
+static const char *
+node_name (guint i)
+{
+  return harper_fixture_get_node_name (cluster, i);
+}
+
+#define ENGINE_SYNC(name, error, ...)                                             \
+  ({                                                                              \
+    g_autoptr(GAsyncResult) _res = NULL;                                          \
+    TEST_AWAIT (_res, ENGINE_WAIT_MS,                                             \
+                deck_engine_##name##_async (engine, ##__VA_ARGS__, NULL,          \
+                                            test_util_store_result, &_res));      \
+    deck_engine_##name##_finish (engine, _res, error);                            \
+  })
+
+static HdbClusterStatus *
+read_status (guint i)
+{
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status = HDB_SYNC (clients[i], cluster_status, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (status);
+  return status;
+}
+
+static guint
+index_of (const char *instance_id)
+{
+  for (guint i = 0; i < N_NODES; i++)
+    if (g_str_equal (ids[i], instance_id))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* The plan as the app makes it: the loaded status and schema of every
+ * instance the changes name. */
+static DeckPlan *
+make_plan (DeckChangeSet *changes)
+{
+  g_autoptr(GHashTable) statuses = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) hdb_cluster_status_free);
+  g_autoptr(GHashTable) schemas = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) hdb_schema_free);
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (changes);
+
+  for (guint k = 0; k < list->len; k++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, k);
+      guint i = index_of (change->instance_id);
+      g_autoptr(GError) error = NULL;
+      HdbSchema *schema;
+
+      if (g_hash_table_contains (statuses, ids[i]))
+        continue;
+      g_hash_table_insert (statuses, (gpointer) ids[i], read_status (i));
+      schema = HDB_SYNC (clients[i], describe_all, &error);
+      g_assert_no_error (error);
+      g_hash_table_insert (schemas, (gpointer) ids[i], schema);
+    }
+  return deck_plan_new_full (changes, statuses, NULL, schemas);
+}
+
+static void
+stage_publish (DeckChangeSet *changes,
+               guint          i,
+               guint          peer,
+               gboolean       publish)
+{
+  g_autoptr(HdbClusterStatus) status = read_status (i);
+  const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (peer));
+  DeckBaseline baseline;
+
+  g_assert_nonnull (conn);
+  deck_baseline_from_connection (conn, DB, TABLE, &baseline);
+  deck_change_set_set_publish (changes, ids[i], node_name (peer), DB, TABLE, publish, &baseline);
+}
+
+typedef struct
+{
+  guint n_signals;
+  guint n_signal_errors;
+} Signals;
+
+static void
+on_operation_finished (DeckApplier  *applier,
+                       DeckPlanOp   *op,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  Signals *signals = user_data;
+
+  signals->n_signals++;
+  if (error != NULL)
+    signals->n_signal_errors++;
+  g_test_message ("  %s: %s %s → %s", op->instance_id, deck_plan_op_kind_to_string (op->kind),
+                  op->peer, error ? error->message : "ok");
+}
+
+static guint
+total_requests (guint *counts)
+{
+  guint total = 0;
+
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      counts[i] = hdb_client_get_request_count (clients[i]);
+      total += counts[i];
+    }
+  return total;
+}
+
+/* Applies @plan and returns the number of requests sent in @n_sent. */
+static DeckApplyResult *
+apply_plan (DeckPlan  *plan,
+            Signals   *signals,
+            guint     *n_sent,
+            GError   **error)
+{
+  g_autoptr(DeckApplier) applier = deck_applier_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  guint before[N_NODES], after[N_NODES];
+  guint total_before = total_requests (before);
+  DeckApplyResult *result;
+
+  g_signal_connect (applier, "operation-finished", G_CALLBACK (on_operation_finished), signals);
+  for (guint i = 0; i < N_NODES; i++)
+    deck_applier_set_peer_client (applier, node_name (i), clients[i]);
+  TEST_AWAIT (res, APPLY_WAIT_MS,
+              deck_applier_apply_async (applier, plan, client_table, CLUSTER_USER,
+                                        CLUSTER_PASSWORD, NULL, test_util_store_result, &res));
+  result = deck_applier_apply_finish (applier, res, error);
+  *n_sent = total_requests (after) - total_before;
+  return result;
+}
+
+static const HdbSubscription *
+find_subscription (const HdbConnection *conn)
+{
+  for (guint k = 0; k < conn->subscriptions->len; k++)
+    {
+      const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, k);
+
+      if (g_str_equal (sub->database, DB) && g_str_equal (sub->table, TABLE))
+        return sub;
+    }
+  return NULL;
+}
+
+/* Setup ------------------------------------------------------------------- */
+
+static void
+test_enable_and_connect (void)
+{
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      g_autoptr(DeckRestartMonitor) monitor = deck_restart_monitor_new (clients[i]);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *db = NULL;
+      g_autofree char *table = NULL;
+      DeckEnableRequest request = {
+        .cluster_user = CLUSTER_USER,
+        .cluster_password = CLUSTER_PASSWORD,
+        .node_name = node_name (i),
+      };
+
+      g_assert_true (ENGINE_SYNC (enable, &error, clients[i], &request, monitor));
+      g_assert_no_error (error);
+      db = HDB_SYNC (clients[i], create_database, &error, DB);
+      g_assert_no_error (error);
+      table = HDB_SYNC (clients[i], create_table, &error, DB, TABLE, "id");
+      g_assert_no_error (error);
+    }
+
+  /* node1 ↔ node2, full replication. node3 is linked later with explicit
+   * subscriptions: a full-replication link shares system.hdb_nodes across
+   * the whole mesh, and this test is about one link. */
+  for (guint peer = 1; peer < 2; peer++)
+    {
+      g_autoptr(GError) error = NULL;
+      DeckPeer p = { .client = clients[peer], .node_name = node_name (peer) };
+      g_autoptr(HdbClusterStatus) status = NULL;
+      const HdbConnection *conn;
+
+      g_assert_true (ENGINE_SYNC (connect, &error, clients[0], CLUSTER_USER, CLUSTER_PASSWORD,
+                                  &p));
+      g_assert_no_error (error);
+      g_assert_true (hdb_test_wait_link (clients[0], node_name (peer), TRUE, 15000));
+      g_assert_true (hdb_test_wait_link (clients[peer], node_name (0), TRUE, 15000));
+      status = read_status (0);
+      conn = hdb_cluster_status_find_connection (status, node_name (peer));
+      g_assert_true (conn->replicates);
+    }
+
+  hdb_test_insert (clients[0], DB, TABLE, 1, "before any toggle");
+  g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 1, 15000));
+}
+
+/* Publish off: full replication becomes per-table subscriptions ---------- */
+
+static void
+test_publish_off (void)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckApplyResult) result = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GPtrArray *ops;
+  const DeckPlanOp *op;
+  const HdbConnection *conn;
+  const HdbSubscription *sub;
+  Signals signals = { 0 };
+  guint n_sent;
+
+  stage_publish (changes, 0, 1, FALSE);
+  plan = make_plan (changes);
+
+  /* Full replication cannot be narrowed by update_node: remove + add. */
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  ops = deck_plan_get_operations (plan, ids[0]);
+  g_assert_cmpuint (ops->len, ==, 2);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+  op = g_ptr_array_index (ops, 1);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_ADD_NODE);
+  g_assert_true (op->needs_authorization);
+  g_assert_true (op->retain_authorization);
+  g_assert_cmpstr (op->url, ==, harper_fixture_get_repl_url (cluster, 1));
+
+  text = deck_plan_describe (plan);
+  g_test_message ("%s", text);
+  g_assert_null (strstr (text, CLUSTER_PASSWORD));
+  g_assert_null (strstr (text, "Basic "));
+
+  result = apply_plan (plan, &signals, &n_sent, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  /* The plan's requests, + 1 cluster_status read again (one instance), + 1
+   * remove_node of node1 on node2 (the other side of the plan's remove). */
+  g_test_message ("sent %u requests: the plan's %u + 1 cluster_status read again + %u "
+                  "remove_node on the peer", n_sent, deck_plan_get_n_requests (plan),
+                  result->n_peer_requests);
+  g_assert_cmpuint (result->n_peer_requests, ==, 1);
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + 1 + result->n_peer_requests);
+  g_assert_cmpuint (n_sent, ==, 4);
+  g_assert_cmpuint (result->n_ok, ==, 2);
+  g_assert_cmpuint (result->n_failed, ==, 0);
+  g_assert_cmpuint (result->results->len, ==, 2);
+  g_assert_cmpuint (signals.n_signals, ==, 2);
+  g_assert_cmpuint (signals.n_signal_errors, ==, 0);
+  g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
+  for (guint k = 0; k < result->results->len; k++)
+    {
+      const DeckApplyOpResult *r = g_ptr_array_index (result->results, k);
+
+      g_assert_true (r->reached);
+      g_assert_nonnull (r->message);
+      g_test_message ("%s: %s", deck_plan_op_kind_to_string (r->kind), r->message);
+    }
+
+  /* What node1 now has. */
+  status = read_status (0);
+  conn = hdb_cluster_status_find_connection (status, node_name (1));
+  g_assert_nonnull (conn);
+  g_assert_false (conn->replicates);
+  sub = find_subscription (conn);
+  g_assert_nonnull (sub);
+  g_assert_false (sub->publish);
+  g_assert_true (sub->subscribe);
+  g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, 15000));
+
+  /* node2 has the mirror image, out of full replication too (the applier
+   * removed node1 on node2 as well). */
+  {
+    g_autoptr(HdbClusterStatus) mirror = read_status (1);
+    const HdbConnection *back = hdb_cluster_status_find_connection (mirror, node_name (0));
+
+    g_assert_nonnull (back);
+    g_assert_false (back->replicates);
+    sub = find_subscription (back);
+    g_assert_nonnull (sub);
+    g_assert_true (sub->publish);
+    g_assert_false (sub->subscribe);
+  }
+
+  /* node2 → node1 still flows; node1 → node2 does not. */
+  hdb_test_insert (clients[0], DB, TABLE, 10, "written while publish is off");
+  hdb_test_insert (clients[1], DB, TABLE, 11, "from node2");
+  g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 11, 20000));
+  g_assert_false (hdb_test_wait_record (clients[1], DB, TABLE, 10, 4000));
+
+  /* The history holds what was done, and no secret. */
+  {
+    g_autofree char *path = g_build_filename (state_dir, "history.jsonl", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
+    g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+    guint skipped = 99;
+
+    g_hash_table_insert (names, (gpointer) ids[0], (gpointer) "node-one");
+    g_assert_true (deck_history_append (path, result, names, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_null (strstr (contents, CLUSTER_PASSWORD));
+    g_assert_null (strstr (contents, "Basic "));
+    entries = deck_history_load (path, &skipped, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (skipped, ==, 0);
+    g_assert_cmpuint (entries->len, ==, 2);
+    for (guint k = 0; k < entries->len; k++)
+      {
+        const DeckHistoryEntry *entry = g_ptr_array_index (entries, k);
+        g_autofree char *line = deck_history_entry_describe (entry);
+
+        g_test_message ("history: %s", line);
+        g_assert_cmpstr (entry->instance, ==, "node-one");
+        g_assert_cmpstr (entry->peer, ==, node_name (1));
+        g_assert_true (entry->ok);
+        g_assert_cmpuint (entry->changes->len, ==, 1);
+        g_assert_cmpstr (g_ptr_array_index (entry->changes, 0), ==, DB "." TABLE ": publish off");
+      }
+  }
+}
+
+/* Publish on again: what was written meanwhile catches up ----------------- */
+
+static void
+test_publish_on_catch_up (void)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckApplyResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *ops;
+  Signals signals = { 0 };
+  guint n_sent;
+
+  stage_publish (changes, 0, 1, TRUE);
+  plan = make_plan (changes);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  ops = deck_plan_get_operations (plan, ids[0]);
+  g_assert_cmpint (((DeckPlanOp *) g_ptr_array_index (ops, 0))->kind, ==,
+                   DECK_PLAN_OP_UPDATE_NODE);
+
+  result = apply_plan (plan, &signals, &n_sent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_peer_requests, ==, 0);
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + 1);
+  g_assert_cmpuint (n_sent, ==, 2);
+  g_assert_cmpuint (result->n_ok, ==, 1);
+  g_assert_cmpuint (result->n_failed, ==, 0);
+  g_assert_cmpuint (signals.n_signals, ==, 1);
+
+  g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 10, 30000));
+  hdb_test_insert (clients[0], DB, TABLE, 12, "after publish on");
+  g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 12, 15000));
+  hdb_test_insert (clients[1], DB, TABLE, 13, "from node2, after publish on");
+  g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 13, 15000));
+}
+
+/* Drift -------------------------------------------------------------------- */
+
+static void
+test_drift (void)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckApplyResult) result = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GPtrArray) subs = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_subscription_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *authorization = hdb_basic_authorization (CLUSTER_USER, CLUSTER_PASSWORD);
+  g_autofree char *message = NULL;
+  const HdbConnection *conn;
+  const HdbSubscription *sub;
+  HdbNodeSpec spec = { 0 };
+  Signals signals = { 0 };
+  guint n_sent;
+
+  /* Staged: node1 stops subscribing to dog from node2. */
+  {
+    g_autoptr(HdbClusterStatus) loaded = read_status (0);
+    DeckBaseline baseline;
+
+    deck_baseline_from_connection (hdb_cluster_status_find_connection (loaded, node_name (1)),
+                                   DB, TABLE, &baseline);
+    g_assert_true (baseline.publish);
+    g_assert_true (baseline.subscribe);
+    deck_change_set_set_subscribe (changes, ids[0], node_name (1), DB, TABLE, FALSE, &baseline);
+  }
+  plan = make_plan (changes);
+
+  /* Behind the app's back, someone turns node1's publish off. */
+  g_ptr_array_add (subs, hdb_subscription_new (DB, TABLE, TRUE, FALSE));
+  spec.engine = HDB_ENGINE_NATIVE;
+  spec.name = node_name (1);
+  spec.url = harper_fixture_get_repl_url (cluster, 1);
+  spec.authorization = authorization;
+  spec.retain_authorization = TRUE;
+  spec.subscriptions = subs;
+  message = HDB_SYNC (clients[0], update_node, &error, &spec);
+  g_assert_no_error (error);
+
+  result = apply_plan (plan, &signals, &n_sent, &error);
+  g_assert_null (result);
+  g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, DB "." TABLE ": publish was on when staged, is now off"));
+  g_assert_nonnull (strstr (error->message, node_name (1)));
+  /* Only the cluster_status read again; no update. */
+  g_assert_cmpuint (n_sent, ==, 1);
+  g_assert_cmpuint (signals.n_signals, ==, 0);
+
+  /* The server keeps what the other party set. */
+  status = read_status (0);
+  conn = hdb_cluster_status_find_connection (status, node_name (1));
+  sub = find_subscription (conn);
+  g_assert_nonnull (sub);
+  g_assert_false (sub->publish);
+  g_assert_true (sub->subscribe);
+}
+
+/* A paused instance -------------------------------------------------------- */
+
+static void
+resume_node2 (void)
+{
+  if (node2_paused)
+    {
+      harper_fixture_resume_node (cluster, 1);
+      node2_paused = FALSE;
+    }
+}
+
+static void
+paused_teardown (gpointer      fixture,
+                 gconstpointer data)
+{
+  resume_node2 ();
+  for (guint i = 0; i < N_NODES; i++)
+    hdb_client_set_timeout (clients[i], 20000);
+}
+
+static void
+test_paused_instance (gpointer      fixture,
+                      gconstpointer data)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckChangeSet) pending = NULL;
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckPlan) retry_plan = NULL;
+  g_autoptr(DeckApplyResult) result = NULL;
+  g_autoptr(DeckApplyResult) retry = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pending_path = g_build_filename (state_dir, "pending.json", NULL);
+  Signals signals = { 0 };
+  guint n_sent;
+  gint64 start;
+  double seconds;
+
+  /* node1 ↔ node3 with explicit subscriptions, both directions. */
+  {
+    g_autoptr(GPtrArray) subs = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_subscription_free);
+    g_autofree char *authorization = hdb_basic_authorization (CLUSTER_USER, CLUSTER_PASSWORD);
+    g_autofree char *added = NULL;
+    HdbNodeSpec spec = { 0 };
+
+    g_ptr_array_add (subs, hdb_subscription_new (DB, TABLE, TRUE, TRUE));
+    spec.engine = HDB_ENGINE_NATIVE;
+    spec.name = node_name (2);
+    spec.url = harper_fixture_get_repl_url (cluster, 2);
+    spec.authorization = authorization;
+    spec.retain_authorization = TRUE;
+    spec.subscriptions = subs;
+    added = HDB_SYNC (clients[0], add_node, &error, &spec);
+    g_assert_no_error (error);
+    g_assert_true (hdb_test_wait_link (clients[0], node_name (2), TRUE, 15000));
+    hdb_test_insert (clients[0], DB, TABLE, 19, "node1 to node3");
+    g_assert_true (hdb_test_wait_record (clients[2], DB, TABLE, 19, 15000));
+  }
+
+  /* node1 stops publishing to node3 and node2 stops publishing to node1:
+   * one update_node each. */
+  stage_publish (changes, 0, 2, FALSE);
+  stage_publish (changes, 1, 0, FALSE);
+  plan = make_plan (changes);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+
+  for (guint i = 0; i < N_NODES; i++)
+    hdb_client_set_timeout (clients[i], PAUSE_TIMEOUT_MS);
+  harper_fixture_pause_node (cluster, 1);
+  node2_paused = TRUE;
+
+  start = g_get_monotonic_time ();
+  result = apply_plan (plan, &signals, &n_sent, &error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_no_error (error);
+  g_test_message ("apply with node2 paused took %.1f s (client timeout %.1f s)", seconds,
+                  PAUSE_TIMEOUT_MS / 1000.0);
+  g_assert_cmpfloat (seconds, <, PAUSE_TIMEOUT_MS / 1000.0 + 10);
+
+  /* node1's operation succeeded; node2's was not sent. */
+  g_assert_cmpuint (result->n_ok, ==, 1);
+  g_assert_cmpuint (result->n_failed, ==, 1);
+  g_assert_cmpuint (signals.n_signals, ==, 2);
+  g_assert_cmpuint (signals.n_signal_errors, ==, 1);
+  /* Two cluster_status read again (node2's timed out) + node1's update. */
+  g_assert_cmpuint (result->n_peer_requests, ==, 0);
+  g_assert_cmpuint (n_sent, ==, 2 + 1);
+  for (guint k = 0; k < result->results->len; k++)
+    {
+      const DeckApplyOpResult *r = g_ptr_array_index (result->results, k);
+
+      if (g_str_equal (r->instance_id, ids[1]))
+        {
+          g_assert_false (r->ok);
+          g_assert_false (r->reached);
+          g_assert_nonnull (r->error);
+          g_assert_nonnull (strstr (r->message, "could not be read again"));
+          g_test_message ("node2: %s", r->message);
+        }
+      else
+        {
+          g_assert_true (r->ok);
+        }
+    }
+
+  /* The failed change stays pending, through the pending file. */
+  left = deck_change_set_dup_changes (result->remaining);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_assert_cmpstr (((DeckChange *) g_ptr_array_index (left, 0))->instance_id, ==, ids[1]);
+  g_assert_true (deck_change_set_save (result->remaining, pending_path, &error));
+  g_assert_no_error (error);
+  pending = deck_change_set_new ();
+  g_assert_true (deck_change_set_load (pending, pending_path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (deck_change_set_get_n_changes (pending), ==, 1);
+
+  /* node3 no longer receives node1's writes. */
+  hdb_test_insert (clients[0], DB, TABLE, 20, "while node2 is paused");
+  g_assert_false (hdb_test_wait_record (clients[2], DB, TABLE, 20, 4000));
+
+  /* Retry once node2 is back. */
+  resume_node2 ();
+  g_assert_true (hdb_test_wait_answering (clients[1], 30000));
+  retry_plan = make_plan (pending);
+  g_assert_cmpuint (deck_plan_get_n_requests (retry_plan), ==, 1);
+  signals = (Signals) { 0 };
+  retry = apply_plan (retry_plan, &signals, &n_sent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (retry->n_ok, ==, 1);
+  g_assert_cmpuint (retry->n_failed, ==, 0);
+  g_assert_cmpuint (retry->n_peer_requests, ==, 0);
+  g_assert_cmpuint (n_sent, ==, 1 + 1);
+  g_assert_cmpuint (deck_change_set_get_n_changes (retry->remaining), ==, 0);
+
+  {
+    g_autoptr(HdbClusterStatus) status = read_status (1);
+    const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (0));
+    const HdbSubscription *sub;
+
+    g_assert_nonnull (conn);
+    sub = find_subscription (conn);
+    g_assert_nonnull (sub);
+    g_assert_false (sub->publish);
+  }
+}
+
+static void
+test_no_secrets_logged (void)
+{
+  g_test_message ("%u debug messages checked", n_debug_messages);
+  g_assert_cmpuint (n_debug_messages, >, 10);
+  g_assert_cmpuint (n_leaks, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *auth = hdb_basic_authorization (CLUSTER_USER, CLUSTER_PASSWORD);
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  test_log_handler = g_log_set_default_handler (check_log, NULL);
+
+  cluster = harper_fixture_start (N_NODES, HARPER_FIXTURE_UNCONFIGURED, &error);
+  if (cluster == NULL)
+    {
+      g_printerr ("Could not start the Harper nodes: %s\n", error->message);
+      g_print ("1..1\nnot ok 1 - start three Harper 4.4.18 nodes: %s\n", error->message);
+      return 1;
+    }
+
+  state_dir = g_dir_make_tmp ("clusterdeck-applier-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  secrets[0] = CLUSTER_PASSWORD;
+  secrets[1] = harper_fixture_get_password (cluster);
+  secrets[2] = auth + strlen ("Basic ");
+
+  client_table = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      clients[i] = hdb_test_client (harper_fixture_get_url (cluster, i),
+                                    harper_fixture_get_username (cluster),
+                                    harper_fixture_get_password (cluster));
+      g_hash_table_insert (client_table, (gpointer) ids[i], clients[i]);
+    }
+  engine = deck_engine_new_for (HDB_ENGINE_NATIVE);
+
+  g_test_add_func ("/applier/enable-and-connect", test_enable_and_connect);
+  g_test_add_func ("/applier/publish-off", test_publish_off);
+  g_test_add_func ("/applier/publish-on-catch-up", test_publish_on_catch_up);
+  g_test_add_func ("/applier/drift", test_drift);
+  g_test_add ("/applier/paused-instance", void, NULL, NULL, test_paused_instance,
+              paused_teardown);
+  g_test_add_func ("/applier/no-secrets-logged", test_no_secrets_logged);
+
+  status = g_test_run ();
+
+  resume_node2 ();
+  g_clear_object (&engine);
+  g_clear_pointer (&client_table, g_hash_table_unref);
+  for (guint i = 0; i < N_NODES; i++)
+    g_clear_object (&clients[i]);
+  g_clear_pointer (&cluster, harper_fixture_free);
+  if (state_dir != NULL)
+    {
+      g_autofree char *history = g_build_filename (state_dir, "history.jsonl", NULL);
+      g_autofree char *pending = g_build_filename (state_dir, "pending.json", NULL);
+
+      g_unlink (history);
+      g_unlink (pending);
+      g_rmdir (state_dir);
+      g_free (state_dir);
+    }
+  return status;
+}
