@@ -360,13 +360,6 @@ deck_engine_disconnect_finish (DeckEngine    *self,
 
 /* Helpers for the implementations ---------------------------------------- */
 
-void
-_deck_engine_wipe_string (char **s)
-{
-  if (*s != NULL)
-    memset (*s, 0, strlen (*s));
-  g_clear_pointer (s, g_free);
-}
 
 /* The host of any URL (operations or replication), without brackets. */
 char *
@@ -426,7 +419,7 @@ ensure_user_free (EnsureUser *data)
   g_clear_object (&data->client);
   g_clear_object (&data->login);
   g_free (data->username);
-  _deck_engine_wipe_string (&data->password);
+  g_clear_pointer (&data->password, deck_credentials_free_secret);
   g_free (data->role);
   g_free (data);
 }

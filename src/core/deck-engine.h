@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "deck-credentials.h"
 #include "deck-restart-monitor.h"
 #include "hdb-client.h"
 
@@ -218,6 +219,5 @@ gboolean          _deck_engine_error_is_missing_node      (const GError         
 char             *_deck_engine_url_host                   (const char           *url);
 void              _deck_engine_prefix_peer_error          (GError              **error,
                                                            HdbClient            *peer);
-void              _deck_engine_wipe_string                (char                **s);
 
 G_END_DECLS

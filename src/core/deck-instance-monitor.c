@@ -55,13 +55,6 @@ G_DEFINE_FINAL_TYPE (DeckInstanceMonitor, deck_instance_monitor, G_TYPE_OBJECT)
 static void watch_check (Watch *watch);
 static void deck_instance_monitor_sync (DeckInstanceMonitor *self);
 
-static void
-wipe_string (char **s)
-{
-  if (*s != NULL)
-    memset (*s, 0, strlen (*s));
-  g_clear_pointer (s, g_free);
-}
 
 static void
 watch_free (Watch *watch)
@@ -74,7 +67,7 @@ watch_free (Watch *watch)
   g_clear_object (&watch->client);
   g_clear_object (&watch->check_client);
   g_free (watch->client_key);
-  wipe_string (&watch->password);
+  g_clear_pointer (&watch->password, deck_credentials_free_secret);
   g_free (watch);
 }
 
@@ -190,7 +183,7 @@ on_password_looked_up (GObject      *source,
   watch->lookup_running = FALSE;
   if (password != NULL)
     {
-      wipe_string (&watch->password);
+      g_clear_pointer (&watch->password, deck_credentials_free_secret);
       watch->password = password;
       watch->password_known = TRUE;
       watch_check (watch);
@@ -532,7 +525,7 @@ deck_instance_monitor_set_password (DeckInstanceMonitor *self,
   if (watch == NULL)
     return;
 
-  wipe_string (&watch->password);
+  g_clear_pointer (&watch->password, deck_credentials_free_secret);
   watch->password = g_strdup (password);
   watch->password_known = password != NULL;
   g_clear_object (&watch->client);

@@ -108,7 +108,7 @@ enable_free (Enable *data)
   g_clear_object (&data->client);
   g_clear_object (&data->monitor);
   g_free (data->cluster_user);
-  _deck_engine_wipe_string (&data->cluster_password);
+  g_clear_pointer (&data->cluster_password, deck_credentials_free_secret);
   g_free (data->node_name);
   g_free (data->replication_url);
   g_free (data);
@@ -454,7 +454,7 @@ connect_free (Connect *data)
   g_clear_object (&data->client);
   g_clear_object (&data->peer_client);
   g_free (data->cluster_user);
-  _deck_engine_wipe_string (&data->authorization);
+  g_clear_pointer (&data->authorization, deck_credentials_free_secret);
   g_free (data->peer_name);
   g_free (data->peer_url);
   g_free (data->own_name);

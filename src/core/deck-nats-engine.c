@@ -187,7 +187,7 @@ enable_free (Enable *data)
   g_clear_object (&data->client);
   g_clear_object (&data->monitor);
   g_free (data->cluster_user);
-  _deck_engine_wipe_string (&data->cluster_password);
+  g_clear_pointer (&data->cluster_password, deck_credentials_free_secret);
   g_free (data->node_name);
   g_free (data->role);
   g_free (data);

@@ -59,13 +59,6 @@ G_DEFINE_FINAL_TYPE (DeckInstanceDialog, deck_instance_dialog, ADW_TYPE_WINDOW)
 
 static void test_connection (DeckInstanceDialog *self);
 
-static void
-wipe (char **s)
-{
-  if (*s != NULL)
-    memset (*s, 0, strlen (*s));
-  g_clear_pointer (s, g_free);
-}
 
 static char *
 field (AdwEntryRow *row)
@@ -330,7 +323,7 @@ on_stored_password (GObject      *source,
       return;
     }
   start_test_with_password (self, password);
-  wipe (&password);
+  g_clear_pointer (&password, deck_credentials_free_secret);
 }
 
 static void
@@ -409,7 +402,7 @@ deck_instance_dialog_dispose (GObject *object)
   g_clear_object (&self->instance);
   g_clear_pointer (&self->peer, hdb_certificate_info_free);
   g_clear_pointer (&self->pinned, g_free);
-  wipe (&self->password);
+  g_clear_pointer (&self->password, deck_credentials_free_secret);
 
   G_OBJECT_CLASS (deck_instance_dialog_parent_class)->dispose (object);
 }

@@ -105,13 +105,6 @@ mnemonic_button (const char *label)
   return button;
 }
 
-static void
-wipe_password (char **password)
-{
-  if (*password != NULL)
-    memset (*password, 0, strlen (*password));
-  g_clear_pointer (password, g_free);
-}
 
 static void
 toast (DeckReplicationPage *self,
@@ -384,7 +377,7 @@ start_enabling (DeckReplicationPage *self)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->restart);
-  wipe_password (&self->cluster_password);
+  g_clear_pointer (&self->cluster_password, deck_credentials_free_secret);
   self->cluster_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row)));
   g_free (self->cluster_user);
   self->cluster_user = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row)));
@@ -1578,7 +1571,7 @@ deck_replication_page_dispose (GObject *object)
   g_clear_pointer (&self->status, hdb_cluster_status_free);
   g_clear_pointer (&self->manage_error, g_free);
   g_clear_pointer (&self->manage_rows, g_ptr_array_unref);
-  wipe_password (&self->cluster_password);
+  g_clear_pointer (&self->cluster_password, deck_credentials_free_secret);
   g_clear_pointer (&self->cluster_user, g_free);
 
   G_OBJECT_CLASS (deck_replication_page_parent_class)->dispose (object);
