@@ -31,9 +31,9 @@ server_info (HdbClient     *client,
 
 /* The cluster user's password: the environment, the organization's item in
  * the keyring, then standard input or a prompt. */
-static char *
-cluster_password (DeckCli          *cli,
-                  DeckOrganization *org)
+char *
+deck_cli_cluster_password (DeckCli          *cli,
+                           DeckOrganization *org)
 {
   g_autoptr(GAsyncResult) result = NULL;
   const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
@@ -147,7 +147,7 @@ deck_cli_cmd_enable (DeckCli  *cli,
   if (!deck_engine_validate_node_name (engine, node_name, &error))
     return deck_cli_fail ("%s", error->message);
 
-  password = cluster_password (cli, org);
+  password = deck_cli_cluster_password (cli, org);
   if (password == NULL)
     return deck_cli_fail (_("No cluster password given."));
 
@@ -305,7 +305,7 @@ deck_cli_cmd_connect (DeckCli  *cli,
   if (connect)
     {
       warn_missing_tables (instance, client, other, peer_client);
-      password = cluster_password (cli, org);
+      password = deck_cli_cluster_password (cli, org);
       if (password == NULL)
         return deck_cli_fail (_("No cluster password given."));
       deck_engine_connect_async (engine, client,

@@ -36,6 +36,8 @@ HdbClient    *deck_cli_client_for    (DeckCli       *cli,
                                       DeckInstance  *instance,
                                       GError       **error);
 void          deck_cli_print_json    (JsonNode      *node);
+char         *deck_cli_cluster_password (DeckCli          *cli,
+                                         DeckOrganization *org);
 
 int           deck_cli_cmd_enable     (DeckCli  *cli,
                                        int       argc,

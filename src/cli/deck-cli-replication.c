@@ -474,27 +474,6 @@ cmd_plan (DeckCli  *cli,
   return DECK_CLI_EXIT_OK;
 }
 
-static char *
-cluster_password (DeckCli          *cli,
-                  DeckOrganization *org)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
-  char *password;
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-
-  deck_credentials_lookup_async (cli->credentials, DECK_SECRET_CLUSTER_USER,
-                                 deck_organization_get_id (org), NULL, deck_cli_store_result,
-                                 &result);
-  password = deck_credentials_lookup_finish (cli->credentials, deck_cli_wait_result (&result), NULL);
-  if (password != NULL)
-    return password;
-
-  return deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD", _("Cluster password: "));
-}
-
 static gboolean
 confirm (guint n_requests)
 {
@@ -674,7 +653,7 @@ cmd_apply (DeckCli  *cli,
       cluster_user = deck_organization_get_cluster_user (org) != NULL
                      ? deck_organization_get_cluster_user (org)
                      : DECK_DEFAULT_CLUSTER_USER;
-      password = cluster_password (cli, org);
+      password = deck_cli_cluster_password (cli, org);
       if (password == NULL)
         return deck_cli_fail (_("No cluster password given."));
     }
