@@ -26,23 +26,16 @@
 #include "deck-engine.h"
 #include "deck-history.h"
 #include "deck-paths.h"
+#include "deck-plan-loader.h"
 #include "deck-plan.h"
 
 /* Shared ------------------------------------------------------------------- */
-
-static char *
-pending_path (void)
-{
-  g_autofree char *dir = deck_paths_state_dir ();
-
-  return g_build_filename (dir, "pending.json", NULL);
-}
 
 static DeckChangeSet *
 load_pending (GError **error)
 {
   g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
-  g_autofree char *path = pending_path ();
+  g_autofree char *path = deck_pending_default_path ();
 
   if (!deck_change_set_load (changes, path, error))
     return NULL;
@@ -53,7 +46,7 @@ static gboolean
 save_pending (DeckChangeSet  *changes,
               GError        **error)
 {
-  g_autofree char *path = pending_path ();
+  g_autofree char *path = deck_pending_default_path ();
 
   return deck_change_set_save (changes, path, error);
 }

@@ -1,0 +1,315 @@
+/* deck-plan-loader.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the window needs around a plan: reading the state of every instance
+ * that pending changes name (in parallel, without blocking), and keeping
+ * the pending changes in $XDG_STATE_HOME/clusterdeck/pending.json as they
+ * are made, so that they survive a crash or a closed window.
+ */
+
+#define G_LOG_DOMAIN "deck-plan-loader"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "deck-paths.h"
+#include "deck-plan-loader.h"
+#include "hdb-client.h"
+
+/* Loading ------------------------------------------------------------------ */
+
+typedef struct
+{
+  DeckChangeSet *changes;
+  GHashTable    *statuses;    /* id → HdbClusterStatus */
+  GHashTable    *schemas;     /* id → HdbSchema */
+  GHashTable    *unreadable;  /* id → message */
+  guint          n_waiting;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->changes);
+  g_clear_pointer (&data->statuses, g_hash_table_unref);
+  g_clear_pointer (&data->schemas, g_hash_table_unref);
+  g_clear_pointer (&data->unreadable, g_hash_table_unref);
+  g_free (data);
+}
+
+typedef struct
+{
+  GTask *task;
+  char  *instance_id;
+} Request;
+
+static void
+load_step_done (GTask *task)
+{
+  LoadData *data = g_task_get_task_data (task);
+  DeckPlan *plan;
+
+  if (--data->n_waiting > 0)
+    return;
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  plan = deck_plan_new_full (data->changes, data->statuses, NULL, data->schemas);
+  g_task_return_pointer (task, plan, g_object_unref);
+}
+
+static void
+on_schema (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Request *request = user_data;
+  LoadData *data = g_task_get_task_data (request->task);
+  HdbSchema *schema;
+
+  /* Without the schema, leaving full replication cannot list the other
+   * tables: the plan says so as a problem. */
+  schema = hdb_client_describe_all_finish (HDB_CLIENT (source), result, NULL);
+  if (schema != NULL)
+    g_hash_table_insert (data->schemas, g_strdup (request->instance_id), schema);
+  load_step_done (request->task);
+  g_object_unref (request->task);
+  g_free (request->instance_id);
+  g_free (request);
+}
+
+static void
+on_status (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Request *request = user_data;
+  LoadData *data = g_task_get_task_data (request->task);
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status;
+
+  status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
+  if (status != NULL)
+    {
+      g_hash_table_insert (data->statuses, g_strdup (request->instance_id), status);
+      data->n_waiting++;
+      hdb_client_describe_all_async (HDB_CLIENT (source), g_task_get_cancellable (request->task),
+                                     on_schema, request);
+      load_step_done (request->task);
+      return;
+    }
+
+  g_hash_table_insert (data->unreadable, g_strdup (request->instance_id),
+                       g_strdup (error->message));
+  load_step_done (request->task);
+  g_object_unref (request->task);
+  g_free (request->instance_id);
+  g_free (request);
+}
+
+/**
+ * deck_plan_load_async:
+ * @changes: the changes to plan
+ * @clients: (element-type utf8 HdbClient): instance id → a client of it
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the plan
+ * @user_data: data for @callback
+ *
+ * Reads `cluster_status` and `describe_all` of every instance @changes
+ * names, all at once, and plans @changes against them. An instance without
+ * a client, or that cannot be read, is left out: the plan lists its
+ * changes as problems, and deck_plan_load_finish() says why.
+ */
+void
+deck_plan_load_async (DeckChangeSet       *changes,
+                      GHashTable          *clients,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  LoadData *data;
+
+  g_return_if_fail (DECK_IS_CHANGE_SET (changes));
+  g_return_if_fail (clients != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, deck_plan_load_async);
+  data = g_new0 (LoadData, 1);
+  data->changes = deck_change_set_copy (changes);
+  data->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) hdb_cluster_status_free);
+  data->schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) hdb_schema_free);
+  data->unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  /* One extra count, dropped below, so that the plan is made once, after
+   * every request was at least sent. */
+  data->n_waiting = 1;
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  list = deck_change_set_dup_changes (data->changes);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+      HdbClient *client;
+      Request *request;
+
+      if (!g_hash_table_add (seen, change->instance_id))
+        continue;
+      client = g_hash_table_lookup (clients, change->instance_id);
+      if (client == NULL)
+        {
+          g_hash_table_insert (data->unreadable, g_strdup (change->instance_id),
+                               g_strdup (_("The instance is not in the organization any more, "
+                                           "or its password is not known.")));
+          continue;
+        }
+      request = g_new0 (Request, 1);
+      request->task = g_object_ref (task);
+      request->instance_id = g_strdup (change->instance_id);
+      data->n_waiting++;
+      hdb_client_cluster_status_async (client, cancellable, on_status, request);
+    }
+  load_step_done (task);
+}
+
+/**
+ * deck_plan_load_finish:
+ * @result: the result
+ * @unreadable: (out) (optional) (transfer full) (element-type utf8 utf8):
+ *   instance id → why it could not be read
+ * @error: return location for an error (only cancellation)
+ *
+ * Returns: (transfer full): the plan, or %NULL when cancelled
+ */
+DeckPlan *
+deck_plan_load_finish (GAsyncResult  *result,
+                       GHashTable   **unreadable,
+                       GError       **error)
+{
+  GTask *task = G_TASK (result);
+  LoadData *data = g_task_get_task_data (task);
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if (unreadable != NULL)
+    *unreadable = data ? g_hash_table_ref (data->unreadable) : NULL;
+  return g_task_propagate_pointer (task, error);
+}
+
+/* Pending changes ---------------------------------------------------------- */
+
+typedef struct
+{
+  char  *path;
+  guint  idle_id;
+} Autosave;
+
+static void
+autosave_free (Autosave *autosave)
+{
+  g_clear_handle_id (&autosave->idle_id, g_source_remove);
+  g_free (autosave->path);
+  g_free (autosave);
+}
+
+static gboolean
+save_now (DeckChangeSet  *changes,
+          GError        **error)
+{
+  Autosave *autosave = g_object_get_data (G_OBJECT (changes), "deck-pending-autosave");
+
+  if (autosave == NULL)
+    return TRUE;
+  g_clear_handle_id (&autosave->idle_id, g_source_remove);
+  return deck_change_set_save (changes, autosave->path, error);
+}
+
+static gboolean
+save_idle (gpointer user_data)
+{
+  DeckChangeSet *changes = user_data;
+  Autosave *autosave = g_object_get_data (G_OBJECT (changes), "deck-pending-autosave");
+  g_autoptr(GError) error = NULL;
+
+  autosave->idle_id = 0;
+  if (!deck_change_set_save (changes, autosave->path, &error))
+    g_warning ("The pending changes could not be saved: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_changed (DeckChangeSet *changes,
+            Autosave      *autosave)
+{
+  /* Many switches flipped at once are one write. */
+  if (autosave->idle_id == 0)
+    autosave->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, save_idle, changes, NULL);
+}
+
+/**
+ * deck_pending_default_path:
+ *
+ * Returns: (transfer full): `$XDG_STATE_HOME/clusterdeck/pending.json`
+ */
+char *
+deck_pending_default_path (void)
+{
+  g_autofree char *dir = deck_paths_state_dir ();
+
+  return g_build_filename (dir, "pending.json", NULL);
+}
+
+/**
+ * deck_pending_open:
+ * @path: the file, see deck_pending_default_path()
+ * @error: return location for why the file could not be read
+ *
+ * Loads the pending changes and saves them again after every change (in
+ * an idle, so that a bulk change is one write; deck_pending_flush() writes
+ * at once). An unreadable file was moved aside (see deck_change_set_load());
+ * the changes are then empty, and @error says what happened.
+ *
+ * Returns: (transfer full): the pending changes, never %NULL
+ */
+DeckChangeSet *
+deck_pending_open (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  Autosave *autosave;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!deck_change_set_load (changes, path, error))
+    deck_change_set_clear (changes);
+
+  autosave = g_new0 (Autosave, 1);
+  autosave->path = g_strdup (path);
+  g_object_set_data_full (G_OBJECT (changes), "deck-pending-autosave", autosave,
+                          (GDestroyNotify) autosave_free);
+  g_signal_connect (changes, "changed", G_CALLBACK (on_changed), autosave);
+  return g_steal_pointer (&changes);
+}
+
+/**
+ * deck_pending_flush:
+ * @changes: changes from deck_pending_open()
+ * @error: return location for an error
+ *
+ * Writes a save that is still waiting for its idle.
+ *
+ * Returns: whether the file is up to date
+ */
+gboolean
+deck_pending_flush (DeckChangeSet  *changes,
+                    GError        **error)
+{
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (changes), FALSE);
+
+  return save_now (changes, error);
+}

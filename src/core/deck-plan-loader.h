@@ -1,0 +1,30 @@
+/* deck-plan-loader.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "deck-change-set.h"
+#include "deck-plan.h"
+
+G_BEGIN_DECLS
+
+void      deck_plan_load_async  (DeckChangeSet        *changes,
+                                 GHashTable           *clients,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data);
+DeckPlan *deck_plan_load_finish (GAsyncResult         *result,
+                                 GHashTable          **unreadable,
+                                 GError              **error);
+
+char          *deck_pending_default_path (void);
+DeckChangeSet *deck_pending_open         (const char     *path,
+                                          GError        **error);
+gboolean       deck_pending_flush        (DeckChangeSet  *changes,
+                                          GError        **error);
+
+G_END_DECLS
