@@ -572,8 +572,9 @@ describe_op (DeckPlan         *self,
              guint             number,
              const DeckPlanOp *op)
 {
-  g_string_append_printf (text, "  %u. %s %s", number,
-                          deck_plan_op_kind_to_string (op->kind), op->peer);
+  if (number > 0)
+    g_string_append_printf (text, "  %u. ", number);
+  g_string_append_printf (text, "%s %s", deck_plan_op_kind_to_string (op->kind), op->peer);
   if (op->url != NULL)
     g_string_append_printf (text, " (%s)", op->url);
   g_string_append_c (text, '\n');
@@ -614,6 +615,31 @@ describe_op (DeckPlan         *self,
                         change ? change->baseline.subscribe : FALSE);
       g_string_append_c (text, '\n');
     }
+}
+
+/**
+ * deck_plan_describe_op:
+ * @self: a plan
+ * @op: one of its operations
+ *
+ * One operation as deck_plan_describe() lists it, without its number: a
+ * first line with the operation, the peer and its URL, then one indented
+ * line per detail. Never holds a secret.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+deck_plan_describe_op (DeckPlan         *self,
+                       const DeckPlanOp *op)
+{
+  GString *text;
+
+  g_return_val_if_fail (DECK_IS_PLAN (self), NULL);
+  g_return_val_if_fail (op != NULL, NULL);
+
+  text = g_string_new (NULL);
+  describe_op (self, text, 0, op);
+  return g_string_free (text, FALSE);
 }
 
 /**

@@ -113,6 +113,8 @@ GPtrArray  *deck_plan_get_problems       (DeckPlan       *self);
 guint       deck_plan_get_n_requests     (DeckPlan       *self);
 GPtrArray  *deck_plan_get_changes        (DeckPlan       *self);
 char       *deck_plan_describe           (DeckPlan       *self);
+char       *deck_plan_describe_op        (DeckPlan       *self,
+                                          const DeckPlanOp *op);
 gboolean    deck_plan_check_drift        (DeckPlan       *self,
                                           GHashTable     *fresh_statuses,
                                           GError        **error);

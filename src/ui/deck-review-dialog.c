@@ -1,0 +1,938 @@
+/* deck-review-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Review & Apply: reads the state of every instance the changes name,
+ * shows the plan per instance (the exact operations, secrets masked), and
+ * on Apply runs it, showing each operation's result as it comes. Changes
+ * that applied leave the pending set; the others stay, with the server's
+ * message, and Retry plans them again. An apply that would overwrite a link
+ * changed behind the app's back is refused, and the difference is shown.
+ */
+
+#define G_LOG_DOMAIN "deck-review-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "deck-applier.h"
+#include "deck-engine.h"
+#include "deck-history.h"
+#include "deck-plan-loader.h"
+#include "deck-review-dialog.h"
+
+struct _DeckReviewDialog
+{
+  AdwWindow            parent_instance;
+
+  DeckStore           *store;
+  DeckCredentials     *credentials;
+  DeckInstanceMonitor *monitor;
+  DeckChangeSet       *pending;     /* the live pending changes */
+  DeckChangeSet       *changes;     /* what this dialog applies (a copy) */
+  gboolean             apply_at_once;
+
+  GCancellable        *cancellable;
+  DeckPlan            *plan;
+  DeckApplier         *applier;
+  GHashTable          *clients;     /* instance id → HdbClient */
+  GHashTable          *op_rows;     /* DeckPlanOp → AdwExpanderRow */
+  char                *password;
+  gboolean             password_looked_up;
+  const char          *state;
+
+  GtkButton           *cancel_button;
+  GtkButton           *apply_button;
+  GtkStack            *stack;
+  AdwStatusPage       *status_page;
+  AdwPreferencesPage  *plan_page;
+  GPtrArray           *groups;      /* groups added to plan_page */
+  GtkLabel            *summary;
+  AdwPreferencesGroup *password_group;
+  AdwPasswordEntryRow *password_row;
+};
+
+G_DEFINE_FINAL_TYPE (DeckReviewDialog, deck_review_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_APPLIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void load_plan (DeckReviewDialog *self);
+
+static const char *
+instance_name (DeckReviewDialog *self,
+               const char       *instance_id)
+{
+  DeckInstance *instance = deck_store_find_instance_by_id (self->store, instance_id);
+
+  return instance != NULL ? deck_instance_get_name (instance) : instance_id;
+}
+
+/* The instance name people know a peer by, or its node name. */
+static const char *
+peer_name (DeckReviewDialog *self,
+           const char       *instance_id,
+           const char       *node_name)
+{
+  DeckInstance *instance = deck_store_find_instance_by_id (self->store, instance_id);
+  DeckOrganization *org;
+  GListModel *instances;
+
+  if (instance == NULL)
+    return node_name;
+  org = deck_store_find_organization (self->store, deck_instance_get_organization_id (instance));
+  instances = org != NULL ? deck_organization_get_instances (org) : NULL;
+  for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(DeckInstance) other = g_list_model_get_item (instances, i);
+
+      if (g_strcmp0 (deck_instance_get_node_name (other), node_name) == 0)
+        return deck_instance_get_name (other);
+    }
+  return node_name;
+}
+
+static DeckOrganization *
+organization (DeckReviewDialog *self)
+{
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
+  DeckInstance *instance;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+
+      instance = deck_store_find_instance_by_id (self->store, change->instance_id);
+      if (instance != NULL)
+        return deck_store_find_organization (self->store,
+                                             deck_instance_get_organization_id (instance));
+    }
+  return NULL;
+}
+
+static void
+set_state (DeckReviewDialog *self,
+           const char       *state)
+{
+  self->state = state;
+}
+
+/* Rows ---------------------------------------------------------------------- */
+
+static void
+clear_groups (DeckReviewDialog *self)
+{
+  for (guint i = 0; i < self->groups->len; i++)
+    adw_preferences_page_remove (self->plan_page, g_ptr_array_index (self->groups, i));
+  g_ptr_array_set_size (self->groups, 0);
+  g_hash_table_remove_all (self->op_rows);
+}
+
+static AdwPreferencesGroup *
+add_group (DeckReviewDialog *self,
+           const char       *title,
+           const char       *description)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+
+  adw_preferences_group_set_title (group, title);
+  if (description != NULL)
+    adw_preferences_group_set_description (group, description);
+  adw_preferences_page_add (self->plan_page, group);
+  g_ptr_array_add (self->groups, group);
+  return group;
+}
+
+static char *
+op_title (DeckPlanOpKind  kind,
+          const char     *peer)
+{
+  switch (kind)
+    {
+    case DECK_PLAN_OP_REMOVE_NODE:
+      /* Translators: the peer instance */
+      return g_strdup_printf (_("Remove %s, to leave full replication"), peer);
+    case DECK_PLAN_OP_ADD_NODE:
+      /* Translators: the peer instance */
+      return g_strdup_printf (_("Add %s again, with per-table subscriptions"), peer);
+    case DECK_PLAN_OP_UPDATE_NODE:
+    default:
+      /* Translators: the peer instance */
+      return g_strdup_printf (_("Update the subscriptions with %s"), peer);
+    }
+}
+
+static void
+set_row_result (GtkWidget  *row,
+                const char *icon,
+                const char *css,
+                const char *text)
+{
+  GtkWidget *image = g_object_get_data (G_OBJECT (row), "deck-status-icon");
+  GtkWidget *label = g_object_get_data (G_OBJECT (row), "deck-status-label");
+  GtkWidget *spinner = g_object_get_data (G_OBJECT (row), "deck-status-spinner");
+
+  gtk_widget_set_visible (spinner, icon == NULL && text != NULL);
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), icon == NULL && text != NULL);
+  gtk_widget_set_visible (image, icon != NULL);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
+  gtk_widget_remove_css_class (image, "success");
+  gtk_widget_remove_css_class (image, "error");
+  gtk_widget_remove_css_class (label, "error");
+  if (css != NULL)
+    {
+      gtk_widget_add_css_class (image, css);
+      if (g_str_equal (css, "error"))
+        gtk_widget_add_css_class (label, "error");
+    }
+  gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_widget_set_visible (label, text != NULL);
+}
+
+static GtkWidget *
+add_op_row (DeckReviewDialog    *self,
+            AdwPreferencesGroup *group,
+            const DeckPlanOp    *op)
+{
+  g_autofree char *title = op_title (op->kind, peer_name (self, op->instance_id, op->peer));
+  g_autofree char *text = deck_plan_describe_op (self->plan, op);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) details = g_string_new (NULL);
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *box, *spinner, *image, *label, *detail_label;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* The first line is the request itself: operation, node, URL. */
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), lines[0]);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0')
+        continue;
+      if (details->len > 0)
+        g_string_append_c (details, '\n');
+      g_string_append (details, line);
+    }
+
+  spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (spinner, FALSE);
+  image = gtk_image_new ();
+  gtk_widget_set_visible (image, FALSE);
+  label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  gtk_widget_set_visible (label, FALSE);
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_box_append (GTK_BOX (box), image);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "deck-status-icon", image);
+  g_object_set_data (G_OBJECT (row), "deck-status-label", label);
+  g_object_set_data (G_OBJECT (row), "deck-status-spinner", spinner);
+
+  detail_label = gtk_label_new (details->str);
+  gtk_label_set_xalign (GTK_LABEL (detail_label), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (detail_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (detail_label), TRUE);
+  gtk_widget_add_css_class (detail_label, "monospace");
+  gtk_widget_set_margin_start (detail_label, 12);
+  gtk_widget_set_margin_end (detail_label, 12);
+  gtk_widget_set_margin_top (detail_label, 8);
+  gtk_widget_set_margin_bottom (detail_label, 8);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), detail_label);
+
+  adw_preferences_group_add (group, row);
+  g_hash_table_insert (self->op_rows, (gpointer) op, row);
+  return row;
+}
+
+static void
+show_plan (DeckReviewDialog *self,
+           GHashTable       *unreadable)
+{
+  GPtrArray *ids = deck_plan_get_instance_ids (self->plan);
+  GPtrArray *problems = deck_plan_get_problems (self->plan);
+  guint n_requests = deck_plan_get_n_requests (self->plan);
+  g_autofree char *summary = NULL;
+
+  clear_groups (self);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      GPtrArray *ops = deck_plan_get_operations (self->plan, id);
+      g_autofree char *title = NULL;
+      AdwPreferencesGroup *group;
+
+      /* Translators: an instance's name */
+      title = g_strdup_printf (_("On %s"), instance_name (self, id));
+      group = add_group (self, title,
+                         ops->len > 1 ? _("Sent in this order; a failure stops the rest.") : NULL);
+      for (guint j = 0; j < ops->len; j++)
+        add_op_row (self, group, g_ptr_array_index (ops, j));
+    }
+
+  if (problems->len > 0)
+    {
+      AdwPreferencesGroup *group = add_group (self, _("Cannot Be Applied"),
+                                              _("These changes stay pending; nothing is sent "
+                                                "for them."));
+
+      for (guint i = 0; i < problems->len; i++)
+        {
+          const DeckPlanProblem *problem = g_ptr_array_index (problems, i);
+          g_autofree char *title = g_strdup_printf ("%s → %s", instance_name (self, problem->instance_id),
+                                                    peer_name (self, problem->instance_id, problem->peer));
+          const char *why = unreadable ? g_hash_table_lookup (unreadable, problem->instance_id) : NULL;
+          g_autofree char *subtitle = why ? g_strdup_printf ("%s %s", problem->message, why)
+                                          : g_strdup (problem->message);
+          GtkWidget *row = adw_action_row_new ();
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          gtk_widget_add_css_class (icon, "warning");
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+          adw_preferences_group_add (group, row);
+        }
+    }
+
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u request will be sent. Nothing has been sent yet.",
+                                          "%u requests will be sent. Nothing has been sent yet.",
+                                          n_requests),
+                             n_requests);
+  gtk_label_set_label (self->summary, summary);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "success");
+  gtk_stack_set_visible_child_name (self->stack, "plan");
+}
+
+static gboolean
+plan_needs_authorization (DeckPlan *plan)
+{
+  GPtrArray *ids = deck_plan_get_instance_ids (plan);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      GPtrArray *ops = deck_plan_get_operations (plan, g_ptr_array_index (ids, i));
+
+      for (guint j = 0; j < ops->len; j++)
+        if (((DeckPlanOp *) g_ptr_array_index (ops, j))->needs_authorization)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+can_apply (DeckReviewDialog *self)
+{
+  if (self->plan == NULL || deck_plan_get_n_requests (self->plan) == 0)
+    return FALSE;
+  if (!plan_needs_authorization (self->plan))
+    return TRUE;
+  if (self->password != NULL)
+    return TRUE;
+  return gtk_widget_get_visible (GTK_WIDGET (self->password_group)) &&
+         *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0';
+}
+
+static void
+update_buttons (DeckReviewDialog *self)
+{
+  gboolean applying = g_strcmp0 (self->state, "applying") == 0;
+  gboolean finished = g_strcmp0 (self->state, "done") == 0 ||
+                      g_strcmp0 (self->state, "failed") == 0 ||
+                      g_strcmp0 (self->state, "refused") == 0;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), !applying);
+  gtk_button_set_label (self->cancel_button, finished ? _("_Close") : _("_Cancel"));
+
+  if (g_strcmp0 (self->state, "failed") == 0)
+    {
+      gtk_button_set_label (self->apply_button, _("_Retry"));
+      gtk_widget_set_visible (GTK_WIDGET (self->apply_button), TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
+      return;
+    }
+  gtk_button_set_label (self->apply_button, _("_Apply"));
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_button), !finished);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button),
+                            g_strcmp0 (self->state, "review") == 0 && can_apply (self));
+}
+
+/* Applying ------------------------------------------------------------------ */
+
+static void
+on_operation_finished (DeckApplier  *applier,
+                       DeckPlanOp   *op,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  DeckReviewDialog *self = user_data;
+  GtkWidget *row = g_hash_table_lookup (self->op_rows, op);
+
+  if (row == NULL)
+    return;
+  if (error == NULL)
+    set_row_result (row, "emblem-ok-symbolic", "success", _("Done"));
+  else
+    set_row_result (row, "dialog-error-symbolic", "error", error->message);
+}
+
+static GHashTable *
+instance_names (DeckReviewDialog *self)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+
+      g_hash_table_insert (names, g_strdup (change->instance_id),
+                           g_strdup (instance_name (self, change->instance_id)));
+    }
+  return names;
+}
+
+/* What applied leaves the pending set; what did not is (still) in it. */
+static DeckChangeSet *
+settle_pending (DeckReviewDialog      *self,
+                const DeckApplyResult *result)
+{
+  g_autoptr(DeckChangeSet) applied = deck_change_set_new ();
+  g_autoptr(GPtrArray) remaining = deck_change_set_dup_changes (result->remaining);
+
+  for (guint i = 0; i < result->results->len; i++)
+    {
+      const DeckApplyOpResult *op = g_ptr_array_index (result->results, i);
+
+      for (guint j = 0; op->changes != NULL && j < op->changes->len; j++)
+        {
+          const DeckChange *change = g_ptr_array_index (op->changes, j);
+
+          if (deck_change_set_lookup (result->remaining, change->instance_id, change->peer,
+                                      change->database, change->table) != NULL)
+            continue;
+          deck_change_set_add_change (applied, change);
+          deck_change_set_remove (self->pending, change->instance_id, change->peer,
+                                  change->database, change->table);
+        }
+    }
+  for (guint i = 0; i < remaining->len; i++)
+    deck_change_set_add_change (self->pending, g_ptr_array_index (remaining, i));
+
+  g_clear_object (&self->changes);
+  self->changes = deck_change_set_copy (result->remaining);
+  return g_steal_pointer (&applied);
+}
+
+static void
+on_applied (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  g_autoptr(DeckReviewDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeckApplyResult) result = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(DeckChangeSet) applied = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(GError) history_error = NULL;
+
+  result = deck_applier_apply_finish (DECK_APPLIER (source), res, &error);
+  g_clear_object (&self->applier);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (result == NULL)
+    {
+      GHashTableIter iter;
+      gpointer row;
+
+      g_hash_table_iter_init (&iter, self->op_rows);
+      while (g_hash_table_iter_next (&iter, NULL, &row))
+        set_row_result (row, "action-unavailable-symbolic", NULL, _("Not sent"));
+      if (g_error_matches (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT))
+        summary = g_strdup_printf (_("Nothing was sent: the replication state changed on the "
+                                     "server since these changes were staged, and applying them "
+                                     "would overwrite it. The changes are still pending; discard "
+                                     "them and stage them again on the new state.\n%s"),
+                                   error->message);
+      else
+        summary = g_strdup_printf (_("Nothing was sent: %s The changes are still pending."),
+                                   error->message);
+      gtk_label_set_label (self->summary, summary);
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
+      set_state (self, "refused");
+      update_buttons (self);
+      return;
+    }
+
+  /* Rows of operations that never reported (not reached). */
+  for (guint i = 0; i < result->results->len; i++)
+    {
+      const DeckApplyOpResult *op = g_ptr_array_index (result->results, i);
+      GPtrArray *ops = deck_plan_get_operations (self->plan, op->instance_id);
+
+      for (guint j = 0; ops != NULL && j < ops->len; j++)
+        {
+          DeckPlanOp *plan_op = g_ptr_array_index (ops, j);
+          GtkWidget *row = g_hash_table_lookup (self->op_rows, plan_op);
+
+          if (row == NULL || plan_op->kind != op->kind || g_strcmp0 (plan_op->peer, op->peer) != 0)
+            continue;
+          if (op->ok)
+            set_row_result (row, "emblem-ok-symbolic", "success", _("Done"));
+          else
+            set_row_result (row, "dialog-error-symbolic", "error",
+                            op->message ? op->message
+                                        : op->error ? op->error->message : _("Failed"));
+        }
+    }
+
+  names = instance_names (self);
+  history = deck_history_default_path ();
+  if (!deck_history_append (history, result, names, &history_error))
+    g_warning ("The history could not be written: %s", history_error->message);
+
+  applied = settle_pending (self, result);
+
+  if (result->n_failed == 0 && deck_change_set_get_n_changes (result->remaining) == 0)
+    {
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "The operation succeeded.",
+                                              "All %u operations succeeded.",
+                                              result->n_ok),
+                                 result->n_ok);
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary), "success");
+      set_state (self, "done");
+    }
+  else
+    {
+      guint n_left = deck_change_set_get_n_changes (result->remaining);
+
+      summary = g_strdup_printf (_("%u of %u operations failed or were not sent. %u changes are "
+                                   "still pending: see each operation’s message, then Retry."),
+                                 result->n_failed, result->n_ok + result->n_failed, n_left);
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
+      set_state (self, "failed");
+    }
+  gtk_label_set_label (self->summary, summary);
+  update_buttons (self);
+
+  if (deck_change_set_get_n_changes (applied) > 0)
+    g_signal_emit (self, signals[SIGNAL_APPLIED], 0, applied);
+}
+
+static void
+add_peer_clients (DeckReviewDialog *self,
+                  DeckOrganization *org)
+{
+  GListModel *instances = org != NULL ? deck_organization_get_instances (org) : NULL;
+
+  for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
+      HdbClient *client = deck_instance_monitor_get_client (self->monitor, instance);
+
+      if (client != NULL && deck_instance_get_node_name (instance) != NULL)
+        deck_applier_set_peer_client (self->applier, deck_instance_get_node_name (instance), client);
+    }
+}
+
+static void
+start_apply (DeckReviewDialog *self)
+{
+  DeckOrganization *org = organization (self);
+  const char *cluster_user = NULL;
+  GHashTableIter iter;
+  gpointer row;
+
+  if (plan_needs_authorization (self->plan))
+    {
+      cluster_user = org != NULL && deck_organization_get_cluster_user (org) != NULL
+                     ? deck_organization_get_cluster_user (org) : DECK_DEFAULT_CLUSTER_USER;
+      if (self->password == NULL)
+        self->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->password_group), FALSE);
+
+  g_hash_table_iter_init (&iter, self->op_rows);
+  while (g_hash_table_iter_next (&iter, NULL, &row))
+    set_row_result (row, NULL, NULL, _("Sending…"));
+
+  gtk_label_set_label (self->summary, _("Checking that nothing changed on the servers, then "
+                                        "sending…"));
+  set_state (self, "applying");
+  update_buttons (self);
+
+  self->applier = deck_applier_new ();
+  g_signal_connect_object (self->applier, "operation-finished",
+                           G_CALLBACK (on_operation_finished), self, 0);
+  add_peer_clients (self, org);
+  deck_applier_apply_async (self->applier, self->plan, self->clients, cluster_user, self->password,
+                            self->cancellable, on_applied, g_object_ref (self));
+}
+
+/**
+ * deck_review_dialog_apply:
+ * @self: the dialog
+ *
+ * Apply (or Retry), as the button does.
+ */
+void
+deck_review_dialog_apply (DeckReviewDialog *self)
+{
+  g_return_if_fail (DECK_IS_REVIEW_DIALOG (self));
+
+  if (g_strcmp0 (self->state, "failed") == 0)
+    {
+      load_plan (self);
+      return;
+    }
+  if (g_strcmp0 (self->state, "review") != 0 || !can_apply (self))
+    return;
+  start_apply (self);
+}
+
+/* Loading ------------------------------------------------------------------- */
+
+static void
+on_password (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DeckReviewDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->password_looked_up = TRUE;
+  g_clear_pointer (&self->password, deck_credentials_free_secret);
+  self->password = password;
+  gtk_widget_set_visible (GTK_WIDGET (self->password_group), password == NULL);
+  if (error != NULL)
+    adw_preferences_group_set_description (self->password_group, error->message);
+  update_buttons (self);
+  if (self->apply_at_once && can_apply (self))
+    start_apply (self);
+}
+
+static void
+on_plan_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DeckReviewDialog) self = user_data;
+  g_autoptr(GHashTable) unreadable = NULL;
+  g_autoptr(GError) error = NULL;
+  DeckOrganization *org;
+
+  g_clear_object (&self->plan);
+  self->plan = deck_plan_load_finish (result, &unreadable, &error);
+  if (self->plan == NULL)
+    return;
+
+  if (deck_plan_get_n_requests (self->plan) == 0 && deck_plan_get_problems (self->plan)->len == 0)
+    {
+      adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
+      adw_status_page_set_title (self->status_page, _("Nothing to Apply"));
+      adw_status_page_set_description (self->status_page, _("There are no pending changes."));
+      gtk_stack_set_visible_child_name (self->stack, "status");
+      set_state (self, "empty");
+      update_buttons (self);
+      return;
+    }
+
+  show_plan (self, unreadable);
+  set_state (self, "review");
+  update_buttons (self);
+
+  org = organization (self);
+  if (plan_needs_authorization (self->plan) && self->password == NULL && org != NULL &&
+      !self->password_looked_up)
+    {
+      deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
+                                     deck_organization_get_id (org), self->cancellable,
+                                     on_password, g_object_ref (self));
+      return;
+    }
+  if (plan_needs_authorization (self->plan) && self->password == NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->password_group), TRUE);
+  if (self->apply_at_once && can_apply (self))
+    start_apply (self);
+}
+
+static void
+load_plan (DeckReviewDialog *self)
+{
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
+
+  g_hash_table_remove_all (self->clients);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+      DeckInstance *instance = deck_store_find_instance_by_id (self->store, change->instance_id);
+      HdbClient *client = instance ? deck_instance_monitor_get_client (self->monitor, instance) : NULL;
+
+      if (client != NULL)
+        g_hash_table_insert (self->clients, g_strdup (change->instance_id), g_object_ref (client));
+    }
+
+  adw_status_page_set_icon_name (self->status_page, "content-loading-symbolic");
+  adw_status_page_set_title (self->status_page, _("Reading the Current State…"));
+  adw_status_page_set_description (self->status_page, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "status");
+  set_state (self, "loading");
+  update_buttons (self);
+  deck_plan_load_async (self->changes, self->clients, self->cancellable, on_plan_loaded,
+                        g_object_ref (self));
+}
+
+/* The window ---------------------------------------------------------------- */
+
+static gboolean
+deck_review_dialog_close_request (GtkWindow *window)
+{
+  DeckReviewDialog *self = DECK_REVIEW_DIALOG (window);
+
+  /* Every request has its own timeout: the apply ends soon, and closing in
+   * the middle would hide which operations went through. */
+  if (g_strcmp0 (self->state, "applying") == 0)
+    return TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (deck_review_dialog_parent_class)->close_request (window);
+}
+
+static void
+deck_review_dialog_dispose (GObject *object)
+{
+  DeckReviewDialog *self = DECK_REVIEW_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->password, deck_credentials_free_secret);
+  g_clear_object (&self->applier);
+  g_clear_object (&self->plan);
+  g_clear_object (&self->changes);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->store);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->op_rows, g_hash_table_unref);
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (deck_review_dialog_parent_class)->dispose (object);
+}
+
+static void
+deck_review_dialog_finalize (GObject *object)
+{
+  DeckReviewDialog *self = DECK_REVIEW_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (deck_review_dialog_parent_class)->finalize (object);
+}
+
+static void
+deck_review_dialog_class_init (DeckReviewDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = deck_review_dialog_dispose;
+  object_class->finalize = deck_review_dialog_finalize;
+  window_class->close_request = deck_review_dialog_close_request;
+
+  /**
+   * DeckReviewDialog::applied:
+   * @self: the dialog
+   * @applied: (type DeckChangeSet): the changes that took effect
+   *
+   * Emitted after an apply in which some changes took effect.
+   */
+  signals[SIGNAL_APPLIED] =
+    g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, DECK_TYPE_CHANGE_SET);
+}
+
+static GtkWidget *
+mnemonic_button (const char *label)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  /* GTK 4.8 would otherwise read the label twice. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  return button;
+}
+
+static void
+apply_clicked (DeckReviewDialog *self)
+{
+  deck_review_dialog_apply (self);
+}
+
+static void
+cancel_clicked (DeckReviewDialog *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+deck_review_dialog_init (DeckReviewDialog *self)
+{
+  GtkWidget *box, *header, *title, *plan_box, *group_box;
+
+  self->cancellable = g_cancellable_new ();
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->op_rows = g_hash_table_new (NULL, NULL);
+  self->groups = g_ptr_array_new ();
+  self->state = "loading";
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Review Changes"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 640, 600);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  title = adw_window_title_new (_("Review Changes"), NULL);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+  self->cancel_button = GTK_BUTTON (mnemonic_button (_("_Cancel")));
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->cancel_button));
+  self->apply_button = GTK_BUTTON (mnemonic_button (_("_Apply")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->apply_button), "suggested-action");
+  g_signal_connect_swapped (self->apply_button, "clicked", G_CALLBACK (apply_clicked), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->apply_button));
+  gtk_box_append (GTK_BOX (box), header);
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  self->status_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status_page), "status");
+
+  plan_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->summary = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->summary, TRUE);
+  gtk_label_set_xalign (self->summary, 0.0);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->summary), 18);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->summary), 18);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->summary), 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Summary"), -1);
+  gtk_box_append (GTK_BOX (plan_box), GTK_WIDGET (self->summary));
+
+  self->plan_page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->plan_page), TRUE);
+  gtk_box_append (GTK_BOX (plan_box), GTK_WIDGET (self->plan_page));
+
+  /* The cluster password, asked for only when the keyring does not have it. */
+  self->password_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->password_group, _("Cluster User"));
+  self->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row), _("Cluster Password"));
+  g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (update_buttons), self);
+  adw_preferences_group_add (self->password_group, GTK_WIDGET (self->password_row));
+  gtk_widget_set_visible (GTK_WIDGET (self->password_group), FALSE);
+  group_box = GTK_WIDGET (self->password_group);
+  gtk_widget_set_margin_start (group_box, 12);
+  gtk_widget_set_margin_end (group_box, 12);
+  gtk_widget_set_margin_top (group_box, 12);
+  gtk_box_insert_child_after (GTK_BOX (plan_box), group_box, GTK_WIDGET (self->summary));
+
+  gtk_stack_add_named (self->stack, plan_box, "plan");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
+  adw_window_set_content (ADW_WINDOW (self), box);
+}
+
+/**
+ * deck_review_dialog_new:
+ * @parent: (nullable): the window it belongs to
+ * @store: the organizations
+ * @credentials: the keyring (the cluster user's password)
+ * @monitor: the instances' clients
+ * @pending: the pending changes: what applies leaves them, what does not
+ *   applies stays (or is added, when @changes is another set)
+ * @changes: what to apply: @pending itself, or an Undo's inverse
+ * @apply_at_once: send without waiting for Apply (Undo)
+ *
+ * Returns: (transfer none): the dialog, shown, reading the state
+ */
+DeckReviewDialog *
+deck_review_dialog_new (GtkWindow           *parent,
+                        DeckStore           *store,
+                        DeckCredentials     *credentials,
+                        DeckInstanceMonitor *monitor,
+                        DeckChangeSet       *pending,
+                        DeckChangeSet       *changes,
+                        gboolean             apply_at_once)
+{
+  DeckReviewDialog *self;
+
+  g_return_val_if_fail (DECK_IS_STORE (store), NULL);
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (pending), NULL);
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (changes), NULL);
+
+  self = g_object_new (DECK_TYPE_REVIEW_DIALOG, NULL);
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  self->store = g_object_ref (store);
+  self->credentials = g_object_ref (credentials);
+  self->monitor = g_object_ref (monitor);
+  self->pending = g_object_ref (pending);
+  self->changes = deck_change_set_copy (changes);
+  self->apply_at_once = apply_at_once;
+  if (apply_at_once)
+    gtk_window_set_title (GTK_WINDOW (self), _("Undo Changes"));
+
+  gtk_window_present (GTK_WINDOW (self));
+  load_plan (self);
+  return self;
+}
+
+/**
+ * deck_review_dialog_get_state:
+ * @self: the dialog
+ *
+ * Returns: "loading", "review", "empty", "applying", "done" (all applied),
+ *   "failed" (some did not; Retry) or "refused" (nothing sent)
+ */
+const char *
+deck_review_dialog_get_state (DeckReviewDialog *self)
+{
+  g_return_val_if_fail (DECK_IS_REVIEW_DIALOG (self), NULL);
+  return self->state;
+}
+
+/**
+ * deck_review_dialog_dup_summary:
+ * @self: the dialog
+ *
+ * Returns: (transfer full): the summary line shown above the plan
+ */
+char *
+deck_review_dialog_dup_summary (DeckReviewDialog *self)
+{
+  g_return_val_if_fail (DECK_IS_REVIEW_DIALOG (self), NULL);
+  return g_strdup (gtk_label_get_label (self->summary));
+}

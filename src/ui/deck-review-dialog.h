@@ -1,0 +1,32 @@
+/* deck-review-dialog.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "deck-change-set.h"
+#include "deck-credentials.h"
+#include "deck-instance-monitor.h"
+#include "deck-store.h"
+
+G_BEGIN_DECLS
+
+#define DECK_TYPE_REVIEW_DIALOG (deck_review_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (DeckReviewDialog, deck_review_dialog, DECK, REVIEW_DIALOG, AdwWindow)
+
+DeckReviewDialog *deck_review_dialog_new          (GtkWindow           *parent,
+                                                   DeckStore           *store,
+                                                   DeckCredentials     *credentials,
+                                                   DeckInstanceMonitor *monitor,
+                                                   DeckChangeSet       *pending,
+                                                   DeckChangeSet       *changes,
+                                                   gboolean             apply_at_once);
+void              deck_review_dialog_apply        (DeckReviewDialog    *self);
+const char       *deck_review_dialog_get_state    (DeckReviewDialog    *self);
+char             *deck_review_dialog_dup_summary  (DeckReviewDialog    *self);
+
+G_END_DECLS
