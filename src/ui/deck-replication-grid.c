@@ -1,0 +1,3 @@
+/* deck-replication-grid.c — placeholder, being written */
+#include "config.h"
+#include "deck-replication-grid.h"
