@@ -18,6 +18,8 @@
 
 #include "deck-change-set.h"
 #include "deck-plan.h"
+#include "deck-plan-loader.h"
+#include "deck-replication-model.h"
 #include "hdb-parse.h"
 
 #define NODE2_URL "ws://127.0.0.1:24110"
@@ -798,6 +800,166 @@ test_drift (void)
   fresh = NULL;
 }
 
+/* The grid's model ---------------------------------------------------------- */
+
+static const char *own_schema_json =
+  "{ \"shop\": { \"product\": { \"name\": \"product\", \"hash_attribute\": \"id\", \"record_count\": 1 },"
+  "              \"order\": { \"name\": \"order\", \"hash_attribute\": \"id\", \"record_count\": 0 } },"
+  "  \"system\": { \"hdb_user\": { \"name\": \"hdb_user\", \"hash_attribute\": \"username\" } } }";
+
+static const char *peer_schema_json =
+  "{ \"shop\": { \"product\": { \"name\": \"product\", \"hash_attribute\": \"id\", \"record_count\": 1 },"
+  "              \"review\": { \"name\": \"review\", \"hash_attribute\": \"id\", \"record_count\": 0 } } }";
+
+static DeckReplicationItem *
+find_item (GListModel *model,
+           const char *peer,
+           const char *database,
+           const char *table)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DeckReplicationItem) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (deck_replication_item_get_peer (item), peer) &&
+          g_str_equal (deck_replication_item_get_database (item), database) &&
+          g_str_equal (deck_replication_item_get_table (item), table))
+        return item;
+    }
+  return NULL;
+}
+
+static void
+test_model_build (void)
+{
+  g_autoptr(HdbClusterStatus) status = parse_status (native_status_json);
+  g_autoptr(HdbSchema) own = parse_schema (own_schema_json);
+  g_autoptr(GHashTable) peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) hdb_schema_free);
+  g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(GListStore) model = NULL;
+  DeckReplicationItem *item;
+
+  g_hash_table_insert (peers, (gpointer) "node2", parse_schema (peer_schema_json));
+  g_hash_table_insert (labels, (gpointer) "node2", (gpointer) "Second");
+  model = deck_replication_model_build ("inst-a", status, own, peers, labels, changes);
+
+  /* node2: order, product, review (union, no system); node3 (not read):
+   * order and product from this side. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
+  item = find_item (G_LIST_MODEL (model), "node2", "shop", "product");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (deck_replication_item_get_peer_label (item), ==, "Second");
+  g_assert_false (deck_replication_item_get_value (item, DECK_REPLICATION_PUBLISH));
+  g_assert_true (deck_replication_item_get_value (item, DECK_REPLICATION_SUBSCRIBE));
+  g_assert_null (deck_replication_item_get_state (item));
+  item = find_item (G_LIST_MODEL (model), "node2", "shop", "review");
+  g_assert_cmpstr (deck_replication_item_get_state (item), ==, "Missing on this instance");
+  item = find_item (G_LIST_MODEL (model), "node2", "shop", "order");
+  g_assert_cmpstr (deck_replication_item_get_state (item), ==, "Missing on Second");
+  item = find_item (G_LIST_MODEL (model), "node3", "shop", "order");
+  g_assert_true (deck_replication_item_get_full_replication (item));
+  g_assert_true (deck_replication_item_get_value (item, DECK_REPLICATION_PUBLISH));
+  g_assert_null (find_item (G_LIST_MODEL (model), "node2", "system", "hdb_user"));
+  g_assert_null (find_item (G_LIST_MODEL (model), "node1", "shop", "product"));
+}
+
+static void
+count_notify (guint *n)
+{
+  (*n)++;
+}
+
+static void
+test_model_stage_sync_filter (void)
+{
+  g_autoptr(HdbClusterStatus) status = parse_status (native_status_json);
+  g_autoptr(HdbSchema) own = parse_schema (own_schema_json);
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(GListStore) model = deck_replication_model_build ("inst-a", status, own, NULL, NULL,
+                                                              changes);
+  g_autoptr(GListStore) again = NULL;
+  g_autofree char *needle = g_utf8_casefold ("NODE2 prod", -1);
+  DeckReplicationItem *item = find_item (G_LIST_MODEL (model), "node2", "shop", "product");
+  DeckToggle publish, subscribe;
+  guint n_notify = 0;
+
+  g_signal_connect_swapped (item, "notify::publish-changed", G_CALLBACK (count_notify), &n_notify);
+  deck_replication_item_stage (item, changes, DECK_REPLICATION_PUBLISH, TRUE);
+  g_assert_true (deck_replication_item_get_changed (item, DECK_REPLICATION_PUBLISH));
+  g_assert_false (deck_replication_item_get_changed (item, DECK_REPLICATION_SUBSCRIBE));
+  g_assert_cmpuint (n_notify, ==, 1);
+  g_assert_true (deck_change_set_get (changes, "inst-a", "node2", "shop", "product",
+                                      &publish, &subscribe));
+  g_assert_cmpint (publish, ==, DECK_TOGGLE_ON);
+  g_assert_cmpint (subscribe, ==, DECK_TOGGLE_UNCHANGED);
+
+  /* A model built again (a reload) shows what is staged. */
+  again = deck_replication_model_build ("inst-a", status, own, NULL, NULL, changes);
+  g_assert_true (deck_replication_item_get_value (
+    find_item (G_LIST_MODEL (again), "node2", "shop", "product"), DECK_REPLICATION_PUBLISH));
+
+  /* Discarding shows the baseline again. */
+  deck_change_set_clear (changes);
+  g_assert_cmpuint (deck_replication_model_sync (G_LIST_MODEL (model), changes), ==, 1);
+  g_assert_false (deck_replication_item_get_value (item, DECK_REPLICATION_PUBLISH));
+  g_assert_cmpuint (n_notify, ==, 2);
+
+  g_assert_true (deck_replication_item_matches (item, needle));
+  g_assert_true (deck_replication_item_matches (item, NULL));
+  g_assert_false (deck_replication_item_matches (item, "node3"));
+  g_assert_false (deck_replication_item_matches (
+    find_item (G_LIST_MODEL (model), "node2", "shop", "order"), needle));
+}
+
+/* Pending changes on disk ---------------------------------------------------- */
+
+static void
+test_pending_autosave (void)
+{
+  g_autofree char *path = deck_pending_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DeckChangeSet) changes = deck_pending_open (path, &error);
+  g_autoptr(DeckChangeSet) reread = deck_change_set_new ();
+  DeckBaseline baseline = { FALSE, FALSE, FALSE };
+  g_autoptr(DeckChangeSet) after = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (path, "clusterdeck/pending.json"));
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
+
+  /* Many changes in one burst are one idle write; flush writes at once. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *table = g_strdup_printf ("t%03u", i);
+
+      deck_change_set_set_publish (changes, "inst-a", "node2", "shop", table, TRUE, &baseline);
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (deck_change_set_load (reread, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (deck_change_set_get_n_changes (reread), ==, 100);
+
+  deck_change_set_remove (changes, "inst-a", "node2", "shop", "t000");
+  g_assert_true (deck_pending_flush (changes, &error));
+  g_assert_no_error (error);
+  g_clear_object (&reread);
+  reread = deck_change_set_new ();
+  g_assert_true (deck_change_set_load (reread, path, &error));
+  g_assert_cmpuint (deck_change_set_get_n_changes (reread), ==, 99);
+
+  /* A damaged file: reported, moved aside, and the changes start empty. */
+  g_clear_object (&changes);
+  g_assert_true (g_file_set_contents (path, "{ not json", -1, NULL));
+  after = deck_pending_open (path, &error);
+  g_assert_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_CORRUPT);
+  g_assert_nonnull (after);
+  g_assert_cmpuint (deck_change_set_get_n_changes (after), ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -816,6 +978,9 @@ main (int   argc,
   g_test_add_func ("/change-set/inverse", test_inverse);
   g_test_add_func ("/change-set/json-round-trip", test_json_round_trip);
   g_test_add_func ("/change-set/json-corrupt", test_json_corrupt);
+  g_test_add_func ("/model/build", test_model_build);
+  g_test_add_func ("/model/stage-sync-filter", test_model_stage_sync_filter);
+  g_test_add_func ("/pending/autosave", test_pending_autosave);
 
   return g_test_run ();
 }
