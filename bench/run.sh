@@ -243,13 +243,17 @@ row "model build" colview-floor grid.model_build_ms
 row "exec -> first frame" colview-floor grid.exec_to_first_frame_ms
 row "gtk_window_present -> first frame" colview-floor grid.present_to_first_frame_ms
 row "peak RSS at first frame, MiB" colview-floor grid.maxrss_first_frame_kb 1024
+row "CPU time at first frame (process)" colview-floor grid.cpu_to_first_frame_ms
 row "filter to 1 % -> painted" colview-floor grid.filter_ms
+row "  CPU time" colview-floor grid.filter_cpu_ms
 row "clear filter -> painted" colview-floor grid.clear_ms
+row "  CPU time" colview-floor grid.clear_cpu_ms
 row "scroll: frame interval median" colview-floor grid.scroll_interval_ms_median
 row "scroll: frame interval p95" colview-floor grid.scroll_interval_ms_p95
 row "scroll: frame interval max" colview-floor grid.scroll_interval_ms_max
-row "scroll: frame work median" colview-floor grid.scroll_work_ms_median
-row "scroll: frame work p95" colview-floor grid.scroll_work_ms_p95
+row "scroll: step work median" colview-floor grid.scroll_step_work_ms_median
+row "scroll: step work p95" colview-floor grid.scroll_step_work_ms_p95
+row "scroll: CPU time per step" colview-floor grid.scroll_cpu_ms_per_step
 row "peak RSS after scrolling, MiB" colview-floor grid.peak_rss_kb 1024
 {
   echo "Clusterdeck replication grid (10,000 rows: 50 peers x 200 tables)"
@@ -260,24 +264,32 @@ row "peak RSS after scrolling, MiB" colview-floor grid.peak_rss_kb 1024
   row "RSS after model and widgets, MiB" grid grid.rss_after_model_kb 1024
   row "peak RSS at first frame, MiB" grid grid.maxrss_first_frame_kb 1024
   row "PSS at first frame, MiB" grid grid.pss_first_frame_kb 1024
+  row "CPU time at first frame (process)" grid grid.cpu_to_first_frame_ms
   row "filter to 1 % -> painted" grid grid.filter_ms
   row "  of which the call" grid grid.filter_call_ms
+  row "  CPU time" grid grid.filter_cpu_ms
   row "clear filter -> painted" grid grid.clear_ms
   row "  of which the call" grid grid.clear_call_ms
+  row "  CPU time" grid grid.clear_cpu_ms
   row "scroll: frame interval median" grid grid.scroll_interval_ms_median
   row "scroll: frame interval p95" grid grid.scroll_interval_ms_p95
   row "scroll: frame interval max" grid grid.scroll_interval_ms_max
   row "scroll: frames over 25 ms (count)" grid grid.scroll_frames_over_25ms
-  row "scroll: frame work median" grid grid.scroll_work_ms_median
-  row "scroll: frame work p95" grid grid.scroll_work_ms_p95
+  row "scroll: step work median" grid grid.scroll_step_work_ms_median
+  row "scroll: step work p95" grid grid.scroll_step_work_ms_p95
+  row "scroll: set_value (binds rows) median" grid grid.scroll_set_value_ms_median
+  row "scroll: CPU time per step" grid grid.scroll_cpu_ms_per_step
   row "peak RSS after scrolling (ru_maxrss), MiB" grid grid.peak_rss_kb 1024
   echo "ratios (grid / floor, same run)"
   ratio "exec -> first frame / floor 10k" grid grid.exec_to_first_frame_ms floor-10k first_paint_ms
   ratio "exec -> first frame / floor bare" grid grid.exec_to_first_frame_ms floor-bare first_paint_ms
   ratio "peak RSS at first frame / floor 10k" grid grid.maxrss_first_frame_kb floor-10k vmhwm_kb
+  ratio "CPU at first frame / bare column view" grid grid.cpu_to_first_frame_ms colview-floor grid.cpu_to_first_frame_ms
   ratio "filter / bare column view" grid grid.filter_ms colview-floor grid.filter_ms
+  ratio "filter CPU / bare column view" grid grid.filter_cpu_ms colview-floor grid.filter_cpu_ms
   ratio "clear / bare column view" grid grid.clear_ms colview-floor grid.clear_ms
-  ratio "scroll frame work median / bare column view" grid grid.scroll_work_ms_median colview-floor grid.scroll_work_ms_median
+  ratio "scroll step work median / bare column view" grid grid.scroll_step_work_ms_median colview-floor grid.scroll_step_work_ms_median
+  ratio "scroll CPU per step / bare column view" grid grid.scroll_cpu_ms_per_step colview-floor grid.scroll_cpu_ms_per_step
   ratio "scroll frame interval p95 / bare column view" grid grid.scroll_interval_ms_p95 colview-floor grid.scroll_interval_ms_p95
 }
 print_kv
