@@ -6,8 +6,14 @@
  * with replication unconfigured, enabled and connected through the core
  * engine (full replication). Publish switched off for one table turns the
  * link into per-table subscriptions (remove + add) and stops exactly one
- * direction; switched on again, what was written meanwhile catches up. The
- * requests sent are counted in the clients. A subscription changed behind
+ * direction; switched on again, what was written meanwhile catches up.
+ * Then one table goes through the four settings of its two directions
+ * (publish only, subscribe only, neither, both), each staged from node1's
+ * point of view and applied as one update_node, and records written on
+ * both sides arrive, or do not, exactly as the switches say; what was held
+ * back arrives when its direction is on again. Both directions of twenty
+ * tables, and their inverse, are one request each. The requests sent are
+ * counted in the clients and match the plan. A subscription changed behind
  * the app's back makes apply refuse without sending anything. A paused
  * (SIGSTOP) instance fails within its client's timeout while the other
  * instance is changed, its change stays pending, and a retry succeeds once
@@ -32,6 +38,22 @@
 #define APPLY_WAIT_MS     120000
 #define PAUSE_TIMEOUT_MS  6000
 #define N_NODES           3
+
+/* The direction tests switch CAT's two directions between node1 and node2.
+ * CTL flows both ways throughout: a record of CTL written after one of CAT
+ * in the same direction, once arrived, shows that the link carries that
+ * direction, and CAT's record is then given ABSENT_MS more. CTL is in
+ * another database: Harper resumes a database's stream from the last
+ * record it received from the peer in that database, so a control record
+ * in DB would move that point past CAT's held records, and they would
+ * never arrive when CAT's direction is switched on again. */
+#define CAT               "cat"
+#define CTL_DB            "applyctl"
+#define CTL               "ctl"
+#define N_MANY            20
+#define ARRIVE_MS         30000
+#define ABSENT_MS         3000
+#define SWITCH_MS         20000
 
 static HarperFixture *cluster;
 static HdbClient *clients[N_NODES];
@@ -202,16 +224,58 @@ apply_plan (DeckPlan  *plan,
 }
 
 static const HdbSubscription *
-find_subscription (const HdbConnection *conn)
+find_table_subscription (GPtrArray  *subscriptions,
+                         const char *table)
 {
-  for (guint k = 0; k < conn->subscriptions->len; k++)
+  for (guint k = 0; subscriptions != NULL && k < subscriptions->len; k++)
     {
-      const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, k);
+      const HdbSubscription *sub = g_ptr_array_index (subscriptions, k);
 
-      if (g_str_equal (sub->database, DB) && g_str_equal (sub->table, TABLE))
+      if (g_str_equal (sub->database, DB) && g_str_equal (sub->table, table))
         return sub;
     }
   return NULL;
+}
+
+static const HdbSubscription *
+find_subscription (const HdbConnection *conn)
+{
+  return find_table_subscription (conn->subscriptions, TABLE);
+}
+
+static void
+create_table (guint       i,
+              const char *database,
+              const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = HDB_SYNC (clients[i], create_table, &error, database, table,
+                                       "id");
+
+  g_assert_no_error (error);
+}
+
+static char *
+many_table (guint k)
+{
+  return g_strdup_printf ("t%02u", k);
+}
+
+/* What applying @plan sent, counted in the clients, is exactly what the
+ * plan announced: its requests, one cluster_status read again per
+ * instance, and the remove_node sent to peers. */
+static void
+assert_requests (DeckPlan              *plan,
+                 const DeckApplyResult *result,
+                 guint                  n_sent)
+{
+  guint n_instances = deck_plan_get_instance_ids (plan)->len;
+
+  g_test_message ("sent %u requests: the plan's %u + %u cluster_status read again + %u "
+                  "on peers", n_sent, deck_plan_get_n_requests (plan), n_instances,
+                  result->n_peer_requests);
+  g_assert_cmpuint (n_sent, ==,
+                    deck_plan_get_n_requests (plan) + n_instances + result->n_peer_requests);
 }
 
 /* Setup ------------------------------------------------------------------- */
@@ -237,6 +301,22 @@ test_enable_and_connect (void)
       g_assert_no_error (error);
       table = HDB_SYNC (clients[i], create_table, &error, DB, TABLE, "id");
       g_assert_no_error (error);
+
+      /* The tables of the direction tests, on the two nodes they link. */
+      if (i < 2)
+        {
+          g_autofree char *made = HDB_SYNC (clients[i], create_database, &error, CTL_DB);
+
+          g_assert_no_error (error);
+          create_table (i, DB, CAT);
+          create_table (i, CTL_DB, CTL);
+          for (guint k = 0; k < N_MANY; k++)
+            {
+              g_autofree char *name = many_table (k);
+
+              create_table (i, DB, name);
+            }
+        }
     }
 
   /* node1 ↔ node2, full replication. node3 is linked later with explicit
@@ -306,11 +386,8 @@ test_publish_off (void)
   g_assert_nonnull (result);
   /* The plan's requests, + 1 cluster_status read again (one instance), + 1
    * remove_node of node1 on node2 (the other side of the plan's remove). */
-  g_test_message ("sent %u requests: the plan's %u + 1 cluster_status read again + %u "
-                  "remove_node on the peer", n_sent, deck_plan_get_n_requests (plan),
-                  result->n_peer_requests);
+  assert_requests (plan, result, n_sent);
   g_assert_cmpuint (result->n_peer_requests, ==, 1);
-  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + 1 + result->n_peer_requests);
   g_assert_cmpuint (n_sent, ==, 4);
   g_assert_cmpuint (result->n_ok, ==, 2);
   g_assert_cmpuint (result->n_failed, ==, 0);
@@ -413,8 +490,8 @@ test_publish_on_catch_up (void)
 
   result = apply_plan (plan, &signals, &n_sent, &error);
   g_assert_no_error (error);
+  assert_requests (plan, result, n_sent);
   g_assert_cmpuint (result->n_peer_requests, ==, 0);
-  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + 1);
   g_assert_cmpuint (n_sent, ==, 2);
   g_assert_cmpuint (result->n_ok, ==, 1);
   g_assert_cmpuint (result->n_failed, ==, 0);
@@ -425,6 +502,315 @@ test_publish_on_catch_up (void)
   g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 12, 15000));
   hdb_test_insert (clients[1], DB, TABLE, 13, "from node2, after publish on");
   g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 13, 15000));
+}
+
+/* Directions ------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  gboolean    publish;     /* node1 → node2 */
+  gboolean    subscribe;   /* node2 → node1 */
+} DirectionCase;
+
+/* In this order, starting from both on, every case switches at least one
+ * direction, and each direction goes off and comes back on: what was
+ * written while it was off must arrive then. */
+static const DirectionCase direction_cases[] = {
+  { "publish only",   TRUE,  FALSE },
+  { "subscribe only", FALSE, TRUE  },
+  { "neither",        FALSE, FALSE },
+  { "both",           TRUE,  TRUE  },
+};
+
+/* One direction of CAT between node1 and node2. */
+typedef struct
+{
+  const char *name;
+  guint       from;
+  guint       to;
+  gboolean    on;     /* as switched by the previous case */
+  GArray     *held;   /* gint64: CAT records written while off, not arrived */
+} Flow;
+
+static gint64 next_record_id = 1000;
+
+static const char *
+on_off (gboolean value)
+{
+  return value ? "on" : "off";
+}
+
+/* What node1 stores for node2 and node2 for node1 about DB.@table. */
+static void
+read_stored (const char   *table,
+             DeckBaseline *here,
+             DeckBaseline *there)
+{
+  g_autoptr(HdbClusterStatus) status = read_status (0);
+  g_autoptr(HdbClusterStatus) mirror = read_status (1);
+  const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (1));
+  const HdbConnection *back = hdb_cluster_status_find_connection (mirror, node_name (0));
+
+  g_assert_nonnull (conn);
+  g_assert_nonnull (back);
+  g_assert_false (conn->replicates);
+  g_assert_false (back->replicates);
+  deck_baseline_from_connection (conn, DB, table, here);
+  deck_baseline_from_connection (back, DB, table, there);
+}
+
+/* Writes a CAT record along @flow, then a control record the same way,
+ * and waits for the control. Returns whether the CAT record arrived: within
+ * ARRIVE_MS when the direction is on, within ABSENT_MS after the control
+ * when it is off. */
+static gboolean
+send_cat (const Flow *flow,
+          gboolean    on,
+          const char *label,
+          gint64     *cat_id)
+{
+  gint64 ctl_id;
+
+  *cat_id = next_record_id++;
+  hdb_test_insert (clients[flow->from], DB, CAT, *cat_id, label);
+  ctl_id = next_record_id++;
+  hdb_test_insert (clients[flow->from], CTL_DB, CTL, ctl_id, "control");
+  g_assert_true (hdb_test_wait_record (clients[flow->to], CTL_DB, CTL, ctl_id, ARRIVE_MS));
+  return hdb_test_wait_record (clients[flow->to], DB, CAT, *cat_id, on ? ARRIVE_MS : ABSENT_MS);
+}
+
+static void
+test_directions (void)
+{
+  Flow flows[2] = {
+    { "publish (node1 → node2)", 0, 1, TRUE, g_array_new (FALSE, FALSE, sizeof (gint64)) },
+    { "subscribe (node2 → node1)", 1, 0, TRUE, g_array_new (FALSE, FALSE, sizeof (gint64)) },
+  };
+
+  for (guint n = 0; n < G_N_ELEMENTS (direction_cases); n++)
+    {
+      const DirectionCase *c = &direction_cases[n];
+      gboolean on[2] = { c->publish, c->subscribe };
+      g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+      g_autoptr(DeckPlan) plan = NULL;
+      g_autoptr(DeckApplyResult) result = NULL;
+      g_autoptr(HdbClusterStatus) loaded = read_status (0);
+      g_autoptr(GError) error = NULL;
+      const HdbConnection *conn = hdb_cluster_status_find_connection (loaded, node_name (1));
+      const HdbSubscription *sub;
+      const DeckPlanOp *op;
+      GPtrArray *ops;
+      DeckBaseline baseline, here, there;
+      Signals signals = { 0 };
+      gint64 applied, last_through = 0;
+      guint n_sent;
+
+      g_test_message ("case %s: publish %s, subscribe %s", c->name, on_off (c->publish),
+                      on_off (c->subscribe));
+
+      /* Staged from node1's point of view, as the grid does. */
+      g_assert_nonnull (conn);
+      deck_baseline_from_connection (conn, DB, CAT, &baseline);
+      g_assert_cmpint (baseline.publish, ==, flows[0].on);
+      g_assert_cmpint (baseline.subscribe, ==, flows[1].on);
+      deck_change_set_set_publish (changes, ids[0], node_name (1), DB, CAT, c->publish,
+                                   &baseline);
+      deck_change_set_set_subscribe (changes, ids[0], node_name (1), DB, CAT, c->subscribe,
+                                     &baseline);
+      g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
+
+      plan = make_plan (changes);
+      g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+      g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+      ops = deck_plan_get_operations (plan, ids[0]);
+      g_assert_nonnull (ops);
+      g_assert_cmpuint (ops->len, ==, 1);
+      op = g_ptr_array_index (ops, 0);
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+      g_assert_cmpstr (op->url, ==, harper_fixture_get_repl_url (cluster, 1));
+      sub = find_table_subscription (op->subscriptions, CAT);
+      g_assert_nonnull (sub);
+      g_assert_cmpint (sub->publish, ==, c->publish);
+      g_assert_cmpint (sub->subscribe, ==, c->subscribe);
+
+      result = apply_plan (plan, &signals, &n_sent, &error);
+      applied = g_get_monotonic_time ();
+      g_assert_no_error (error);
+      g_assert_nonnull (result);
+      assert_requests (plan, result, n_sent);
+      g_assert_cmpuint (result->n_peer_requests, ==, 0);
+      g_assert_cmpuint (n_sent, ==, 2);
+      g_assert_cmpuint (result->n_ok, ==, 1);
+      g_assert_cmpuint (result->n_failed, ==, 0);
+      g_assert_cmpuint (signals.n_signals, ==, 1);
+      g_assert_cmpuint (signals.n_signal_errors, ==, 0);
+      g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
+
+      /* node1 stores the case; node2, told by update_node, the mirror image. */
+      read_stored (CAT, &here, &there);
+      g_assert_cmpint (here.publish, ==, c->publish);
+      g_assert_cmpint (here.subscribe, ==, c->subscribe);
+      g_assert_cmpint (there.publish, ==, c->subscribe);
+      g_assert_cmpint (there.subscribe, ==, c->publish);
+      g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, 15000));
+      g_assert_true (hdb_test_wait_link (clients[1], node_name (0), TRUE, 15000));
+
+      for (guint d = 0; d < 2; d++)
+        {
+          Flow *flow = &flows[d];
+          gboolean switched_off = flow->on && !on[d];
+          gint64 cat_id;
+
+          /* A direction switched back on delivers what was written while
+           * it was off; one still off still holds it. */
+          for (guint k = 0; k < flow->held->len; k++)
+            {
+              gint64 id = g_array_index (flow->held, gint64, k);
+
+              if (on[d])
+                g_test_message ("  %s: record %" G_GINT64_FORMAT ", written while off, "
+                                "arrives", flow->name, id);
+              g_assert_cmpint (hdb_test_wait_record (clients[flow->to], DB, CAT, id,
+                                                     on[d] ? ARRIVE_MS : 0), ==, on[d]);
+            }
+          if (on[d])
+            g_array_set_size (flow->held, 0);
+
+          /* Harper 4.4.18 changes what flows some time after update_node
+           * answered: the peer sends its new subscription request 200 ms
+           * after its node record changed, later on a busy machine. A
+           * record written at once after a switch off may still go
+           * through; the test probes until one does not, within SWITCH_MS. */
+          for (guint n_through = 0; ; n_through++)
+            {
+              gint64 written = g_get_monotonic_time ();
+              gboolean arrived = send_cat (flow, on[d], c->name, &cat_id);
+
+              if (arrived == on[d])
+                {
+                  if (n_through > 0)
+                    g_test_message ("  %s: %u record(s) went through before the switch off "
+                                    "took effect, between %.1f and %.1f s after the apply",
+                                    flow->name, n_through, (last_through - applied) / 1e6,
+                                    (written - applied) / 1e6);
+                  break;
+                }
+              g_assert_true (switched_off);
+              g_assert_cmpint (written - applied, <, (gint64) SWITCH_MS * 1000);
+              last_through = written;
+            }
+          if (!on[d])
+            g_array_append_val (flow->held, cat_id);
+          g_test_message ("  %s: %s", flow->name, on[d] ? "arrives" : "does not arrive");
+          flow->on = on[d];
+        }
+    }
+
+  /* The last case is both on: nothing is left behind. */
+  for (guint d = 0; d < 2; d++)
+    {
+      g_assert_cmpuint (flows[d].held->len, ==, 0);
+      g_array_unref (flows[d].held);
+    }
+}
+
+/* Many toggles, one request ----------------------------------------------- */
+
+static void
+assert_many_stored (gboolean value)
+{
+  for (guint k = 0; k < N_MANY; k++)
+    {
+      g_autofree char *name = many_table (k);
+      DeckBaseline here, there;
+
+      read_stored (name, &here, &there);
+      g_assert_cmpint (here.publish, ==, value);
+      g_assert_cmpint (here.subscribe, ==, value);
+      g_assert_cmpint (there.publish, ==, value);
+      g_assert_cmpint (there.subscribe, ==, value);
+    }
+}
+
+/* Both directions of N_MANY tables between node1 and node2, off and then
+ * on again (the inverse change set): one update_node each time. */
+static void
+test_many_toggles (void)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(HdbClusterStatus) loaded = read_status (0);
+  const HdbConnection *conn = hdb_cluster_status_find_connection (loaded, node_name (1));
+
+  g_assert_nonnull (conn);
+  for (guint k = 0; k < N_MANY; k++)
+    {
+      g_autofree char *name = many_table (k);
+      DeckBaseline baseline;
+
+      deck_baseline_from_connection (conn, DB, name, &baseline);
+      g_assert_true (baseline.publish);
+      g_assert_true (baseline.subscribe);
+      deck_change_set_set_publish (changes, ids[0], node_name (1), DB, name, FALSE, &baseline);
+      deck_change_set_set_subscribe (changes, ids[0], node_name (1), DB, name, FALSE,
+                                     &baseline);
+    }
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, N_MANY);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(DeckChangeSet) undo = round == 1 ? deck_change_set_inverse (changes) : NULL;
+      g_autoptr(DeckPlan) plan = make_plan (round == 0 ? changes : undo);
+      g_autoptr(DeckApplyResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean value = round == 1;
+      Signals signals = { 0 };
+      const DeckPlanOp *op;
+      GPtrArray *ops;
+      guint n_sent;
+
+      g_test_message ("%u tables, both directions %s", N_MANY, on_off (value));
+      g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+      g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+      g_assert_cmpuint (deck_plan_get_instance_ids (plan)->len, ==, 1);
+      ops = deck_plan_get_operations (plan, ids[0]);
+      g_assert_cmpuint (ops->len, ==, 1);
+      op = g_ptr_array_index (ops, 0);
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+      g_assert_cmpuint (op->changes->len, ==, N_MANY);
+      for (guint k = 0; k < N_MANY; k++)
+        {
+          g_autofree char *name = many_table (k);
+          const HdbSubscription *sub = find_table_subscription (op->subscriptions, name);
+
+          g_assert_nonnull (sub);
+          g_assert_cmpint (sub->publish, ==, value);
+          g_assert_cmpint (sub->subscribe, ==, value);
+        }
+      /* The tables not switched keep what they had. */
+      for (guint k = 0; k < 2; k++)
+        {
+          const HdbSubscription *sub = find_table_subscription (op->subscriptions,
+                                                                k == 0 ? CAT : TABLE);
+
+          g_assert_nonnull (sub);
+          g_assert_true (sub->publish);
+          g_assert_true (sub->subscribe);
+        }
+
+      result = apply_plan (plan, &signals, &n_sent, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (result);
+      assert_requests (plan, result, n_sent);
+      g_assert_cmpuint (result->n_peer_requests, ==, 0);
+      g_assert_cmpuint (n_sent, ==, 1 + 1);
+      g_assert_cmpuint (result->n_ok, ==, 1);
+      g_assert_cmpuint (result->n_failed, ==, 0);
+      g_assert_cmpuint (signals.n_signals, ==, 1);
+      g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
+
+      assert_many_stored (value);
+    }
 }
 
 /* Drift -------------------------------------------------------------------- */
@@ -620,6 +1006,7 @@ test_paused_instance (gpointer      fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (retry->n_ok, ==, 1);
   g_assert_cmpuint (retry->n_failed, ==, 0);
+  assert_requests (retry_plan, retry, n_sent);
   g_assert_cmpuint (retry->n_peer_requests, ==, 0);
   g_assert_cmpuint (n_sent, ==, 1 + 1);
   g_assert_cmpuint (deck_change_set_get_n_changes (retry->remaining), ==, 0);
@@ -683,6 +1070,8 @@ main (int   argc,
   g_test_add_func ("/applier/enable-and-connect", test_enable_and_connect);
   g_test_add_func ("/applier/publish-off", test_publish_off);
   g_test_add_func ("/applier/publish-on-catch-up", test_publish_on_catch_up);
+  g_test_add_func ("/applier/directions", test_directions);
+  g_test_add_func ("/applier/many-toggles", test_many_toggles);
   g_test_add_func ("/applier/drift", test_drift);
   g_test_add ("/applier/paused-instance", void, NULL, NULL, test_paused_instance,
               paused_teardown);
