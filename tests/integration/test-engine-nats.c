@@ -6,14 +6,16 @@
  * installed without clustering: enable through the core (role, cluster
  * user, the clustering section, the restart followed by a real
  * DeckRestartMonitor), connect (route, reload, add_node with a subscription
- * per common table), data flowing both ways, disconnect. nats-server listens
- * on every interface, so in-netns.sh runs this in a private network
- * namespace; the two nodes share it and get distinct NATS ports through
- * DeckEnableRequest.
+ * per common table), data flowing both ways, publishing stopped and started
+ * again by a change set through DeckPlan and DeckApplier, disconnect.
+ * nats-server listens on every interface, so in-netns.sh runs this in a
+ * private network namespace; the two nodes share it and get distinct NATS
+ * ports through DeckEnableRequest.
  */
 
 #include <string.h>
 
+#include "deck-applier.h"
 #include "deck-engine.h"
 #include "harper-fixture.h"
 #include "hdb-test-helpers.h"
@@ -23,6 +25,11 @@
 #define CLUSTER_USER      "deck_nats"
 #define CLUSTER_PASSWORD  "Nats-Cluster-Pw-1"
 #define ENGINE_WAIT_MS    240000
+#define APPLY_WAIT_MS     120000
+#define ARRIVE_MS         30000
+#define ABSENT_MS         3000
+#define SWITCH_MS         20000
+#define INSTANCE          "instance-1"
 
 static HarperFixture *cluster;
 static HdbClient *clients[2];
@@ -256,6 +263,199 @@ test_connect (void)
   g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 2, 20000));
 }
 
+/* Change set → plan → DeckApplier on a NATS link --------------------------- */
+
+typedef struct
+{
+  const char *name;
+  gboolean    publish;     /* node1 → node2 */
+  gboolean    subscribe;   /* node2 → node1 */
+} ApplyCase;
+
+/* From both on, publishing is stopped and started again. Subscribing is
+ * not: in Harper 4.4.18 a subscription switched back on by update_node on
+ * the instance that subscribes starts no ingest there (the record written
+ * next arrives only after a second, identical update_node), while the same
+ * switch made on the peer's side of the request (publish on) works. */
+static const ApplyCase apply_cases[] = {
+  { "publish off",   FALSE, TRUE  },
+  { "publish on",    TRUE,  TRUE  },
+};
+
+static gint64 next_record_id = 100;
+
+static HdbClusterStatus *
+read_status (guint i)
+{
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status = HDB_SYNC (clients[i], cluster_status, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (status);
+  return status;
+}
+
+static const HdbSubscription *
+find_dog (const HdbConnection *conn)
+{
+  for (guint k = 0; k < conn->subscriptions->len; k++)
+    {
+      const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, k);
+
+      if (g_str_equal (sub->database, DB) && g_str_equal (sub->table, TABLE))
+        return sub;
+    }
+  return NULL;
+}
+
+static guint
+count_requests (void)
+{
+  return hdb_client_get_request_count (clients[0]) + hdb_client_get_request_count (clients[1]);
+}
+
+/* Stages @c from node1's point of view, plans it with node1's loaded status
+ * and schema, applies it, and checks that exactly the plan's requests were
+ * sent. */
+static void
+apply_case (const ApplyCase *c)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(GHashTable) statuses = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) hdb_cluster_status_free);
+  g_autoptr(GHashTable) schemas = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) hdb_schema_free);
+  g_autoptr(GHashTable) instance_clients = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(DeckApplier) applier = deck_applier_new ();
+  g_autoptr(DeckApplyResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status = read_status (0);
+  const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (1));
+  const DeckPlanOp *op;
+  GPtrArray *ops;
+  DeckBaseline baseline;
+  guint before, n_sent;
+
+  g_hash_table_insert (statuses, (gpointer) INSTANCE, status);
+  g_hash_table_insert (schemas, (gpointer) INSTANCE, HDB_SYNC (clients[0], describe_all, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+  deck_baseline_from_connection (conn, DB, TABLE, &baseline);
+  g_assert_false (baseline.replicates);
+  deck_change_set_set_publish (changes, INSTANCE, node_name (1), DB, TABLE, c->publish,
+                               &baseline);
+  deck_change_set_set_subscribe (changes, INSTANCE, node_name (1), DB, TABLE, c->subscribe,
+                                 &baseline);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
+
+  plan = deck_plan_new_full (changes, statuses, NULL, schemas);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  ops = deck_plan_get_operations (plan, INSTANCE);
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+  g_assert_cmpint (op->engine, ==, HDB_ENGINE_NATS);
+  g_assert_null (op->url);
+  g_assert_false (op->needs_authorization);
+
+  /* NATS links carry no authorization: no cluster password is given. */
+  g_hash_table_insert (instance_clients, (gpointer) INSTANCE, clients[0]);
+  before = count_requests ();
+  TEST_AWAIT (res, APPLY_WAIT_MS,
+              deck_applier_apply_async (applier, plan, instance_clients, NULL, NULL, NULL,
+                                        test_util_store_result, &res));
+  result = deck_applier_apply_finish (applier, res, &error);
+  n_sent = count_requests () - before;
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_test_message ("%s: sent %u requests: the plan's %u + 1 cluster_status read again",
+                  c->name, n_sent, deck_plan_get_n_requests (plan));
+  g_assert_cmpuint (result->n_peer_requests, ==, 0);
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + 1);
+  g_assert_cmpuint (result->n_ok, ==, 1);
+  g_assert_cmpuint (result->n_failed, ==, 0);
+  g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
+
+  /* What node1 stores now. */
+  {
+    g_autoptr(HdbClusterStatus) now = read_status (0);
+    const HdbConnection *stored = hdb_cluster_status_find_connection (now, node_name (1));
+    const HdbSubscription *sub;
+
+    g_assert_nonnull (stored);
+    sub = find_dog (stored);
+    g_assert_nonnull (sub);
+    g_assert_cmpint (sub->publish, ==, c->publish);
+    g_assert_cmpint (sub->subscribe, ==, c->subscribe);
+  }
+}
+
+/* Publishing of the link's one table stopped and started again through
+ * DeckPlan and DeckApplier (one update_node each). While it is off, a
+ * record is written on node1 first, then one on node2; once node2's has
+ * arrived on node1, node1's is given ABSENT_MS more to (not) reach node2. */
+static void
+test_apply (void)
+{
+  gint64 held_id = 0;
+  guint held_to = 0;
+
+  for (guint n = 0; n < G_N_ELEMENTS (apply_cases); n++)
+    {
+      const ApplyCase *c = &apply_cases[n];
+      guint off_from, on_from;
+      gint64 applied, off_id, on_id;
+
+      apply_case (c);
+      applied = g_get_monotonic_time ();
+
+      if (c->publish && c->subscribe)
+        {
+          for (guint i = 0; i < 2; i++)
+            {
+              gint64 id = next_record_id++;
+
+              hdb_test_insert (clients[i], DB, TABLE, id, c->name);
+              g_assert_true (hdb_test_wait_record (clients[1 - i], DB, TABLE, id, ARRIVE_MS));
+            }
+          g_test_message ("%s: both directions flow", c->name);
+          /* Unlike native replication, what was written while the
+           * direction was off is not sent later: Harper creates the
+           * consumer to start now. It would have come before the record
+           * that just arrived. */
+          if (held_id > 0)
+            g_assert_false (hdb_test_wait_record (clients[held_to], DB, TABLE, held_id,
+                                                  ABSENT_MS));
+          continue;
+        }
+
+      off_from = c->publish ? 1 : 0;
+      on_from = 1 - off_from;
+      /* The switch may take effect a little after update_node answered:
+       * probe until a record does not go through, within SWITCH_MS. */
+      for (guint n_through = 0; ; n_through++)
+        {
+          off_id = next_record_id++;
+          hdb_test_insert (clients[off_from], DB, TABLE, off_id, c->name);
+          on_id = next_record_id++;
+          hdb_test_insert (clients[on_from], DB, TABLE, on_id, "control");
+          g_assert_true (hdb_test_wait_record (clients[off_from], DB, TABLE, on_id, ARRIVE_MS));
+          if (!hdb_test_wait_record (clients[on_from], DB, TABLE, off_id, ABSENT_MS))
+            {
+              g_test_message ("%s: %s → %s stopped (%u record(s) went through first)",
+                              c->name, node_name (off_from), node_name (on_from), n_through);
+              held_id = off_id;
+              held_to = on_from;
+              break;
+            }
+          g_assert_cmpint (g_get_monotonic_time () - applied, <, (gint64) SWITCH_MS * 1000);
+        }
+    }
+}
+
 static void
 test_disconnect (void)
 {
@@ -314,6 +514,7 @@ main (int   argc,
   g_test_add_func ("/engine/nats/enable-again", test_enable_again);
   g_test_add_func ("/engine/nats/connect-without-common-table", test_connect_without_common_table);
   g_test_add_func ("/engine/nats/connect", test_connect);
+  g_test_add_func ("/engine/nats/apply", test_apply);
   g_test_add_func ("/engine/nats/disconnect", test_disconnect);
 
   status = g_test_run ();
