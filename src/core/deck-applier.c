@@ -494,7 +494,8 @@ start_operations (GTask *task)
             }
         }
     }
-  if (!deck_plan_check_changes_drift (readable, data->fresh, &error))
+  if (!deck_plan_check_changes_drift (readable, data->fresh, &error) ||
+      !deck_plan_check_links_drift (data->plan, data->fresh, data->read_errors, &error))
     {
       g_debug ("drift found, nothing is applied");
       g_task_return_error (task, g_steal_pointer (&error));

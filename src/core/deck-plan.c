@@ -820,6 +820,135 @@ deck_plan_check_changes_drift (GPtrArray   *changes,
   return FALSE;
 }
 
+static gboolean
+op_changes_table (const DeckPlanOp *op,
+                  const char       *database,
+                  const char       *table)
+{
+  for (guint i = 0; i < op->changes->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (op->changes, i);
+
+      if (g_strcmp0 (change->database, database) == 0 && g_strcmp0 (change->table, table) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const HdbSubscription *
+find_subscription (GPtrArray  *subscriptions,
+                   const char *database,
+                   const char *table)
+{
+  for (guint i = 0; subscriptions != NULL && i < subscriptions->len; i++)
+    {
+      const HdbSubscription *sub = g_ptr_array_index (subscriptions, i);
+
+      if (g_strcmp0 (sub->database, database) == 0 && g_strcmp0 (sub->table, table) == 0)
+        return sub;
+    }
+  return NULL;
+}
+
+/**
+ * deck_plan_check_links_drift:
+ * @self: a plan
+ * @fresh_statuses: (element-type utf8 HdbClusterStatus): instance id → its
+ *   cluster status, read again just now
+ * @skip: (nullable) (element-type utf8 any): instances not to check (they
+ *   could not be read again; their operations fail anyway)
+ * @error: return location for a %DECK_PLAN_ERROR_DRIFT
+ *
+ * An `update_node` sends the link's whole subscription list, as it was
+ * loaded, with the staged changes merged in. A table of that link that
+ * nobody staged but that someone changed on the server since (or a table
+ * added to the link) would silently be put back: that is drift too.
+ * deck_plan_check_changes_drift() covers the staged tables themselves.
+ *
+ * Returns: %TRUE when the rest of every link is as it was loaded
+ */
+gboolean
+deck_plan_check_links_drift (DeckPlan    *self,
+                             GHashTable  *fresh_statuses,
+                             GHashTable  *skip,
+                             GError     **error)
+{
+  g_autoptr(GString) lines = g_string_new (NULL);
+
+  g_return_val_if_fail (DECK_IS_PLAN (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < self->instance_ids->len; i++)
+    {
+      const char *instance_id = g_ptr_array_index (self->instance_ids, i);
+      GPtrArray *ops = g_hash_table_lookup (self->operations, instance_id);
+      const HdbClusterStatus *status;
+      const char *node;
+
+      if (skip != NULL && g_hash_table_contains (skip, instance_id))
+        continue;
+      status = fresh_statuses ? g_hash_table_lookup (fresh_statuses, instance_id) : NULL;
+      if (status == NULL)
+        continue;
+      node = status->node_name != NULL ? status->node_name : instance_id;
+
+      for (guint j = 0; j < ops->len; j++)
+        {
+          const DeckPlanOp *op = g_ptr_array_index (ops, j);
+          const HdbConnection *conn;
+
+          if (op->kind != DECK_PLAN_OP_UPDATE_NODE)
+            continue;
+          conn = hdb_cluster_status_find_connection (status, op->peer);
+          /* A connection gone, or in full replication now: the changes'
+           * own check says so. */
+          if (conn == NULL || conn->replicates)
+            continue;
+
+          for (guint k = 0; op->subscriptions != NULL && k < op->subscriptions->len; k++)
+            {
+              const HdbSubscription *sub = g_ptr_array_index (op->subscriptions, k);
+              DeckBaseline now;
+
+              if (op_changes_table (op, sub->database, sub->table))
+                continue;
+              deck_baseline_from_connection (conn, sub->database, sub->table, &now);
+              if (now.publish != sub->publish)
+                g_string_append_printf (lines, "%s → %s %s.%s: %s\n", node, op->peer,
+                                        sub->database, sub->table,
+                                        sub->publish ? _("publish was on when loaded, is now off")
+                                                     : _("publish was off when loaded, is now on"));
+              if (now.subscribe != sub->subscribe)
+                g_string_append_printf (lines, "%s → %s %s.%s: %s\n", node, op->peer,
+                                        sub->database, sub->table,
+                                        sub->subscribe ? _("subscribe was on when loaded, is now off")
+                                                       : _("subscribe was off when loaded, is now on"));
+            }
+
+          for (guint k = 0; conn->subscriptions != NULL && k < conn->subscriptions->len; k++)
+            {
+              const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, k);
+
+              if (find_subscription (op->subscriptions, sub->database, sub->table) == NULL &&
+                  (sub->publish || sub->subscribe))
+                g_string_append_printf (lines, "%s → %s %s.%s: %s\n", node, op->peer,
+                                        sub->database, sub->table,
+                                        _("was added to the link on the server since it was "
+                                          "loaded"));
+            }
+        }
+    }
+
+  if (lines->len == 0)
+    return TRUE;
+
+  g_string_truncate (lines, lines->len - 1);
+  g_set_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT,
+               _("The replication state changed since these changes were made. Nothing was "
+                 "applied; reload to see the current state.\n%s"), lines->str);
+  return FALSE;
+}
+
 /**
  * deck_plan_check_drift:
  * @self: a plan

@@ -118,6 +118,10 @@ char       *deck_plan_describe_op        (DeckPlan       *self,
 gboolean    deck_plan_check_drift        (DeckPlan       *self,
                                           GHashTable     *fresh_statuses,
                                           GError        **error);
+gboolean    deck_plan_check_links_drift  (DeckPlan       *self,
+                                          GHashTable     *fresh_statuses,
+                                          GHashTable     *skip,
+                                          GError        **error);
 gboolean    deck_plan_check_changes_drift (GPtrArray     *changes,
                                           GHashTable     *fresh_statuses,
                                           GError        **error);

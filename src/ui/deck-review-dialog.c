@@ -468,10 +468,8 @@ on_applied (GObject      *source,
       while (g_hash_table_iter_next (&iter, NULL, &row))
         set_row_result (row, "action-unavailable-symbolic", NULL, _("Not sent"));
       if (g_error_matches (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT))
-        summary = g_strdup_printf (_("Nothing was sent: the replication state changed on the "
-                                     "server since these changes were staged, and applying them "
-                                     "would overwrite it. The changes are still pending; discard "
-                                     "them and stage them again on the new state.\n%s"),
+        summary = g_strdup_printf (_("%s\nThe changes are still pending: discard them, and "
+                                     "stage them again on the new state."),
                                    error->message);
       else
         summary = g_strdup_printf (_("Nothing was sent: %s The changes are still pending."),

@@ -800,6 +800,51 @@ test_drift (void)
   fresh = NULL;
 }
 
+/* The rest of a link changed on the server: an update_node would put it back. */
+static void
+test_links_drift (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) fresh = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status;
+  HdbConnection *conn;
+  HdbSubscription *product;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "order", TRUE, TRUE);
+  plan = deck_plan_new (changes, statuses, engines);
+  g_assert_true (deck_plan_check_links_drift (plan, fresh, NULL, &error));
+  g_assert_no_error (error);
+
+  /* shop.product, not staged, was switched on the server. */
+  status = g_hash_table_lookup (fresh, "inst-a");
+  conn = (HdbConnection *) hdb_cluster_status_find_connection (status, "node2");
+  product = g_ptr_array_index (conn->subscriptions, 0);
+  product->subscribe = FALSE;
+  g_assert_false (deck_plan_check_links_drift (plan, fresh, NULL, &error));
+  g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT);
+  g_assert_nonnull (strstr (error->message, "node1 → node2 shop.product: subscribe was on when loaded, is now off"));
+  g_clear_error (&error);
+  product->subscribe = TRUE;
+
+  /* A table added to the link on the server. */
+  g_ptr_array_add (conn->subscriptions, hdb_subscription_new ("shop", "customer", TRUE, FALSE));
+  g_assert_false (deck_plan_check_links_drift (plan, fresh, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "shop.customer: was added"));
+  g_clear_error (&error);
+
+  /* An instance that could not be read again is not checked here. */
+  {
+    g_autoptr(GHashTable) skip = g_hash_table_new (g_str_hash, g_str_equal);
+
+    g_hash_table_add (skip, (gpointer) "inst-a");
+    g_assert_true (deck_plan_check_links_drift (plan, fresh, skip, &error));
+  }
+}
+
 /* The grid's model ---------------------------------------------------------- */
 
 static const char *own_schema_json =
@@ -974,6 +1019,7 @@ main (int   argc,
   g_test_add_func ("/plan/problems", test_problems);
   g_test_add_func ("/plan/describe", test_describe);
   g_test_add_func ("/plan/drift", test_drift);
+  g_test_add_func ("/plan/links-drift", test_links_drift);
   g_test_add_func ("/change-set/staging-baseline-removes", test_staging_baseline_removes);
   g_test_add_func ("/change-set/inverse", test_inverse);
   g_test_add_func ("/change-set/json-round-trip", test_json_round_trip);
