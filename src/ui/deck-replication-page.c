@@ -8,8 +8,10 @@
  *  - the initial configuration panel (cluster user, password, node name,
  *    Enable Clustering) when the instance is not enabled;
  *  - the progress of enabling, with the restart's phases and elapsed time;
- *  - the management screen: connected, unconnected and unregistered
- *    instances, with connect and disconnect.
+ *  - the management screen, in two pages: Connections (connected,
+ *    unconnected and unregistered instances, with connect and disconnect)
+ *    and Tables (the replication grid and its pending changes,
+ *    deck-replication-tables.c).
  */
 
 #define G_LOG_DOMAIN "deck-replication-page"
@@ -24,6 +26,7 @@
 #include "deck-schema-diff.h"
 #include "hdb-parse.h"
 #include "deck-replication-page.h"
+#include "deck-replication-tables.h"
 
 struct _DeckReplicationPage
 {
@@ -65,6 +68,8 @@ struct _DeckReplicationPage
   AdwPreferencesGroup *connected_group;
   AdwPreferencesGroup *unconnected_group;
   AdwPreferencesGroup *unregistered_group;
+  GtkStack            *manage_stack;
+  DeckReplicationTables *tables;
   GPtrArray           *manage_rows;      /* rows to remove on rebuild */
   HdbClusterStatus    *status;
   char                *manage_error;
@@ -1301,6 +1306,7 @@ load_status (DeckReplicationPage *self)
   self->loading = TRUE;
   hdb_client_cluster_status_async (client, self->cancellable, on_status_loaded,
                                    g_object_ref (self));
+  deck_replication_tables_load (self->tables, self->instance);
 }
 
 /* The view ---------------------------------------------------------------- */
@@ -1529,6 +1535,7 @@ static GtkWidget *
 build_manage_view (DeckReplicationPage *self)
 {
   GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *switcher, *box;
 
   self->connected_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->connected_group, _("Connected Instances"));
@@ -1547,7 +1554,25 @@ build_manage_view (DeckReplicationPage *self)
                                          _("Nodes this instance is connected to that are not in "
                                            "the organization."));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->unregistered_group);
-  return page;
+
+  /* Connections, and the tables they replicate: two pages of one screen. */
+  self->manage_stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->manage_stack), TRUE);
+  gtk_stack_add_titled (self->manage_stack, page, "connections", _("Connections"));
+  self->tables = DECK_REPLICATION_TABLES (deck_replication_tables_new ());
+  g_signal_connect_swapped (self->tables, "applied", G_CALLBACK (load_status), self);
+  gtk_stack_add_titled (self->manage_stack, GTK_WIDGET (self->tables), "tables",
+                        _("Tables"));
+
+  switcher = gtk_stack_switcher_new ();
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->manage_stack);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (switcher, 6);
+  gtk_widget_set_margin_bottom (switcher, 6);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), switcher);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->manage_stack));
+  return box;
 }
 
 static void
@@ -1642,6 +1667,47 @@ deck_replication_page_set_context (DeckReplicationPage *self,
   g_set_object (&self->store, store);
   g_set_object (&self->credentials, credentials);
   g_set_object (&self->monitor, monitor);
+}
+
+/**
+ * deck_replication_page_set_pending:
+ * @self: the page
+ * @pending: the pending changes the Tables grid stages into
+ */
+void
+deck_replication_page_set_pending (DeckReplicationPage *self,
+                                   DeckChangeSet       *pending)
+{
+  g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
+
+  deck_replication_tables_set_context (self->tables, self->store, self->credentials,
+                                       self->monitor, pending);
+}
+
+/**
+ * deck_replication_page_get_tables:
+ * @self: the page
+ *
+ * Returns: (transfer none): the Tables part of the management screen
+ */
+GtkWidget *
+deck_replication_page_get_tables (DeckReplicationPage *self)
+{
+  g_return_val_if_fail (DECK_IS_REPLICATION_PAGE (self), NULL);
+  return GTK_WIDGET (self->tables);
+}
+
+/**
+ * deck_replication_page_show_tables:
+ * @self: the page
+ * @tables: show the Tables (else the Connections)
+ */
+void
+deck_replication_page_show_tables (DeckReplicationPage *self,
+                                   gboolean             tables)
+{
+  g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
+  gtk_stack_set_visible_child_name (self->manage_stack, tables ? "tables" : "connections");
 }
 
 DeckInstance *

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "deck-change-set.h"
 #include "deck-credentials.h"
 #include "deck-instance-monitor.h"
 #include "deck-store.h"
@@ -21,6 +22,11 @@ void          deck_replication_page_set_context  (DeckReplicationPage *self,
                                                   DeckStore           *store,
                                                   DeckCredentials     *credentials,
                                                   DeckInstanceMonitor *monitor);
+void          deck_replication_page_set_pending  (DeckReplicationPage *self,
+                                                  DeckChangeSet       *pending);
+GtkWidget    *deck_replication_page_get_tables   (DeckReplicationPage *self);
+void          deck_replication_page_show_tables  (DeckReplicationPage *self,
+                                                  gboolean             tables);
 DeckInstance *deck_replication_page_get_instance (DeckReplicationPage *self);
 void          deck_replication_page_set_instance (DeckReplicationPage *self,
                                                   DeckInstance        *instance);

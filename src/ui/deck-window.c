@@ -14,10 +14,13 @@
 
 #include <glib/gi18n.h>
 
+#include "deck-history.h"
+#include "deck-history-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-instance-row.h"
 #include "deck-overview-page.h"
 #include "deck-replication-page.h"
+#include "deck-plan-loader.h"
 #include "deck-window.h"
 
 struct _DeckWindow
@@ -54,6 +57,7 @@ struct _DeckWindow
   AdwViewStack         *view_stack;
   DeckOverviewPage     *overview_page;
   DeckReplicationPage  *replication_page;
+  DeckChangeSet        *pending;
 };
 
 G_DEFINE_FINAL_TYPE (DeckWindow, deck_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -616,6 +620,16 @@ refresh_action (GtkWidget  *widget,
 }
 
 static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_autofree char *path = deck_history_default_path ();
+
+  deck_history_window_new (GTK_WINDOW (widget), path);
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -701,6 +715,14 @@ deck_window_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (deck_store_get_organizations (self->store), self);
   g_clear_object (&self->store);
+  if (self->pending != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!deck_pending_flush (self->pending, &error))
+        g_warning ("The pending changes could not be saved: %s", error->message);
+      g_clear_object (&self->pending);
+    }
   g_clear_object (&self->credentials);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
@@ -750,6 +772,7 @@ deck_window_class_init (DeckWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.remove-instance", NULL, remove_instance_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-instance", NULL);
@@ -822,6 +845,16 @@ deck_window_new (GtkApplication      *application,
   self->monitor = g_object_ref (monitor);
   self->settings = settings_new_if_installed ();
   deck_replication_page_set_context (self->replication_page, store, credentials, monitor);
+  {
+    g_autofree char *path = deck_pending_default_path ();
+    g_autoptr(GError) error = NULL;
+
+    /* Staged switches survive a closed window or a crash. */
+    self->pending = deck_pending_open (path, &error);
+    if (error != NULL)
+      self->banner_store = g_strdup (error->message);
+    deck_replication_page_set_pending (self->replication_page, self->pending);
+  }
   g_signal_connect_swapped (self->replication_page, "configure-instance",
                             G_CALLBACK (on_configure_instance), self);
   g_signal_connect_swapped (self->replication_page, "add-instance",
@@ -843,7 +876,10 @@ deck_window_new (GtkApplication      *application,
 
   problem = deck_store_get_load_problem (store);
   if (problem != NULL)
-    self->banner_store = g_strdup (problem->message);
+    {
+      g_free (self->banner_store);
+      self->banner_store = g_strdup (problem->message);
+    }
   on_memory_only_changed (self);
 
   deck_window_restore_selection (self);
