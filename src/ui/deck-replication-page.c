@@ -69,6 +69,7 @@ struct _DeckReplicationPage
   AdwPreferencesGroup *unconnected_group;
   AdwPreferencesGroup *unregistered_group;
   GtkStack            *manage_stack;
+  gboolean             tables_stale;
   DeckReplicationTables *tables;
   GPtrArray           *manage_rows;      /* rows to remove on rebuild */
   HdbClusterStatus    *status;
@@ -1306,7 +1307,22 @@ load_status (DeckReplicationPage *self)
   self->loading = TRUE;
   hdb_client_cluster_status_async (client, self->cancellable, on_status_loaded,
                                    g_object_ref (self));
-  deck_replication_tables_load (self->tables, self->instance);
+  /* The tables are read when they are looked at. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->manage_stack), "tables") == 0)
+    deck_replication_tables_load (self->tables, self->instance);
+  else
+    self->tables_stale = TRUE;
+}
+
+static void
+on_manage_page_changed (DeckReplicationPage *self)
+{
+  if (self->tables_stale &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->manage_stack), "tables") == 0)
+    {
+      self->tables_stale = FALSE;
+      deck_replication_tables_load (self->tables, self->instance);
+    }
 }
 
 /* The view ---------------------------------------------------------------- */
@@ -1563,6 +1579,8 @@ build_manage_view (DeckReplicationPage *self)
   g_signal_connect_swapped (self->tables, "applied", G_CALLBACK (load_status), self);
   gtk_stack_add_titled (self->manage_stack, GTK_WIDGET (self->tables), "tables",
                         _("Tables"));
+  g_signal_connect_swapped (self->manage_stack, "notify::visible-child",
+                            G_CALLBACK (on_manage_page_changed), self);
 
   switcher = gtk_stack_switcher_new ();
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->manage_stack);
