@@ -114,7 +114,7 @@ sed -n '1,/^$/p' "$outdir/plan.txt"
 # ---------------------------------------------------------------------- X --
 mkdir -p "$tmp/home" "$tmp/run"
 chmod 700 "$tmp/run"
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp -noreset 3>"$tmp/display" 2>"$tmp/xvfb.log" &
 xvfb_pid=$!
 for _ in $(seq 100); do
   [ -s "$tmp/display" ] && break
@@ -244,6 +244,7 @@ row "exec -> first frame" colview-floor grid.exec_to_first_frame_ms
 row "gtk_window_present -> first frame" colview-floor grid.present_to_first_frame_ms
 row "peak RSS at first frame, MiB" colview-floor grid.maxrss_first_frame_kb 1024
 row "CPU time at first frame (process)" colview-floor grid.cpu_to_first_frame_ms
+row "widgets in the column view (count)" colview-floor grid.widgets
 row "filter to 1 % -> painted" colview-floor grid.filter_ms
 row "  CPU time" colview-floor grid.filter_cpu_ms
 row "clear filter -> painted" colview-floor grid.clear_ms
@@ -265,6 +266,7 @@ row "peak RSS after scrolling, MiB" colview-floor grid.peak_rss_kb 1024
   row "peak RSS at first frame, MiB" grid grid.maxrss_first_frame_kb 1024
   row "PSS at first frame, MiB" grid grid.pss_first_frame_kb 1024
   row "CPU time at first frame (process)" grid grid.cpu_to_first_frame_ms
+  row "widgets in the column view (count)" grid grid.widgets
   row "filter to 1 % -> painted" grid grid.filter_ms
   row "  of which the call" grid grid.filter_call_ms
   row "  CPU time" grid grid.filter_cpu_ms
