@@ -538,38 +538,6 @@ add_peer_clients (DeckCli     *cli,
   g_hash_table_unref (orgs);
 }
 
-static gboolean
-plan_has_remove (DeckPlan *plan)
-{
-  GPtrArray *ids = deck_plan_get_instance_ids (plan);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      GPtrArray *ops = deck_plan_get_operations (plan, g_ptr_array_index (ids, i));
-
-      for (guint j = 0; j < ops->len; j++)
-        if (((DeckPlanOp *) g_ptr_array_index (ops, j))->kind == DECK_PLAN_OP_REMOVE_NODE)
-          return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-plan_needs_authorization (DeckPlan *plan)
-{
-  GPtrArray *ids = deck_plan_get_instance_ids (plan);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      GPtrArray *ops = deck_plan_get_operations (plan, g_ptr_array_index (ids, i));
-
-      for (guint j = 0; j < ops->len; j++)
-        if (((DeckPlanOp *) g_ptr_array_index (ops, j))->needs_authorization)
-          return TRUE;
-    }
-  return FALSE;
-}
-
 static int
 cmd_apply (DeckCli  *cli,
            int       argc,
@@ -626,7 +594,7 @@ cmd_apply (DeckCli  *cli,
   /* One cluster user per organization; the changes of one apply are
    * between instances of the same organization. */
   ids = deck_plan_get_instance_ids (loaded.plan);
-  if (plan_needs_authorization (loaded.plan) && ids->len > 0)
+  if (deck_plan_needs_authorization (loaded.plan) && ids->len > 0)
     {
       DeckInstance *instance = deck_store_find_instance_by_id (cli->store,
                                                                g_ptr_array_index (ids, 0));
@@ -653,7 +621,7 @@ cmd_apply (DeckCli  *cli,
 
   applier = deck_applier_new ();
   g_signal_connect (applier, "operation-finished", G_CALLBACK (on_operation_finished), cli);
-  if (plan_has_remove (loaded.plan))
+  if (deck_plan_has_remove (loaded.plan))
     add_peer_clients (cli, applier, &loaded);
 
   deck_applier_apply_async (applier, loaded.plan, loaded.clients, cluster_user, password, NULL,

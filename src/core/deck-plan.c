@@ -618,6 +618,51 @@ describe_op (DeckPlan         *self,
 }
 
 /**
+ * deck_plan_needs_authorization:
+ * @self: a plan
+ *
+ * Returns: whether an operation needs the cluster user's password
+ */
+gboolean
+deck_plan_needs_authorization (DeckPlan *self)
+{
+  g_return_val_if_fail (DECK_IS_PLAN (self), FALSE);
+
+  for (guint i = 0; i < self->instance_ids->len; i++)
+    {
+      GPtrArray *ops = g_hash_table_lookup (self->operations, g_ptr_array_index (self->instance_ids, i));
+
+      for (guint j = 0; j < ops->len; j++)
+        if (((DeckPlanOp *) g_ptr_array_index (ops, j))->needs_authorization)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * deck_plan_has_remove:
+ * @self: a plan
+ *
+ * Returns: whether an operation is a `remove_node` (leaving full
+ *   replication), for which the applier also needs the peers' clients
+ */
+gboolean
+deck_plan_has_remove (DeckPlan *self)
+{
+  g_return_val_if_fail (DECK_IS_PLAN (self), FALSE);
+
+  for (guint i = 0; i < self->instance_ids->len; i++)
+    {
+      GPtrArray *ops = g_hash_table_lookup (self->operations, g_ptr_array_index (self->instance_ids, i));
+
+      for (guint j = 0; j < ops->len; j++)
+        if (((DeckPlanOp *) g_ptr_array_index (ops, j))->kind == DECK_PLAN_OP_REMOVE_NODE)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/**
  * deck_plan_describe_op:
  * @self: a plan
  * @op: one of its operations

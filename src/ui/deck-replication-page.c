@@ -27,6 +27,7 @@
 #include "hdb-parse.h"
 #include "deck-replication-page.h"
 #include "deck-replication-tables.h"
+#include "deck-ui-util.h"
 
 struct _DeckReplicationPage
 {
@@ -102,15 +103,6 @@ static void load_status (DeckReplicationPage *self);
 /* gtk_button_new_with_mnemonic(), with the accessible name GTK 4.8 doubles
  * ("_Back Back": the raw label as the label property, then the child label's
  * text) reset, so that it comes from the child label alone. */
-static GtkWidget *
-mnemonic_button (const char *label)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-  return button;
-}
-
 
 static void
 toast (DeckReplicationPage *self,
@@ -1196,7 +1188,7 @@ build_manage (DeckReplicationPage *self)
 
       if (peer == NULL)
         {
-          GtkWidget *add = mnemonic_button (_("Add to _Organization…"));
+          GtkWidget *add = deck_mnemonic_button_new (_("Add to _Organization…"));
 
           gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
           g_signal_connect (add, "clicked", G_CALLBACK (add_to_organization_clicked), rd);
@@ -1239,7 +1231,7 @@ build_manage (DeckReplicationPage *self)
                              ? _("Clustering is not enabled on this instance")
                              : _("Uses another replication engine, or has not restarted yet"));
               rd = row_data_new (self, row, other, deck_instance_get_node_name (other), NULL);
-              button = mnemonic_button (_("_Configure…"));
+              button = deck_mnemonic_button_new (_("_Configure…"));
               gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
               g_signal_connect (button, "clicked", G_CALLBACK (configure_clicked), rd);
               adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -1453,7 +1445,7 @@ build_enable_view (DeckReplicationPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->enable_error), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->enable_error));
 
-  button = mnemonic_button (_("_Enable Clustering"));
+  button = deck_mnemonic_button_new (_("_Enable Clustering"));
   gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "pill");
   gtk_widget_add_css_class (button, "suggested-action");
@@ -1526,11 +1518,11 @@ build_progress_view (DeckReplicationPage *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress_message));
 
   gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  self->back_button = GTK_BUTTON (mnemonic_button (_("_Back")));
+  self->back_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Back")));
   gtk_widget_add_css_class (GTK_WIDGET (self->back_button), "pill");
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked), self);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->back_button));
-  self->keep_waiting_button = GTK_BUTTON (mnemonic_button (_("_Keep Waiting")));
+  self->keep_waiting_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Keep Waiting")));
   gtk_widget_add_css_class (GTK_WIDGET (self->keep_waiting_button), "pill");
   gtk_widget_add_css_class (GTK_WIDGET (self->keep_waiting_button), "suggested-action");
   g_signal_connect_swapped (self->keep_waiting_button, "clicked",

@@ -18,6 +18,7 @@
 #include "deck-replication-model.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
+#include "deck-ui-util.h"
 
 struct _DeckReplicationTables
 {
@@ -448,16 +449,6 @@ deck_replication_tables_class_init (DeckReplicationTablesClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
-static GtkWidget *
-mnemonic_button (const char *label)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  /* GTK 4.8 would otherwise read the label twice. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-  return button;
-}
-
 static void
 review_clicked (DeckReplicationTables *self)
 {
@@ -487,11 +478,11 @@ deck_replication_tables_init (DeckReplicationTables *self)
   self->bar_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->bar_label), "heading");
   gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), GTK_WIDGET (self->bar_label));
-  self->review_button = GTK_BUTTON (mnemonic_button (_("_Review & Apply…")));
+  self->review_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Review & Apply…")));
   gtk_widget_add_css_class (GTK_WIDGET (self->review_button), "suggested-action");
   g_signal_connect_swapped (self->review_button, "clicked", G_CALLBACK (review_clicked), self);
   gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), GTK_WIDGET (self->review_button));
-  self->discard_button = GTK_BUTTON (mnemonic_button (_("_Discard")));
+  self->discard_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Discard")));
   g_signal_connect_swapped (self->discard_button, "clicked",
                             G_CALLBACK (deck_replication_tables_discard), self);
   gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), GTK_WIDGET (self->discard_button));

@@ -21,6 +21,7 @@
 #include "deck-history.h"
 #include "deck-plan-loader.h"
 #include "deck-review-dialog.h"
+#include "deck-ui-util.h"
 
 struct _DeckReviewDialog
 {
@@ -321,27 +322,11 @@ show_plan (DeckReviewDialog *self,
 }
 
 static gboolean
-plan_needs_authorization (DeckPlan *plan)
-{
-  GPtrArray *ids = deck_plan_get_instance_ids (plan);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      GPtrArray *ops = deck_plan_get_operations (plan, g_ptr_array_index (ids, i));
-
-      for (guint j = 0; j < ops->len; j++)
-        if (((DeckPlanOp *) g_ptr_array_index (ops, j))->needs_authorization)
-          return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
 can_apply (DeckReviewDialog *self)
 {
   if (self->plan == NULL || deck_plan_get_n_requests (self->plan) == 0)
     return FALSE;
-  if (!plan_needs_authorization (self->plan))
+  if (!deck_plan_needs_authorization (self->plan))
     return TRUE;
   if (self->password != NULL)
     return TRUE;
@@ -358,16 +343,16 @@ update_buttons (DeckReviewDialog *self)
                       g_strcmp0 (self->state, "refused") == 0;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), !applying);
-  gtk_button_set_label (self->cancel_button, finished ? _("_Close") : _("_Cancel"));
+  deck_button_set_mnemonic_label (self->cancel_button, finished ? _("_Close") : _("_Cancel"));
 
   if (g_strcmp0 (self->state, "failed") == 0)
     {
-      gtk_button_set_label (self->apply_button, _("_Retry"));
+      deck_button_set_mnemonic_label (self->apply_button, _("_Retry"));
       gtk_widget_set_visible (GTK_WIDGET (self->apply_button), TRUE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
       return;
     }
-  gtk_button_set_label (self->apply_button, _("_Apply"));
+  deck_button_set_mnemonic_label (self->apply_button, _("_Apply"));
   gtk_widget_set_visible (GTK_WIDGET (self->apply_button), !finished);
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button),
                             g_strcmp0 (self->state, "review") == 0 && can_apply (self));
@@ -561,7 +546,7 @@ start_apply (DeckReviewDialog *self)
   GHashTableIter iter;
   gpointer row;
 
-  if (plan_needs_authorization (self->plan))
+  if (deck_plan_needs_authorization (self->plan))
     {
       cluster_user = org != NULL && deck_organization_get_cluster_user (org) != NULL
                      ? deck_organization_get_cluster_user (org) : DECK_DEFAULT_CLUSTER_USER;
@@ -665,7 +650,7 @@ on_plan_loaded (GObject      *source,
   update_buttons (self);
 
   org = organization (self);
-  if (plan_needs_authorization (self->plan) && self->password == NULL && org != NULL &&
+  if (deck_plan_needs_authorization (self->plan) && self->password == NULL && org != NULL &&
       !self->password_looked_up)
     {
       deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
@@ -673,7 +658,7 @@ on_plan_loaded (GObject      *source,
                                      on_password, g_object_ref (self));
       return;
     }
-  if (plan_needs_authorization (self->plan) && self->password == NULL)
+  if (deck_plan_needs_authorization (self->plan) && self->password == NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->password_group), TRUE);
   if (self->apply_at_once && can_apply (self))
     start_apply (self);
@@ -773,16 +758,6 @@ deck_review_dialog_class_init (DeckReviewDialogClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, DECK_TYPE_CHANGE_SET);
 }
 
-static GtkWidget *
-mnemonic_button (const char *label)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  /* GTK 4.8 would otherwise read the label twice. */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-  return button;
-}
-
 static void
 apply_clicked (DeckReviewDialog *self)
 {
@@ -815,10 +790,10 @@ deck_review_dialog_init (DeckReviewDialog *self)
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
   title = adw_window_title_new (_("Review Changes"), NULL);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  self->cancel_button = GTK_BUTTON (mnemonic_button (_("_Cancel")));
+  self->cancel_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Cancel")));
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->cancel_button));
-  self->apply_button = GTK_BUTTON (mnemonic_button (_("_Apply")));
+  self->apply_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Apply")));
   gtk_widget_add_css_class (GTK_WIDGET (self->apply_button), "suggested-action");
   g_signal_connect_swapped (self->apply_button, "clicked", G_CALLBACK (apply_clicked), self);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->apply_button));
