@@ -9,35 +9,13 @@
 set -uo pipefail
 
 cli=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cluster_script=${HARPER_CLUSTER_SCRIPT:-$here/../harper/harper-cluster.sh}
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do printf "%s\n" "$l" | sed "s/^/# /"; done; }
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
-base=$(mktemp -d "${TMPDIR:-/tmp}/clusterdeck-cli-tls.XXXXXX")
-cleanup() { "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"; }
-trap cleanup EXIT
-
-# Exit status 3 of harper-cluster.sh means a port of the range is in use: try another.
-rc=1
-for port in 28400 28450 28500 28550 28600 28650 28700 28750; do
-  HARPER_BASE_PORT=$port HARPER_TLS=1 "$cluster_script" start 1 "$base/cluster" >"$base/start.log" 2>&1
-  rc=$?
-  [ $rc = 3 ] || break
-  rm -rf "$base/cluster"
-done
-if [ $rc != 0 ]; then
-  echo "1..1"
-  echo "not ok 1 - start a Harper node over HTTPS"
-  sed 's/^/# /' "$base/start.log" | tail -20
-  exit 1
-fi
-# shellcheck disable=SC1091
-. "$base/cluster/cluster.env"
+need_fresh_xdg
+base=$(cli_base_dir clusterdeck-cli-tls)
+start_nodes "$base" 1 28400 HARPER_TLS=1 || tap_done
 echo "# Harper $HARPER_VERSION over HTTPS at $HARPER_NODE1_URL, started in ${HARPER_START_SECONDS}s"
-echo "1..5"
 
 "$cli" org add Secure >/dev/null
 out=$(CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Secure --name tls1 --url "$HARPER_NODE1_URL" --username "$HARPER_USER" </dev/null 2>&1); rc=$?
@@ -75,5 +53,4 @@ fi
 out=$("$cli" status tls1 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q reachable <<<"$out"; then ok "status of the pinned instance"; else not_ok "status (rc $rc)" "$out"; fi
 
-echo "# $n checks, $failed failed"
-[ $failed = 0 ]
+tap_done

@@ -7,54 +7,26 @@
 set -uo pipefail
 
 cli=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cluster_script=${HARPER_CLUSTER_SCRIPT:-$here/../harper/harper-cluster.sh}
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do printf "%s\n" "$l" | sed "s/^/# /"; done; }
-check() { # check DESCRIPTION COMMAND...
-  local d=$1; shift
-  if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
-[ -n "${XDG_CONFIG_HOME:-}" ] && [[ $XDG_CONFIG_HOME == /tmp/* || $XDG_CONFIG_HOME == ${TMPDIR:-/tmp}/* ]] || {
-  echo "Bail out! run me through tests/with-keyring.sh (fresh XDG dirs and keyring)"; exit 1; }
-
-base=$(mktemp -d "${TMPDIR:-/tmp}/clusterdeck-cli-test.XXXXXX")
-cleanup() { "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"; }
-trap cleanup EXIT
-
-# Exit status 3 of harper-cluster.sh means a port of the range is in use: try another.
-rc=1
-for attempt in 0 1 2 3 4 5 6 7; do
-  port=$(( 26000 + (($$ + attempt * 7) % 40) * 50 ))
-  HARPER_BASE_PORT=$port HARPER_REPLICATION=0 "$cluster_script" start 2 "$base/cluster" >"$base/start.log" 2>&1
-  rc=$?
-  [ $rc = 3 ] || break
-  rm -rf "$base/cluster"
-done
-if [ $rc != 0 ]; then
-  echo "1..1"
-  echo "not ok 1 - start two Harper nodes"
-  sed 's/^/# /' "$base/start.log" | tail -20
-  exit 1
-fi
-# shellcheck disable=SC1091
-. "$base/cluster/cluster.env"
+need_fresh_xdg
+base=$(cli_base_dir clusterdeck-cli-test)
+start_nodes "$base" 2 26000 HARPER_REPLICATION=0 || tap_done
 echo "# Harper $HARPER_VERSION: 2 nodes in ${HARPER_START_SECONDS}s at $HARPER_NODE1_URL, $HARPER_NODE2_URL"
 
-echo "1..22"
-
-out=$("$cli" --version); check "--version prints the version" grep -q '^clusterdeck-cli [0-9]' <<<"$out"
+out=$("$cli" --version); grep -q '^clusterdeck-cli [0-9]' <<<"$out"
+check "--version prints the version" $? "$out"
 
 "$cli" org add Demo >/dev/null && "$cli" org add Staging >/dev/null
 out=$("$cli" org list)
-check "org add and org list" grep -q '^Demo' <<<"$out"
+grep -q '^Demo' <<<"$out"
+check "org add and org list" $? "$out"
 
 "$cli" org rename Staging Lab >/dev/null
 out=$("$cli" --json org list)
-check "org rename shows in org list --json" grep -q '"name" : "Lab"' <<<"$out"
+grep -q '"name" : "Lab"' <<<"$out"
+check "org rename shows in org list --json" $? "$out"
 
 out=$(printf '%s' "$HARPER_PASS" | "$cli" instance add --org Demo --name node1 --url "$HARPER_NODE1_URL" --username "$HARPER_USER" 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q 'Harper 4.4.18' <<<"$out"; then ok "instance add over HTTP saves and tests it (exit 0)"; else not_ok "instance add over HTTP (rc $rc)" "$out"; fi
@@ -70,22 +42,24 @@ if [ $rc = 3 ]; then ok "status with one failing instance exits 3 (partial)"; el
 
 json=$base/status.json
 printf '%s' "$out" >"$json"
-check "status --json: node1 reachable, version 4.4.18, engine none, super user" \
-  /usr/bin/python3 - "$json" <<'PY'
+why=$(/usr/bin/python3 - "$json" 2>&1 <<'PY'
 import json, sys
 data = {d["name"]: d for d in json.load(open(sys.argv[1]))}
 n1 = data["node1"]
 assert n1["reachable"] and n1["version"] == "4.4.18" and n1["engine"] == "none" and n1["super_user"], n1
 assert n1["url"].startswith("http://127.0.0.1:") and n1["error"] is None and n1["connections"] == [], n1
 PY
+)
+check "status --json: node1 reachable, version 4.4.18, engine none, super user" $? "$why"
 
-check "status --json: the wrong login is unreachable with error code auth" \
-  /usr/bin/python3 - "$json" <<'PY'
+why=$(/usr/bin/python3 - "$json" 2>&1 <<'PY'
 import json, sys
 data = {d["name"]: d for d in json.load(open(sys.argv[1]))}
 w = data["wrong"]
 assert not w["reachable"] and w["error_code"] == "auth" and "Login failed" in w["error"], w
 PY
+)
+check "status --json: the wrong login is unreachable with error code auth" $? "$why"
 
 out=$("$cli" status Demo/node2); rc=$?
 if [ $rc = 0 ] && grep -q 'reachable' <<<"$out"; then ok "status ORG/NAME"; else not_ok "status Demo/node2 (rc $rc)" "$out"; fi
@@ -120,7 +94,7 @@ out=$("$cli" enable Demo/node1 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q 'Writing configuration' <<<"$out" && grep -q 'Waiting for the instance' <<<"$out" \
    && grep -q 'Clustering enabled' <<<"$out"; then
   ok "enable prints the restart phases and succeeds"
-  echo "$out" | sed 's/^/# /'
+  diag "$out"
 else
   not_ok "enable node1 (rc $rc)" "$out"
 fi
@@ -134,20 +108,21 @@ out=$("$cli" enable Demo/node2 --node-name 'bad name' 2>&1); rc=$?
 if [ $rc = 1 ] && grep -qi 'node name' <<<"$out"; then ok "an invalid node name is refused before anything is sent"; else not_ok "invalid node name (rc $rc)" "$out"; fi
 
 out=$("$cli" enable Demo/node2 2>&1); rc=$?
-[ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+[ $rc = 0 ] || diag "$out"
 
 out=$("$cli" connect Demo/node1 Demo/node2 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q 'Connected' <<<"$out"; then ok "connect node1 to node2"; else not_ok "connect (rc $rc)" "$out"; fi
 
 "$cli" --json status Demo/node1 >"$base/status2.json" 2>/dev/null
-check "status --json lists node2 as connected from node1" \
-  /usr/bin/python3 - "$base/status2.json" <<'PY'
+why=$(/usr/bin/python3 - "$base/status2.json" 2>&1 <<'PY'
 import json, sys
 n1 = json.load(open(sys.argv[1]))[0]
 assert n1["engine"] == "native" and n1["node_name"] == "node1", n1
 conn = {c["name"]: c for c in n1["connections"]}
 assert "node2" in conn and conn["node2"]["connected"], n1["connections"]
 PY
+)
+check "status --json lists node2 as connected from node1" $? "$why"
 
 out=$("$cli" disconnect Demo/node1 Demo/node2 2>&1); rc=$?
 "$cli" --json status Demo/node1 >"$base/status3.json" 2>/dev/null
@@ -161,5 +136,4 @@ fi
 out=$("$cli" org list)
 if ! grep -q '^Lab' <<<"$out"; then ok "org remove"; else not_ok "org remove" "$out"; fi
 
-echo "# $n checks, $failed failed"
-[ $failed = 0 ]
+tap_done
