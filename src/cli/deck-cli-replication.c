@@ -445,6 +445,14 @@ load_plan (DeckCli  *cli,
     }
 
   loaded->plan = deck_plan_new_full (loaded->changes, loaded->statuses, NULL, schemas);
+  {
+    GHashTableIter iter;
+    gpointer id, name;
+
+    g_hash_table_iter_init (&iter, loaded->names);
+    while (g_hash_table_iter_next (&iter, &id, &name))
+      deck_plan_set_instance_label (loaded->plan, id, name);
+  }
   return TRUE;
 }
 

@@ -34,6 +34,7 @@ struct _DeckPlan
   GHashTable *operations;     /* instance id → GPtrArray of DeckPlanOp */
   GPtrArray  *problems;       /* DeckPlanProblem */
   GHashTable *node_names;     /* instance id → its node name, for people */
+  GHashTable *labels;         /* instance id → its name, for people */
   guint       n_requests;
 };
 
@@ -96,6 +97,7 @@ deck_plan_finalize (GObject *object)
   g_clear_pointer (&self->operations, g_hash_table_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->node_names, g_hash_table_unref);
+  g_clear_pointer (&self->labels, g_hash_table_unref);
 
   G_OBJECT_CLASS (deck_plan_parent_class)->finalize (object);
 }
@@ -114,6 +116,7 @@ deck_plan_init (DeckPlan *self)
                                             (GDestroyNotify) g_ptr_array_unref);
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_plan_problem_free);
   self->node_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* Building */
@@ -529,6 +532,10 @@ instance_label (DeckPlan   *self,
                 const char *instance_id)
 {
   const char *node_name = g_hash_table_lookup (self->node_names, instance_id);
+  const char *label = g_hash_table_lookup (self->labels, instance_id);
+
+  if (label != NULL)
+    instance_id = label;
 
   if (node_name == NULL || g_strcmp0 (node_name, instance_id) == 0)
     return g_strdup (instance_id);
@@ -615,6 +622,26 @@ describe_op (DeckPlan         *self,
                         change ? change->baseline.subscribe : FALSE);
       g_string_append_c (text, '\n');
     }
+}
+
+/**
+ * deck_plan_set_instance_label:
+ * @self: a plan
+ * @instance_id: an instance of the plan
+ * @label: its name, for people
+ *
+ * deck_plan_describe() names the instance so (with its node name), rather
+ * than by its id.
+ */
+void
+deck_plan_set_instance_label (DeckPlan   *self,
+                              const char *instance_id,
+                              const char *label)
+{
+  g_return_if_fail (DECK_IS_PLAN (self));
+  g_return_if_fail (instance_id != NULL && label != NULL);
+
+  g_hash_table_insert (self->labels, g_strdup (instance_id), g_strdup (label));
 }
 
 /**

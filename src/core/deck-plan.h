@@ -111,6 +111,9 @@ GPtrArray  *deck_plan_get_operations     (DeckPlan       *self,
                                           const char     *instance_id);
 GPtrArray  *deck_plan_get_problems       (DeckPlan       *self);
 guint       deck_plan_get_n_requests     (DeckPlan       *self);
+void        deck_plan_set_instance_label (DeckPlan       *self,
+                                          const char     *instance_id,
+                                          const char     *label);
 gboolean    deck_plan_needs_authorization (DeckPlan      *self);
 gboolean    deck_plan_has_remove         (DeckPlan       *self);
 GPtrArray  *deck_plan_get_changes        (DeckPlan       *self);

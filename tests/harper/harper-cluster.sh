@@ -463,6 +463,15 @@ cmd_start() {
   [[ "$n" =~ ^[1-9][0-9]?$ ]] || usage
   command -v node >/dev/null || die "node not found"
   command -v curl >/dev/null || die "curl not found"
+  # Harper 4.4 checks its paths with a regular expression that takes time
+  # exponential in the length of a run of [/A-Za-z0-9_:-] followed by any
+  # other character: /tmp/clusterdeck-cli-repl-test.XXXXXX (30 such
+  # characters, then ".") made a node take minutes to start.
+  local where
+  where="$(cd "$(dirname "$2")" 2>/dev/null && pwd -P)/$(basename "$2")/node1/hdb/components"
+  if [[ "$where" =~ [/A-Za-z0-9_:-]{16,}[^/A-Za-z0-9_:-] ]]; then
+    die "BASEDIR $2: a long run of letters, digits, / _ : - followed by another character (here \"${BASH_REMATCH[0]}\") makes Harper hang checking its paths; use another directory"
+  fi
 
   t_all=$(now)
   C_N=$n
