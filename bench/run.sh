@@ -200,7 +200,8 @@ for l in "${labels[@]}"; do
 done
 
 get() { # get LABEL KEY -> the median (or the text)
-  sed -n "s/^$2=//p" "$outdir/$1.median.kv" | head -1
+  awk -v k="$2" 'index ($0, k "=") == 1 { print substr ($0, length (k) + 2); exit }' \
+    "$outdir/$1.median.kv" 2>/dev/null
 }
 range() { # range LABEL KEY -> "min-max"
   printf '%s-%s' "$(get "$1" "$2.min")" "$(get "$1" "$2.max")"
@@ -255,7 +256,7 @@ row "scroll: frame interval max" colview-floor grid.scroll_interval_ms_max
 row "scroll: step work median" colview-floor grid.scroll_step_work_ms_median
 row "scroll: step work p95" colview-floor grid.scroll_step_work_ms_p95
 row "scroll: CPU time per step" colview-floor grid.scroll_cpu_ms_per_step
-row "peak RSS after scrolling, MiB" colview-floor grid.peak_rss_kb 1024
+row "peak RSS at exit (after scrolling), MiB" colview-floor grid.peak_rss_kb 1024
 {
   echo "Clusterdeck replication grid (10,000 rows: 50 peers x 200 tables)"
   row "model build (deck_replication_model_build)" grid grid.model_build_ms
@@ -281,7 +282,7 @@ row "peak RSS after scrolling, MiB" colview-floor grid.peak_rss_kb 1024
   row "scroll: step work p95" grid grid.scroll_step_work_ms_p95
   row "scroll: set_value (binds rows) median" grid grid.scroll_set_value_ms_median
   row "scroll: CPU time per step" grid grid.scroll_cpu_ms_per_step
-  row "peak RSS after scrolling (ru_maxrss), MiB" grid grid.peak_rss_kb 1024
+  row "peak RSS at exit (after scrolling), MiB" grid grid.peak_rss_kb 1024
   echo "ratios (grid / floor, same run)"
   ratio "exec -> first frame / floor 10k" grid grid.exec_to_first_frame_ms floor-10k first_paint_ms
   ratio "exec -> first frame / floor bare" grid grid.exec_to_first_frame_ms floor-bare first_paint_ms
