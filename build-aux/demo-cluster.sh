@@ -37,6 +37,21 @@ case $cmd in
     log "starting 3 Harper nodes on 127.0.0.1:29100..29129 (first run: npm installs harperdb, ~30 s)"
     HARPER_BASE_PORT=29100 HARPER_REPLICATION=0 HARPER_USER=admin HARPER_PASS="$password" \
       "$script" start 3 "$cluster" >&2
+    # Something to replicate: the same tables on every node (replication
+    # never creates them). curl reads the login from its standard input
+    # (-K -), never from argv.
+    for i in 1 2 3; do
+      port=$((29100 + (i - 1) * 10))
+      for spec in "data dog" "data cat" "data owner" "shop product" "shop order"; do
+        set -- $spec
+        printf 'user = "admin:%s"\n' "$password" |
+          curl -sS -K - -H 'Content-Type: application/json' -o /dev/null \
+            -d "{\"operation\":\"create_table\",\"database\":\"$1\",\"table\":\"$2\",\"primary_key\":\"id\"}" \
+            "http://127.0.0.1:$port/" || log "could not create $1.$2 on node$i"
+      done
+    done
+    log "created data.{dog,cat,owner} and shop.{product,order} on every node"
+
     # The password now lives in the keyring only.
     sed -i '/^HARPER_PASS=/d; /^HARPER_CLUSTER_PASS=/d' "$cluster/cluster.env"
 

@@ -469,7 +469,7 @@ cmd_start() {
   # characters, then ".") made a node take minutes to start.
   local where
   where="$(cd "$(dirname "$2")" 2>/dev/null && pwd -P)/$(basename "$2")/node1/hdb/components"
-  if [[ "$where" =~ [/A-Za-z0-9_:-]{16,}[^/A-Za-z0-9_:-] ]]; then
+  if [[ "$where" =~ [/A-Za-z0-9_:-]{23,}[^/A-Za-z0-9_:-] ]]; then
     die "BASEDIR $2: a long run of letters, digits, / _ : - followed by another character (here \"${BASH_REMATCH[0]}\") makes Harper hang checking its paths; use another directory"
   fi
 
