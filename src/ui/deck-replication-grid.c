@@ -495,6 +495,9 @@ switch_cell_sync (SwitchCell *cell)
   g_signal_handler_unblock (cell->toggle, cell->active_handler);
 
   gtk_widget_set_visible (cell->mark, changed);
+  /* Showing a widget makes it accessible again; the switch's description
+   * already says "changed", so the mark is not read a second time. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (cell->mark), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   if (changed)
     {
       gtk_widget_add_css_class (cell->toggle, "changed");

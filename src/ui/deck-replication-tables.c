@@ -30,6 +30,7 @@ struct _DeckReplicationTables
   DeckChangeSet       *pending;
   gulong               pending_handler;
   guint                sync_idle;
+  guint                reload_id;
 
   DeckInstance        *instance;
   GCancellable        *cancellable;
@@ -291,6 +292,16 @@ deck_replication_tables_is_loading (DeckReplicationTables *self)
 
 static void on_applied (DeckReviewDialog *dialog, DeckChangeSet *applied, DeckReplicationTables *self);
 
+static gboolean
+reload_later (gpointer user_data)
+{
+  DeckReplicationTables *self = user_data;
+
+  self->reload_id = 0;
+  deck_replication_tables_load (self, self->instance);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_review_closed (DeckReplicationTables *self)
 {
@@ -343,6 +354,12 @@ on_applied (DeckReviewDialog      *dialog,
                            G_CONNECT_SWAPPED);
   toast (self, undo);
   g_signal_emit (self, signals[SIGNAL_APPLIED], 0);
+
+  /* Harper 4.4 can answer cluster_status with the link as it was for a
+   * moment after update_node returned: read the tables again a little
+   * later too (closing the dialog reads them once more). */
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add_seconds (1, reload_later, self);
 }
 
 /**
@@ -416,6 +433,7 @@ deck_replication_tables_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->sync_idle, g_source_remove);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->pending != NULL)
     g_clear_signal_handler (&self->pending_handler, self->pending);
   g_clear_object (&self->pending);

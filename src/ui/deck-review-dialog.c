@@ -33,6 +33,7 @@ struct _DeckReviewDialog
   DeckChangeSet       *pending;     /* the live pending changes */
   DeckChangeSet       *changes;     /* what this dialog applies (a copy) */
   gboolean             apply_at_once;
+  gboolean             retrying;    /* Retry: send once the state is read again */
 
   GCancellable        *cancellable;
   DeckPlan            *plan;
@@ -509,9 +510,23 @@ on_applied (GObject      *source,
     {
       guint n_left = deck_change_set_get_n_changes (result->remaining);
 
-      summary = g_strdup_printf (_("%u of %u operations failed or were not sent. %u changes are "
-                                   "still pending: see each operation’s message, then Retry."),
-                                 result->n_failed, result->n_ok + result->n_failed, n_left);
+      g_autofree char *failed = NULL;
+      g_autofree char *left = NULL;
+
+      /* Translators: failed operations, then all operations */
+      failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u of %u operation failed or was not sent.",
+                                             "%u of %u operations failed or were not sent.",
+                                             result->n_ok + result->n_failed),
+                                result->n_failed, result->n_ok + result->n_failed);
+      left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u change is still pending: see each operation’s "
+                                           "message, then Retry.",
+                                           "%u changes are still pending: see each operation’s "
+                                           "message, then Retry.",
+                                           n_left),
+                              n_left);
+      summary = g_strdup_printf ("%s %s", failed, left);
       gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
       set_state (self, "failed");
     }
@@ -563,6 +578,7 @@ start_apply (DeckReviewDialog *self)
   gtk_label_set_label (self->summary, _("Checking that nothing changed on the servers, then "
                                         "sending…"));
   set_state (self, "applying");
+  self->retrying = FALSE;
   update_buttons (self);
 
   self->applier = deck_applier_new ();
@@ -586,6 +602,9 @@ deck_review_dialog_apply (DeckReviewDialog *self)
 
   if (g_strcmp0 (self->state, "failed") == 0)
     {
+      /* The state is read again and planned, then sent at once: Retry
+       * sends, as its label says. */
+      self->retrying = TRUE;
       load_plan (self);
       return;
     }
@@ -615,7 +634,7 @@ on_password (GObject      *source,
   if (error != NULL)
     adw_preferences_group_set_description (self->password_group, error->message);
   update_buttons (self);
-  if (self->apply_at_once && can_apply (self))
+  if ((self->apply_at_once || self->retrying) && can_apply (self))
     start_apply (self);
 }
 
@@ -660,7 +679,7 @@ on_plan_loaded (GObject      *source,
     }
   if (deck_plan_needs_authorization (self->plan) && self->password == NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->password_group), TRUE);
-  if (self->apply_at_once && can_apply (self))
+  if ((self->apply_at_once || self->retrying) && can_apply (self))
     start_apply (self);
 }
 
@@ -811,8 +830,6 @@ deck_review_dialog_init (DeckReviewDialog *self)
   gtk_widget_set_margin_start (GTK_WIDGET (self->summary), 18);
   gtk_widget_set_margin_end (GTK_WIDGET (self->summary), 18);
   gtk_widget_set_margin_top (GTK_WIDGET (self->summary), 12);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Summary"), -1);
   gtk_box_append (GTK_BOX (plan_box), GTK_WIDGET (self->summary));
 
   self->plan_page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
