@@ -19,6 +19,7 @@
 #include "deck-applier.h"
 #include "deck-engine.h"
 #include "deck-history.h"
+#include "hdb-error.h"
 #include "deck-plan-loader.h"
 #include "deck-review-dialog.h"
 #include "deck-ui-util.h"
@@ -361,6 +362,26 @@ update_buttons (DeckReviewDialog *self)
 
 /* Applying ------------------------------------------------------------------ */
 
+/* Why an operation failed, for people. A node asked to change a link
+ * talks to the peer before it answers, so a peer that hangs shows as the
+ * instance not answering: say so. */
+static char *
+failure_text (DeckReviewDialog *self,
+              const char       *instance_id,
+              const char       *peer,
+              const char       *message,
+              const GError     *error)
+{
+  if (message == NULL)
+    message = error != NULL ? error->message : _("Failed");
+  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_TIMEOUT) && peer != NULL)
+    /* Translators: the error, then the peer instance */
+    return g_strdup_printf (_("%s It may be waiting for %s, which has to answer too: check "
+                              "that it is running, then Retry."),
+                            message, peer_name (self, instance_id, peer));
+  return g_strdup (message);
+}
+
 static void
 on_operation_finished (DeckApplier  *applier,
                        DeckPlanOp   *op,
@@ -375,7 +396,11 @@ on_operation_finished (DeckApplier  *applier,
   if (error == NULL)
     set_row_result (row, "emblem-ok-symbolic", "success", _("Done"));
   else
-    set_row_result (row, "dialog-error-symbolic", "error", error->message);
+    {
+      g_autofree char *text = failure_text (self, op->instance_id, op->peer, NULL, error);
+
+      set_row_result (row, "dialog-error-symbolic", "error", text);
+    }
 }
 
 static GHashTable *
@@ -483,9 +508,12 @@ on_applied (GObject      *source,
           if (op->ok)
             set_row_result (row, "emblem-ok-symbolic", "success", _("Done"));
           else
-            set_row_result (row, "dialog-error-symbolic", "error",
-                            op->message ? op->message
-                                        : op->error ? op->error->message : _("Failed"));
+            {
+              g_autofree char *text = failure_text (self, op->instance_id, op->peer,
+                                                    op->message, op->error);
+
+              set_row_result (row, "dialog-error-symbolic", "error", text);
+            }
         }
     }
 
