@@ -40,7 +40,6 @@
  * CLUSTERDECK_SCREENSHOT_DIR when it is set, as ui-instances does.
  */
 
-#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,7 +56,7 @@
 #include "deck-window.h"
 #include "harper-fixture.h"
 #include "hdb-client.h"
-#include "test-util.h"
+#include "ui-test-util.h"
 
 #define REFRESH_INTERVAL_S 2
 #define CHECK_TIMEOUT_MS   1500
@@ -83,8 +82,6 @@ static DeckInstanceMonitor *monitor;
 static DeckWindow *window;
 static DeckOrganization *demo;
 static char *store_dir;
-static char *shot_dir;
-static gboolean keep_shots;
 
 /* The node paused by /ui/replication/paused-node: resumed by the test, its
  * fixture's teardown, an atexit() hook, and on SIGABRT (a failed assertion
@@ -92,40 +89,6 @@ static gboolean keep_shots;
 static volatile sig_atomic_t paused_pid;
 
 static void dump_screen (const char *why);
-
-/* Waiting ------------------------------------------------------------------ */
-
-/* Iterates the main context until @cond holds, running @body after every
- * iteration; after @ms prints what is on screen and fails. @elapsed_ms (a
- * double lvalue) receives how long it took. */
-#define WAIT_UNTIL_BODY(cond, ms, elapsed_ms, body) G_STMT_START {             \
-    gint64 wait_t0_ = g_get_monotonic_time ();                                 \
-    gboolean wait_over_ = FALSE;                                               \
-    guint wait_id_ = g_timeout_add ((ms), test_util_timeout_cb, &wait_over_);  \
-    while (!(cond) && !wait_over_)                                             \
-      {                                                                        \
-        g_main_context_iteration (NULL, TRUE);                                 \
-        body;                                                                  \
-      }                                                                        \
-    if (!wait_over_)                                                           \
-      g_source_remove (wait_id_);                                              \
-    (elapsed_ms) = (double) (g_get_monotonic_time () - wait_t0_) / 1000.0;     \
-    if (!(cond))                                                               \
-      {                                                                        \
-        g_autofree char *why_ = g_strdup_printf ("timed out after %d ms waiting for: %s", \
-                                                 (int) (ms), #cond);           \
-        dump_screen (why_);                                                    \
-      }                                                                        \
-    g_assert_true (cond);                                                      \
-  } G_STMT_END
-
-#define WAIT_UNTIL_TIMED(cond, ms, elapsed_ms)                                 \
-  WAIT_UNTIL_BODY (cond, ms, elapsed_ms, (void) 0)
-
-#define WAIT_UNTIL(cond, ms) G_STMT_START {                                    \
-    double wait_elapsed_ G_GNUC_UNUSED;                                        \
-    WAIT_UNTIL_TIMED (cond, ms, wait_elapsed_);                                \
-  } G_STMT_END
 
 /* A synchronous call on one of our own clients, bounded. */
 #define HDB_SYNC(client, name, error, ...)                                     \
@@ -136,115 +99,6 @@ static void dump_screen (const char *why);
                                            test_util_store_result, &res_));    \
     hdb_client_##name##_finish (client, res_, error);                          \
   })
-
-static double
-ms_since (gint64 t0)
-{
-  return (double) (g_get_monotonic_time () - t0) / 1000.0;
-}
-
-static void
-flush_main_context (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       data)
-{
-  guint *frames = data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets @widget's toplevel lay out and paint @n frames. */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
-
-  WAIT_UNTIL (frames >= n, 5000);
-  gtk_widget_remove_tick_callback (widget, id);
-  flush_main_context ();
-}
-
-/* Finding widgets ----------------------------------------------------------- */
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             WidgetMatch    match,
-             gconstpointer  data)
-{
-  if (root == NULL)
-    return NULL;
-  if (match (root, data))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-match_row_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-match_group_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_GROUP (widget) &&
-         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
-}
-
-static gboolean
-match_label_text (GtkWidget *widget, gconstpointer text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
-}
-
-static gboolean
-match_button_label (GtkWidget *widget, gconstpointer label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
-/* The row buttons of the management screen have no label; the page gives
- * them a tooltip and an accessible name with the same text ("Connect
- * node2"), and GTK 4.8 has no getter for the accessible name. */
-static gboolean
-match_button_tooltip (GtkWidget *widget, gconstpointer tooltip)
-{
-  return GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget) &&
-         g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
-}
-
-static gboolean
-match_type (GtkWidget *widget, gconstpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static GtkWidget *
-find_of_type (GtkWidget *root,
-              GType      type)
-{
-  return find_widget (root, match_type, GSIZE_TO_POINTER (type));
-}
 
 static DeckReplicationPage *
 replication_page (void)
@@ -391,15 +245,6 @@ find_message_dialog (const char *heading)
 }
 
 static void
-on_destroyed (GtkWidget *widget,
-              gpointer   data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-/* Answers the confirmation titled @heading with @response by clicking its
- * button, as a user would (the dialog then closes by itself). */
-static void
 answer_dialog (const char *heading,
                const char *response,
                const char *expected_label)
@@ -415,7 +260,7 @@ answer_dialog (const char *heading,
   g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, response), ==, expected_label);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
   g_test_message ("dialog “%s”: %s", heading, adw_message_dialog_get_body (dialog));
-  g_signal_connect (dialog, "destroy", G_CALLBACK (on_destroyed), &destroyed);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
 
   button = find_widget (GTK_WIDGET (dialog), match_button_label, expected_label);
@@ -538,95 +383,6 @@ dump_screen (const char *why)
       if (*lines[i] != '\0')
         g_test_message ("%s", lines[i]);
   }
-}
-
-/* Screenshots --------------------------------------------------------------- */
-
-/* Renders @widget as it is now (no main loop iteration in between) and saves
- * it as @name in the screenshot directory; checks that the image is neither
- * blank nor black. */
-static void
-render_screenshot (GtkWidget  *widget,
-                   const char *name)
-{
-  g_autofree char *path = g_build_filename (shot_dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GdkTexture) reloaded = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guchar *pixels = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  guint64 sum = 0;
-  guint dark = 0;
-  double mean;
-  int w, h;
-
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  g_assert_cmpint (w, >, 0);
-  g_assert_cmpint (h, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_assert_nonnull (renderer);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-
-  reloaded = gdk_texture_new_from_filename (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (gdk_texture_get_width (reloaded), ==, w);
-  g_assert_cmpint (gdk_texture_get_height (reloaded), ==, h);
-  pixels = g_malloc ((gsize) w * h * 4);
-  gdk_texture_download (reloaded, pixels, (gsize) w * 4);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      guint lum = (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3;
-
-      sum += lum;
-      dark += lum < 80;
-    }
-  mean = (double) sum / ((double) w * h);
-  g_test_message ("%s: %d×%d, mean luminance %.1f, %u dark pixels%s%s", name, w, h, mean, dark,
-                  keep_shots ? ", saved to " : "", keep_shots ? path : "");
-  g_assert_cmpfloat (mean, >, 150.0);   /* Adwaita's light background, not black */
-  g_assert_cmpuint (dark, >, 100);      /* and some text drawn */
-}
-
-static gboolean
-match_toast (GtkWidget *widget, gconstpointer data)
-{
-  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
-}
-
-/* For a screenshot of a calm window: the toasts gone (each stays 5 s, one at
- * a time; the rest wait in a queue) and the animations over. Selecting the
- * first instance, for one, turns the header's title into the view switcher
- * with a 300 ms crossfade, and hides the bottom switcher bar. */
-static void
-settle (GtkWidget *widget)
-{
-  double ms;
-
-  WAIT_UNTIL_TIMED (find_widget (widget, match_toast, NULL) == NULL, 30000, ms);
-  if (ms > 100)
-    g_test_message ("waited %.1f s for the toasts to go", ms / 1000.0);
-  wait_frames (widget, 3);
-  test_util_spin (600);
-  wait_frames (widget, 2);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  settle (widget);
-  render_screenshot (widget, name);
 }
 
 /* The restart's progress, as the page shows it ------------------------------- */
@@ -1099,10 +855,12 @@ test_connect (void)
   /* On node1's management screen: Connect node2 */
   show_replication_of (instances[0]);
   WAIT_UNTIL (view_is ("manage"), 10000);
+  g_assert_false (connected_to (0, "node2"));
+  /* Found after the check above: it runs the main loop, and a reload of
+   * the screen in the meantime replaces the rows and their buttons. */
   WAIT_MANAGE ((button = find_button_by_tooltip ("Connect node2")) != NULL, 10000);
   g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node2"), ==, "Node “node2”");
   g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_false (connected_to (0, "node2"));
 
   t0 = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate (button));
@@ -1389,41 +1147,6 @@ drop_debug_messages (const char     *log_domain,
     test_log_handler (log_domain, log_level, message, user_data);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static char *
-make_temp_dir (const char  *template,
-               GError     **error)
-{
-  char *path = g_build_filename (g_get_user_runtime_dir (), template, NULL);
-
-  if (g_mkdtemp (path) == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot create %s: %s", path, g_strerror (saved));
-      g_free (path);
-      return NULL;
-    }
-  return path;
-}
-
 static gboolean
 store_password (DeckSecretKind   kind,
                 const char      *key,
@@ -1444,24 +1167,9 @@ setup (GError **error)
 {
   g_autoptr(GError) problem = NULL;
   g_autofree char *path = NULL;
-  const char *dir = g_getenv ("CLUSTERDECK_SCREENSHOT_DIR");
 
-  if (dir != NULL && *dir != '\0')
-    {
-      if (g_mkdir_with_parents (dir, 0755) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", dir);
-          return FALSE;
-        }
-      shot_dir = g_strdup (dir);
-      keep_shots = TRUE;
-    }
-  else
-    {
-      shot_dir = make_temp_dir ("clusterdeck-shots-XXXXXX", error);
-      if (shot_dir == NULL)
-        return FALSE;
-    }
+  if (!ui_test_shots_init (error))
+    return FALSE;
 
   nodes = harper_fixture_start (N_NODES, HARPER_FIXTURE_UNCONFIGURED, error);
   if (nodes == NULL)
@@ -1553,10 +1261,8 @@ teardown (void)
   g_clear_pointer (&nodes, harper_fixture_free);
   if (store_dir != NULL)
     remove_dir (store_dir);
-  if (shot_dir != NULL && !keep_shots)
-    remove_dir (shot_dir);
   g_clear_pointer (&store_dir, g_free);
-  g_clear_pointer (&shot_dir, g_free);
+  ui_test_shots_cleanup ();
 }
 
 /* An unregistered node ---------------------------------------------------- */
@@ -1716,6 +1422,8 @@ main (int   argc,
     }
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-font-name", "Cantarell 11", NULL);
+  /* A wait that runs out shows what is on screen. */
+  ui_test_set_dump_func (dump_screen);
 
   /* A paused node is resumed however the program ends: normally (the test
    * and its teardown), through exit() (atexit), or by a failed assertion
