@@ -871,11 +871,16 @@ deck_plan_check_changes_drift (GPtrArray   *changes,
         }
 
       deck_baseline_from_connection (conn, change->database, change->table, &now);
-      if (now.publish != change->baseline.publish)
+      /* A direction that already has the value the change asks for is no
+       * drift: applying it overwrites nothing (an operation whose answer
+       * timed out may have taken effect all the same). */
+      if (now.publish != change->baseline.publish &&
+          now.publish != deck_change_get_desired_publish (change))
         g_string_append_printf (lines, "%s → %s %s.%s: %s\n", node, change->peer,
                                 change->database, change->table,
                                 direction_drift (TRUE, change->baseline.publish));
-      if (now.subscribe != change->baseline.subscribe)
+      if (now.subscribe != change->baseline.subscribe &&
+          now.subscribe != deck_change_get_desired_subscribe (change))
         g_string_append_printf (lines, "%s → %s %s.%s: %s\n", node, change->peer,
                                 change->database, change->table,
                                 direction_drift (FALSE, change->baseline.subscribe));

@@ -738,7 +738,8 @@ test_drift (void)
   g_autofree char *removed_json = NULL;
   HdbClusterStatus *status;
 
-  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  /* shop.product: subscribe off (publish stays off) */
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", FALSE, FALSE);
   stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
   stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
   plan = deck_plan_new (changes, statuses, engines);
@@ -768,8 +769,11 @@ test_drift (void)
   g_assert_null (strstr (error->message, "node2 dev.dog"));
   g_assert_nonnull (strstr (error->message,
                             "node1 → node3: full replication was on when staged, is now off"));
+  /* node3's dev.dog no longer published is what the change asks for; its
+   * subscribe, which the change keeps, was lost. */
+  g_assert_null (strstr (error->message, "node1 → node3 dev.dog: publish"));
   g_assert_nonnull (strstr (error->message,
-                            "node1 → node3 dev.dog: publish was on when staged, is now off"));
+                            "node1 → node3 dev.dog: subscribe was on when staged, is now off"));
   g_clear_error (&error);
   g_hash_table_unref (fresh);
 
@@ -798,6 +802,29 @@ test_drift (void)
   }
   g_hash_table_unref (fresh);
   fresh = NULL;
+}
+
+/* An operation whose answer timed out may have taken effect: on Retry the
+ * server already has the wanted value, which is no drift. */
+static void
+test_drift_already_applied (void)
+{
+  g_autoptr(GHashTable) statuses = new_statuses ();
+  g_autoptr(GHashTable) engines = new_engines ();
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *applied_json = g_strdup (native_status_json);
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  plan = deck_plan_new (changes, statuses, engines);
+  memcpy (strstr (applied_json, "\"publish\": false"), "\"publish\": true ", 16);
+  fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify) hdb_cluster_status_free);
+  g_hash_table_insert (fresh, g_strdup ("inst-a"), parse_status (applied_json));
+  g_assert_true (deck_plan_check_drift (plan, fresh, &error));
+  g_assert_no_error (error);
 }
 
 /* The rest of a link changed on the server: an update_node would put it back. */
@@ -1019,6 +1046,7 @@ main (int   argc,
   g_test_add_func ("/plan/problems", test_problems);
   g_test_add_func ("/plan/describe", test_describe);
   g_test_add_func ("/plan/drift", test_drift);
+  g_test_add_func ("/plan/drift-already-applied", test_drift_already_applied);
   g_test_add_func ("/plan/links-drift", test_links_drift);
   g_test_add_func ("/change-set/staging-baseline-removes", test_staging_baseline_removes);
   g_test_add_func ("/change-set/inverse", test_inverse);
