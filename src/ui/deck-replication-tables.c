@@ -33,6 +33,7 @@ struct _DeckReplicationTables
   guint                reload_id;
 
   DeckInstance        *instance;
+  DeckInstance        *shown;          /* whose tables the grid shows */
   GCancellable        *cancellable;
   guint                n_loading;
   HdbClusterStatus    *status;
@@ -138,6 +139,17 @@ build_model (DeckReplicationTables *self)
 
   if (self->status == NULL)
     {
+      /* A grid already shown stays (and usable): only reading it again
+       * failed. */
+      if (self->shown == self->instance && self->shown != NULL &&
+          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "grid") == 0)
+        {
+          g_autofree char *text = g_strdup_printf (_("The tables could not be read again: %s"),
+                                                   self->error);
+
+          toast (self, adw_toast_new (text));
+          return;
+        }
       show_message (self, "dialog-error-symbolic", _("Could Not Read the Replication State"),
                     self->error);
       return;
@@ -146,6 +158,7 @@ build_model (DeckReplicationTables *self)
                                         self->own_schema, self->peer_schemas, self->peer_labels,
                                         self->pending);
   deck_replication_grid_set_model (self->grid, G_LIST_MODEL (model));
+  g_set_object (&self->shown, self->instance);
   gtk_stack_set_visible_child_name (self->stack, "grid");
 }
 
@@ -270,11 +283,13 @@ deck_replication_tables_load (DeckReplicationTables *self,
   if (client == NULL)
     {
       deck_replication_grid_set_model (self->grid, NULL);
+      g_clear_object (&self->shown);
       show_message (self, "network-server-symbolic", _("No Instance"), NULL);
       return;
     }
 
-  if (deck_replication_grid_get_model (self->grid) == NULL ||
+  /* Reading the same instance again keeps its grid on screen meanwhile. */
+  if (self->shown != instance || deck_replication_grid_get_model (self->grid) == NULL ||
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "grid") != 0)
     show_message (self, "content-loading-symbolic", _("Reading the Tables…"), NULL);
   self->n_loading = 1;
@@ -291,6 +306,7 @@ deck_replication_tables_is_loading (DeckReplicationTables *self)
 /* Review, apply, undo, discard ---------------------------------------------- */
 
 static void on_applied (DeckReviewDialog *dialog, DeckChangeSet *applied, DeckReplicationTables *self);
+static void offer_undo (DeckReplicationTables *self, DeckChangeSet *applied);
 
 static gboolean
 reload_later (gpointer user_data)
@@ -303,8 +319,13 @@ reload_later (gpointer user_data)
 }
 
 static void
-on_review_closed (DeckReplicationTables *self)
+on_review_closed (DeckReplicationTables *self,
+                  GtkWidget             *dialog)
 {
+  DeckChangeSet *applied = g_object_get_data (G_OBJECT (dialog), "deck-applied");
+
+  if (applied != NULL && deck_change_set_get_n_changes (applied) > 0)
+    offer_undo (self, applied);
   deck_replication_tables_load (self, self->instance);
 }
 
@@ -340,6 +361,35 @@ on_applied (DeckReviewDialog      *dialog,
             DeckChangeSet         *applied,
             DeckReplicationTables *self)
 {
+  DeckChangeSet *all = g_object_get_data (G_OBJECT (dialog), "deck-applied");
+
+  /* A Retry adds to what the first Apply did: Undo takes back both. */
+  if (all == NULL)
+    {
+      all = deck_change_set_new ();
+      g_object_set_data_full (G_OBJECT (dialog), "deck-applied", all, g_object_unref);
+    }
+  {
+    g_autoptr(GPtrArray) list = deck_change_set_dup_changes (applied);
+
+    for (guint i = 0; i < list->len; i++)
+      deck_change_set_add_change (all, g_ptr_array_index (list, i));
+  }
+  g_signal_emit (self, signals[SIGNAL_APPLIED], 0);
+
+  /* Harper 4.4 can answer cluster_status with the link as it was for a
+   * moment after update_node returned: read the tables again a little
+   * later too (closing the dialog reads them once more). */
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add_seconds (1, reload_later, self);
+}
+
+/* The Undo toast waits for the (modal) dialog to close: until then it
+ * could not be reached, and its time would run out unseen. */
+static void
+offer_undo (DeckReplicationTables *self,
+            DeckChangeSet         *applied)
+{
   guint n = deck_change_set_get_n_changes (applied);
   g_autofree char *title = NULL;
   AdwToast *undo;
@@ -353,13 +403,6 @@ on_applied (DeckReviewDialog      *dialog,
   g_signal_connect_object (undo, "button-clicked", G_CALLBACK (on_undo_apply), self,
                            G_CONNECT_SWAPPED);
   toast (self, undo);
-  g_signal_emit (self, signals[SIGNAL_APPLIED], 0);
-
-  /* Harper 4.4 can answer cluster_status with the link as it was for a
-   * moment after update_node returned: read the tables again a little
-   * later too (closing the dialog reads them once more). */
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  self->reload_id = g_timeout_add_seconds (1, reload_later, self);
 }
 
 /**
@@ -441,6 +484,7 @@ deck_replication_tables_dispose (GObject *object)
   g_clear_object (&self->credentials);
   g_clear_object (&self->monitor);
   g_clear_object (&self->instance);
+  g_clear_object (&self->shown);
   if (self->peer_schemas != NULL)
     clear_loaded (self);
   g_clear_pointer (&self->peer_schemas, g_hash_table_unref);

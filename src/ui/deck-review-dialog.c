@@ -170,6 +170,10 @@ op_title (DeckPlanOpKind  kind,
     }
 }
 
+/* Shows an operation's state: a spinner while it is sent, then an icon
+ * and a word ("Done", "Failed"). A failure's message replaces the
+ * request line under the title, where it has the row's width; the request
+ * stays in the details. */
 static void
 set_row_result (GtkWidget  *row,
                 const char *icon,
@@ -179,6 +183,8 @@ set_row_result (GtkWidget  *row,
   GtkWidget *image = g_object_get_data (G_OBJECT (row), "deck-status-icon");
   GtkWidget *label = g_object_get_data (G_OBJECT (row), "deck-status-label");
   GtkWidget *spinner = g_object_get_data (G_OBJECT (row), "deck-status-spinner");
+  const char *request = g_object_get_data (G_OBJECT (row), "deck-request-line");
+  gboolean failed = g_strcmp0 (css, "error") == 0;
 
   gtk_widget_set_visible (spinner, icon == NULL && text != NULL);
   gtk_spinner_set_spinning (GTK_SPINNER (spinner), icon == NULL && text != NULL);
@@ -191,11 +197,13 @@ set_row_result (GtkWidget  *row,
   if (css != NULL)
     {
       gtk_widget_add_css_class (image, css);
-      if (g_str_equal (css, "error"))
+      if (failed)
         gtk_widget_add_css_class (label, "error");
     }
-  gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_label_set_label (GTK_LABEL (label), failed ? _("Failed") : text != NULL ? text : "");
   gtk_widget_set_visible (label, text != NULL);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), failed ? text : request);
+  g_object_set_data_full (G_OBJECT (row), "deck-status-message", g_strdup (text), g_free);
 }
 
 static GtkWidget *
@@ -214,6 +222,7 @@ add_op_row (DeckReviewDialog    *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   /* The first line is the request itself: operation, node, URL. */
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), lines[0]);
+  g_object_set_data_full (G_OBJECT (row), "deck-request-line", g_strdup (lines[0]), g_free);
   for (guint i = 1; lines[i] != NULL; i++)
     {
       const char *line = g_strstrip (lines[i]);
@@ -230,8 +239,6 @@ add_op_row (DeckReviewDialog    *self,
   image = gtk_image_new ();
   gtk_widget_set_visible (image, FALSE);
   label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0);
   gtk_widget_set_visible (label, FALSE);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -829,7 +836,7 @@ deck_review_dialog_init (DeckReviewDialog *self)
   self->state = "loading";
 
   gtk_window_set_title (GTK_WINDOW (self), _("Review Changes"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 640, 600);
+  gtk_window_set_default_size (GTK_WINDOW (self), 720, 600);
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
