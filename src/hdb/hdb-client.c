@@ -56,36 +56,61 @@ static GParamSpec *properties[N_PROPS];
 typedef gpointer (*HdbParseFunc) (JsonNode  *node,
                                   GError   **error);
 
+/* One operation, the GTask's data. A read may be sent twice (see
+ * HDB_READ_ATTEMPT_MS); the fields under "The current attempt" belong to the
+ * attempt in flight and are replaced by attempt_clear() and attempt_start(). */
 typedef struct
 {
   HdbClient      *client;
-  SoupMessage    *message;
-  GBytes         *body;
+  GBytes         *body;            /* NULL for GET /health */
   char           *operation;       /* for messages and the debug log */
   HdbParseFunc    parse;
   GDestroyNotify  result_free;
   gboolean        raw_text;        /* GET /health: the body is not JSON */
-  GCancellable   *cancellable;     /* ours: cancelled by the caller's or by the timer */
   GCancellable   *caller_cancellable;
+  guint           timeout_ms;      /* the whole request's bound */
+  guint           reported_ms;     /* the bound a final timeout names */
+  gboolean        may_retry;       /* a read whose bound exceeds HDB_READ_ATTEMPT_MS */
+  guint           attempt;         /* 1 for the first */
+  gint64          started;         /* monotonic time the first attempt began */
+
+  /* The current attempt */
+  SoupMessage    *message;
+  GCancellable   *cancellable;     /* ours: cancelled by the caller's or by the timer */
   gulong          caller_handler;
   guint           timeout_source;
-  guint           timeout_ms;
+  guint           attempt_timeout_ms;
   gboolean        timed_out;
   GInputStream   *stream;
   GByteArray     *buffer;
 } Request;
 
+static void on_message_restarted (SoupMessage *message,
+                                  gpointer     user_data);
+
+/* Drops everything the current attempt holds. A cancelled attempt's
+ * message is finished by then: its callback has run. */
 static void
-request_free (Request *req)
+attempt_clear (Request *req)
 {
   g_clear_handle_id (&req->timeout_source, g_source_remove);
   if (req->caller_handler != 0)
     g_cancellable_disconnect (req->caller_cancellable, req->caller_handler);
-  g_clear_object (&req->caller_cancellable);
+  req->caller_handler = 0;
   g_clear_object (&req->cancellable);
   g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
+  if (req->message != NULL)
+    g_signal_handlers_disconnect_by_func (req->message, on_message_restarted, req);
   g_clear_object (&req->message);
+  req->timed_out = FALSE;
+}
+
+static void
+request_free (Request *req)
+{
+  attempt_clear (req);
+  g_clear_object (&req->caller_cancellable);
   g_clear_pointer (&req->body, g_bytes_unref);
   g_free (req->operation);
   g_clear_object (&req->client);
@@ -343,6 +368,9 @@ hdb_client_get_timeout (HdbClient *self)
  * hdb_client_set_timeout:
  * @self: a client
  * @timeout_ms: the default time a request may take, in milliseconds
+ *
+ * This bounds the whole call: a read that is asked again (see
+ * %HDB_READ_ATTEMPT_MS) shares it between its two attempts.
  */
 void
 hdb_client_set_timeout (HdbClient *self,
@@ -515,6 +543,10 @@ hdb_client_dup_peer_certificate (HdbClient *self)
  * hdb_client_get_request_count:
  * @self: a client
  *
+ * Every request sent counts, including the second attempt of a read whose
+ * first got no answer in time (see %HDB_READ_ATTEMPT_MS): one call can
+ * count twice.
+ *
  * Returns: how many requests this client has sent
  */
 guint
@@ -580,6 +612,40 @@ on_message_restarted (SoupMessage *message,
   soup_message_set_request_body_from_bytes (message, "application/json", req->body);
 }
 
+/* The operations that only read: asking one of them twice changes nothing
+ * on the server. "sql" is not one of them: a statement may write. Anything
+ * not listed is sent once, whatever happens. */
+static const char * const read_operations[] = {
+  "cluster_status", "cluster_get_routes", "cluster_network",
+  "describe_all", "describe_database", "describe_table",
+  "get_configuration", "system_information", "registration_info",
+  "user_info", "list_users", "list_roles", "get_job",
+  "search_by_id", "search_by_value", "search_by_hash", "search_by_conditions",
+};
+
+static gboolean
+operation_is_read (const char *operation)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (read_operations); i++)
+    if (g_strcmp0 (operation, read_operations[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+caller_cancelled (Request *req)
+{
+  return req->caller_cancellable != NULL && g_cancellable_is_cancelled (req->caller_cancellable);
+}
+
+/* The first attempt of a read with a long bound is shortened; any other
+ * attempt runs to the end of the caller's bound. */
+static gboolean
+attempt_is_last (Request *req)
+{
+  return !req->may_retry || req->attempt > 1;
+}
+
 static void
 request_return_error (GTask  *task,
                       GError *error)
@@ -611,10 +677,13 @@ map_transport_error (Request *req,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      if (req->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+      /* A shortened first attempt that ran out while the caller cancelled
+       * is not retried (see request_transport_failed): it was cancelled. */
+      if ((req->timed_out && (attempt_is_last (req) || !caller_cancelled (req))) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         hdb_set_error (&mapped, HDB_ERROR_TIMEOUT, 0, NULL,
                        "%s did not answer %s within %.1f s.",
-                       where, req->operation, req->timeout_ms / 1000.0);
+                       where, req->operation, req->reported_ms / 1000.0);
       else
         hdb_set_error (&mapped, HDB_ERROR_CANCELLED, 0, NULL,
                        "The request %s to %s was cancelled.", req->operation, where);
@@ -800,6 +869,8 @@ request_complete (GTask *task)
 }
 
 static void read_next_chunk (GTask *task);
+static void request_transport_failed (GTask  *task,
+                                      GError *error);
 
 static void
 on_chunk_read (GObject      *source,
@@ -814,10 +885,7 @@ on_chunk_read (GObject      *source,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (chunk == NULL)
     {
-      GError *mapped = map_transport_error (req, error);
-
-      g_error_free (error);
-      request_return_error (task, mapped);
+      request_transport_failed (task, error);
       return;
     }
 
@@ -868,11 +936,7 @@ on_message_sent (GObject      *source,
   req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (req->stream == NULL)
     {
-      GError *mapped = map_transport_error (req, error);
-
-      g_debug ("%s on %s failed: %s", req->operation, req->client->base_url, error->message);
-      g_error_free (error);
-      request_return_error (task, mapped);
+      request_transport_failed (task, error);
       return;
     }
 
@@ -901,6 +965,120 @@ on_caller_cancelled (GCancellable *cancellable,
 }
 
 static void
+attempt_start (GTask *task,
+               guint  timeout_ms)
+{
+  Request *req = g_task_get_task_data (task);
+  HdbClient *self = req->client;
+
+  req->cancellable = g_cancellable_new ();
+  if (req->caller_cancellable != NULL)
+    req->caller_handler = g_cancellable_connect (req->caller_cancellable,
+                                                 G_CALLBACK (on_caller_cancelled),
+                                                 req->cancellable, NULL);
+
+  req->attempt_timeout_ms = timeout_ms;
+  req->timeout_source = g_timeout_add (timeout_ms, on_request_timeout, req);
+  g_source_set_name_by_id (req->timeout_source, "[hdb] request timeout");
+
+  soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect_object (req->message, "accept-certificate",
+                           G_CALLBACK (on_accept_certificate), self, 0);
+  if (req->body != NULL)
+    g_signal_connect (req->message, "restarted", G_CALLBACK (on_message_restarted), req);
+
+  self->request_count++;
+  g_debug ("%s → %s", req->operation, self->base_url);
+
+  soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
+                           req->cancellable, on_message_sent, task);
+}
+
+/* A message like @old: the same method, URL, body and the headers this
+ * client sets (not those libsoup added while sending @old). */
+static SoupMessage *
+message_new_like (SoupMessage *old,
+                  GBytes      *body)
+{
+  static const char * const copied[] = { "Authorization", "Accept" };
+  SoupMessageHeaders *from = soup_message_get_request_headers (old);
+  SoupMessage *message;
+
+  message = soup_message_new_from_uri (soup_message_get_method (old),
+                                       soup_message_get_uri (old));
+  for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
+    {
+      const char *value = soup_message_headers_get_one (from, copied[i]);
+
+      if (value != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (message),
+                                      copied[i], value);
+    }
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
+  return message;
+}
+
+/* Sends a read again after its first attempt got no answer within
+ * HDB_READ_ATTEMPT_MS, with what is left of the caller's bound.
+ *
+ * Harper 4.4 sometimes receives a read sent just after an add_node or an
+ * update_node and never answers it, while it answers anything else at
+ * once. Waiting longer does not help; asking again does. */
+static void
+request_retry (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  gint64 elapsed_ms = (g_get_monotonic_time () - req->started) / 1000;
+  guint remaining_ms = 1000;
+  SoupMessage *message;
+
+  /* At least 1 s, so that the second attempt has a chance; the bound then
+   * exceeds the caller's by less than that, and a timeout names it. */
+  if (elapsed_ms + 1000 < req->timeout_ms)
+    remaining_ms = req->timeout_ms - elapsed_ms;
+  req->reported_ms = MAX (req->timeout_ms, elapsed_ms + remaining_ms);
+
+  g_debug ("%s on %s: no answer within %.1f s, asking again on a new connection",
+           req->operation, req->client->base_url, req->attempt_timeout_ms / 1000.0);
+
+  message = message_new_like (req->message, req->body);
+  attempt_clear (req);
+  req->message = message;
+  /* Not on the connection that swallowed the first attempt (libsoup
+   * closes that one, as its message was cancelled mid-way), nor on an idle
+   * one: a fresh connection is what Harper answers. libsoup 3.2 gives every
+   * POST a new connection anyway (it reuses idle ones only for idempotent
+   * methods or messages flagged so); the flag keeps this true regardless. */
+  soup_message_add_flags (req->message, SOUP_MESSAGE_NEW_CONNECTION);
+  req->attempt++;
+  attempt_start (task, remaining_ms);
+}
+
+/* The current attempt failed before a whole answer arrived; takes @error.
+ * Only a read's shortened first attempt that ran out is sent again: never
+ * on another error, never when the caller cancelled, never a write. */
+static void
+request_transport_failed (GTask  *task,
+                          GError *error)
+{
+  Request *req = g_task_get_task_data (task);
+  GError *mapped;
+
+  if (req->timed_out && !attempt_is_last (req) && !caller_cancelled (req))
+    {
+      g_error_free (error);
+      request_retry (task);
+      return;
+    }
+
+  g_debug ("%s on %s failed: %s", req->operation, req->client->base_url, error->message);
+  mapped = map_transport_error (req, error);
+  g_error_free (error);
+  request_return_error (task, mapped);
+}
+
+static void
 request_start (HdbClient           *self,
                Request             *req,
                guint                timeout_ms,
@@ -912,36 +1090,29 @@ request_start (HdbClient           *self,
   GTask *task;
 
   req->client = g_object_ref (self);
-  req->cancellable = g_cancellable_new ();
 
-  task = g_task_new (self, req->cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, req->operation);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-  /* The internal cancellable must not make GTask return its own
-   * G_IO_ERROR_CANCELLED: every error goes through map_transport_error. */
+  /* The caller's cancellable must not make GTask return its own
+   * G_IO_ERROR_CANCELLED: every error goes through map_transport_error.
+   * Each attempt has a cancellable of its own, chained to the caller's. */
   g_task_set_check_cancellable (task, FALSE);
 
   if (cancellable != NULL)
-    {
-      req->caller_cancellable = g_object_ref (cancellable);
-      req->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
-                                                   req->cancellable, NULL);
-    }
+    req->caller_cancellable = g_object_ref (cancellable);
 
   req->timeout_ms = timeout_ms > 0 ? timeout_ms : self->timeout_ms;
-  req->timeout_source = g_timeout_add (req->timeout_ms, on_request_timeout, req);
-  g_source_set_name_by_id (req->timeout_source, "[hdb] request timeout");
+  req->reported_ms = req->timeout_ms;
+  /* A bound of HDB_READ_ATTEMPT_MS or less (the monitor's checks, the
+   * restart polls) leaves no room for a second attempt: one is sent. */
+  req->may_retry = !req->raw_text && operation_is_read (req->operation) &&
+                   req->timeout_ms > HDB_READ_ATTEMPT_MS;
+  req->attempt = 1;
+  req->started = g_get_monotonic_time ();
 
-  soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
-  g_signal_connect_object (req->message, "accept-certificate",
-                           G_CALLBACK (on_accept_certificate), self, 0);
-
-  self->request_count++;
-  g_debug ("%s → %s", req->operation, self->base_url);
-
-  soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
-                           req->cancellable, on_message_sent, task);
+  attempt_start (task, req->may_retry ? HDB_READ_ATTEMPT_MS : req->timeout_ms);
 }
 
 /* Starts one operation. Takes @request; @parse turns the answer's JSON
@@ -979,7 +1150,6 @@ hdb_client_run (HdbClient           *self,
   soup_message_headers_replace (soup_message_get_request_headers (req->message),
                                 "Accept", "application/json");
   soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
-  g_signal_connect (req->message, "restarted", G_CALLBACK (on_message_restarted), req);
 
   request_start (self, req, timeout_ms, source_tag, cancellable, callback, user_data);
 }
@@ -1024,6 +1194,8 @@ parse_any (JsonNode  *node,
  *
  * Sends any operation and returns the JSON answer as it is. The typed
  * calls below are preferred; this one serves tests and rare operations.
+ * An operation that only reads (by its name, e.g. get_job) may be sent a
+ * second time, as %HDB_READ_ATTEMPT_MS describes; any other is sent once.
  */
 void
 hdb_client_call_async (HdbClient           *self,

@@ -18,6 +18,21 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HdbClient, hdb_client, HDB, CLIENT, GObject)
 
 /**
+ * HDB_READ_ATTEMPT_MS:
+ *
+ * How long the first attempt of a read (cluster_status, describe_all,
+ * get_configuration, get_job, search_by_id…) may take when the request's
+ * timeout is longer. Harper 4.4 sometimes never answers a read sent just
+ * after an add_node or update_node, while a fresh request is answered at
+ * once; so a read that got no answer in this time is sent once more, on a
+ * new connection, with the rest of its timeout. The caller's bound does not
+ * change. A write is never sent twice, and a request whose timeout is this
+ * or shorter is sent once. hdb_client_get_request_count() counts both
+ * attempts.
+ */
+#define HDB_READ_ATTEMPT_MS 8000
+
+/**
  * HdbNodeSpec:
  * @engine: %HDB_ENGINE_NATIVE or %HDB_ENGINE_NATS; decides which fields are sent
  * @name: the peer's node name (native `hostname`, NATS `node_name`)

@@ -367,6 +367,334 @@ test_cancel (void)
   g_assert_error (error, HDB_ERROR, HDB_ERROR_CANCELLED);
 }
 
+/* Harper 4.4 sometimes receives a read sent just after an update_node and
+ * never answers it, while a fresh request is answered at once. This server
+ * does that to the first request of one operation: it swallows it (or,
+ * with stall_first, sends the headers and part of the body, then nothing),
+ * and answers the next ones, unless swallow_all. It notes the client's port
+ * of every request: which connection carried it. */
+typedef struct
+{
+  const char *operation;     /* the operation whose first request is swallowed */
+  gboolean    stall_first;
+  gboolean    swallow_all;
+  guint       n_operation;   /* requests of that operation received */
+  guint16     first_port;    /* the connection of the first of them */
+  guint16     answered_port; /* the connection of the one answered */
+  GArray     *ports;         /* guint16: the port of every request, in order */
+  GPtrArray  *warm_up;       /* registration_info requests held back */
+} Swallow;
+
+static void
+swallow_clear (Swallow *sw)
+{
+  g_clear_pointer (&sw->ports, g_array_unref);
+  g_clear_pointer (&sw->warm_up, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Swallow, swallow_clear)
+
+static const char cluster_status_answer[] =
+  "{\"type\":\"cluster-status\",\"node_name\":\"node1\",\"is_enabled\":true,"
+  "\"connections\":[]}";
+
+static void
+handle_swallow (SoupServerMessage *msg,
+                gpointer           data)
+{
+  FaultServer *fs = data;
+  Swallow *sw = fs->handler_data;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote));
+  g_autofree char *member = g_strdup_printf ("\"operation\":\"%s\"", sw->operation);
+
+  g_array_append_val (sw->ports, port);
+
+  if (strstr (fs->last_body->str, member) != NULL)
+    {
+      sw->n_operation++;
+      if (sw->n_operation == 1 && sw->stall_first)
+        {
+          SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+          sw->first_port = port;
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+          soup_message_headers_set_content_type (headers, "application/json", NULL);
+          soup_message_body_append (soup_server_message_get_response_body (msg),
+                                    SOUP_MEMORY_STATIC, "{\"type\":", 8);
+          /* The body is never completed: libsoup writes this chunk and waits. */
+          return;
+        }
+      if (sw->n_operation == 1 || sw->swallow_all)
+        {
+          if (sw->n_operation == 1)
+            sw->first_port = port;
+          handle_never (msg, fs);
+          return;
+        }
+      sw->answered_port = port;
+      if (strstr (fs->last_body->str, "cluster_status") != NULL)
+        respond (msg, 200, "application/json", cluster_status_answer);
+      else
+        respond (msg, 200, "application/json", "{\"message\":\"Successfully updated 'node2'\"}");
+      return;
+    }
+
+  /* registration_info: the first waits for the second, so that the client
+   * holds two open connections, both idle afterwards. */
+  g_ptr_array_add (sw->warm_up, g_object_ref (msg));
+  if (sw->warm_up->len < 2)
+    {
+      soup_server_message_pause (msg);
+      return;
+    }
+  for (guint i = 0; i < sw->warm_up->len; i++)
+    {
+      SoupServerMessage *held = g_ptr_array_index (sw->warm_up, i);
+
+      respond (held, 200, "application/json",
+               "{\"registered\":false,\"version\":\"4.4.18\",\"ram_allocation\":512,"
+               "\"license_expiration_date\":null}");
+      if (held != msg)
+        soup_server_message_unpause (held);
+    }
+  g_ptr_array_set_size (sw->warm_up, 0);
+}
+
+static FaultServer *
+swallow_server_new (Swallow    *sw,
+                    const char *operation)
+{
+  FaultServer *fs = fault_server_new (handle_swallow, NULL);
+
+  sw->operation = operation;
+  sw->ports = g_array_new (FALSE, FALSE, sizeof (guint16));
+  sw->warm_up = g_ptr_array_new_with_free_func (g_object_unref);
+  fs->handler_data = sw;
+  return fs;
+}
+
+static gboolean
+port_seen_before (Swallow *sw,
+                  guint16  port,
+                  guint    before)
+{
+  for (guint i = 0; i < before && i < sw->ports->len; i++)
+    if (g_array_index (sw->ports, guint16, i) == port)
+      return TRUE;
+  return FALSE;
+}
+
+/* Two registration_info at once: two connections, both idle afterwards,
+ * whether or not libsoup would reuse one for a POST. */
+static void
+warm_up_two_connections (HdbClient *client,
+                         Swallow   *sw)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(HdbRegistrationInfo) info1 = NULL;
+  g_autoptr(HdbRegistrationInfo) info2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hdb_client_registration_info_async (client, NULL, test_util_store_result, &first);
+  TEST_AWAIT (second, 5000,
+              hdb_client_registration_info_async (client, NULL, test_util_store_result, &second));
+  g_assert_true (test_util_wait_for_pointer ((gpointer *) &first, 5000));
+  info1 = hdb_client_registration_info_finish (client, first, &error);
+  g_assert_no_error (error);
+  info2 = hdb_client_registration_info_finish (client, second, &error);
+  g_assert_no_error (error);
+  /* Let both connections go back to the pool. */
+  test_util_spin (200);
+
+  g_assert_cmpuint (sw->ports->len, ==, 2);
+  g_assert_cmpuint (g_array_index (sw->ports, guint16, 0), !=,
+                    g_array_index (sw->ports, guint16, 1));
+}
+
+static void
+test_read_retried (void)
+{
+  g_auto(Swallow) sw = { 0 };
+  g_autoptr(FaultServer) fs = swallow_server_new (&sw, "cluster_status");
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count_before;
+  gint64 start;
+  double elapsed;
+
+  hdb_client_set_timeout (client, 10000);
+  warm_up_two_connections (client, &sw);
+  count_before = hdb_client_get_request_count (client);
+
+  start = g_get_monotonic_time ();
+  TEST_AWAIT (result, 15000,
+              hdb_client_cluster_status_async (client, NULL, test_util_store_result, &result));
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  status = hdb_client_cluster_status_finish (client, result, &error);
+  g_test_message ("cluster_status answered after %.2f s; ports: swallowed %u, answered %u",
+                  elapsed, sw.first_port, sw.answered_port);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (status->node_name, ==, "node1");
+  /* The first attempt waited HDB_READ_ATTEMPT_MS, the second was answered
+   * at once: within the caller's 10 s. */
+  g_assert_cmpfloat (elapsed, >, 7.0);
+  g_assert_cmpfloat (elapsed, <, 10.0);
+  g_assert_cmpuint (hdb_client_get_request_count (client) - count_before, ==, 2);
+  g_assert_cmpuint (sw.n_operation, ==, 2);
+  /* The second went on a connection of its own: not the one that
+   * swallowed the first, nor an idle one. (libsoup 3.2 opens a new
+   * connection for every POST, so today the first attempt did too; the
+   * idle connections make this check bite should that change.) */
+  g_assert_cmpuint (sw.answered_port, !=, sw.first_port);
+  g_assert_false (port_seen_before (&sw, sw.answered_port, sw.ports->len - 1));
+}
+
+static void
+test_write_not_resent (void)
+{
+  g_auto(Swallow) sw = { 0 };
+  g_autoptr(FaultServer) fs = swallow_server_new (&sw, "update_node");
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  HdbNodeSpec spec = {
+    .engine = HDB_ENGINE_NATIVE,
+    .name = "node2",
+    .url = "wss://127.0.0.1:1",
+  };
+  gint64 start;
+  double elapsed;
+
+  hdb_client_set_timeout (client, 10000);
+  start = g_get_monotonic_time ();
+  TEST_AWAIT (result, 15000,
+              hdb_client_update_node_async (client, &spec, NULL, test_util_store_result,
+                                            &result));
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  message = hdb_client_update_node_finish (client, result, &error);
+  g_test_message ("update_node failed after %.2f s: %s", elapsed,
+                  error ? error->message : "(no error)");
+
+  g_assert_null (message);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "did not answer update_node within 10.0 s."));
+  /* The whole timeout, in one attempt: a write is never sent twice. */
+  g_assert_cmpfloat (elapsed, >, 9.8);
+  g_assert_cmpfloat (elapsed, <, 12.0);
+  g_assert_cmpuint (hdb_client_get_request_count (client), ==, 1);
+  g_assert_cmpuint (fs->n_requests, ==, 1);
+}
+
+static void
+test_short_timeout_read_not_resent (void)
+{
+  g_auto(Swallow) sw = { 0 };
+  g_autoptr(FaultServer) fs = swallow_server_new (&sw, "cluster_status");
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  gint64 start;
+  double elapsed;
+
+  /* A timeout of HDB_READ_ATTEMPT_MS itself leaves no room for a second
+   * attempt (nor does the monitor's 1.5 s): one request, as before. */
+  hdb_client_set_timeout (client, HDB_READ_ATTEMPT_MS);
+  start = g_get_monotonic_time ();
+  TEST_AWAIT (result, 15000,
+              hdb_client_cluster_status_async (client, NULL, test_util_store_result, &result));
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  status = hdb_client_cluster_status_finish (client, result, &error);
+  g_test_message ("cluster_status failed after %.2f s: %s", elapsed,
+                  error ? error->message : "(no error)");
+
+  g_assert_null (status);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TIMEOUT);
+  expected = g_strdup_printf ("did not answer cluster_status within %.1f s.",
+                              HDB_READ_ATTEMPT_MS / 1000.0);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_assert_cmpfloat (elapsed, >, HDB_READ_ATTEMPT_MS / 1000.0 - 0.2);
+  g_assert_cmpfloat (elapsed, <, HDB_READ_ATTEMPT_MS / 1000.0 + 2.0);
+  g_assert_cmpuint (hdb_client_get_request_count (client), ==, 1);
+  g_assert_cmpuint (fs->n_requests, ==, 1);
+}
+
+static void
+test_read_cancelled_not_resent (void)
+{
+  g_auto(Swallow) sw = { 0 };
+  g_autoptr(FaultServer) fs = swallow_server_new (&sw, "cluster_status");
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  double elapsed;
+
+  /* The default timeout (30 s): the first attempt would last 8 s. */
+  start = g_get_monotonic_time ();
+  g_timeout_add_once (300, on_cancel_timeout, cancellable);
+  TEST_AWAIT (result, 5000,
+              hdb_client_cluster_status_async (client, cancellable, test_util_store_result,
+                                               &result));
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  status = hdb_client_cluster_status_finish (client, result, &error);
+  g_assert_null (status);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_CANCELLED);
+  g_assert_cmpfloat (elapsed, <, 2.0);
+
+  /* A retry would start as soon as the attempt ended: none comes. */
+  test_util_spin (300);
+  g_assert_cmpuint (hdb_client_get_request_count (client), ==, 1);
+  g_assert_cmpuint (fs->n_requests, ==, 1);
+}
+
+static void
+test_read_retry_bounded (void)
+{
+  g_auto(Swallow) sw = { 0 };
+  g_autoptr(FaultServer) fs = swallow_server_new (&sw, "cluster_status");
+  g_autoptr(HdbClient) client = client_for (fs->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  double elapsed;
+
+  /* The first answer stops after its headers and a few bytes; the second
+   * never comes. The caller's 9 s bound the whole call. */
+  sw.stall_first = TRUE;
+  sw.swallow_all = TRUE;
+  hdb_client_set_timeout (client, 9000);
+  start = g_get_monotonic_time ();
+  TEST_AWAIT (result, 15000,
+              hdb_client_cluster_status_async (client, NULL, test_util_store_result, &result));
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  status = hdb_client_cluster_status_finish (client, result, &error);
+  g_test_message ("cluster_status failed after %.2f s: %s", elapsed,
+                  error ? error->message : "(no error)");
+
+  g_assert_null (status);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "did not answer cluster_status within 9.0 s."));
+  g_assert_cmpfloat (elapsed, >, 8.8);
+  g_assert_cmpfloat (elapsed, <, 11.0);
+  g_assert_cmpuint (hdb_client_get_request_count (client), ==, 2);
+  g_assert_cmpuint (sw.n_operation, ==, 2);
+  g_assert_cmpuint (sw.ports->len, ==, 2);
+  g_assert_cmpuint (g_array_index (sw.ports, guint16, 0), !=,
+                    g_array_index (sw.ports, guint16, 1));
+}
+
 static void
 test_connection_refused (void)
 {
@@ -744,6 +1072,11 @@ main (int   argc,
   g_test_add_func ("/faults/partial-add-node", test_partial_add_node);
   g_test_add_func ("/faults/timeout", test_timeout);
   g_test_add_func ("/faults/cancel", test_cancel);
+  g_test_add_func ("/faults/read-retried-on-new-connection", test_read_retried);
+  g_test_add_func ("/faults/write-not-resent", test_write_not_resent);
+  g_test_add_func ("/faults/short-timeout-read-not-resent", test_short_timeout_read_not_resent);
+  g_test_add_func ("/faults/read-cancelled-not-resent", test_read_cancelled_not_resent);
+  g_test_add_func ("/faults/read-retry-bounded", test_read_retry_bounded);
   g_test_add_func ("/faults/connection-refused", test_connection_refused);
   g_test_add_func ("/faults/cut-off-body", test_cut_off_body);
   g_test_add_func ("/faults/body-resent-on-restart", test_body_resent_on_restart);
