@@ -281,6 +281,15 @@ hdb_client_new (const char  *base_url,
       return NULL;
     }
 
+  /* A password in the URL would end up in every message and debug line
+   * that names the instance: never take one. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      hdb_set_error (error, HDB_ERROR_NETWORK, 0, NULL,
+                     "The URL must not contain a user name or password.");
+      return NULL;
+    }
+
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
     {

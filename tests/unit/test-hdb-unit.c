@@ -290,6 +290,19 @@ test_subscriptions_schema_alias (void)
   g_assert_true (s1->subscribe);
 }
 
+/* A password in the URL is refused, and the error never repeats it. */
+static void
+test_client_refuses_userinfo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbClient) client = hdb_client_new ("http://admin:S3cret-in-url@127.0.0.1:9925",
+                                                "admin", "pw", &error);
+
+  g_assert_null (client);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_NETWORK);
+  g_assert_null (strstr (error->message, "S3cret-in-url"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,6 +317,7 @@ main (int   argc,
   g_test_add_func ("/hdb/fingerprints", test_fingerprints);
   g_test_add_func ("/hdb/basic-authorization", test_basic_authorization);
   g_test_add_func ("/hdb/client/no-password-property", test_client_never_exposes_password);
+  g_test_add_func ("/hdb/client/refuses-userinfo", test_client_refuses_userinfo);
   g_test_add_func ("/hdb/error/data", test_error_data);
   g_test_add_func ("/hdb/parse/node-message-partial", test_node_message_partial);
   g_test_add_func ("/hdb/parse/wrong-shapes", test_parsers_reject_wrong_shapes);
