@@ -17,19 +17,21 @@
  *
  * Screenshots (grid-widget.png, grid-widget-dark.png,
  * grid-widget-no-match.png, grid-widget-menu.png; replication-grid.png is
- * the Tables page's, from test-ui-grid-apply.c) are rendered in the app and
- * checked not to be blank; with CLUSTERDECK_SCREENSHOT_DIR set they are
- * kept there, otherwise they go to a temporary directory that is removed.
+ * the Tables page's, from test-ui-grid-apply.c) are rendered in the app
+ * three frames after the scene is set (no toasts here, no animations) and
+ * checked not to be blank, the dark one against the dark style; with
+ * CLUSTERDECK_SCREENSHOT_DIR set they are kept there, otherwise they go to a
+ * temporary directory that is removed.
  */
 
 #include <string.h>
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "deck-change-set.h"
 #include "deck-replication-grid.h"
 #include "deck-replication-model.h"
+#include "ui-test-util.h"
 
 #define WINDOW_WIDTH  1000
 #define WINDOW_HEIGHT 700
@@ -39,64 +41,6 @@ static GtkWindow *window;
 static DeckReplicationGrid *grid;
 static DeckChangeSet *changes;
 static GListStore *small_model;
-static char *shot_dir;
-static gboolean keep_shots;
-
-/* Waiting ------------------------------------------------------------------ */
-
-static gboolean wait_timed_out;
-
-static gboolean
-on_wait_timeout (gpointer data)
-{
-  wait_timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond holds; fails the test after @ms. */
-#define WAIT_UNTIL(cond, ms) G_STMT_START {                                    \
-    guint wait_id_;                                                            \
-    wait_timed_out = FALSE;                                                    \
-    wait_id_ = g_timeout_add ((ms), on_wait_timeout, NULL);                    \
-    while (!(cond) && !wait_timed_out)                                         \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!wait_timed_out)                                                       \
-      g_source_remove (wait_id_);                                              \
-    if (!(cond))                                                               \
-      g_test_message ("timed out after %d ms waiting for: %s", (int) (ms), #cond); \
-    g_assert_true (cond);                                                      \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       data)
-{
-  guint *frames = data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets @widget's toplevel lay out and paint @n frames. */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
-
-  WAIT_UNTIL (frames >= n, 5000);
-  gtk_widget_remove_tick_callback (widget, id);
-  flush_main_context ();
-}
 
 static GLogFunc test_log_handler;
 
@@ -187,23 +131,6 @@ make_big_model (void)
 
 /* Finding widgets ---------------------------------------------------------- */
 
-static GtkWidget *
-find_of_type (GtkWidget *root,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_of_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 collect_mapped (GtkWidget *root,
                 GType      type,
@@ -282,26 +209,11 @@ cell_text (GPtrArray *rows,
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
-/* The accessible label of @accessible, or NULL (free it). GTK 4.8 has no
- * getter: its test AT context (GTK_A11Y=test) compares a value, and gives
- * the actual one back when it differs. */
-static char *
-accessible_label (GtkAccessible *accessible)
-{
-  static const char probe[] = "\x01 no label \x01";
-  char *value;
-
-  if (!gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
-    return NULL;
-  value = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL, probe);
-  return value != NULL ? value : g_strdup (probe);
-}
-
 static void
 assert_accessible_label (gpointer    widget,
                          const char *expected)
 {
-  g_autofree char *label = accessible_label (GTK_ACCESSIBLE (widget));
+  g_autofree char *label = ui_test_accessible_label (GTK_ACCESSIBLE (widget));
 
   g_assert_cmpstr (label, ==, expected);
 }
@@ -317,7 +229,7 @@ find_switch (const char *label)
                   switches);
   for (guint i = 0; i < switches->len; i++)
     {
-      g_autofree char *value = accessible_label (g_ptr_array_index (switches, i));
+      g_autofree char *value = ui_test_accessible_label (g_ptr_array_index (switches, i));
 
       if (g_strcmp0 (value, label) == 0)
         return g_ptr_array_index (switches, i);
@@ -427,61 +339,6 @@ reset (void)
   deck_change_set_clear (changes);
   deck_replication_model_sync (G_LIST_MODEL (small_model), changes);
   deck_replication_grid_set_filter_text (grid, "");
-}
-
-/* Screenshots -------------------------------------------------------------- */
-
-/* Renders @widget in the app and saves it as @name in the screenshot
- * directory; checks that the image is not blank. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name,
-                 gboolean    dark)
-{
-  g_autofree char *path = g_build_filename (shot_dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guchar *pixels = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  guint64 sum = 0;
-  guint contrast = 0;
-  double mean;
-  int w, h;
-
-  wait_frames (widget, 3);
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  g_assert_cmpint (w, >, 0);
-  g_assert_cmpint (h, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-
-  pixels = g_malloc ((gsize) w * h * 4);
-  gdk_texture_download (texture, pixels, (gsize) w * 4);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      guint lum = (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3;
-
-      sum += lum;
-      contrast += dark ? lum > 170 : lum < 80;
-    }
-  mean = (double) sum / ((double) w * h);
-  g_test_message ("%s: %d×%d, mean luminance %.1f%s%s", name, w, h, mean,
-                  keep_shots ? ", saved to " : "", keep_shots ? path : "");
-  if (dark)
-    g_assert_cmpfloat (mean, <, 90.0);
-  else
-    g_assert_cmpfloat (mean, >, 150.0);
-  g_assert_cmpuint (contrast, >, 100);   /* some text drawn */
 }
 
 /* Tests -------------------------------------------------------------------- */
@@ -812,7 +669,8 @@ test_bulk_menu (void)
   g_assert_cmpstr (database, ==, "dev");
   g_assert_cmpint (direction, ==, DECK_REPLICATION_SUBSCRIBE);
   g_assert_true (value);
-  save_screenshot (GTK_WIDGET (popover), "grid-widget-menu.png", FALSE);
+  wait_frames (GTK_WIDGET (popover), 3);
+  render_screenshot (GTK_WIDGET (popover), "grid-widget-menu.png");
   gtk_menu_button_popdown (button);
 
   /* Another row, maybe in the same (recycled) cell: no menu made yet. */
@@ -898,13 +756,16 @@ test_screenshot (void)
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
                             0);
 
-  save_screenshot (GTK_WIDGET (window), "grid-widget.png", FALSE);
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot (GTK_WIDGET (window), "grid-widget.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (window), "grid-widget-dark.png", TRUE);
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot_style (GTK_WIDGET (window), "grid-widget-dark.png", TRUE);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
   deck_replication_grid_set_filter_text (grid, "zebra");
-  save_screenshot (GTK_WIDGET (window), "grid-widget-no-match.png", FALSE);
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot (GTK_WIDGET (window), "grid-widget-no-match.png");
   deck_replication_grid_set_filter_text (grid, "");
 }
 
@@ -923,50 +784,15 @@ test_finalized (void)
 
 /* Setup -------------------------------------------------------------------- */
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static gboolean
 setup (GError **error)
 {
-  const char *dir = g_getenv ("CLUSTERDECK_SCREENSHOT_DIR");
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  /* No session of its own (no with-keyring.sh): a temporary directory in
+   * the system's temporary directory, not in $XDG_RUNTIME_DIR */
+  if (!ui_test_shots_init_full ("clusterdeck-grid-XXXXXX", TRUE, error))
+    return FALSE;
 
-  if (dir != NULL && *dir != '\0')
-    {
-      if (g_mkdir_with_parents (dir, 0755) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", dir);
-          return FALSE;
-        }
-      shot_dir = g_strdup (dir);
-      keep_shots = TRUE;
-    }
-  else
-    {
-      shot_dir = g_dir_make_tmp ("clusterdeck-grid-XXXXXX", error);
-      if (shot_dir == NULL)
-        return FALSE;
-    }
-
-  /* The application's style sheet, as AdwApplication loads it */
-  gtk_css_provider_load_from_resource (css, "/io/github/clusterdeck/Clusterdeck/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  ui_test_load_app_css ();
 
   changes = deck_change_set_new ();
   small_model = make_small_model (FALSE);
@@ -993,9 +819,7 @@ teardown (void)
   flush_main_context ();
   g_clear_object (&small_model);
   g_clear_object (&changes);
-  if (shot_dir != NULL && !keep_shots)
-    remove_dir (shot_dir);
-  g_clear_pointer (&shot_dir, g_free);
+  ui_test_shots_cleanup ();
 }
 
 int
@@ -1010,7 +834,7 @@ main (int   argc,
    * G_MESSAGES_DEBUG says: only when it is set. */
   if (g_strcmp0 (g_getenv ("G_MESSAGES_DEBUG"), "") == 0 || g_getenv ("G_MESSAGES_DEBUG") == NULL)
     test_log_handler = g_log_set_default_handler (drop_debug_messages, NULL);
-  if (g_strcmp0 (g_getenv ("GTK_A11Y"), "test") != 0)
+  if (!ui_test_accessible_readable ())
     {
       g_print ("Bail out! GTK_A11Y=test is needed: switches are found by their accessible label\n");
       return 1;

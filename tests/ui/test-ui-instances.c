@@ -15,17 +15,18 @@
  * dialog.test, dialog.save, dialog.trust, window.close.
  *
  * Screenshots: every PNG is rendered in the app (GtkWidgetPaintable → render
- * node → the window's own renderer → texture) and checked not to be blank.
+ * node → the window's own renderer → texture) and checked not to be blank,
+ * three frames after the scene is set (wait_frames (), then
+ * render_screenshot (); not save_screenshot (), whose settle () would also
+ * wait for the toasts to go and 600 ms for animations).
  * With CLUSTERDECK_SCREENSHOT_DIR set they are kept there (docs/images);
  * otherwise they go to a temporary directory that is removed. Both the store
  * and that directory live in $XDG_RUNTIME_DIR, which with-keyring.sh removes.
  */
 
-#include <errno.h>
 #include <string.h>
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "deck-credentials.h"
 #include "deck-instance-dialog.h"
@@ -37,6 +38,7 @@
 #include "harper-fixture.h"
 #include "hdb-client.h"
 #include "test-util.h"
+#include "ui-test-util.h"
 
 #define REFRESH_INTERVAL_S 2
 #define CHECK_TIMEOUT_MS   1500
@@ -57,72 +59,8 @@ static DeckInstanceMonitor *monitor;
 static DeckWindow *window;
 static DeckOrganization *demo;
 static char *store_dir;
-static char *shot_dir;
-static gboolean keep_shots;
 
-/* Waiting ------------------------------------------------------------------ */
-
-static gboolean wait_timed_out;
-
-static gboolean
-on_wait_timeout (gpointer data)
-{
-  wait_timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond holds; fails the test after @ms.
- * @elapsed_ms (a double lvalue) receives how long it took. */
-#define WAIT_UNTIL_TIMED(cond, ms, elapsed_ms) G_STMT_START {                  \
-    gint64 wait_t0_ = g_get_monotonic_time ();                                 \
-    guint wait_id_;                                                            \
-    wait_timed_out = FALSE;                                                    \
-    wait_id_ = g_timeout_add ((ms), on_wait_timeout, NULL);                    \
-    while (!(cond) && !wait_timed_out)                                         \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!wait_timed_out)                                                       \
-      g_source_remove (wait_id_);                                              \
-    (elapsed_ms) = (double) (g_get_monotonic_time () - wait_t0_) / 1000.0;     \
-    if (!(cond))                                                               \
-      g_test_message ("timed out after %d ms waiting for: %s", (int) (ms), #cond); \
-    g_assert_true (cond);                                                      \
-  } G_STMT_END
-
-#define WAIT_UNTIL(cond, ms) G_STMT_START {                                    \
-    double wait_elapsed_ G_GNUC_UNUSED;                                        \
-    WAIT_UNTIL_TIMED (cond, ms, wait_elapsed_);                                \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       data)
-{
-  guint *frames = data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets @widget's toplevel lay out and paint @n frames. */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
-
-  WAIT_UNTIL (frames >= n, 5000);
-  gtk_widget_remove_tick_callback (widget, id);
-  flush_main_context ();
-}
+/* Nodes ---------------------------------------------------------------------- */
 
 /* Nodes are stopped and started from a worker thread, so that the window and
  * the monitor keep running meanwhile, as they would for a user: a main loop
@@ -170,56 +108,11 @@ run_node_op (NodeOpFunc     func,
 
 /* Finding widgets ----------------------------------------------------------- */
 
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             WidgetMatch    match,
-             gconstpointer  data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-match_row_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-match_group_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_GROUP (widget) &&
-         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
-}
-
-static gboolean
-match_label_text (GtkWidget *widget, gconstpointer text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
-}
-
 static gboolean
 match_button_action (GtkWidget *widget, gconstpointer action)
 {
   return GTK_IS_BUTTON (widget) &&
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
-static gboolean
-match_type (GtkWidget *widget, gconstpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
 static gboolean
@@ -244,13 +137,6 @@ find_row (GtkWidget  *root,
   if (row == NULL)
     g_error ("no row titled “%s”", title);
   return row;
-}
-
-static GtkWidget *
-find_of_type (GtkWidget *root,
-              GType      type)
-{
-  return find_widget (root, match_type, GSIZE_TO_POINTER (type));
 }
 
 static DeckInstanceDialog *
@@ -346,72 +232,7 @@ scroll_to_top (GtkWidget *root)
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
 }
 
-/* Screenshots --------------------------------------------------------------- */
-
-/* Renders @widget in the app and saves it as @name in the screenshot
- * directory; checks that the image is neither blank nor black. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *path = g_build_filename (shot_dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GdkTexture) reloaded = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guchar *pixels = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  guint64 sum = 0;
-  guint dark = 0;
-  double mean;
-  int w, h;
-
-  wait_frames (widget, 3);
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  g_assert_cmpint (w, >, 0);
-  g_assert_cmpint (h, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_assert_nonnull (renderer);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-
-  reloaded = gdk_texture_new_from_filename (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (gdk_texture_get_width (reloaded), ==, w);
-  g_assert_cmpint (gdk_texture_get_height (reloaded), ==, h);
-  pixels = g_malloc ((gsize) w * h * 4);
-  gdk_texture_download (reloaded, pixels, (gsize) w * 4);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      guint lum = (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3;
-
-      sum += lum;
-      dark += lum < 80;
-    }
-  mean = (double) sum / ((double) w * h);
-  g_test_message ("%s: %d×%d, mean luminance %.1f, %u dark pixels%s%s", name, w, h, mean, dark,
-                  keep_shots ? ", saved to " : "", keep_shots ? path : "");
-  g_assert_cmpfloat (mean, >, 150.0);   /* Adwaita's light background, not black */
-  g_assert_cmpuint (dark, >, 100);      /* and some text drawn */
-}
-
 /* The dialog ---------------------------------------------------------------- */
-
-static void
-on_destroyed (GtkWidget *widget,
-              gpointer   data)
-{
-  *(gboolean *) data = TRUE;
-}
 
 static DeckInstanceDialog *
 open_add_dialog (gboolean *destroyed)
@@ -425,7 +246,7 @@ open_add_dialog (gboolean *destroyed)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Instance");
   *destroyed = FALSE;
-  g_signal_connect (dialog, "destroy", G_CALLBACK (on_destroyed), destroyed);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), destroyed);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (dialog)) > 0, 5000);
   /* What a new dialog offers */
@@ -557,7 +378,8 @@ test_add_instance_http (void)
   g_assert_nonnull (strstr (connected, "(super user)"));
   g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (dialog), match_group_title,
                                                        "Certificate Not Trusted")));
-  save_screenshot (GTK_WIDGET (dialog), "add-instance.png");
+  wait_frames (GTK_WIDGET (dialog), 3);
+  render_screenshot (GTK_WIDGET (dialog), "add-instance.png");
 
   instance = save_and_check (dialog, &destroyed, "Berlin", harper_fixture_get_password (plain_nodes));
   g_assert_null (deck_instance_get_pinned_certificate (instance));
@@ -672,7 +494,8 @@ test_add_instance_tls_trust (void)
     gtk_window_set_default_size (GTK_WINDOW (dialog), w, DIALOG_TALL_HEIGHT);
     WAIT_UNTIL (gtk_widget_get_height (GTK_WIDGET (dialog)) > h, 5000);
   }
-  save_screenshot (GTK_WIDGET (dialog), "trust-certificate.png");
+  wait_frames (GTK_WIDGET (dialog), 3);
+  render_screenshot (GTK_WIDGET (dialog), "trust-certificate.png");
 
   /* Trust → tested again with the pin → connected; the group goes away. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.trust", NULL));
@@ -740,7 +563,8 @@ test_unreachable_and_back (void)
                                  deck_instance_get_last_error (paris)));
   /* Scrolled down to the connection's status and last error */
   scroll_to_end (GTK_WIDGET (overview_page ()));
-  save_screenshot (GTK_WIDGET (window), "unreachable.png");
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot (GTK_WIDGET (window), "unreachable.png");
   scroll_to_top (GTK_WIDGET (overview_page ()));
 
   start_s = run_node_op (harper_fixture_start_node, plain_nodes, 1);
@@ -775,7 +599,8 @@ test_main_window_screenshots (void)
   flush_main_context ();
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, WINDOW_WIDTH);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, WINDOW_HEIGHT);
-  save_screenshot (GTK_WIDGET (window), "main-window.png");
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot (GTK_WIDGET (window), "main-window.png");
 
   /* Whatever the Replication view shows for this instance (its content is
    * the replication page's business, tested elsewhere): it is the one shown. */
@@ -785,7 +610,8 @@ test_main_window_screenshots (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (view_stack ()), ==, "replication");
   g_assert_true (gtk_widget_get_mapped (adw_view_stack_get_visible_child (view_stack ())));
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (overview_page ())));
-  save_screenshot (GTK_WIDGET (window), "replication-page.png");
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot (GTK_WIDGET (window), "replication-page.png");
   adw_view_stack_set_visible_child_name (view_stack (), "overview");
 }
 
@@ -803,67 +629,14 @@ drop_debug_messages (const char     *log_domain,
     test_log_handler (log_domain, log_level, message, user_data);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* A temporary directory in the session's runtime directory: under
- * with-keyring.sh that is a throw-away directory removed when the session
- * ends, so nothing is left behind even when a failed assertion aborts. */
-static char *
-make_temp_dir (const char  *template,
-               GError     **error)
-{
-  char *path = g_build_filename (g_get_user_runtime_dir (), template, NULL);
-
-  if (g_mkdtemp (path) == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot create %s: %s", path, g_strerror (saved));
-      g_free (path);
-      return NULL;
-    }
-  return path;
-}
-
 static gboolean
 setup (GError **error)
 {
   g_autoptr(GError) problem = NULL;
   g_autofree char *path = NULL;
-  const char *dir = g_getenv ("CLUSTERDECK_SCREENSHOT_DIR");
 
-  if (dir != NULL && *dir != '\0')
-    {
-      if (g_mkdir_with_parents (dir, 0755) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", dir);
-          return FALSE;
-        }
-      shot_dir = g_strdup (dir);
-      keep_shots = TRUE;
-    }
-  else
-    {
-      shot_dir = make_temp_dir ("clusterdeck-shots-XXXXXX", error);
-      if (shot_dir == NULL)
-        return FALSE;
-    }
+  if (!ui_test_shots_init (error))
+    return FALSE;
 
   plain_nodes = harper_fixture_start (2, HARPER_FIXTURE_UNCONFIGURED, error);
   if (plain_nodes == NULL)
@@ -935,10 +708,8 @@ teardown (void)
   g_clear_pointer (&tls_node, harper_fixture_free);
   if (store_dir != NULL)
     remove_dir (store_dir);
-  if (shot_dir != NULL && !keep_shots)
-    remove_dir (shot_dir);
+  ui_test_shots_cleanup ();
   g_clear_pointer (&store_dir, g_free);
-  g_clear_pointer (&shot_dir, g_free);
 }
 
 int

@@ -12,10 +12,12 @@
  * without warnings about the rest. A program may install a function that
  * prints what is on screen when a wait runs out (ui_test_set_dump_func()).
  *
- * Screenshots: ui_test_shots_init() picks the directory, either
+ * Screenshots: ui_test_shots_init() (or ui_test_shots_init_full(), for
+ * another temporary directory) picks the directory, either
  * CLUSTERDECK_SCREENSHOT_DIR (kept) or a temporary one (removed by
  * ui_test_shots_cleanup()); render_screenshot() and save_screenshot() check
- * that the image is neither blank nor black.
+ * that the image is neither blank nor black (render_screenshot_style() also
+ * checks one in the dark style).
  */
 
 #pragma once
@@ -26,7 +28,9 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "test-util.h"
+/* Named from this header's directory, so that a program needs no include
+ * directory for tests/ (ui-grid has none). */
+#include "../test-util.h"
 
 G_BEGIN_DECLS
 
@@ -337,9 +341,14 @@ ui_test_shots (void)
 }
 
 /* Screenshots go to CLUSTERDECK_SCREENSHOT_DIR when it is set (created if
- * needed, kept), else to a temporary directory. */
+ * needed, kept), else to a temporary directory made from @tmp_template
+ * ("name-XXXXXX"): under $XDG_RUNTIME_DIR (make_temp_dir()), or, with
+ * @system_tmp, in the system's temporary directory (g_dir_make_tmp()), for a
+ * program that runs without a session of its own. */
 static inline gboolean
-ui_test_shots_init (GError **error)
+ui_test_shots_init_full (const char  *tmp_template,
+                         gboolean     system_tmp,
+                         GError     **error)
 {
   UiTestShots *shots = ui_test_shots ();
   const char *dir = g_getenv ("CLUSTERDECK_SCREENSHOT_DIR");
@@ -358,9 +367,18 @@ ui_test_shots_init (GError **error)
       shots->keep = TRUE;
       return TRUE;
     }
-  shots->dir = make_temp_dir ("clusterdeck-shots-XXXXXX", error);
+  shots->dir = system_tmp ? g_dir_make_tmp (tmp_template, error)
+                          : make_temp_dir (tmp_template, error);
   shots->keep = FALSE;
   return shots->dir != NULL;
+}
+
+/* Screenshots go to CLUSTERDECK_SCREENSHOT_DIR when it is set (created if
+ * needed, kept), else to a temporary directory under $XDG_RUNTIME_DIR. */
+static inline gboolean
+ui_test_shots_init (GError **error)
+{
+  return ui_test_shots_init_full ("clusterdeck-shots-XXXXXX", FALSE, error);
 }
 
 /* Removes the temporary directory (never CLUSTERDECK_SCREENSHOT_DIR) */
@@ -376,10 +394,13 @@ ui_test_shots_cleanup (void)
 
 /* Renders @widget as it is now (no main loop iteration in between) and saves
  * it as @name in the screenshot directory; checks that the image is neither
- * blank nor black. */
+ * blank nor black: Adwaita's light background (mean luminance above 150) and
+ * more than 100 dark pixels of text. With @dark (the dark style), the other
+ * way round: mean luminance below 90, more than 100 light pixels. */
 static inline void
-render_screenshot (GtkWidget  *widget,
-                   const char *name)
+render_screenshot_style (GtkWidget  *widget,
+                         const char *name,
+                         gboolean    dark)
 {
   UiTestShots *shots = ui_test_shots ();
   g_autofree char *path = NULL;
@@ -392,7 +413,7 @@ render_screenshot (GtkWidget  *widget,
   GtkSnapshot *snapshot;
   GskRenderer *renderer;
   guint64 sum = 0;
-  guint dark = 0;
+  guint contrast = 0;
   double mean;
   int w, h;
 
@@ -424,13 +445,24 @@ render_screenshot (GtkWidget  *widget,
       guint lum = (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3;
 
       sum += lum;
-      dark += lum < 80;
+      contrast += dark ? lum > 170 : lum < 80;
     }
   mean = (double) sum / ((double) w * h);
-  g_test_message ("%s: %d×%d, mean luminance %.1f, %u dark pixels%s%s", name, w, h, mean, dark,
-                  shots->keep ? ", saved to " : "", shots->keep ? path : "");
-  g_assert_cmpfloat (mean, >, 150.0);   /* Adwaita's light background, not black */
-  g_assert_cmpuint (dark, >, 100);      /* and some text drawn */
+  g_test_message ("%s: %d×%d, mean luminance %.1f, %u %s pixels%s%s", name, w, h, mean, contrast,
+                  dark ? "light" : "dark", shots->keep ? ", saved to " : "", shots->keep ? path : "");
+  if (dark)
+    g_assert_cmpfloat (mean, <, 90.0);  /* the dark style's background */
+  else
+    g_assert_cmpfloat (mean, >, 150.0); /* Adwaita's light background, not black */
+  g_assert_cmpuint (contrast, >, 100);  /* and some text drawn */
+}
+
+/* render_screenshot_style() for the light style */
+static inline void
+render_screenshot (GtkWidget  *widget,
+                   const char *name)
+{
+  render_screenshot_style (widget, name, FALSE);
 }
 
 /* For a screenshot of a calm window: the toasts gone (each stays 5 s, one at
