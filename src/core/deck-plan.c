@@ -263,6 +263,17 @@ new_op (DeckPlanOpKind       kind,
   return op;
 }
 
+static gboolean
+subscribes_again (GPtrArray *changes,
+                  guint      from,
+                  guint      to)
+{
+  for (guint i = from; i < to; i++)
+    if (((const DeckChange *) g_ptr_array_index (changes, i))->subscribe == DECK_TOGGLE_ON)
+      return TRUE;
+  return FALSE;
+}
+
 /* Plans the changes [from, to), which are all between one instance and
  * one peer. */
 static void
@@ -372,6 +383,22 @@ plan_peer (DeckPlan   *self,
   op = new_op (DECK_PLAN_OP_UPDATE_NODE, instance_id, conn, engine, changes, from, to);
   op->subscriptions = subscription_set_finish (&set, changes, from, to, FALSE);
   add_op (self, op);
+
+  /* Harper 4.4.18, NATS: after an update_node that switches subscribe back
+   * on, no record arrives until a second, identical update_node (seen on
+   * real nodes every time; switching publish back on is not affected). */
+  if (engine == HDB_ENGINE_NATS && subscribes_again (changes, from, to))
+    {
+      DeckPlanOp *again = new_op (DECK_PLAN_OP_UPDATE_NODE, instance_id, conn, engine, changes,
+                                  from, to);
+
+      again->subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_subscription_free);
+      for (guint i = 0; i < op->subscriptions->len; i++)
+        g_ptr_array_add (again->subscriptions,
+                         hdb_subscription_copy (g_ptr_array_index (op->subscriptions, i)));
+      again->repeat = TRUE;
+      add_op (self, again);
+    }
 }
 
 /**
@@ -585,6 +612,15 @@ describe_op (DeckPlan         *self,
   if (op->url != NULL)
     g_string_append_printf (text, " (%s)", op->url);
   g_string_append_c (text, '\n');
+
+  if (op->repeat)
+    {
+      g_string_append (text, "     ");
+      g_string_append (text, _("the same again: Harper’s NATS clustering restarts a subscription "
+                               "switched back on only at the second update"));
+      g_string_append_c (text, '\n');
+      return;
+    }
 
   if (op->needs_authorization)
     {

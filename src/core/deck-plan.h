@@ -57,6 +57,9 @@ const char *deck_plan_op_kind_to_string (DeckPlanOpKind kind);
  *   peer's URL is plain ws://)
  * @changes: (element-type DeckChange): the staged changes this operation
  *   carries out; they stay pending when it fails
+ * @repeat: the same `update_node` as the operation before it, sent again:
+ *   Harper 4.4's NATS clustering restarts a subscription that was switched
+ *   back on only at the second update
  *
  * One request. Holds no secret: the applier fills the authorization in.
  */
@@ -71,6 +74,7 @@ typedef struct
   gboolean        needs_authorization;
   gboolean        retain_authorization;
   GPtrArray      *changes;
+  gboolean        repeat;
 } DeckPlanOp;
 
 void deck_plan_op_free (DeckPlanOp *op);

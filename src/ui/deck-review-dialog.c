@@ -153,6 +153,7 @@ add_group (DeckReviewDialog *self,
 
 static char *
 op_title (DeckPlanOpKind  kind,
+          gboolean        repeat,
           const char     *peer)
 {
   switch (kind)
@@ -165,6 +166,9 @@ op_title (DeckPlanOpKind  kind,
       return g_strdup_printf (_("Add %s again, with per-table subscriptions"), peer);
     case DECK_PLAN_OP_UPDATE_NODE:
     default:
+      if (repeat)
+        /* Translators: the peer instance; the same request, sent twice */
+        return g_strdup_printf (_("Update the subscriptions with %s again"), peer);
       /* Translators: the peer instance */
       return g_strdup_printf (_("Update the subscriptions with %s"), peer);
     }
@@ -211,7 +215,7 @@ add_op_row (DeckReviewDialog    *self,
             AdwPreferencesGroup *group,
             const DeckPlanOp    *op)
 {
-  g_autofree char *title = op_title (op->kind, peer_name (self, op->instance_id, op->peer));
+  g_autofree char *title = op_title (op->kind, op->repeat, peer_name (self, op->instance_id, op->peer));
   g_autofree char *text = deck_plan_describe_op (self->plan, op);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr(GString) details = g_string_new (NULL);

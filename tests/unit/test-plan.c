@@ -406,6 +406,27 @@ test_nats (void)
   text = deck_plan_describe (plan);
   g_assert_nonnull (strstr (text, "update_node node6"));
   g_assert_null (strstr (text, "authorization"));
+  g_clear_pointer (&text, g_free);
+  g_clear_object (&plan);
+
+  /* Subscribe switched back on: the same update_node twice (Harper 4.4's
+   * NATS clustering restarts the subscription only at the second). */
+  stage (changes, statuses, "inst-n", "node6", "shop", "product", FALSE, TRUE);
+  plan = deck_plan_new (changes, statuses, engines);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  deck_change_set_clear (changes);
+  stage (changes, statuses, "inst-n", "node6", "dev", "dog", FALSE, TRUE);
+  g_clear_object (&plan);
+  plan = deck_plan_new (changes, statuses, engines);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  ops = deck_plan_get_operations (plan, "inst-n");
+  g_assert_false (((DeckPlanOp *) g_ptr_array_index (ops, 0))->repeat);
+  op = g_ptr_array_index (ops, 1);
+  g_assert_true (op->repeat);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+  assert_sub (op->subscriptions, "dev", "dog", FALSE, TRUE);
+  text = deck_plan_describe (plan);
+  g_assert_nonnull (strstr (text, "the same again"));
 }
 
 static void
