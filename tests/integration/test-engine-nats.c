@@ -7,7 +7,9 @@
  * user, the clustering section, the restart followed by a real
  * DeckRestartMonitor), connect (route, reload, add_node with a subscription
  * per common table), data flowing both ways, publishing stopped and started
- * again by a change set through DeckPlan and DeckApplier, disconnect.
+ * again by a change set through DeckPlan and DeckApplier, subscribing
+ * stopped and started again the same way (the plan's repeated update_node),
+ * disconnect.
  * nats-server listens on every interface, so in-netns.sh runs this in a
  * private network namespace; the two nodes share it and get distinct NATS
  * ports through DeckEnableRequest.
@@ -27,6 +29,7 @@
 #define ENGINE_WAIT_MS    240000
 #define APPLY_WAIT_MS     120000
 #define ARRIVE_MS         30000
+#define RESUME_MS         15000
 #define ABSENT_MS         3000
 #define SWITCH_MS         20000
 #define INSTANCE          "instance-1"
@@ -270,17 +273,34 @@ typedef struct
   const char *name;
   gboolean    publish;     /* node1 → node2 */
   gboolean    subscribe;   /* node2 → node1 */
+  gboolean    repeat;      /* the plan sends its update_node twice */
 } ApplyCase;
 
-/* From both on, publishing is stopped and started again. Subscribing is
- * not: in Harper 4.4.18 a subscription switched back on by update_node on
- * the instance that subscribes starts no ingest there (the record written
- * next arrives only after a second, identical update_node), while the same
- * switch made on the peer's side of the request (publish on) works. */
-static const ApplyCase apply_cases[] = {
-  { "publish off",   FALSE, TRUE  },
-  { "publish on",    TRUE,  TRUE  },
+typedef struct
+{
+  const ApplyCase *cases;
+  guint            n_cases;
+} ApplyTest;
+
+/* From both on, publishing is stopped and started again: one update_node
+ * each. */
+static const ApplyCase publish_cases[] = {
+  { "publish off",   FALSE, TRUE,  FALSE },
+  { "publish on",    TRUE,  TRUE,  FALSE },
 };
+
+/* The same with subscribing. In Harper 4.4.18 a subscription switched back
+ * on by update_node on the instance that subscribes starts no ingest there
+ * until a second, identical update_node (the same switch made on the
+ * peer's side of the request, publish on, works at the first), so the plan
+ * repeats the update_node that switches it on. */
+static const ApplyCase subscribe_cases[] = {
+  { "subscribe off", TRUE,  FALSE, FALSE },
+  { "subscribe on",  TRUE,  TRUE,  TRUE  },
+};
+
+static const ApplyTest publish_test = { publish_cases, G_N_ELEMENTS (publish_cases) };
+static const ApplyTest subscribe_test = { subscribe_cases, G_N_ELEMENTS (subscribe_cases) };
 
 static gint64 next_record_id = 100;
 
@@ -315,8 +335,8 @@ count_requests (void)
 }
 
 /* Stages @c from node1's point of view, plans it with node1's loaded status
- * and schema, applies it, and checks that exactly the plan's requests were
- * sent. */
+ * and schema (one update_node, twice when @c repeats it), applies it, and
+ * checks that exactly the plan's requests were sent. */
 static void
 apply_case (const ApplyCase *c)
 {
@@ -333,9 +353,10 @@ apply_case (const ApplyCase *c)
   g_autoptr(GError) error = NULL;
   HdbClusterStatus *status = read_status (0);
   const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (1));
-  const DeckPlanOp *op;
+  const DeckPlanOp *first;
   GPtrArray *ops;
   DeckBaseline baseline;
+  guint n_ops = c->repeat ? 2 : 1;
   guint before, n_sent;
 
   g_hash_table_insert (statuses, (gpointer) INSTANCE, status);
@@ -352,14 +373,33 @@ apply_case (const ApplyCase *c)
 
   plan = deck_plan_new_full (changes, statuses, NULL, schemas);
   g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, n_ops);
   ops = deck_plan_get_operations (plan, INSTANCE);
-  g_assert_cmpuint (ops->len, ==, 1);
-  op = g_ptr_array_index (ops, 0);
-  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
-  g_assert_cmpint (op->engine, ==, HDB_ENGINE_NATS);
-  g_assert_null (op->url);
-  g_assert_false (op->needs_authorization);
+  g_assert_cmpuint (ops->len, ==, n_ops);
+  first = g_ptr_array_index (ops, 0);
+  for (guint k = 0; k < ops->len; k++)
+    {
+      const DeckPlanOp *op = g_ptr_array_index (ops, k);
+
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+      g_assert_cmpint (op->engine, ==, HDB_ENGINE_NATS);
+      g_assert_cmpstr (op->peer, ==, node_name (1));
+      g_assert_null (op->url);
+      g_assert_false (op->needs_authorization);
+      /* The repeat is the same request as the first. */
+      g_assert_cmpint (op->repeat, ==, k > 0);
+      g_assert_cmpuint (op->subscriptions->len, ==, first->subscriptions->len);
+      for (guint m = 0; m < op->subscriptions->len; m++)
+        {
+          const HdbSubscription *a = g_ptr_array_index (first->subscriptions, m);
+          const HdbSubscription *b = g_ptr_array_index (op->subscriptions, m);
+
+          g_assert_cmpstr (b->database, ==, a->database);
+          g_assert_cmpstr (b->table, ==, a->table);
+          g_assert_cmpint (b->publish, ==, a->publish);
+          g_assert_cmpint (b->subscribe, ==, a->subscribe);
+        }
+    }
 
   /* NATS links carry no authorization: no cluster password is given. */
   g_hash_table_insert (instance_clients, (gpointer) INSTANCE, clients[0]);
@@ -375,7 +415,8 @@ apply_case (const ApplyCase *c)
                   c->name, n_sent, deck_plan_get_n_requests (plan));
   g_assert_cmpuint (result->n_peer_requests, ==, 0);
   g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + 1);
-  g_assert_cmpuint (result->n_ok, ==, 1);
+  g_assert_cmpuint (result->results->len, ==, n_ops);
+  g_assert_cmpuint (result->n_ok, ==, n_ops);
   g_assert_cmpuint (result->n_failed, ==, 0);
   g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
 
@@ -393,19 +434,23 @@ apply_case (const ApplyCase *c)
   }
 }
 
-/* Publishing of the link's one table stopped and started again through
- * DeckPlan and DeckApplier (one update_node each). While it is off, a
- * record is written on node1 first, then one on node2; once node2's has
- * arrived on node1, node1's is given ABSENT_MS more to (not) reach node2. */
+/* The publishing (node1 → node2) or subscribing (node2 → node1) of the
+ * link's one table stopped and started again through DeckPlan and
+ * DeckApplier, as @user_data's ApplyTest says. While a direction is off, a
+ * record is written where it starts, then one the other way; once that one
+ * has arrived, the first is given ABSENT_MS more to (not) go through. Once
+ * it is on again, a record written where it starts must arrive within
+ * RESUME_MS, and then one the other way. */
 static void
-test_apply (void)
+test_apply (gconstpointer user_data)
 {
+  const ApplyTest *test = user_data;
   gint64 held_id = 0;
   guint held_to = 0;
 
-  for (guint n = 0; n < G_N_ELEMENTS (apply_cases); n++)
+  for (guint n = 0; n < test->n_cases; n++)
     {
-      const ApplyCase *c = &apply_cases[n];
+      const ApplyCase *c = &test->cases[n];
       guint off_from, on_from;
       gint64 applied, off_id, on_id;
 
@@ -414,12 +459,22 @@ test_apply (void)
 
       if (c->publish && c->subscribe)
         {
-          for (guint i = 0; i < 2; i++)
+          /* The direction that was off first. */
+          guint resumed_from = held_id > 0 ? 1 - held_to : 0;
+
+          for (guint j = 0; j < 2; j++)
             {
+              guint i = j == 0 ? resumed_from : 1 - resumed_from;
               gint64 id = next_record_id++;
+              gint64 written = g_get_monotonic_time ();
 
               hdb_test_insert (clients[i], DB, TABLE, id, c->name);
-              g_assert_true (hdb_test_wait_record (clients[1 - i], DB, TABLE, id, ARRIVE_MS));
+              g_assert_true (hdb_test_wait_record (clients[1 - i], DB, TABLE, id,
+                                                   j == 0 ? RESUME_MS : ARRIVE_MS));
+              g_test_message ("%s: %s → %s: arrived %.2f s after it was written, "
+                              "%.2f s after the apply", c->name, node_name (i),
+                              node_name (1 - i), (g_get_monotonic_time () - written) / 1e6,
+                              (g_get_monotonic_time () - applied) / 1e6);
             }
           g_test_message ("%s: both directions flow", c->name);
           /* Unlike native replication, what was written while the
@@ -514,7 +569,8 @@ main (int   argc,
   g_test_add_func ("/engine/nats/enable-again", test_enable_again);
   g_test_add_func ("/engine/nats/connect-without-common-table", test_connect_without_common_table);
   g_test_add_func ("/engine/nats/connect", test_connect);
-  g_test_add_func ("/engine/nats/apply", test_apply);
+  g_test_add_data_func ("/engine/nats/apply", &publish_test, test_apply);
+  g_test_add_data_func ("/engine/nats/subscribe-again", &subscribe_test, test_apply);
   g_test_add_func ("/engine/nats/disconnect", test_disconnect);
 
   status = g_test_run ();
