@@ -53,35 +53,19 @@
  * checked not to be blank, kept in CLUSTERDECK_SCREENSHOT_DIR when it is set.
  */
 
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
 #include "deck-change-set.h"
-#include "deck-credentials.h"
 #include "deck-history.h"
-#include "deck-instance-monitor.h"
 #include "deck-plan-loader.h"
 #include "deck-replication-grid.h"
-#include "deck-replication-page.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
-#include "deck-store.h"
-#include "deck-window.h"
-#include "harper-fixture.h"
-#include "hdb-client.h"
-#include "ui-test-util.h"
+#include "ui-test-harper.h"
 
-#define REFRESH_INTERVAL_S 2
-#define CHECK_TIMEOUT_MS   1500
-#define WINDOW_WIDTH       1100
-#define WINDOW_HEIGHT      720
-#define N_NODES            3
-#define CLUSTER_USER       "cluster_user"
 #define CLUSTER_PASSWORD   "Grid-Apply-Cluster-9"
 #define DB                 "data"
 /* Loading the tables: node1's cluster status and three schemas. */
@@ -95,15 +79,6 @@
 /* A direction switched off stops within this after the apply */
 #define SWITCH_MS          15000
 
-static HarperFixture *nodes;
-static HdbClient *probes[N_NODES];    /* our own clients: what the nodes really say (see probe ()) */
-static DeckInstance *instances[N_NODES];
-static DeckStore *store;
-static DeckCredentials *credentials;
-static DeckInstanceMonitor *monitor;
-static DeckWindow *window;
-static DeckOrganization *demo;
-static char *store_dir;
 static char *pending_path;
 static char *history_path;
 
@@ -115,24 +90,6 @@ static gboolean undo_done;          /* /ui/grid/stage-review-apply's Undo applie
 
 /* Secrets that must never show up in a log message */
 static guint n_secret_leaks;
-static GLogFunc test_log_handler;
-static gboolean show_debug;
-
-/* The node paused by /ui/grid/partial-failure: resumed by the test, its
- * fixture's teardown, an atexit() hook, and on SIGABRT (a failed assertion
- * aborts: neither teardown nor atexit() runs then). 0 when none is. */
-static volatile sig_atomic_t paused_pid;
-
-/* A synchronous call on one of our own clients, bounded. */
-#define HDB_SYNC(client, name, error, ...)                                     \
-  ({                                                                           \
-    HdbClient *client_ = (client);                                             \
-    g_autoptr(GAsyncResult) res_ = NULL;                                       \
-    TEST_AWAIT (res_, 30000,                                                   \
-                hdb_client_##name##_async (client_, ##__VA_ARGS__, NULL,       \
-                                           test_util_store_result, &res_));    \
-    hdb_client_##name##_finish (client_, res_, error);                         \
-  })
 
 static const char *
 node_name (guint i)
@@ -446,34 +403,10 @@ pending_file_get (guint       peer,
 
 /* The window's parts ---------------------------------------------------------------- */
 
-static DeckReplicationPage *
-replication_page (void)
-{
-  GtkWidget *page = find_of_type (GTK_WIDGET (window), DECK_TYPE_REPLICATION_PAGE);
-
-  g_assert_nonnull (page);
-  return DECK_REPLICATION_PAGE (page);
-}
-
-static AdwViewStack *
-view_stack (void)
-{
-  GtkWidget *stack = find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
-
-  g_assert_nonnull (stack);
-  return ADW_VIEW_STACK (stack);
-}
-
 static DeckReplicationTables *
 tables (void)
 {
   return DECK_REPLICATION_TABLES (deck_replication_page_get_tables (replication_page ()));
-}
-
-static gboolean
-view_is (const char *view)
-{
-  return g_strcmp0 (deck_replication_page_get_view (replication_page ()), view) == 0;
 }
 
 /* The switch whose accessible name is @label ("Publish data.dog to node2"),
@@ -613,16 +546,6 @@ wait_tables_loaded (void)
     }
 }
 
-static void
-show_replication_of (DeckInstance *instance)
-{
-  deck_window_select_instance (window, instance);
-  adw_view_stack_set_visible_child_name (view_stack (), "replication");
-  flush_main_context ();
-  g_assert_true (deck_window_get_selected_instance (window) == instance);
-  g_assert_true (deck_replication_page_get_instance (replication_page ()) == instance);
-}
-
 /* node1's Replication view, Tables page, loaded, with @label shown */
 static GtkSwitch *
 show_tables_with (const char *label)
@@ -630,7 +553,7 @@ show_tables_with (const char *label)
   GtkSwitch *toggle = NULL;
   gint64 t0;
 
-  show_replication_of (instances[0]);
+  ui_harper_show_replication_of (instances[0]);
   WAIT_UNTIL (view_is ("manage"), 10000);
   deck_replication_page_show_tables (replication_page (), TRUE);
   t0 = g_get_monotonic_time ();
@@ -1032,16 +955,6 @@ dump_tree (GtkWidget *widget,
 }
 
 static void
-print_lines (GString *out)
-{
-  g_auto(GStrv) lines = g_strsplit (out->str, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (*lines[i] != '\0')
-      g_test_message ("%s", lines[i]);
-}
-
-static void
 dump_screen (const char *why)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -1075,31 +988,7 @@ dump_screen (const char *why)
                               dialog_state (dialog), summary);
       dump_tree (GTK_WIDGET (dialog), out, 2);
     }
-  print_lines (out);
-}
-
-/* A paused node -------------------------------------------------------------------- */
-
-static void
-resume_paused_node (void)
-{
-  pid_t pid = paused_pid;
-
-  if (pid <= 0)
-    return;
-  paused_pid = 0;
-  if (getpgid (pid) == pid)
-    kill (-pid, SIGCONT);
-  else
-    kill (pid, SIGCONT);
-}
-
-static void
-on_abort_signal (int sig)
-{
-  resume_paused_node ();   /* kill() and getpgid() are async-signal-safe */
-  signal (sig, SIG_DFL);
-  raise (sig);
+  ui_test_print_lines (out);
 }
 
 /* Setup --------------------------------------------------------------------------- */
@@ -1107,31 +996,12 @@ on_abort_signal (int sig)
 static void
 check_log (const char     *log_domain,
            GLogLevelFlags  log_level,
-           const char     *message,
-           gpointer        user_data)
+           const char     *message)
 {
   if (message != NULL &&
       (strstr (message, CLUSTER_PASSWORD) != NULL || strstr (message, "Basic ") != NULL ||
        (nodes != NULL && strstr (message, harper_fixture_get_password (nodes)) != NULL)))
     n_secret_leaks++;
-  /* Debug messages only when asked for (G_MESSAGES_DEBUG) */
-  if ((log_level & G_LOG_LEVEL_DEBUG) == 0 || show_debug)
-    test_log_handler (log_domain, log_level, message, user_data);
-}
-
-static gboolean
-store_password (DeckSecretKind   kind,
-                const char      *key,
-                const char      *label,
-                const char      *secret,
-                GError         **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  TEST_AWAIT (result, 10000,
-              deck_credentials_store_async (credentials, kind, key, label, secret, NULL,
-                                            test_util_store_result, &result));
-  return deck_credentials_store_finish (credentials, result, error);
 }
 
 /* node1 → @peer with explicit subscriptions: (table, subscribe, publish)… */
@@ -1229,46 +1099,13 @@ setup_cluster (GError **error)
   return TRUE;
 }
 
-static void
-create_window (void)
-{
-  window = deck_window_new (NULL, store, credentials, monitor);
-  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 0 &&
-              deck_window_get_selected_organization (window) == demo, 5000);
-
-  /* The default size counts the client-side frame: ask for enough that the
-   * window itself is 1100×720, as in the other screenshots. */
-  {
-    int frame_w = WINDOW_WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
-    int frame_h = WINDOW_HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
-
-    gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH + frame_w,
-                                 WINDOW_HEIGHT + frame_h);
-    WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == WINDOW_WIDTH &&
-                gtk_widget_get_height (GTK_WIDGET (window)) == WINDOW_HEIGHT, 5000);
-  }
-}
-
 static gboolean
 setup (GError **error)
 {
-  g_autoptr(GError) problem = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *label = NULL;
   g_autofree char *state_dir = NULL;
 
-  if (!ui_test_shots_init (error))
-    return FALSE;
-
-  nodes = harper_fixture_start (N_NODES, HARPER_FIXTURE_DEFAULT, error);
-  if (nodes == NULL)
-    return FALSE;
-  g_test_message ("%u Harper %s nodes started in %.1f s", N_NODES, harper_fixture_get_version (nodes),
-                  harper_fixture_get_start_seconds (nodes));
-  if (!setup_cluster (error))
+  if (!ui_harper_start_nodes (HARPER_FIXTURE_DEFAULT, error) || !setup_cluster (error))
     return FALSE;
 
   /* A fresh state directory (in-netns-session.sh gives a fresh HOME). */
@@ -1284,19 +1121,8 @@ setup (GError **error)
       return FALSE;
     }
 
-  store_dir = make_temp_dir ("clusterdeck-ui-XXXXXX", error);
-  if (store_dir == NULL)
+  if (!ui_harper_open_store (error))
     return FALSE;
-  path = g_build_filename (store_dir, "organizations.json", NULL);
-  store = deck_store_new (path);
-  if (!deck_store_load (store, &problem, error))
-    return FALSE;
-  if (problem != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&problem));
-      return FALSE;
-    }
-  credentials = g_object_ref (deck_credentials_get_default ());
 
   /* The organization, its instances and its cluster user, the logins and
    * the cluster password in the keyring: as enabling leaves them. */
@@ -1307,25 +1133,11 @@ setup (GError **error)
   if (!store_password (DECK_SECRET_CLUSTER_USER, deck_organization_get_id (demo), label,
                        CLUSTER_PASSWORD, error))
     return FALSE;
-  for (guint i = 0; i < N_NODES; i++)
-    {
-      g_autofree char *login_label = g_strdup_printf ("Clusterdeck login of “%s”", node_name (i));
+  if (!ui_harper_add_instances (error))
+    return FALSE;
 
-      instances[i] = deck_store_add_instance (store, demo, node_name (i), harper_fixture_get_url (nodes, i),
-                                              harper_fixture_get_username (nodes), NULL, error);
-      if (instances[i] == NULL)
-        return FALSE;
-      if (!store_password (DECK_SECRET_INSTANCE_LOGIN, deck_instance_get_id (instances[i]), login_label,
-                           harper_fixture_get_password (nodes), error))
-        return FALSE;
-    }
-
-  monitor = deck_instance_monitor_new (store, credentials);
-  deck_instance_monitor_set_interval (monitor, REFRESH_INTERVAL_S);
-  deck_instance_monitor_set_timeout (monitor, CHECK_TIMEOUT_MS);
-  deck_instance_monitor_start (monitor);
-
-  create_window ();
+  ui_harper_start_monitor ();
+  ui_harper_create_window ();
   for (guint i = 0; i < N_NODES; i++)
     WAIT_UNTIL (deck_instance_get_status (instances[i]) == DECK_INSTANCE_STATUS_REACHABLE &&
                 deck_instance_get_engine (instances[i]) == HDB_ENGINE_NATIVE &&
@@ -1336,23 +1148,9 @@ setup (GError **error)
 static void
 teardown (void)
 {
-  resume_paused_node ();
-  if (window != NULL)
-    gtk_window_destroy (GTK_WINDOW (window));
-  window = NULL;
-  flush_main_context ();
-  g_clear_object (&monitor);
-  g_clear_object (&credentials);
-  for (guint i = 0; i < N_NODES; i++)
-    g_clear_object (&probes[i]);
-  g_clear_object (&store);
-  g_clear_pointer (&nodes, harper_fixture_free);
-  if (store_dir != NULL)
-    remove_dir (store_dir);
-  g_clear_pointer (&store_dir, g_free);
+  ui_harper_teardown ();
   g_clear_pointer (&pending_path, g_free);
   g_clear_pointer (&history_path, g_free);
-  ui_test_shots_cleanup ();
 }
 
 /* 1. Stage, review, apply ------------------------------------------------------------ */
@@ -1523,27 +1321,6 @@ test_stage_review_apply (void)
 }
 
 /* 2. One instance fails, the other applies --------------------------------------------- */
-
-typedef struct
-{
-  guint index;
-} PausedFixture;
-
-static void
-paused_setup (PausedFixture *f,
-              gconstpointer  data)
-{
-  f->index = GPOINTER_TO_UINT (data);
-}
-
-static void
-paused_teardown (PausedFixture *f,
-                 gconstpointer  data)
-{
-  if (paused_pid != 0)
-    g_test_message ("teardown: resuming %s", node_name (f->index));
-  resume_paused_node ();
-}
 
 static void
 test_partial_failure (PausedFixture *f,
@@ -1788,7 +1565,7 @@ test_pending_survives_reopen (void)
   g_assert_cmpint (publish, ==, DECK_TOGGLE_OFF);
 
   /* A new window shows it staged. */
-  create_window ();
+  ui_harper_create_window ();
   toggle = show_tables_with (label);
   g_assert_false (gtk_switch_get_active (toggle));
   g_assert_true (shows_changed (toggle));
@@ -1927,28 +1704,15 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  show_debug = g_getenv ("G_MESSAGES_DEBUG") != NULL && *g_getenv ("G_MESSAGES_DEBUG") != '\0';
-  test_log_handler = g_log_set_default_handler (check_log, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("Bail out! cannot open a display: run under tests/ui/in-netns-session.sh\n");
-      return 1;
-    }
+  ui_harper_filter_log (check_log);
+  if (!ui_harper_init (dump_screen))
+    return 1;
   if (!ui_test_accessible_readable ())
     {
       g_print ("Bail out! GTK_A11Y=test is needed: switches are found by their accessible name\n");
       return 1;
     }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-font-name", "Cantarell 11", NULL);
   ui_test_load_app_css ();
-  ui_test_set_dump_func (dump_screen);
-
-  /* A paused node is resumed however the program ends: normally (the test
-   * and its teardown), through exit() (atexit), or by a failed assertion
-   * (SIGABRT). The fixture's watchdog would stop it anyway, SIGCONT first. */
-  atexit (resume_paused_node);
-  signal (SIGABRT, on_abort_signal);
 
   if (!setup (&error))
     {

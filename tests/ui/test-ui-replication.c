@@ -40,30 +40,15 @@
  * CLUSTERDECK_SCREENSHOT_DIR when it is set, as ui-instances does.
  */
 
-#include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "deck-credentials.h"
 #include "deck-engine.h"
-#include "deck-instance-monitor.h"
-#include "deck-replication-page.h"
 #include "deck-restart-monitor.h"
-#include "deck-store.h"
-#include "deck-window.h"
-#include "harper-fixture.h"
-#include "hdb-client.h"
-#include "ui-test-util.h"
+#include "ui-test-harper.h"
 
-#define REFRESH_INTERVAL_S 2
-#define CHECK_TIMEOUT_MS   1500
-#define WINDOW_WIDTH       1100
-#define WINDOW_HEIGHT      720
-#define N_NODES            3
-#define CLUSTER_USER       "cluster_user"
 #define CLUSTER_PASSWORD   "Repl1cate-Me-Now"
 /* Enable: cluster user, configuration, restart, verification (measured
  * 3–8 s from the confirmation on a busy 2-core machine). */
@@ -73,52 +58,12 @@
 #define DISCONNECT_BOUND_MS 30000
 #define VERIFY_WAIT_MS     30000
 
-static HarperFixture *nodes;
-static HdbClient *probes[N_NODES];    /* our own clients: what the nodes really say */
-static DeckInstance *instances[N_NODES];
-static DeckStore *store;
-static DeckCredentials *credentials;
-static DeckInstanceMonitor *monitor;
-static DeckWindow *window;
-static DeckOrganization *demo;
-static char *store_dir;
-
-/* The node paused by /ui/replication/paused-node: resumed by the test, its
- * fixture's teardown, an atexit() hook, and on SIGABRT (a failed assertion
- * aborts: neither teardown nor atexit() runs then). 0 when none is. */
-static volatile sig_atomic_t paused_pid;
-
 static void dump_screen (const char *why);
-
-/* A synchronous call on one of our own clients, bounded. */
-#define HDB_SYNC(client, name, error, ...)                                     \
-  ({                                                                           \
-    g_autoptr(GAsyncResult) res_ = NULL;                                       \
-    TEST_AWAIT (res_, 30000,                                                   \
-                hdb_client_##name##_async (client, ##__VA_ARGS__, NULL,        \
-                                           test_util_store_result, &res_));    \
-    hdb_client_##name##_finish (client, res_, error);                          \
-  })
-
-static DeckReplicationPage *
-replication_page (void)
-{
-  GtkWidget *page = find_of_type (GTK_WIDGET (window), DECK_TYPE_REPLICATION_PAGE);
-
-  g_assert_nonnull (page);
-  return DECK_REPLICATION_PAGE (page);
-}
 
 static const char *
 page_view (void)
 {
   return deck_replication_page_get_view (replication_page ());
-}
-
-static gboolean
-view_is (const char *view)
-{
-  return g_strcmp0 (page_view (), view) == 0;
 }
 
 /* The page's own stack: its child (an AdwBin holds one). */
@@ -138,15 +83,6 @@ view_widget (const char *view)
 
   g_assert_nonnull (child);
   return child;
-}
-
-static AdwViewStack *
-view_stack (void)
-{
-  GtkWidget *stack = find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
-
-  g_assert_nonnull (stack);
-  return ADW_VIEW_STACK (stack);
 }
 
 static GtkWidget *
@@ -376,13 +312,7 @@ dump_screen (const char *why)
                                 adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (item)));
     }
 
-  {
-    g_auto(GStrv) lines = g_strsplit (out->str, "\n", -1);
-
-    for (guint i = 0; lines[i] != NULL; i++)
-      if (*lines[i] != '\0')
-        g_test_message ("%s", lines[i]);
-  }
+  ui_test_print_lines (out);
 }
 
 /* The restart's progress, as the page shows it ------------------------------- */
@@ -562,11 +492,7 @@ entry_text (const char *title)
 static void
 show_replication_of (DeckInstance *instance)
 {
-  deck_window_select_instance (window, instance);
-  adw_view_stack_set_visible_child_name (view_stack (), "replication");
-  flush_main_context ();
-  g_assert_true (deck_window_get_selected_instance (window) == instance);
-  g_assert_true (deck_replication_page_get_instance (replication_page ()) == instance);
+  ui_harper_show_replication_of (instance);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (view_stack ()), ==, "replication");
 }
 
@@ -950,49 +876,6 @@ test_disconnect (void)
 
 /* A paused node -------------------------------------------------------------- */
 
-static void
-resume_paused_node (void)
-{
-  pid_t pid = paused_pid;
-
-  if (pid <= 0)
-    return;
-  paused_pid = 0;
-  if (getpgid (pid) == pid)
-    kill (-pid, SIGCONT);
-  else
-    kill (pid, SIGCONT);
-}
-
-static void
-on_abort_signal (int sig)
-{
-  resume_paused_node ();   /* kill() and getpgid() are async-signal-safe */
-  signal (sig, SIG_DFL);
-  raise (sig);
-}
-
-typedef struct
-{
-  guint index;
-} PausedFixture;
-
-static void
-paused_setup (PausedFixture *f,
-              gconstpointer  data)
-{
-  f->index = GPOINTER_TO_UINT (data);
-}
-
-static void
-paused_teardown (PausedFixture *f,
-                 gconstpointer  data)
-{
-  if (paused_pid != 0)
-    g_test_message ("teardown: resuming %s", harper_fixture_get_node_name (nodes, f->index));
-  resume_paused_node ();
-}
-
 typedef struct
 {
   gint64  last_us;          /* monotonic time of the last new last-checked */
@@ -1135,79 +1018,19 @@ test_paused_node (PausedFixture *f,
 
 /* Setup ----------------------------------------------------------------------- */
 
-static GLogFunc test_log_handler;
-
-static void
-drop_debug_messages (const char     *log_domain,
-                     GLogLevelFlags  log_level,
-                     const char     *message,
-                     gpointer        user_data)
-{
-  if ((log_level & G_LOG_LEVEL_DEBUG) == 0)
-    test_log_handler (log_domain, log_level, message, user_data);
-}
-
-static gboolean
-store_password (DeckSecretKind   kind,
-                const char      *key,
-                const char      *label,
-                const char      *secret,
-                GError         **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  TEST_AWAIT (result, 10000,
-              deck_credentials_store_async (credentials, kind, key, label, secret, NULL,
-                                            test_util_store_result, &result));
-  return deck_credentials_store_finish (credentials, result, error);
-}
-
 static gboolean
 setup (GError **error)
 {
-  g_autoptr(GError) problem = NULL;
-  g_autofree char *path = NULL;
-
-  if (!ui_test_shots_init (error))
+  if (!ui_harper_start_nodes (HARPER_FIXTURE_UNCONFIGURED, error) || !ui_harper_open_store (error))
     return FALSE;
-
-  nodes = harper_fixture_start (N_NODES, HARPER_FIXTURE_UNCONFIGURED, error);
-  if (nodes == NULL)
-    return FALSE;
-  g_test_message ("%u Harper %s nodes started in %.1f s", N_NODES, harper_fixture_get_version (nodes),
-                  harper_fixture_get_start_seconds (nodes));
-
-  store_dir = make_temp_dir ("clusterdeck-ui-XXXXXX", error);
-  if (store_dir == NULL)
-    return FALSE;
-  path = g_build_filename (store_dir, "organizations.json", NULL);
-  store = deck_store_new (path);
-  if (!deck_store_load (store, &problem, error))
-    return FALSE;
-  if (problem != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&problem));
-      return FALSE;
-    }
-  credentials = g_object_ref (deck_credentials_get_default ());
 
   /* The organization and its instances through the store, their logins in
    * the keyring: as the dialogs would leave them. */
   demo = deck_store_add_organization (store, "Demo", error);
-  if (demo == NULL)
+  if (demo == NULL || !ui_harper_add_instances (error))
     return FALSE;
   for (guint i = 0; i < N_NODES; i++)
     {
-      const char *name = harper_fixture_get_node_name (nodes, i);
-      g_autofree char *label = g_strdup_printf ("Clusterdeck login of “%s”", name);
-
-      instances[i] = deck_store_add_instance (store, demo, name, harper_fixture_get_url (nodes, i),
-                                              harper_fixture_get_username (nodes), NULL, error);
-      if (instances[i] == NULL)
-        return FALSE;
-      if (!store_password (DECK_SECRET_INSTANCE_LOGIN, deck_instance_get_id (instances[i]), label,
-                           harper_fixture_get_password (nodes), error))
-        return FALSE;
       probes[i] = hdb_client_new (harper_fixture_get_url (nodes, i), harper_fixture_get_username (nodes),
                                   harper_fixture_get_password (nodes), error);
       if (probes[i] == NULL)
@@ -1215,54 +1038,12 @@ setup (GError **error)
       hdb_client_set_timeout (probes[i], 20000);
     }
 
-  monitor = deck_instance_monitor_new (store, credentials);
-  deck_instance_monitor_set_interval (monitor, REFRESH_INTERVAL_S);
-  deck_instance_monitor_set_timeout (monitor, CHECK_TIMEOUT_MS);
-  deck_instance_monitor_start (monitor);
-
-  window = deck_window_new (NULL, store, credentials, monitor);
-  gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 0 &&
-              deck_window_get_selected_organization (window) == demo, 5000);
-
-  /* The default size counts the client-side frame: ask for enough that the
-   * window itself is 1100×720, as in the other screenshots. */
-  {
-    int frame_w = WINDOW_WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
-    int frame_h = WINDOW_HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
-
-    gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH + frame_w,
-                                 WINDOW_HEIGHT + frame_h);
-    WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == WINDOW_WIDTH &&
-                gtk_widget_get_height (GTK_WIDGET (window)) == WINDOW_HEIGHT, 5000);
-  }
-
+  ui_harper_start_monitor ();
+  ui_harper_create_window ();
   for (guint i = 0; i < N_NODES; i++)
     WAIT_UNTIL (deck_instance_get_status (instances[i]) == DECK_INSTANCE_STATUS_REACHABLE &&
                 deck_instance_get_engine (instances[i]) == HDB_ENGINE_NONE, 20000);
   return TRUE;
-}
-
-static void
-teardown (void)
-{
-  resume_paused_node ();
-  if (window != NULL)
-    gtk_window_destroy (GTK_WINDOW (window));
-  window = NULL;
-  flush_main_context ();
-  g_clear_object (&monitor);
-  g_clear_object (&credentials);
-  for (guint i = 0; i < N_NODES; i++)
-    g_clear_object (&probes[i]);
-  g_clear_object (&store);
-  g_clear_pointer (&nodes, harper_fixture_free);
-  if (store_dir != NULL)
-    remove_dir (store_dir);
-  g_clear_pointer (&store_dir, g_free);
-  ui_test_shots_cleanup ();
 }
 
 /* An unregistered node ---------------------------------------------------- */
@@ -1413,28 +1194,14 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  if (g_strcmp0 (g_getenv ("G_MESSAGES_DEBUG"), "") == 0 || g_getenv ("G_MESSAGES_DEBUG") == NULL)
-    test_log_handler = g_log_set_default_handler (drop_debug_messages, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("Bail out! cannot open a display: run under tests/ui/in-netns-session.sh\n");
-      return 1;
-    }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-font-name", "Cantarell 11", NULL);
-  /* A wait that runs out shows what is on screen. */
-  ui_test_set_dump_func (dump_screen);
-
-  /* A paused node is resumed however the program ends: normally (the test
-   * and its teardown), through exit() (atexit), or by a failed assertion
-   * (SIGABRT). The fixture's watchdog would stop it anyway, SIGCONT first. */
-  atexit (resume_paused_node);
-  signal (SIGABRT, on_abort_signal);
+  ui_harper_filter_log (NULL);
+  if (!ui_harper_init (dump_screen))
+    return 1;
 
   if (!setup (&error))
     {
       g_print ("Bail out! setup failed: %s\n", error->message);
-      teardown ();
+      ui_harper_teardown ();
       return 1;
     }
 
@@ -1448,6 +1215,6 @@ main (int   argc,
   g_test_add_func ("/ui/replication/not-super-user", test_not_super_user);
   status = g_test_run ();
   g_test_message ("failed loads of the management screen retried with F5: %u", n_load_errors);
-  teardown ();
+  ui_harper_teardown ();
   return status;
 }
