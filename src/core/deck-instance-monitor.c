@@ -140,17 +140,48 @@ watch_schedule (Watch *watch)
   g_source_set_name_by_id (watch->timer, "[deck] instance refresh");
 }
 
+/* What a pending check or lookup knows of its watch. The watch may be
+ * freed before the answer comes: watch_free() cancels first, so a
+ * cancelled cancellable means "do not touch the watch", whatever error the
+ * answer carries (a composite request can end with another error). */
+typedef struct
+{
+  Watch        *watch;
+  GCancellable *cancellable;
+} Pending;
+
+static Pending *
+pending_new (Watch *watch)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->watch = watch;
+  pending->cancellable = g_object_ref (watch->cancellable);
+  return pending;
+}
+
+/* Frees @pending; returns its watch, or NULL when it must not be touched. */
+static Watch *
+pending_end (Pending *pending)
+{
+  Watch *watch = g_cancellable_is_cancelled (pending->cancellable) ? NULL : pending->watch;
+
+  g_object_unref (pending->cancellable);
+  g_free (pending);
+  return watch;
+}
+
 static void
 on_server_info (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  Watch *watch = user_data;
+  Watch *watch = pending_end (user_data);
   g_autoptr(HdbServerInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
   info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+  if (watch == NULL || g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
     return;  /* the watch may be gone */
 
   watch->check_running = FALSE;
@@ -172,13 +203,16 @@ on_password_looked_up (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  Watch *watch = user_data;
+  Watch *watch = pending_end (user_data);
   g_autoptr(GError) error = NULL;
   char *password;
 
   password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (watch == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      deck_credentials_free_secret (password);
+      return;
+    }
 
   watch->lookup_running = FALSE;
   if (password != NULL)
@@ -213,7 +247,8 @@ watch_check (Watch *watch)
       watch->lookup_running = TRUE;
       deck_credentials_lookup_async (watch->monitor->credentials, DECK_SECRET_INSTANCE_LOGIN,
                                      deck_instance_get_id (watch->instance),
-                                     watch->cancellable, on_password_looked_up, watch);
+                                     watch->cancellable, on_password_looked_up,
+                                     pending_new (watch));
       return;
     }
 
@@ -228,7 +263,8 @@ watch_check (Watch *watch)
   hdb_client_set_timeout (watch->check_client, watch->monitor->timeout_ms);
   deck_instance_set_checking (watch->instance);
   watch->check_running = TRUE;
-  hdb_client_server_info_async (watch->check_client, watch->cancellable, on_server_info, watch);
+  hdb_client_server_info_async (watch->check_client, watch->cancellable, on_server_info,
+                                pending_new (watch));
 }
 
 static void
