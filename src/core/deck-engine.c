@@ -868,3 +868,138 @@ _deck_engine_sleep_finish (DeckEngine    *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* Reading the node names -------------------------------------------------- */
+
+typedef struct
+{
+  HdbClient             *client;
+  HdbClient             *peer_client;
+  char                  *own_name;
+  char                  *peer_name;
+  DeckEnabledCheck       is_enabled;
+  DeckNotEnabledMessage  not_enabled;
+} NodeNames;
+
+static void
+node_names_free (NodeNames *data)
+{
+  g_clear_object (&data->client);
+  g_clear_object (&data->peer_client);
+  g_free (data->own_name);
+  g_free (data->peer_name);
+  g_free (data);
+}
+
+static void node_names_next (GTask *task);
+
+static void
+on_node_name_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NodeNames *data = g_task_get_task_data (task);
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean is_peer = data->own_name != NULL;   /* see node_names_next() */
+
+  status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
+  if (status == NULL)
+    {
+      if (is_peer)
+        _deck_engine_prefix_peer_error (&error, data->peer_client);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!data->is_enabled (status))
+    {
+      g_autofree char *message = data->not_enabled (hdb_client_get_base_url (HDB_CLIENT (source)));
+
+      g_task_return_new_error (task, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_NOT_ENABLED, "%s",
+                               message);
+      return;
+    }
+  if (is_peer)
+    data->peer_name = g_strdup (status->node_name);
+  else
+    data->own_name = g_strdup (status->node_name);
+  node_names_next (g_steal_pointer (&task));
+}
+
+static void
+node_names_next (GTask *task)
+{
+  NodeNames *data = g_task_get_task_data (task);
+
+  if (data->own_name == NULL)
+    {
+      g_debug ("cluster_status");
+      hdb_client_cluster_status_async (data->client, g_task_get_cancellable (task),
+                                       on_node_name_read, task);
+      return;
+    }
+  if (data->peer_name == NULL)
+    {
+      g_debug ("cluster_status (peer)");
+      hdb_client_cluster_status_async (data->peer_client, g_task_get_cancellable (task),
+                                       on_node_name_read, task);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+_deck_engine_read_node_names_async (DeckEngine            *self,
+                                    HdbClient             *client,
+                                    HdbClient             *peer_client,
+                                    const char            *own_name,
+                                    const char            *peer_name,
+                                    DeckEnabledCheck       is_enabled,
+                                    DeckNotEnabledMessage  not_enabled,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  GTask *task;
+  NodeNames *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _deck_engine_read_node_names_async);
+  g_task_set_name (task, "[deck] read node names");
+
+  data = g_new0 (NodeNames, 1);
+  data->client = g_object_ref (client);
+  data->peer_client = peer_client != NULL ? g_object_ref (peer_client) : NULL;
+  data->own_name = g_strdup (own_name);
+  data->peer_name = g_strdup (peer_name);
+  data->is_enabled = is_enabled;
+  data->not_enabled = not_enabled;
+  g_task_set_task_data (task, data, (GDestroyNotify) node_names_free);
+
+  node_names_next (task);
+}
+
+gboolean
+_deck_engine_read_node_names_finish (DeckEngine    *self,
+                                     GAsyncResult  *result,
+                                     char         **own_name,
+                                     char         **peer_name,
+                                     GError       **error)
+{
+  NodeNames *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        _deck_engine_read_node_names_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  g_free (*own_name);
+  *own_name = g_strdup (data->own_name);
+  g_free (*peer_name);
+  *peer_name = g_strdup (data->peer_name);
+  return TRUE;
+}

@@ -220,4 +220,30 @@ char             *_deck_engine_url_host                   (const char           
 void              _deck_engine_prefix_peer_error          (GError              **error,
                                                            HdbClient            *peer);
 
+/* Whether the engine's clustering is enabled on the node of @status, and the
+ * message of DECK_ENGINE_ERROR_NOT_ENABLED for the instance at @url. */
+typedef gboolean (*DeckEnabledCheck)      (const HdbClusterStatus *status);
+typedef char    *(*DeckNotEnabledMessage) (const char             *url);
+
+/* Reads, with cluster_status, the node names not given (@own_name first, from
+ * @client, then @peer_name, from @peer_client). A node on which @is_enabled
+ * fails ends it with DECK_ENGINE_ERROR_NOT_ENABLED and @not_enabled's message;
+ * the peer's errors name the peer. */
+void              _deck_engine_read_node_names_async      (DeckEngine           *self,
+                                                           HdbClient            *client,
+                                                           HdbClient            *peer_client,
+                                                           const char           *own_name,
+                                                           const char           *peer_name,
+                                                           DeckEnabledCheck      is_enabled,
+                                                           DeckNotEnabledMessage not_enabled,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+/* Replaces *@own_name and *@peer_name with both names (given or read). */
+gboolean          _deck_engine_read_node_names_finish     (DeckEngine           *self,
+                                                           GAsyncResult         *result,
+                                                           char                **own_name,
+                                                           char                **peer_name,
+                                                           GError              **error);
+
 G_END_DECLS

@@ -983,65 +983,32 @@ on_disconnect_removed (GObject      *source,
                                 g_object_ref (task));
 }
 
-static void disconnect_resolve (GTask *task);
+static char *
+not_enabled_message (const char *url)
+{
+  return g_strdup_printf (_("Native replication is not enabled on %s."), url);
+}
 
 static void
-on_disconnect_name_read (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+on_disconnect_names_read (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Disconnect *data = g_task_get_task_data (task);
-  g_autoptr(HdbClusterStatus) status = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean is_peer = data->own_name != NULL;   /* see disconnect_resolve() */
 
-  status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
-  if (status == NULL)
+  if (!_deck_engine_read_node_names_finish (DECK_ENGINE (source), result, &data->own_name,
+                                            &data->peer_name, &error))
     {
-      if (is_peer)
-        _deck_engine_prefix_peer_error (&error, data->peer_client);
       g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!is_native_enabled (status))
-    {
-      g_task_return_new_error (task, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_NOT_ENABLED,
-                               _("Native replication is not enabled on %s."),
-                               hdb_client_get_base_url (HDB_CLIENT (source)));
-      return;
-    }
-  if (is_peer)
-    data->peer_name = g_strdup (status->node_name);
-  else
-    data->own_name = g_strdup (status->node_name);
-  disconnect_resolve (g_steal_pointer (&task));
-}
-
-/* Reads the node names the caller did not give, then removes. */
-static void
-disconnect_resolve (GTask *task)
-{
-  Disconnect *data = g_task_get_task_data (task);
-
-  if (data->own_name == NULL)
-    {
-      g_debug ("cluster_status");
-      hdb_client_cluster_status_async (data->client, g_task_get_cancellable (task),
-                                       on_disconnect_name_read, task);
-      return;
-    }
-  if (data->peer_name == NULL)
-    {
-      g_debug ("cluster_status (peer)");
-      hdb_client_cluster_status_async (data->peer_client, g_task_get_cancellable (task),
-                                       on_disconnect_name_read, task);
       return;
     }
 
   g_debug ("remove_node");
   hdb_client_remove_node_async (data->client, HDB_ENGINE_NATIVE, data->peer_name,
-                                g_task_get_cancellable (task), on_disconnect_removed, task);
+                                g_task_get_cancellable (task), on_disconnect_removed,
+                                g_object_ref (task));
 }
 
 static void
@@ -1077,7 +1044,9 @@ deck_native_engine_disconnect_async (DeckEngine          *engine,
       return;
     }
 
-  disconnect_resolve (task);
+  _deck_engine_read_node_names_async (engine, data->client, data->peer_client, data->own_name,
+                                      data->peer_name, is_native_enabled, not_enabled_message,
+                                      cancellable, on_disconnect_names_read, task);
 }
 
 static gboolean
