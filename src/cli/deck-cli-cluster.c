@@ -18,17 +18,6 @@
 #include "deck-schema-diff.h"
 #include "hdb-parse.h"
 
-/* The facts of an instance, asked for now (the CLI keeps no live state). */
-static HdbServerInfo *
-server_info (HdbClient     *client,
-             GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  hdb_client_server_info_async (client, NULL, deck_cli_store_result, &result);
-  return hdb_client_server_info_finish (client, deck_cli_wait_result (&result), error);
-}
-
 /* The cluster user's password: the environment, the organization's item in
  * the keyring, then standard input or a prompt. */
 char *
@@ -118,7 +107,7 @@ deck_cli_cmd_enable (DeckCli  *cli,
   client = deck_cli_client_for (cli, instance, &error);
   if (client == NULL)
     return deck_cli_fail ("%s", error->message);
-  info = server_info (client, &error);
+  info = deck_cli_server_info (client, &error);
   if (info == NULL)
     return deck_cli_fail ("%s", error->message);
   if (!info->super_user)
@@ -186,15 +175,6 @@ deck_cli_cmd_enable (DeckCli  *cli,
   return DECK_CLI_EXIT_OK;
 }
 
-static HdbSchema *
-describe_all (HdbClient *client)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  hdb_client_describe_all_async (client, NULL, deck_cli_store_result, &result);
-  return hdb_client_describe_all_finish (client, deck_cli_wait_result (&result), NULL);
-}
-
 /* Replication never creates a database (Q9): say which tables will not
  * replicate because one side lacks them. */
 static void
@@ -203,8 +183,8 @@ warn_missing_tables (DeckInstance *instance,
                      DeckInstance *other,
                      HdbClient    *peer_client)
 {
-  g_autoptr(HdbSchema) mine = describe_all (client);
-  g_autoptr(HdbSchema) theirs = describe_all (peer_client);
+  g_autoptr(HdbSchema) mine = deck_cli_describe_all (client, NULL);
+  g_autoptr(HdbSchema) theirs = deck_cli_describe_all (peer_client, NULL);
   g_autoptr(GPtrArray) on_peer = NULL;
   g_autoptr(GPtrArray) here = NULL;
 
@@ -279,10 +259,10 @@ deck_cli_cmd_connect (DeckCli  *cli,
   if (peer_client == NULL)
     return deck_cli_fail ("%s", error->message);
 
-  info = server_info (client, &error);
+  info = deck_cli_server_info (client, &error);
   if (info == NULL)
     return deck_cli_fail ("%s", error->message);
-  peer_info = server_info (peer_client, &error);
+  peer_info = deck_cli_server_info (peer_client, &error);
   if (peer_info == NULL)
     return deck_cli_fail ("%s", error->message);
 

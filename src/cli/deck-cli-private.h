@@ -30,6 +30,12 @@ void          deck_cli_store_result  (GObject       *source,
                                       gpointer       user_data);
 GAsyncResult *deck_cli_wait_result   (GAsyncResult **slot);
 void          deck_cli_wipe          (char          *s);
+HdbServerInfo    *deck_cli_server_info    (HdbClient  *client,
+                                           GError    **error);
+HdbClusterStatus *deck_cli_cluster_status (HdbClient  *client,
+                                           GError    **error);
+HdbSchema        *deck_cli_describe_all   (HdbClient  *client,
+                                           GError    **error);
 char         *deck_cli_read_password (const char    *env_name,
                                       const char    *prompt);
 HdbClient    *deck_cli_client_for    (DeckCli       *cli,

@@ -60,36 +60,6 @@ instance_label (DeckCli    *cli,
   return instance != NULL ? deck_instance_get_name (instance) : instance_id;
 }
 
-static HdbServerInfo *
-server_info (HdbClient  *client,
-             GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  hdb_client_server_info_async (client, NULL, deck_cli_store_result, &result);
-  return hdb_client_server_info_finish (client, deck_cli_wait_result (&result), error);
-}
-
-static HdbClusterStatus *
-cluster_status (HdbClient  *client,
-                GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  hdb_client_cluster_status_async (client, NULL, deck_cli_store_result, &result);
-  return hdb_client_cluster_status_finish (client, deck_cli_wait_result (&result), error);
-}
-
-static HdbSchema *
-describe_all (HdbClient  *client,
-              GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  hdb_client_describe_all_async (client, NULL, deck_cli_store_result, &result);
-  return hdb_client_describe_all_finish (client, deck_cli_wait_result (&result), error);
-}
-
 static const char *
 on_off (DeckToggle toggle)
 {
@@ -193,14 +163,14 @@ cmd_set (DeckCli  *cli,
     return deck_cli_fail ("%s", error->message);
 
   /* The peer's node name, as the instance's node records know it. */
-  peer_info = server_info (peer_client, &error);
+  peer_info = deck_cli_server_info (peer_client, &error);
   if (peer_info == NULL)
     return deck_cli_fail ("%s", error->message);
   if (peer_info->node_name == NULL || peer_info->engine == HDB_ENGINE_NONE)
     return deck_cli_fail (_("Clustering is not enabled on “%s”: run clusterdeck-cli enable %s"),
                           deck_instance_get_name (other), deck_instance_get_name (other));
 
-  status = cluster_status (client, &error);
+  status = deck_cli_cluster_status (client, &error);
   if (status == NULL)
     return deck_cli_fail ("%s", error->message);
   conn = hdb_cluster_status_find_connection (status, peer_info->node_name);
@@ -222,7 +192,7 @@ cmd_set (DeckCli  *cli,
       const HdbDatabase *db;
 
       database = g_strdup (argv[3]);
-      schema = describe_all (client, &error);
+      schema = deck_cli_describe_all (client, &error);
       if (schema == NULL)
         return deck_cli_fail ("%s", error->message);
       db = hdb_schema_find_database (schema, database);
@@ -424,7 +394,7 @@ load_plan (DeckCli  *cli,
 
       client = deck_cli_client_for (cli, instance, &local_error);
       if (client != NULL)
-        status = cluster_status (client, &local_error);
+        status = deck_cli_cluster_status (client, &local_error);
       else
         status = NULL;
       if (status == NULL)
@@ -439,7 +409,7 @@ load_plan (DeckCli  *cli,
 
       /* Full replication turned into per-table subscriptions must keep
        * every other table. */
-      schema = describe_all (g_hash_table_lookup (loaded->clients, change->instance_id), NULL);
+      schema = deck_cli_describe_all (g_hash_table_lookup (loaded->clients, change->instance_id), NULL);
       if (schema != NULL)
         g_hash_table_insert (schemas, g_strdup (change->instance_id), schema);
     }
@@ -538,7 +508,7 @@ add_peer_clients (DeckCli     *cli,
 
           if (client == NULL)
             continue;
-          info = server_info (client, NULL);
+          info = deck_cli_server_info (client, NULL);
           if (info != NULL && info->node_name != NULL)
             deck_applier_set_peer_client (applier, info->node_name, client);
         }

@@ -92,6 +92,38 @@ deck_cli_wait_result (GAsyncResult **slot)
   return *slot;
 }
 
+/* Synchronous reads for the commands (the CLI keeps no live state). */
+
+HdbServerInfo *
+deck_cli_server_info (HdbClient  *client,
+                      GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hdb_client_server_info_async (client, NULL, deck_cli_store_result, &result);
+  return hdb_client_server_info_finish (client, deck_cli_wait_result (&result), error);
+}
+
+HdbClusterStatus *
+deck_cli_cluster_status (HdbClient  *client,
+                         GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hdb_client_cluster_status_async (client, NULL, deck_cli_store_result, &result);
+  return hdb_client_cluster_status_finish (client, deck_cli_wait_result (&result), error);
+}
+
+HdbSchema *
+deck_cli_describe_all (HdbClient  *client,
+                       GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hdb_client_describe_all_async (client, NULL, deck_cli_store_result, &result);
+  return hdb_client_describe_all_finish (client, deck_cli_wait_result (&result), error);
+}
+
 void
 deck_cli_wipe (char *s)
 {
@@ -324,12 +356,10 @@ test_instance (DeckCli      *cli,
                DeckInstance *instance,
                HdbClient    *client)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(HdbServerInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
-  hdb_client_server_info_async (client, NULL, deck_cli_store_result, &result);
-  info = hdb_client_server_info_finish (client, deck_cli_wait_result (&result), &error);
+  info = deck_cli_server_info (client, &error);
   if (info == NULL)
     {
       g_printerr (_("clusterdeck-cli: “%s” did not answer: %s\n"),
