@@ -546,6 +546,14 @@ wait_tables_loaded (void)
     }
 }
 
+/* The grid is on screen (not behind a status page) and no read is running. */
+static gboolean
+grid_ready (void)
+{
+  return !deck_replication_tables_is_loading (tables ()) &&
+         gtk_widget_get_mapped (GTK_WIDGET (deck_replication_tables_get_grid (tables ())));
+}
+
 /* node1's Replication view, Tables page, loaded, with @label shown */
 static GtkSwitch *
 show_tables_with (const char *label)
@@ -558,7 +566,9 @@ show_tables_with (const char *label)
   deck_replication_page_show_tables (replication_page (), TRUE);
   t0 = g_get_monotonic_time ();
   wait_tables_loaded ();
-  WAIT_UNTIL ((toggle = find_switch (label)) != NULL, 5000);
+  /* Selecting the instance may start a read a moment later: wait for the
+   * grid itself on screen, not a switch in a page hidden behind "Reading". */
+  WAIT_UNTIL (grid_ready () && (toggle = find_switch (label)) != NULL, LOAD_BOUND_MS);
   g_test_message ("node1's Tables page shows “%s” after %.0f ms", label, ms_since (t0));
   return toggle;
 }
@@ -568,10 +578,10 @@ show_tables_with (const char *label)
 static void
 toggle_switch (const char *label)
 {
-  GtkSwitch *toggle = find_switch (label);
+  GtkSwitch *toggle = NULL;
   gboolean before;
 
-  g_assert_nonnull (toggle);
+  WAIT_UNTIL (grid_ready () && (toggle = find_switch (label)) != NULL, LOAD_BOUND_MS);
   before = gtk_switch_get_active (toggle);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (toggle)));
   WAIT_UNTIL ((toggle = find_switch (label)) != NULL &&
