@@ -5,6 +5,9 @@
 # #include lines so a violation is named even when the build happens to compile:
 #   - src/hdb/, src/core/ and src/cli/ include no GTK, GDK, libadwaita or src/ui/ header;
 #   - src/hdb/ includes no src/core/ header (the client knows nothing of the domain);
+#   - the sub-layers of src/core/ stand in this order, each including only its own
+#     headers and those of the layers to its left:
+#       util ← store ← cluster ← replication ← src/core/ itself (context, jobs);
 #   - src/ui/ does not talk HTTP or libsecret directly;
 #   - src/main.c holds only main().
 # Prints TAP naming each offending file and line.
@@ -51,6 +54,30 @@ fi
 [ -z "$bad" ]
 check "src/hdb includes no src/core header" $? \
   "$(printf '%s\n' "$bad" | sed 's/^/forbidden include: /')"
+
+# The sub-layers of src/core, lowest first. A file of a layer may include the
+# headers of its own layer and of the layers before it, never of one after it.
+core_layers=(util store cluster replication)
+for ((i = 0; i < ${#core_layers[@]}; i++)); do
+  layer=${core_layers[i]}
+  [ -d "src/core/$layer" ] || { not_ok "src/core/$layer exists" "the layer checks expect it"; continue; }
+  higher=
+  for ((j = i + 1; j < ${#core_layers[@]}; j++)); do
+    h=$(headers_of "src/core/${core_layers[j]}")
+    [ -n "$h" ] && higher=${higher:+$higher|}$h
+  done
+  # Headers directly in src/core (the context and the jobs) stand above every layer.
+  h=$(find src/core -maxdepth 1 -name '*.h' -printf '%f\n' 2>/dev/null | sed 's/[.]/[.]/g' | paste -sd '|')
+  [ -n "$h" ] && higher=${higher:+$higher|}$h
+  bad=
+  if [ -n "$higher" ]; then
+    bad=$(includes "src/core/$layer" | awk -F: -v re="(^|/)($higher)\$" '$3 ~ re')
+  fi
+  [ -z "$bad" ]
+  check "src/core/$layer includes no header of a layer above it" $? \
+    "$(printf '%s\n' "$bad" | sed 's/^/forbidden include: /')" \
+    "the order is ${core_layers[*]} then src/core itself; move the code or the header"
+done
 
 bad=$(includes src/ui | awk -F: '$3 ~ /^(libsoup|libsecret)\//')
 [ -z "$bad" ]
