@@ -159,4 +159,43 @@ hdb_test_wait_link (HdbClient  *client,
   return FALSE;
 }
 
+/* Harper stops a flow some time after the operation that stops it answered
+ * (an update_node that switches a direction off, a remove_node, a
+ * disconnect): 4.4 renews a subscription on a 200 ms timer, later on a busy
+ * machine. A record written at once may still go through, so a test that
+ * asserts "this no longer flows" cannot write one record and wait: it writes
+ * records of @table on @from, ids @first_id, then @first_id * 1000 + 1, + 2
+ * …, until one has not reached @to within @absent_ms, and fails if records
+ * still arrive @bound_ms after the first write. The test controls the
+ * timing; what it asserts is what Harper guarantees (the flow stops).
+ * Returns the id of the record held back. */
+static inline gint64
+hdb_test_write_until_held (HdbClient  *from,
+                           HdbClient  *to,
+                           const char *database,
+                           const char *table,
+                           gint64      first_id,
+                           const char *label,
+                           guint       absent_ms,
+                           guint       bound_ms)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 id = first_id;
+
+  for (guint n_through = 0; ; n_through++)
+    {
+      hdb_test_insert (from, database, table, id, label);
+      if (!hdb_test_wait_record (to, database, table, id, absent_ms))
+        {
+          if (n_through > 0)
+            g_test_message ("%s.%s: %u record(s) still went through, the flow stopped "
+                            "%.1f s after the first write", database, table, n_through,
+                            (g_get_monotonic_time () - t0) / 1e6);
+          return id;
+        }
+      g_assert_cmpint (g_get_monotonic_time () - t0, <, (gint64) bound_ms * 1000);
+      id = first_id * 1000 + n_through + 1;
+    }
+}
+
 G_END_DECLS

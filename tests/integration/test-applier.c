@@ -6,12 +6,17 @@
  * with replication unconfigured, enabled and connected through the core
  * engine (full replication). Publish switched off for one table turns the
  * link into per-table subscriptions (remove + add) and stops exactly one
- * direction; switched on again, what was written meanwhile catches up.
- * Then one table goes through the four settings of its two directions
- * (publish only, subscribe only, neither, both), each staged from node1's
- * point of view and applied as one update_node, and records written on
- * both sides arrive, or do not, exactly as the switches say; what was held
- * back arrives when its direction is on again. Both directions of twenty
+ * direction; switched on again, what is written from then on flows. Then
+ * one table goes through the four settings of its two directions (publish
+ * only, subscribe only, neither, both), each staged from node1's point of
+ * view and applied as one update_node, and records written on both sides
+ * arrive, or do not, exactly as the switches say; what was held back stays
+ * away while its direction is off. Records written while a direction was
+ * off are not asserted to arrive once it is on again: Harper resumes a
+ * database's stream after the last record the peer received, so it
+ * delivers them only when nothing else of that database reached the peer
+ * meanwhile (docs/managing-replication.md); the test reports what
+ * happened to them. Both directions of twenty
  * tables, and their inverse, are one request each. The requests sent are
  * counted in the clients and match the plan. A subscription changed behind
  * the app's back makes apply refuse without sending anything. A paused
@@ -62,6 +67,7 @@ static GHashTable *client_table;   /* instance id → HdbClient */
 static DeckEngine *engine;
 static char *state_dir;
 static gboolean node2_paused;
+static gint64 held_id;             /* written while publish was off (publish-off) */
 
 static const char *secrets[4];
 static guint n_debug_messages;
@@ -429,11 +435,11 @@ test_publish_off (void)
     g_assert_false (sub->subscribe);
   }
 
-  /* node2 → node1 still flows; node1 → node2 does not. */
-  hdb_test_insert (clients[0], DB, TABLE, 10, "written while publish is off");
+  /* node2 → node1 still flows; node1 → node2 stops. */
   hdb_test_insert (clients[1], DB, TABLE, 11, "from node2");
-  g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 11, 20000));
-  g_assert_false (hdb_test_wait_record (clients[1], DB, TABLE, 10, 4000));
+  g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 11, ARRIVE_MS));
+  held_id = hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 10,
+                                       "written while publish is off", ABSENT_MS, SWITCH_MS);
 
   /* The history holds what was done, and no secret. */
   {
@@ -468,10 +474,10 @@ test_publish_off (void)
   }
 }
 
-/* Publish on again: what was written meanwhile catches up ----------------- */
+/* Publish on again: what is written from then on flows ------------------ */
 
 static void
-test_publish_on_catch_up (void)
+test_publish_on_again (void)
 {
   g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
   g_autoptr(DeckPlan) plan = NULL;
@@ -497,11 +503,17 @@ test_publish_on_catch_up (void)
   g_assert_cmpuint (result->n_failed, ==, 0);
   g_assert_cmpuint (signals.n_signals, ==, 1);
 
-  g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 10, 30000));
   hdb_test_insert (clients[0], DB, TABLE, 12, "after publish on");
-  g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 12, 15000));
+  g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 12, ARRIVE_MS));
   hdb_test_insert (clients[1], DB, TABLE, 13, "from node2, after publish on");
-  g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 13, 15000));
+  g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 13, ARRIVE_MS));
+
+  /* The record written while publish was off is not guaranteed to come
+   * (record 11 of the same database went the other way meanwhile): say
+   * what Harper did, assert nothing. */
+  g_test_message ("record %" G_GINT64_FORMAT ", written while publish was off, %s", held_id,
+                  hdb_test_wait_record (clients[1], DB, TABLE, held_id, 0)
+                  ? "caught up" : "did not catch up (Harper does not guarantee it)");
 }
 
 /* Directions ------------------------------------------------------------- */
@@ -514,8 +526,7 @@ typedef struct
 } DirectionCase;
 
 /* In this order, starting from both on, every case switches at least one
- * direction, and each direction goes off and comes back on: what was
- * written while it was off must arrive then. */
+ * direction, and each direction goes off and comes back on. */
 static const DirectionCase direction_cases[] = {
   { "publish only",   TRUE,  FALSE },
   { "subscribe only", FALSE, TRUE  },
@@ -662,20 +673,14 @@ test_directions (void)
           gboolean switched_off = flow->on && !on[d];
           gint64 cat_id;
 
-          /* A direction switched back on delivers what was written while
-           * it was off; one still off still holds it. */
-          for (guint k = 0; k < flow->held->len; k++)
-            {
-              gint64 id = g_array_index (flow->held, gint64, k);
-
-              if (on[d])
-                g_test_message ("  %s: record %" G_GINT64_FORMAT ", written while off, "
-                                "arrives", flow->name, id);
-              g_assert_cmpint (hdb_test_wait_record (clients[flow->to], DB, CAT, id,
-                                                     on[d] ? ARRIVE_MS : 0), ==, on[d]);
-            }
-          if (on[d])
-            g_array_set_size (flow->held, 0);
+          /* A direction still off still holds what was written while it
+           * was off. One switched back on may or may not deliver it
+           * (Harper does not guarantee it): that is reported once the
+           * direction has been shown to flow again, below. */
+          if (!on[d])
+            for (guint k = 0; k < flow->held->len; k++)
+              g_assert_false (hdb_test_wait_record (clients[flow->to], DB, CAT,
+                                                    g_array_index (flow->held, gint64, k), 0));
 
           /* Harper 4.4.18 changes what flows some time after update_node
            * answered: the peer sends its new subscription request 200 ms
@@ -700,7 +705,20 @@ test_directions (void)
               g_assert_cmpint (written - applied, <, (gint64) SWITCH_MS * 1000);
               last_through = written;
             }
-          if (!on[d])
+          if (on[d])
+            {
+              for (guint k = 0; k < flow->held->len; k++)
+                {
+                  gint64 id = g_array_index (flow->held, gint64, k);
+
+                  g_test_message ("  %s: record %" G_GINT64_FORMAT ", written while off, %s",
+                                  flow->name, id,
+                                  hdb_test_wait_record (clients[flow->to], DB, CAT, id, 0)
+                                  ? "caught up" : "did not catch up");
+                }
+              g_array_set_size (flow->held, 0);
+            }
+          else
             g_array_append_val (flow->held, cat_id);
           g_test_message ("  %s: %s", flow->name, on[d] ? "arrives" : "does not arrive");
           flow->on = on[d];
@@ -993,8 +1011,8 @@ test_paused_instance (gpointer      fixture,
   g_assert_cmpuint (deck_change_set_get_n_changes (pending), ==, 1);
 
   /* node3 no longer receives node1's writes. */
-  hdb_test_insert (clients[0], DB, TABLE, 20, "while node2 is paused");
-  g_assert_false (hdb_test_wait_record (clients[2], DB, TABLE, 20, 4000));
+  hdb_test_write_until_held (clients[0], clients[2], DB, TABLE, 20, "while node2 is paused",
+                             ABSENT_MS, SWITCH_MS);
 
   /* Retry once node2 is back. */
   resume_node2 ();
@@ -1069,7 +1087,7 @@ main (int   argc,
 
   g_test_add_func ("/applier/enable-and-connect", test_enable_and_connect);
   g_test_add_func ("/applier/publish-off", test_publish_off);
-  g_test_add_func ("/applier/publish-on-catch-up", test_publish_on_catch_up);
+  g_test_add_func ("/applier/publish-on-again", test_publish_on_again);
   g_test_add_func ("/applier/directions", test_directions);
   g_test_add_func ("/applier/many-toggles", test_many_toggles);
   g_test_add_func ("/applier/drift", test_drift);

@@ -536,11 +536,10 @@ test_disconnect (void)
   port = g_strdup_printf ("%u", harper_fixture_get_port (cluster, 1) + 5);
   g_assert_null (strstr (text, port));
 
-  test_util_spin (1500);
-  hdb_test_insert (clients[0], DB, TABLE, 3, "after disconnect, from A");
-  hdb_test_insert (clients[1], DB, TABLE, 4, "after disconnect, from B");
-  g_assert_false (hdb_test_wait_record (clients[1], DB, TABLE, 3, 4000));
-  g_assert_false (hdb_test_wait_record (clients[0], DB, TABLE, 4, 1000));
+  hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 3, "after disconnect, from A",
+                             3000, 20000);
+  hdb_test_write_until_held (clients[1], clients[0], DB, TABLE, 4, "after disconnect, from B",
+                             3000, 20000);
 }
 
 int

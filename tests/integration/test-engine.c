@@ -493,11 +493,10 @@ test_disconnect (void)
   g_assert_false (lists_node (0, node_name (1)));
   g_assert_false (lists_node (1, node_name (0)));
 
-  test_util_spin (1500);
-  hdb_test_insert (clients[0], DB, TABLE, 3, "after disconnect, from node1");
-  hdb_test_insert (clients[1], DB, TABLE, 4, "after disconnect, from node2");
-  g_assert_false (hdb_test_wait_record (clients[1], DB, TABLE, 3, 4000));
-  g_assert_false (hdb_test_wait_record (clients[0], DB, TABLE, 4, 1000));
+  hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 3, "after disconnect, from node1",
+                             3000, 20000);
+  hdb_test_write_until_held (clients[1], clients[0], DB, TABLE, 4, "after disconnect, from node2",
+                             3000, 20000);
 
   /* Disconnecting again, with the names read from the nodes: both sides
    * have forgotten the other already, which is success. */

@@ -521,11 +521,10 @@ test_native_update_node (void)
   g_assert_true (sub->subscribe);
   g_assert_false (sub->publish);
 
-  test_util_spin (1500);
   hdb_test_insert (clients[1], DB, TABLE, 3, "node2 still reaches node1");
   g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 3, 15000));
-  hdb_test_insert (clients[0], DB, TABLE, 4, "node1 no longer reaches node2");
-  g_assert_false (hdb_test_wait_record (clients[1], DB, TABLE, 4, 4000));
+  hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 4, "node1 no longer reaches node2",
+                             3000, 20000);
 }
 
 static void
@@ -560,11 +559,10 @@ test_native_remove_node (void)
   g_assert_no_error (error);
   g_assert_null (hdb_cluster_status_find_connection (status2, node1));
 
-  test_util_spin (1500);
-  hdb_test_insert (clients[1], DB, TABLE, 5, "after remove, from node2");
-  hdb_test_insert (clients[0], DB, TABLE, 6, "after remove, from node1");
-  g_assert_false (hdb_test_wait_record (clients[0], DB, TABLE, 5, 4000));
-  g_assert_false (hdb_test_wait_record (clients[1], DB, TABLE, 6, 1000));
+  hdb_test_write_until_held (clients[1], clients[0], DB, TABLE, 5, "after remove, from node2",
+                             3000, 20000);
+  hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 6, "after remove, from node1",
+                             3000, 20000);
 
   /* A second removal names a node that no longer exists. */
   g_clear_pointer (&removed1, g_free);
