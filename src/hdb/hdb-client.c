@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "hdb-client.h"
+#include "hdb-json.h"
 #include "hdb-parse.h"
 #include "hdb-pin-database.h"
 
@@ -694,8 +695,8 @@ map_transport_error (Request *req,
                        "%s did not answer %s within %.1f s.",
                        where, req->operation, req->reported_ms / 1000.0);
       else
-        hdb_set_error (&mapped, HDB_ERROR_CANCELLED, 0, NULL,
-                       "The request %s to %s was cancelled.", req->operation, where);
+        mapped = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                              "The request %s to %s was cancelled.", req->operation, where);
     }
   else if (error->domain == G_TLS_ERROR)
     {
@@ -781,11 +782,10 @@ request_complete (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
   HdbClient *self = req->client;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *where = host_and_port (self);
   g_autofree char *harper_text = NULL;
-  JsonNode *root = NULL;
   GError *error = NULL;
   guint status;
   gboolean is_json;
@@ -807,11 +807,10 @@ request_complete (GTask *task)
       return;
     }
 
-  is_json = req->buffer->len > 0 &&
-            json_parser_load_from_data (parser, (const char *) req->buffer->data,
-                                        req->buffer->len, &parse_error);
-  if (is_json)
-    root = json_parser_get_root (parser);
+  /* Bounded in size and depth before json-glib sees it (hdb-json.h). */
+  root = hdb_json_parse ((const char *) req->buffer->data, req->buffer->len,
+                         self->max_response_size, &parse_error);
+  is_json = root != NULL;
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
@@ -1104,8 +1103,9 @@ request_start (HdbClient           *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, req->operation);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-  /* The caller's cancellable must not make GTask return its own
-   * G_IO_ERROR_CANCELLED: every error goes through map_transport_error.
+  /* GTask must not return its own G_IO_ERROR_CANCELLED early: every error
+   * goes through map_transport_error, which tells the caller's cancellation
+   * (G_IO_ERROR_CANCELLED) from the client's own timer (HDB_ERROR_TIMEOUT).
    * Each attempt has a cancellable of its own, chained to the caller's. */
   g_task_set_check_cancellable (task, FALSE);
 

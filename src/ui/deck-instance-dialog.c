@@ -229,7 +229,7 @@ on_server_info (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->testing = FALSE;

@@ -898,7 +898,7 @@ on_peer_schema (GObject      *source,
   theirs = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
   if (theirs == NULL)
     {
-      if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         connect_flow_free (flow);
       else
         connect_flow_fail (flow, error->message);
@@ -924,7 +924,7 @@ on_own_schema (GObject      *source,
   flow->mine = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
   if (flow->mine == NULL)
     {
-      if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         connect_flow_free (flow);
       else
         connect_flow_fail (flow, error->message);
@@ -1273,7 +1273,7 @@ on_status_loaded (GObject      *source,
   HdbClusterStatus *status;
 
   status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->loading = FALSE;

@@ -188,7 +188,7 @@ on_schema (GObject      *source,
 
   g_free (request);
   schema = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* A peer that cannot be read shows only this side's tables. */
   if (schema != NULL)
@@ -225,7 +225,7 @@ on_status (GObject      *source,
   GListModel *instances;
 
   self->status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (self->status == NULL)
     {

@@ -196,20 +196,6 @@ deck_engine_replication_url_for (const char *base_url)
                      g_uri_get_port (uri), "", NULL, NULL);
 }
 
-/* Cancellation reaches the caller as G_IO_ERROR_CANCELLED, whichever step
- * (an HdbClient request, a pause, the restart monitor) noticed it. */
-static gboolean
-finish_with (gboolean   ok,
-             GError   **error)
-{
-  if (!ok && error != NULL && g_error_matches (*error, HDB_ERROR, HDB_ERROR_CANCELLED))
-    {
-      g_clear_error (error);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-    }
-  return ok;
-}
-
 /**
  * deck_engine_enable_async:
  * @self: an engine
@@ -254,7 +240,7 @@ deck_engine_enable_finish (DeckEngine    *self,
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
 
-  return finish_with (DECK_ENGINE_GET_CLASS (self)->enable_finish (self, result, error), error);
+  return DECK_ENGINE_GET_CLASS (self)->enable_finish (self, result, error);
 }
 
 /**
@@ -298,7 +284,7 @@ deck_engine_connect_finish (DeckEngine    *self,
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
 
-  return finish_with (DECK_ENGINE_GET_CLASS (self)->connect_finish (self, result, error), error);
+  return DECK_ENGINE_GET_CLASS (self)->connect_finish (self, result, error);
 }
 
 /**
@@ -355,7 +341,7 @@ deck_engine_disconnect_finish (DeckEngine    *self,
 
   if (g_async_result_is_tagged (result, deck_engine_disconnect_async))
     return g_task_propagate_boolean (G_TASK (result), error);
-  return finish_with (DECK_ENGINE_GET_CLASS (self)->disconnect_finish (self, result, error), error);
+  return DECK_ENGINE_GET_CLASS (self)->disconnect_finish (self, result, error);
 }
 
 /* Helpers for the implementations ---------------------------------------- */
@@ -375,19 +361,12 @@ _deck_engine_url_host (const char *url)
   return g_strdup (g_uri_get_host (uri));
 }
 
-/* remove_node on a node that is not there: native "X does not exist", NATS
- * "Node 'X' was not found." (both HTTP 400). */
+/* remove_node on a node that is not there (HTTP 400, both engines). */
 gboolean
 _deck_engine_error_is_missing_node (const GError *error)
 {
-  const char *message;
-
-  if (!g_error_matches (error, HDB_ERROR, HDB_ERROR_HARPER))
-    return FALSE;
-  message = hdb_error_get_harper_message (error);
-  if (message == NULL)
-    message = error->message;
-  return strstr (message, "does not exist") != NULL || strstr (message, "was not found") != NULL;
+  return g_error_matches (error, HDB_ERROR, HDB_ERROR_HARPER) &&
+         hdb_error_get_reason (error) == HDB_ERROR_REASON_MISSING_NODE;
 }
 
 /* Tells the user which instance answered with an error. */
@@ -678,7 +657,7 @@ on_poll_status (GObject      *source,
   GSource *source_timer;
 
   status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED) ||
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
       if (!g_task_return_error_if_cancelled (task))

@@ -181,7 +181,7 @@ on_server_info (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
-  if (watch == NULL || g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED))
+  if (watch == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;  /* the watch may be gone */
 
   watch->check_running = FALSE;

@@ -523,19 +523,18 @@ on_connect_linked (GObject      *source,
 static GError *
 partial_connect_error (Connect *data)
 {
-  const char *reason = data->harper_message ? data->harper_message : "";
-  const char *tail = strstr (reason, "updating target node: ");
+  const char *reason = hdb_message_get_peer_detail (data->harper_message);
+  HdbErrorReason kind = hdb_classify_message (data->harper_message);
 
-  if (tail != NULL)
-    reason = tail + strlen ("updating target node: ");
+  if (reason == NULL)
+    reason = data->harper_message ? data->harper_message : "";
 
-  if (strstr (reason, "Unauthorized") != NULL || strstr (reason, "Login failed") != NULL)
+  if (kind == HDB_ERROR_REASON_PEER_REFUSED_LOGIN)
     return g_error_new (DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_PARTIAL_CONNECT,
                         _("“%s” refused the login of the cluster user “%s”. Check that the "
                           "cluster user exists there with the same password as on this instance."),
                         data->peer_name, data->cluster_user);
-  if (strstr (reason, "ECONNREFUSED") != NULL || strstr (reason, "ENOTFOUND") != NULL ||
-      strstr (reason, "EHOSTUNREACH") != NULL || strstr (reason, "ETIMEDOUT") != NULL)
+  if (kind == HDB_ERROR_REASON_PEER_UNREACHABLE)
     return g_error_new (DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_PARTIAL_CONNECT,
                         _("This instance could not reach “%s” at %s (%s). Check that its "
                           "replication URL can be reached from here."),

@@ -979,19 +979,8 @@ on_connect_linked (GObject      *source,
 static gboolean
 is_not_yet_reachable (const GError *error)
 {
-  const char *message;
-
-  if (g_error_matches (error, HDB_ERROR, HDB_ERROR_TIMEOUT))
-    return TRUE;
-  if (!g_error_matches (error, HDB_ERROR, HDB_ERROR_HARPER) &&
-      !g_error_matches (error, HDB_ERROR, HDB_ERROR_SERVER))
-    return FALSE;
-  message = hdb_error_get_harper_message (error);
-  if (message == NULL)
-    message = error->message;
-  return strstr (message, "not listening") != NULL || strstr (message, "NoResponders") != NULL ||
-         strstr (message, "no responders") != NULL || strstr (message, "TIMEOUT") != NULL ||
-         strstr (message, "imeout") != NULL || strstr (message, "timed out") != NULL;
+  return g_error_matches (error, HDB_ERROR, HDB_ERROR_TIMEOUT) ||
+         hdb_error_get_reason (error) == HDB_ERROR_REASON_CLUSTERING_NOT_READY;
 }
 
 static void connect_add_node (GTask *task);
@@ -1028,7 +1017,7 @@ on_connect_added (GObject      *source,
     message = hdb_client_add_node_finish (HDB_CLIENT (source), result, &error);
 
   if (message == NULL && !data->updating && g_error_matches (error, HDB_ERROR, HDB_ERROR_HARPER) &&
-      strstr (hdb_error_get_harper_message (error) ?: "", "already been added") != NULL)
+      hdb_error_get_reason (error) == HDB_ERROR_REASON_ALREADY_ADDED)
     {
       /* Connected before: make sure every common table is subscribed. */
       data->updating = TRUE;

@@ -262,8 +262,8 @@ call_start (DeckRestartMonitor *self,
 }
 
 /* Frees @call. Returns the monitor if the request still matters, else
- * %NULL. A request that ran out of time comes back as HDB_ERROR_CANCELLED
- * (our timer cancelled it); it is turned into a timeout here. */
+ * %NULL. A request that ran out of time comes back as G_IO_ERROR_CANCELLED
+ * (our timer cancelled its cancellable); it is turned into a timeout here. */
 static DeckRestartMonitor *
 call_end (Call    *call,
           GError **error)
@@ -275,7 +275,7 @@ call_end (Call    *call,
     self->call = NULL;
 
   if (current && call->timed_out && error != NULL &&
-      g_error_matches (*error, HDB_ERROR, HDB_ERROR_CANCELLED))
+      g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (error);
       hdb_set_error (error, HDB_ERROR_TIMEOUT, 0, NULL,
@@ -473,7 +473,6 @@ short_reason (const GError *error)
     case HDB_ERROR_FORBIDDEN:
       return _("login refused");
     case HDB_ERROR_HARPER:
-    case HDB_ERROR_CANCELLED:
     default:
       return _("error");
     }

@@ -660,8 +660,7 @@ deck_instance_update_from_info (DeckInstance        *self,
 static gboolean
 error_is_cancellation (const GError *error)
 {
-  return g_error_matches (error, HDB_ERROR, HDB_ERROR_CANCELLED) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static DeckInstanceStatus
@@ -684,7 +683,6 @@ status_for_error (const GError *error)
     case HDB_ERROR_SERVER:
     case HDB_ERROR_INVALID_RESPONSE:
     case HDB_ERROR_HARPER:
-    case HDB_ERROR_CANCELLED:
     default:
       return DECK_INSTANCE_STATUS_UNREACHABLE;
     }

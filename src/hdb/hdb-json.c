@@ -1,0 +1,279 @@
+/* hdb-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hdb-json"
+
+#include <math.h>
+
+#include "hdb-json.h"
+
+G_DEFINE_QUARK (hdb-json-error-quark, hdb_json_error)
+
+/* Checks what json-glib would recurse on before it does. Outside strings only
+ * the characters of JSON's grammar are allowed: json-glib's scanner also
+ * skips C comments and reads single-quoted strings, and a quote hidden in
+ * one of those would make this count differ from json-glib's recursion. */
+static gboolean
+check_shape (const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+  gboolean only_space = TRUE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case ' ': case '\t': case '\n': case '\r':
+          continue;
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[': case '{':
+          if (++depth > HDB_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_TOO_DEEP,
+                           "arrays and objects are nested more than %d deep",
+                           HDB_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+          break;
+        case ']': case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        case ',': case ':': case '-': case '+': case '.':
+          break;
+        default:
+          if (!g_ascii_isalnum (c))
+            {
+              g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX,
+                           "unexpected character at byte %" G_GSIZE_FORMAT, i);
+              return FALSE;
+            }
+          break;
+        }
+      only_space = FALSE;
+    }
+
+  if (only_space)
+    {
+      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_EMPTY, "no JSON value");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * hdb_json_parse:
+ * @data: the text (need not be NUL-terminated)
+ * @length: its length in bytes
+ * @max_size: the largest length accepted
+ * @error: an %HDB_JSON_ERROR
+ *
+ * Parses @data after checking its size, encoding and nesting depth.
+ *
+ * Returns: (transfer full): the root node, or %NULL with @error set
+ */
+JsonNode *
+hdb_json_parse (const char  *data,
+                gsize        length,
+                gsize        max_size,
+                GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *end = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length > max_size)
+    {
+      g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_TOO_LARGE,
+                   "%" G_GSIZE_FORMAT " bytes, more than the %" G_GSIZE_FORMAT " allowed",
+                   length, max_size);
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, length, &end))
+    {
+      g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_ENCODING,
+                   "not UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (end - data));
+      return NULL;
+    }
+  if (!check_shape (data, length, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+    {
+      g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX, "%s", local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_EMPTY, "no JSON value");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+JsonNode *
+hdb_json_get_member (JsonObject *object,
+                     const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL || name == NULL)
+    return NULL;
+  node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+const char *
+hdb_json_node_get_string (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+const char *
+hdb_json_get_string (JsonObject *object,
+                     const char *name)
+{
+  return hdb_json_node_get_string (hdb_json_get_member (object, name));
+}
+
+JsonObject *
+hdb_json_get_object (JsonObject *object,
+                     const char *name)
+{
+  JsonNode *node = hdb_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+JsonArray *
+hdb_json_get_array (JsonObject *object,
+                    const char *name)
+{
+  JsonNode *node = hdb_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+gboolean
+hdb_json_get_boolean (JsonObject *object,
+                      const char *name,
+                      gboolean   *value)
+{
+  JsonNode *node = hdb_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+node_get_double (JsonNode *node,
+                 double   *value)
+{
+  double d;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      d = (double) json_node_get_int (node);
+      break;
+    case G_TYPE_DOUBLE:
+      d = json_node_get_double (node);
+      break;
+    default:
+      return FALSE;
+    }
+  if (!isfinite (d))
+    return FALSE;
+  *value = d;
+  return TRUE;
+}
+
+gboolean
+hdb_json_get_double (JsonObject *object,
+                     const char *name,
+                     double     *value)
+{
+  return node_get_double (hdb_json_get_member (object, name), value);
+}
+
+gboolean
+hdb_json_node_get_int (JsonNode *node,
+                       gint64    min,
+                       gint64    max,
+                       gint64   *value)
+{
+  gint64 v;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      v = json_node_get_int (node);
+      break;
+    case G_TYPE_DOUBLE:
+      {
+        double d = json_node_get_double (node);
+
+        /* Checked before the cast: the cast of a double out of gint64's
+         * range is undefined behaviour. ±9e18 is inside it. */
+        if (!isfinite (d) || d != floor (d) || fabs (d) > 9.0e18)
+          return FALSE;
+        v = (gint64) d;
+      }
+      break;
+    default:
+      return FALSE;
+    }
+  if (v < min || v > max)
+    return FALSE;
+  *value = v;
+  return TRUE;
+}
+
+gboolean
+hdb_json_get_int (JsonObject *object,
+                  const char *name,
+                  gint64      min,
+                  gint64      max,
+                  gint64     *value)
+{
+  return hdb_json_node_get_int (hdb_json_get_member (object, name), min, max, value);
+}
