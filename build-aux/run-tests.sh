@@ -3,7 +3,11 @@
 #
 # Sets everything up and runs every test: installs what is missing
 # (build-aux/setup.sh), configures and builds `_build` with --werror, then runs
-# `meson test` headless:
+# `meson test` headless (pass "main"); on a full run (no arguments) it then
+# builds `_build-asan` (clang, AddressSanitizer + UndefinedBehaviorSanitizer,
+# libFuzzer targets) and runs the unit, faults, cli, integration and fuzz
+# suites there (pass "sanitizers", its suites named sanitizers:SUITE). Each
+# pass runs:
 #
 #   xvfb-run (private X display)
 #     tests/with-keyring.sh (private session bus, fresh HOME and XDG dirs,
@@ -23,13 +27,19 @@
 # The exit status is non-zero when anything failed or when no test ran.
 # meson's logs stay in _build/meson-logs/ (testlog.txt, testlog.json).
 #
-# Extra arguments go to `meson test` (e.g. `--suite unit`, a test name).
+# Extra arguments go to the main pass's `meson test` (e.g. `--suite unit`, a
+# test name); the sanitizer pass then runs only if CLUSTERDECK_SANITIZERS=1.
 #
 # Environment:
 #   CLUSTERDECK_BUILD_DIR      build directory (default: _build in the source tree)
 #   CLUSTERDECK_TEST_JOBS      meson test --num-processes (default: 2)
 #   CLUSTERDECK_TIME_BUDGET    seconds for the whole script (default: 5100 = 85 min);
 #                              the test run is stopped in time to print the summary
+#   CLUSTERDECK_SANITIZERS     1: run the sanitizer pass, 0: do not (default: 1 on a
+#                              full run, 0 when arguments select tests)
+#   CLUSTERDECK_SANITIZER_ARGS meson test arguments of the sanitizer pass (default:
+#                              the unit, faults, cli, integration and fuzz suites)
+#   CLUSTERDECK_FUZZ_SECONDS   how long each fuzz target fuzzes (default: 60)
 set -uo pipefail
 
 case ${1:-} in
@@ -77,59 +87,99 @@ unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SO
 export GDK_BACKEND=x11 LC_ALL=C.UTF-8
 unset LANGUAGE
 
-logdir=$builddir/meson-logs
-testlog=$logdir/testlog.json
-mkdir -p "$logdir"
-rm -f "$testlog"
-meson introspect "$builddir" --tests >"$logdir/run-tests-introspect.json" 2>/dev/null ||
-  echo '[]' >"$logdir/run-tests-introspect.json"
-
-test_timeout=$((budget - ${build_done%[.,]*} + ${started%[.,]*} - 60))
-[ $test_timeout -lt 10 ] && test_timeout=10
-
-echo "== meson test (up to $jobs at a time, stopped after ${test_timeout} s)"
-tests_started=$EPOCHREALTIME
+# Each pass runs `meson test` in one build directory and leaves its
+# testlog.json there; the summary reads them all. passes[] holds
+# "LABEL|TESTLOG|INTROSPECT|STATUS|TIMEOUT" for the summary.
+passes=()
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/run-tests-out.XXXXXX")
-mkfifo "$fifo" || early_failure "cannot create a fifo in ${TMPDIR:-/tmp}"
 trap 'rm -f "$fifo"' EXIT
-# dbus-daemon as root in a container warns about the fd limit on every start.
-(trap '' INT; exec grep --line-buffered -v 'Failed to set fd limit') <"$fifo" &
-filter_pid=$!
-# timeout runs the tree in its own process group and signals all of it.
-timeout -k 30 "$test_timeout" \
-  xvfb-run -a -s "-screen 0 1280x1024x24" \
-  bash "$srcdir/tests/with-keyring.sh" \
-  meson test -C "$builddir" --print-errorlogs --num-processes "$jobs" "$@" \
-  >"$fifo" 2>&1 </dev/null &
-runner_pid=$!
-# Ctrl-C or a TERM to this script stops the tests (and so Xvfb, bus, keyring).
-trap 'kill -TERM $runner_pid 2>/dev/null' INT TERM HUP
-rc=0
-wait $runner_pid; rc=$?
-while kill -0 $runner_pid 2>/dev/null; do wait $runner_pid; rc=$?; done
-trap - INT TERM HUP
-wait $filter_pid 2>/dev/null
-rm -f "$fifo"
-echo "== meson test exited with status $rc after $(secs_since "$tests_started") s"
+
+# run_pass LABEL BUILDDIR SECONDS [MESON_TEST_ARGS...]
+run_pass() {
+  local label=$1 dir=$2 seconds=$3 rc=0 t=$EPOCHREALTIME filter_pid runner_pid
+  shift 3
+  local logs=$dir/meson-logs
+  mkdir -p "$logs"
+  rm -f "$logs/testlog.json"
+  meson introspect "$dir" --tests >"$logs/run-tests-introspect.json" 2>/dev/null ||
+    echo '[]' >"$logs/run-tests-introspect.json"
+  [ "$seconds" -lt 10 ] && seconds=10
+  echo "== $label: meson test in $dir (up to $jobs at a time, stopped after ${seconds} s)"
+  mkfifo "$fifo" || early_failure "cannot create a fifo in ${TMPDIR:-/tmp}"
+  # dbus-daemon as root in a container warns about the fd limit on every start.
+  (trap '' INT; exec grep --line-buffered -v 'Failed to set fd limit') <"$fifo" &
+  filter_pid=$!
+  # timeout runs the tree in its own process group and signals all of it.
+  timeout -k 30 "$seconds" \
+    xvfb-run -a -s "-screen 0 1280x1024x24" \
+    bash "$srcdir/tests/with-keyring.sh" \
+    meson test -C "$dir" --print-errorlogs --num-processes "$jobs" "$@" \
+    >"$fifo" 2>&1 </dev/null &
+  runner_pid=$!
+  # Ctrl-C or a TERM to this script stops the tests (and so Xvfb, bus, keyring).
+  trap 'kill -TERM $runner_pid 2>/dev/null' INT TERM HUP
+  wait $runner_pid; rc=$?
+  while kill -0 $runner_pid 2>/dev/null; do wait $runner_pid; rc=$?; done
+  trap - INT TERM HUP
+  wait $filter_pid 2>/dev/null
+  rm -f "$fifo"
+  echo "== $label: meson test exited with status $rc after $(secs_since "$t") s"
+  passes+=("$label|$logs/testlog.json|$logs/run-tests-introspect.json|$rc|$seconds")
+}
+
+remaining() { # seconds left of the budget, keeping 60 for the summary
+  local now=${EPOCHREALTIME%[.,]*}
+  echo $((budget - now + ${started%[.,]*} - 60))
+}
+
+tests_started=$EPOCHREALTIME
+
+# Pass 1: every test, in the everyday build.
+run_pass main "$builddir" "$(remaining)" "$@"
+
+# Pass 2: the sanitizer and fuzz suites in a clang build with ASan + UBSan and
+# libFuzzer targets (tests/sanitizers/env.sh sets the sanitizers' options and
+# says why). It runs on a full run (no arguments), or when asked for with
+# CLUSTERDECK_SANITIZERS=1; CLUSTERDECK_SANITIZERS=0 leaves it out.
+sanitizers=${CLUSTERDECK_SANITIZERS:-}
+# Off by default until the sanitizer pass is clean on every suite.
+[ -z "$sanitizers" ] && sanitizers=0
+if [ "$sanitizers" = 1 ]; then
+  asan_dir=${CLUSTERDECK_ASAN_BUILD_DIR:-$srcdir/_build-asan}
+  if CLUSTERDECK_SKIP_APT=1 CLUSTERDECK_ASAN_BUILD_DIR=$asan_dir \
+       bash "$srcdir/build-aux/setup.sh" --build-sanitizers; then
+    # Each fuzz target fuzzes this long after replaying its corpus.
+    export CLUSTERDECK_FUZZ_SECONDS=${CLUSTERDECK_FUZZ_SECONDS:-60}
+    (
+      . "$srcdir/tests/sanitizers/env.sh"
+      read -r -a sanitizer_args <<<"${CLUSTERDECK_SANITIZER_ARGS:---suite unit --suite faults --suite cli --suite integration --suite fuzz}"
+      run_pass sanitizers "$asan_dir" "$(remaining)" "${sanitizer_args[@]}"
+      printf '%s\n' "${passes[@]}" >"$asan_dir/meson-logs/run-tests-passes"
+    )
+    [ -f "$asan_dir/meson-logs/run-tests-passes" ] &&
+      mapfile -t passes <"$asan_dir/meson-logs/run-tests-passes"
+    rm -f "$asan_dir/meson-logs/run-tests-passes"
+  else
+    passes+=("sanitizers|-|-|1|0")
+    echo "run-tests: the sanitizer build failed (see above)" >&2
+  fi
+fi
 
 # ------------------------------------------------------------- summary --
-"$python" - "$testlog" "$logdir/run-tests-introspect.json" "$rc" "$test_timeout" \
-  "$(secs_since "$started")" "$(secs_since "$build_done")" <<'PY'
+"$python" - "$(secs_since "$started")" "$(secs_since "$build_done")" "${passes[@]}" <<'PY'
 import json, os, re, signal, sys
 
-testlog, introspect, meson_rc, test_timeout, wall, test_wall = sys.argv[1:7]
-meson_rc = int(meson_rc)
+wall, test_wall = sys.argv[1:3]
+passes = [p.split("|") for p in sys.argv[3:]]
 
-try:
-    defined = json.load(open(introspect))
-except (OSError, ValueError):
-    defined = []
-order = []                     # suites in definition order
-for t in defined:
-    for s in t.get("suite") or []:
-        s = s.split(":", 1)[-1]
-        if s not in order:
-            order.append(s)
+def load_introspect(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return []
+
+order = []                     # suites in order of appearance
+defined = []
 
 def lookup(pretty):
     """meson names a test 'project:suite1+suite2 / name', or just 'name'."""
@@ -185,112 +235,133 @@ def subname(test, desc, num):
     sub = desc or (f"#{num}" if num else "?")
     return f"{test}{sub}" if sub.startswith("/") else f"{test}/{sub}"
 
-records = []
-if os.path.exists(testlog):
-    for line in open(testlog, encoding="utf-8", errors="replace"):
-        line = line.strip()
-        if line:
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                fails.append(("(testlog.json)", "unreadable line in testlog.json"))
+def process_pass(label, testlog, meson_rc, test_timeout):
+    global n_programs
+    prefix = "" if label == "main" else label + ":"
+    records = []
+    if os.path.exists(testlog):
+        for line in open(testlog, encoding="utf-8", errors="replace"):
+            line = line.strip()
+            if line:
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    fails.append(("(testlog.json)", "unreadable line in testlog.json"))
 
-for t in records:
-    n_programs += 1
-    name, suite, protocol = lookup(t.get("name", "?"))
-    res = t.get("result")
-    out = t.get("stdout") or ""
-    bad = res in ("FAIL", "ERROR", "TIMEOUT", "INTERRUPT", "UNEXPECTEDPASS")
-    if protocol is None:       # not in introspection: guess from the output
-        protocol = "tap" if re.search(r"^(1\.\.\d+|(not )?ok\b)", out, re.M) else "exitcode"
-    if protocol != "tap":
-        if res in ("OK", "EXPECTEDFAIL"):
-            add(suite, "passed")
-        elif res == "SKIP":
-            add(suite, "skipped")
-            reason = last_line(t.get("stderr"), out) or "exit status 77"
-            skips.append((name, reason))
-        else:
-            add(suite, "failed")
-            fails.append((name, why_bad(t)))
-        continue
-
-    plan = plan_skip = bail = None
-    seen = failed_here = 0
-    last_ok = None
-    for l in out.splitlines():
-        m = RE_PLAN.match(l)
-        if m and plan is None:
-            plan = int(m.group(1))
-            plan_skip = m.group(2)
-            continue
-        m = RE_BAIL.match(l)
-        if m:
-            bail = m.group(1) or "(no reason)"
-            continue
-        m = RE_TEST.match(l)
-        if not m:
-            continue
-        seen += 1
-        ok = m.group(1).lower() == "ok"
-        directive = (m.group(4) or "").lower()
-        reason = (m.group(5) or "").strip()
-        sub = subname(name, m.group(3).strip(), m.group(2))
-        if directive.startswith("skip"):
-            add(suite, "skipped")
-            skips.append((sub, reason or "no reason given"))
-        elif directive == "todo":
-            if ok:   # meson counts this as an unexpected pass, so do we
-                add(suite, "failed"); failed_here += 1
-                fails.append((sub, "passed, but is marked TODO"))
-            else:    # g_test_incomplete(): known to be unfinished, not a pass
+    for t in records:
+        n_programs += 1
+        name, suite, protocol = lookup(t.get("name", "?"))
+        suite = prefix + suite
+        if suite not in order:
+            order.append(suite)
+        if prefix:
+            name = prefix + name
+        res = t.get("result")
+        out = t.get("stdout") or ""
+        bad = res in ("FAIL", "ERROR", "TIMEOUT", "INTERRUPT", "UNEXPECTEDPASS")
+        if protocol is None:       # not in introspection: guess from the output
+            protocol = "tap" if re.search(r"^(1\.\.\d+|(not )?ok\b)", out, re.M) else "exitcode"
+        if protocol != "tap":
+            if res in ("OK", "EXPECTEDFAIL"):
+                add(suite, "passed")
+            elif res == "SKIP":
                 add(suite, "skipped")
-                skips.append((sub, "TODO (known incomplete): " + (reason or "no reason given")))
-        elif ok:
-            add(suite, "passed")
-            last_ok = sub
-        else:
-            add(suite, "failed"); failed_here += 1
-            fails.append((sub, "not ok"))
-
-    if seen == 0 and plan == 0:
-        add(suite, "skipped")
-        skips.append((name, plan_skip or "TAP plan 1..0 (nothing to run)"))
-        if not bad:
+                reason = last_line(t.get("stderr"), out) or "exit status 77"
+                skips.append((name, reason))
+            else:
+                add(suite, "failed")
+                fails.append((name, why_bad(t)))
             continue
-    problems = []
-    if bail is not None:
-        problems.append(f"Bail out! {bail}")
-    if bad and not (failed_here and res == "FAIL"):   # FAIL alone = the not-ok lines
-        problems.append(why_bad(t))
-    if plan is None and seen > 0:
-        problems.append("printed no TAP plan (1..N)")
-    elif plan is None and seen == 0 and res != "SKIP":
-        problems.append("printed no TAP output")
-    elif plan is not None and seen < plan:
-        problems.append(f"ran {seen} of {plan} planned subtests"
-                        + (f", the last passing one was {last_ok}" if last_ok else ""))
-    elif plan is not None and seen > plan:
-        problems.append(f"ran {seen} subtests but planned {plan}")
-    if res == "SKIP" and seen == 0 and plan != 0:
-        add(suite, "skipped")
-        skips.append((name, last_line(t.get("stderr"), out) or "skipped"))
-    elif problems and failed_here == 0:
-        add(suite, "failed")
-        fails.append((name, "; ".join(problems)))
-    elif problems:
-        fails.append((name, "; ".join(problems) + " (counted in its not-ok subtests)"))
 
-extra = []
-if meson_rc == 124:
-    extra.append(f"the test run took longer than {test_timeout} s and was stopped")
-elif not records and meson_rc != 0:
-    extra.append(f"meson test exited with status {meson_rc} and wrote no results")
-elif meson_rc != 0 and not any(v["failed"] for v in per_suite.values()):
-    extra.append(f"meson test exited with status {meson_rc} although no test failed")
-for e in extra:
-    add("(runner)", "failed")
-    fails.append(("(runner)", e))
+        plan = plan_skip = bail = None
+        seen = failed_here = 0
+        last_ok = None
+        for l in out.splitlines():
+            m = RE_PLAN.match(l)
+            if m and plan is None:
+                plan = int(m.group(1))
+                plan_skip = m.group(2)
+                continue
+            m = RE_BAIL.match(l)
+            if m:
+                bail = m.group(1) or "(no reason)"
+                continue
+            m = RE_TEST.match(l)
+            if not m:
+                continue
+            seen += 1
+            ok = m.group(1).lower() == "ok"
+            directive = (m.group(4) or "").lower()
+            reason = (m.group(5) or "").strip()
+            sub = subname(name, m.group(3).strip(), m.group(2))
+            if directive.startswith("skip"):
+                add(suite, "skipped")
+                skips.append((sub, reason or "no reason given"))
+            elif directive == "todo":
+                if ok:   # meson counts this as an unexpected pass, so do we
+                    add(suite, "failed"); failed_here += 1
+                    fails.append((sub, "passed, but is marked TODO"))
+                else:    # g_test_incomplete(): known to be unfinished, not a pass
+                    add(suite, "skipped")
+                    skips.append((sub, "TODO (known incomplete): " + (reason or "no reason given")))
+            elif ok:
+                add(suite, "passed")
+                last_ok = sub
+            else:
+                add(suite, "failed"); failed_here += 1
+                fails.append((sub, "not ok"))
+
+        if seen == 0 and plan == 0:
+            add(suite, "skipped")
+            skips.append((name, plan_skip or "TAP plan 1..0 (nothing to run)"))
+            if not bad:
+                continue
+        problems = []
+        if bail is not None:
+            problems.append(f"Bail out! {bail}")
+        if bad and not (failed_here and res == "FAIL"):   # FAIL alone = the not-ok lines
+            problems.append(why_bad(t))
+        if plan is None and seen > 0:
+            problems.append("printed no TAP plan (1..N)")
+        elif plan is None and seen == 0 and res != "SKIP":
+            problems.append("printed no TAP output")
+        elif plan is not None and seen < plan:
+            problems.append(f"ran {seen} of {plan} planned subtests"
+                            + (f", the last passing one was {last_ok}" if last_ok else ""))
+        elif plan is not None and seen > plan:
+            problems.append(f"ran {seen} subtests but planned {plan}")
+        if res == "SKIP" and seen == 0 and plan != 0:
+            add(suite, "skipped")
+            skips.append((name, last_line(t.get("stderr"), out) or "skipped"))
+        elif problems and failed_here == 0:
+            add(suite, "failed")
+            fails.append((name, "; ".join(problems)))
+        elif problems:
+            fails.append((name, "; ".join(problems) + " (counted in its not-ok subtests)"))
+
+    extra = []
+    if meson_rc == 124:
+        extra.append(f"the test run took longer than {test_timeout} s and was stopped")
+    elif not records and meson_rc != 0:
+        extra.append(f"meson test exited with status {meson_rc} and wrote no results")
+    elif meson_rc != 0 and not any(v["failed"] for v in per_suite.values()):
+        extra.append(f"meson test exited with status {meson_rc} although no test failed")
+    for e in extra:
+        add(prefix + "(runner)", "failed")
+        fails.append((prefix + "(runner)", e))
+
+
+for label, testlog, introspect, meson_rc, test_timeout in passes:
+    defined = load_introspect(introspect) if introspect != "-" else []
+    if testlog == "-":
+        add(label + ":(runner)", "failed")
+        fails.append((label, "its build failed; no test of this pass ran"))
+        continue
+    before = n_programs
+    process_pass(label, testlog, int(meson_rc), test_timeout)
+    if n_programs == before:
+        add(label + ":(runner)", "failed")
+        fails.append((label, "no test ran in this pass"))
 
 passed = sum(v["passed"] for v in per_suite.values())
 failed = sum(v["failed"] for v in per_suite.values())
@@ -316,7 +387,8 @@ if skips:
         print(f"SKIP: {what}: {why}")
 if passed + failed == 0:
     print("run-tests: no test ran")
-print(f"== wall time {wall} s (tests {test_wall} s); logs: {os.path.dirname(testlog)}/testlog.txt")
+print(f"== wall time {wall} s (tests {test_wall} s); logs: " + ", ".join(
+    os.path.dirname(p[1]) + "/testlog.txt" for p in passes if p[1] != "-"))
 print(line(passed, failed, skipped))
 sys.exit(1 if failed or passed + failed == 0 else 0)
 PY

@@ -11,6 +11,9 @@
 # options CI uses (see configure_build below: an existing build directory is
 # reused when it has them, wiped otherwise). run-tests.sh and run-app.sh
 # both build through this, so the two never fight over `_build`'s options.
+# With --build-sanitizers it configures and builds `_build-asan` instead: clang,
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz targets as
+# libFuzzer programs (-Dfuzzing=true), for the sanitizer and fuzz suites.
 #
 # It never removes packages. Recommends stay off on purpose: flatpak-builder
 # recommends xdg-desktop-portal and xdg-desktop-portal-gtk, which every GTK
@@ -18,6 +21,7 @@
 #
 # Environment:
 #   CLUSTERDECK_BUILD_DIR   build directory (default: _build in the source tree)
+#   CLUSTERDECK_ASAN_BUILD_DIR  sanitizer build directory (default: _build-asan)
 #   CLUSTERDECK_SKIP_APT=1  do not check or install packages
 set -uo pipefail
 
@@ -26,6 +30,7 @@ builddir=${CLUSTERDECK_BUILD_DIR:-$srcdir/_build}
 # Options every build of `_build` gets (CI builds with -Werror); keep
 # has_wanted_options below in step.
 meson_setup_args=(--werror)
+meson_env=()
 
 started=$EPOCHREALTIME
 log() { printf 'setup: %s\n' "$*"; }
@@ -40,6 +45,13 @@ do_build=no
 for arg in "$@"; do
   case $arg in
     --build) do_build=yes ;;
+    --build-sanitizers)
+      do_build=yes
+      builddir=${CLUSTERDECK_ASAN_BUILD_DIR:-$srcdir/_build-asan}
+      meson_setup_args=(--werror -Db_sanitize=address,undefined -Db_lundef=false
+                        -Dfuzzing=true)
+      meson_env=(CC=clang)
+      ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$arg' (try --help)" ;;
   esac
@@ -49,6 +61,8 @@ done
 packages=(
   # build
   build-essential meson ninja-build pkg-config gettext
+  # the sanitizer build and the fuzz targets (libFuzzer, ASan/UBSan runtimes)
+  clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   # keyring, session bus, headless display, accessibility
@@ -149,13 +163,18 @@ has_wanted_options() {
   meson introspect "$builddir" --buildoptions 2>/dev/null | /usr/bin/python3 -c '
 import json, sys
 opts = {o["name"]: o["value"] for o in json.load(sys.stdin)}
-sys.exit(0 if opts.get("werror") is True else 1)'
+want = {"werror": True}
+for arg in sys.argv[1:]:
+    if arg.startswith("-D") and "=" in arg:
+        name, value = arg[2:].split("=", 1)
+        want[name] = {"true": True, "false": False}.get(value, value)
+sys.exit(0 if all(opts.get(k) == v for k, v in want.items()) else 1)' "${meson_setup_args[@]}"
 }
 
 configure_build() {
   local t=$EPOCHREALTIME
   if [ -f "$builddir/meson-private/coredata.dat" ] && has_wanted_options &&
-     meson setup --reconfigure "${meson_setup_args[@]}" "$builddir" "$srcdir" \
+     env "${meson_env[@]}" meson setup --reconfigure "${meson_setup_args[@]}" "$builddir" "$srcdir" \
        >"$builddir/setup.log" 2>&1; then
     log "reconfigured $builddir ($(elapsed "$t") s)"
     return 0
@@ -172,12 +191,13 @@ configure_build() {
     fi
   fi
   mkdir -p "$builddir"
-  if ! meson setup "${meson_setup_args[@]}" "$builddir" "$srcdir" >"$builddir/setup.log" 2>&1; then
+  if ! env "${meson_env[@]}" meson setup "${meson_setup_args[@]}" "$builddir" "$srcdir" \
+       >"$builddir/setup.log" 2>&1; then
     tail -n 20 "$builddir/setup.log" >&2
     log "meson setup failed (whole log: $builddir/setup.log)"
     return 1
   fi
-  log "configured $builddir with: meson setup ${meson_setup_args[*]} ($(elapsed "$t") s)"
+  log "configured $builddir with: ${meson_env[*]}${meson_env[*]:+ }meson setup ${meson_setup_args[*]} ($(elapsed "$t") s)"
 }
 
 build() {

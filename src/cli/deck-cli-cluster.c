@@ -72,7 +72,6 @@ deck_cli_cmd_enable (DeckCli  *cli,
   g_autofree char *cluster_user = NULL;
   g_autofree char *node_name = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *suggested = NULL;
   g_autofree char *label = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;

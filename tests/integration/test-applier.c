@@ -259,6 +259,7 @@ create_table (guint       i,
                                        "id");
 
   g_assert_no_error (error);
+  g_assert_nonnull (message);
 }
 
 static char *
@@ -314,6 +315,7 @@ test_enable_and_connect (void)
           g_autofree char *made = HDB_SYNC (clients[i], create_database, &error, CTL_DB);
 
           g_assert_no_error (error);
+          g_assert_nonnull (made);
           create_table (i, DB, CAT);
           create_table (i, CTL_DB, CTL);
           for (guint k = 0; k < N_MANY; k++)

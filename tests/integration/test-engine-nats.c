@@ -241,6 +241,7 @@ test_connect (void)
       g_autofree char *table = NULL;
 
       g_assert_no_error (error);
+      g_assert_nonnull (db);
       table = HDB_SYNC (clients[i], create_table, &error, DB, TABLE, "id");
       g_assert_no_error (error);
     }

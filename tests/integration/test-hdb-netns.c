@@ -138,6 +138,7 @@ test_nats_routes_and_connect (void)
       g_autofree char *table = NULL;
 
       g_assert_no_error (error);
+      g_assert_nonnull (db);
       table = HDB_SYNC (nats_clients[i], create_table, &error, DB, TABLE, "id");
       g_assert_no_error (error);
     }

@@ -1516,7 +1516,6 @@ check_thread_cb (GListModel  *model,
 static void
 test_load_async (void)
 {
-  g_autofree char *path = default_path ();
   g_autoptr(DeckStore) writer = new_loaded_store (NULL);
   g_autoptr(DeckStore) store = NULL;
   g_autoptr(GAsyncResult) result = NULL;

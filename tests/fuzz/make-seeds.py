@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+# make-seeds.py: (re)makes the seed corpus of the fuzz targets from the answers
+# captured from real Harper servers (tests/fixtures/hdb). Seeds are named
+# seed-*; inputs that once crashed a target are kept beside them as crash-*
+# and never removed by this script. Run from anywhere; the corpus is committed.
+import os, pathlib
+
+here = pathlib.Path(__file__).resolve().parent
+fixtures = here.parent / "fixtures" / "hdb"
+corpus = here / "corpus"
+
+# fuzz-hdb-parse: the first byte picks the parser (see fuzz-hdb-parse.c).
+parsers = [
+    ("registration_info", 0), ("user_info", 1), ("list_users", 2), ("list_roles", 3),
+    ("describe_all", 4), ("get_configuration", 5), ("cluster_status", 6),
+    ("system_information", 7), ("create_", 8), ("add_user", 8), ("alter_user", 8),
+    ("add_role", 8), ("insert", 8), ("set_configuration", 8), ("add_node", 9),
+    ("update_node", 9), ("remove_node", 9), ("restart", 10), ("cluster_get_routes", 11),
+    ("cluster_set_routes", 11), ("cluster_delete_routes", 11), ("search_hdb_nodes", 12),
+    ("error_", 8), ("cluster_network", 5),
+]
+
+def write(target, name, data):
+    d = corpus / target
+    d.mkdir(parents=True, exist_ok=True)
+    for old in d.glob("seed-" + name):
+        old.unlink()
+    (d / ("seed-" + name)).write_bytes(data)
+
+for d in (corpus / "fuzz-hdb-json", corpus / "fuzz-hdb-parse"):
+    if d.exists():
+        for old in d.glob("seed-*"):
+            old.unlink()
+
+for f in sorted(fixtures.glob("*.json")):
+    data = f.read_bytes()
+    write("fuzz-hdb-json", f.stem, data)
+    for prefix, index in parsers:
+        if f.name.startswith(prefix):
+            write("fuzz-hdb-parse", f.stem, bytes([index]) + data)
+            break
+
+helpers = {
+    "version-4.4.18": b"4.4.18", "version-4.7.29-beta": b"4.7.29-beta.1", "version-5": b"5.0",
+    "url-https": b"https://db1.example.com:9925\0node1",
+    "url-http-v6": b"http://[::1]:9925/\0db",
+    "url-userinfo": b"https://admin:pw@db1:9925",
+    "fingerprint-colons": b"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+    "fingerprint-plain": b"abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
+    "node-name": b"node1\0https://db1:9925",
+    "node-name-dots": b"db.example.com\0http://127.0.0.1:19100",
+    "node-name-unicode": "Zürich Ost\0https://zürich:9925".encode(),
+}
+for name, data in helpers.items():
+    write("fuzz-helpers", name, data)
+print("seeds written under", corpus)
