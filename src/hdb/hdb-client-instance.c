@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "hdb-client"
 
 #include "hdb-client-private.h"
+#include "hdb-json.h"
 #include "hdb-parse.h"
 
 HDB_DEFINE_SIMPLE_OPERATION (registration_info, "registration_info", hdb_parse_registration_info,
@@ -151,20 +152,21 @@ hdb_client_add_role_finish (HdbClient     *self,
 {
   g_autoptr(JsonNode) node = _hdb_client_finish_pointer (self, result,
                                                          hdb_client_add_role_async, error);
-  JsonObject *object;
+  const char *role;
 
   if (node == NULL)
     return NULL;
 
   /* add_role answers with the created role, not with a message. */
-  object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  if (object == NULL || !json_object_has_member (object, "role"))
+  role = JSON_NODE_HOLDS_OBJECT (node) ? hdb_json_get_string (json_node_get_object (node), "role")
+                                       : NULL;
+  if (role == NULL)
     {
       hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 200, NULL,
                      "The answer to add_role does not name the role.");
       return NULL;
     }
-  return g_strdup (json_object_get_string_member_with_default (object, "role", ""));
+  return g_strdup (role);
 }
 
 void

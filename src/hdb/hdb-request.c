@@ -198,12 +198,14 @@ map_transport_error (Request *req,
   return mapped;
 }
 
+/* The text of Harper's error body {"error": …}, or NULL when the body is
+ * not one. */
 static char *
 harper_error_text (JsonNode *node)
 {
   JsonObject *object;
-  JsonNode *error_node;
-  JsonNode *unauthorized;
+  JsonArray *unauthorized;
+  const char *message;
   GString *text;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -212,26 +214,17 @@ harper_error_text (JsonNode *node)
   if (!json_object_has_member (object, "error"))
     return NULL;
 
-  error_node = json_object_get_member (object, "error");
-  if (JSON_NODE_HOLDS_VALUE (error_node) && json_node_get_value_type (error_node) == G_TYPE_STRING)
-    text = g_string_new (json_node_get_string (error_node));
-  else
-    text = g_string_new ("(no message)");
+  message = hdb_json_get_string (object, "error");
+  text = g_string_new (message != NULL ? message : "(no message)");
 
   /* A 403 says which operation was refused; that is the useful part. */
-  unauthorized = json_object_get_member (object, "unauthorized_access");
-  if (unauthorized != NULL && JSON_NODE_HOLDS_ARRAY (unauthorized))
+  unauthorized = hdb_json_get_array (object, "unauthorized_access");
+  for (guint i = 0; unauthorized != NULL && i < json_array_get_length (unauthorized); i++)
     {
-      JsonArray *array = json_node_get_array (unauthorized);
+      const char *item = hdb_json_node_get_string (json_array_get_element (unauthorized, i));
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_STRING)
-            g_string_append_printf (text, "; %s", json_node_get_string (element));
-        }
+      if (item != NULL)
+        g_string_append_printf (text, "; %s", item);
     }
   return g_string_free (text, FALSE);
 }
@@ -604,8 +597,7 @@ _hdb_client_run (HdbClient           *self,
   json_node_set_object (node, owned);
 
   req = g_new0 (Request, 1);
-  req->operation = g_strdup (json_object_get_string_member_with_default (owned, "operation",
-                                                                          "request"));
+  req->operation = g_strdup (hdb_json_get_string (owned, "operation") ?: "request");
   req->parse = parse;
   req->result_free = result_free;
 
