@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The clustering operations of HdbClient, for both engines: the cluster
- * status, adding, updating and removing a peer, and the NATS routes
- * (reference §2, §3). add_node and update_node carry the peer's
+ * status, adding, updating and removing a peer, the NATS routes and the
+ * NATS network (reference §2, §3). add_node and update_node carry the peer's
  * authorization: their bodies are never logged.
  */
 
@@ -223,3 +223,41 @@ hdb_client_cluster_delete_routes_async (HdbClient           *self,
 }
 
 HDB_DEFINE_FINISH (cluster_delete_routes, char *)
+
+/**
+ * hdb_client_cluster_network_async:
+ * @self: a client
+ * @wait_ms: how long the instance waits for the other nodes' NATS servers
+ *   to answer (Harper's default is 2000)
+ * @connected_nodes: also ask each node which nodes it is connected to
+ * @timeout_ms: the time this request may take, 0 for the client's default
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * The nodes of a legacy (NATS) cluster that answer: a node whose NATS
+ * servers do not run is missing. Native replication has no such operation.
+ */
+void
+hdb_client_cluster_network_async (HdbClient           *self,
+                                  guint                wait_ms,
+                                  gboolean             connected_nodes,
+                                  guint                timeout_ms,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  JsonObject *request;
+
+  g_return_if_fail (HDB_IS_CLIENT (self));
+
+  request = _hdb_operation_new ("cluster_network");
+  json_object_set_int_member (request, "timeout", wait_ms);
+  json_object_set_boolean_member (request, "connected_nodes", connected_nodes);
+  json_object_set_boolean_member (request, "routes", FALSE);
+  _hdb_client_run (self, request, timeout_ms, (HdbParseFunc) hdb_parse_cluster_network,
+                   (GDestroyNotify) hdb_cluster_network_free,
+                   hdb_client_cluster_network_async, cancellable, callback, user_data);
+}
+
+HDB_DEFINE_FINISH (cluster_network, HdbClusterNetwork *)

@@ -117,6 +117,40 @@ hdb_client_system_threads_async (HdbClient           *self,
 
 HDB_DEFINE_FINISH (system_threads, GArray *)
 
+/**
+ * hdb_client_get_job_async:
+ * @self: a client
+ * @job_id: the id an operation run as a job answered with
+ * @timeout_ms: the time this request may take, 0 for the client's default
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * The state of a job (restart_service runs as one). A job Harper does not
+ * know is no error: its status is %HDB_JOB_STATUS_UNKNOWN.
+ */
+void
+hdb_client_get_job_async (HdbClient           *self,
+                          const char          *job_id,
+                          guint                timeout_ms,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  JsonObject *request;
+
+  g_return_if_fail (HDB_IS_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+
+  request = _hdb_operation_new ("get_job");
+  json_object_set_string_member (request, "id", job_id);
+  _hdb_client_run (self, request, timeout_ms, (HdbParseFunc) hdb_parse_job,
+                   (GDestroyNotify) hdb_job_free,
+                   hdb_client_get_job_async, cancellable, callback, user_data);
+}
+
+HDB_DEFINE_FINISH (get_job, HdbJob *)
+
 void
 hdb_client_add_role_async (HdbClient           *self,
                            const char          *role,

@@ -264,6 +264,31 @@ hdb_client_restart_service_finish (HdbClient *self,
                                    GError **error);
 
 void
+hdb_client_get_job_async (HdbClient *self,
+                          const char *job_id,
+                          guint timeout_ms,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data);
+HdbJob *
+hdb_client_get_job_finish (HdbClient *self,
+                           GAsyncResult *result,
+                           GError **error);
+
+void
+hdb_client_cluster_network_async (HdbClient *self,
+                                  guint wait_ms,
+                                  gboolean connected_nodes,
+                                  guint timeout_ms,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+HdbClusterNetwork *
+hdb_client_cluster_network_finish (HdbClient *self,
+                                   GAsyncResult *result,
+                                   GError **error);
+
+void
 hdb_client_system_threads_async (HdbClient *self,
                                  GCancellable *cancellable,
                                  GAsyncReadyCallback callback,

@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The answers about clustering: cluster_status in both engines' shapes and
- * the subscriptions of a node record. What the app shows and changes in the
+ * The answers about clustering: cluster_status in both engines' shapes,
+ * the subscriptions of a node record, and cluster_network (NATS). What the app shows and changes in the
  * replication grid is read from here, so the rule of hdb-parse-private.h
  * applies in full: a name, URL, flag or subscription of another type makes
  * the answer invalid; only latencies, uptimes and catch-up times, which are
@@ -200,4 +200,78 @@ hdb_parse_cluster_status (JsonNode  *node,
     status->engine = HDB_ENGINE_NONE;
 
   return g_steal_pointer (&status);
+}
+
+static void
+network_node_free (HdbNetworkNode *node)
+{
+  g_free (node->name);
+  g_strfreev (node->connected_nodes);
+  g_free (node);
+}
+
+static HdbNetworkNode *
+parse_network_node (HdbReader  *r,
+                    JsonObject *object,
+                    const char *name)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *connected = _hdb_reader_array (r, object, "connected_nodes", "a node");
+  HdbNetworkNode *node;
+
+  for (guint i = 0; connected != NULL && i < json_array_get_length (connected); i++)
+    {
+      const char *peer = hdb_json_node_get_string (json_array_get_element (connected, i));
+
+      if (peer == NULL)
+        {
+          _hdb_reader_fail (r, "a node's “connected_nodes” holds something that is not a name");
+          return NULL;
+        }
+      g_strv_builder_add (builder, peer);
+    }
+  if (r->failed)
+    return NULL;
+
+  node = g_new0 (HdbNetworkNode, 1);
+  node->name = g_strdup (name);
+  node->response_time_ms = _hdb_info_double (object, "response_time", 0, MAX_LATENCY_MS, -1);
+  node->connected_nodes = g_strv_builder_end (builder);
+  return node;
+}
+
+/* {"nodes": [{"name", "response_time", "connected_nodes": [...], "routes"}]}:
+ * the nodes whose NATS servers answered within the request's timeout. */
+HdbClusterNetwork *
+hdb_parse_cluster_network (JsonNode  *node,
+                           GError   **error)
+{
+  HdbReader r = HDB_READER_INIT ("cluster_network", error);
+  g_autoptr(HdbClusterNetwork) network = NULL;
+  JsonObject *object;
+  JsonArray *nodes;
+
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
+    return NULL;
+  nodes = _hdb_reader_array (&r, object, "nodes", NULL);
+
+  network = g_new0 (HdbClusterNetwork, 1);
+  network->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) network_node_free);
+  for (guint i = 0; nodes != NULL && i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *no = _hdb_reader_element_object (&r, nodes, i, "a node");
+      const char *name = _hdb_reader_string (&r, no, "name", "a node");
+      HdbNetworkNode *network_node;
+
+      if (r.failed)
+        return NULL;
+      if (name == NULL)
+        continue;
+      if ((network_node = parse_network_node (&r, no, name)) == NULL)
+        return NULL;
+      g_ptr_array_add (network->nodes, network_node);
+    }
+  if (r.failed)
+    return NULL;
+  return g_steal_pointer (&network);
 }

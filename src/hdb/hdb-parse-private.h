@@ -91,6 +91,11 @@ gint64      _hdb_info_int              (JsonObject  *object,
 char       *_hdb_info_dup_scalar       (JsonObject  *object,
                                         const char  *name);
 
+/* Checks the paths of a configuration the accessors of hdb-types.h read
+ * (hdb-configuration.c). */
+void        _hdb_configuration_check   (HdbReader   *reader,
+                                        JsonNode    *root);
+
 /* A server's text quoted in a message: at most 80 characters. */
 char       *_hdb_quote_server_text     (const char  *text);
 

@@ -303,6 +303,7 @@ hdb_parse_configuration (JsonNode  *node,
                                                     "operationsApi.network");
   config->operations_secure_port = _hdb_reader_dup_scalar (&r, network, "securePort",
                                                            "operationsApi.network");
+  _hdb_configuration_check (&r, node);
   if (r.failed)
     return NULL;
   config->raw = json_node_copy (node);
@@ -416,6 +417,47 @@ hdb_parse_restart_reply (JsonNode  *node,
   if (r.failed)
     return NULL;
   return g_steal_pointer (&reply);
+}
+
+/* get_job answers with a list holding the job; an empty one when Harper
+ * knows no job of that id. */
+HdbJob *
+hdb_parse_job (JsonNode  *node,
+               GError   **error)
+{
+  HdbReader r = HDB_READER_INIT ("get_job", error);
+  g_autoptr(HdbJob) job = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  const char *status;
+
+  if ((array = _hdb_reader_root_array (&r, node)) == NULL)
+    return NULL;
+
+  job = g_new0 (HdbJob, 1);
+  if (json_array_get_length (array) == 0)
+    return g_steal_pointer (&job);
+
+  object = _hdb_reader_element_object (&r, array, 0, "the job");
+  job->id = _hdb_reader_dup_scalar (&r, object, "id", "the job");
+  job->type = g_strdup (_hdb_reader_string (&r, object, "type", "the job"));
+  status = _hdb_reader_string (&r, object, "status", "the job");
+  /* The outcome is shown; Harper writes an error's text, or sometimes an
+   * object, there. */
+  job->message = g_strdup (hdb_json_get_string (object, "message"));
+  if (r.failed)
+    return NULL;
+
+  job->status_text = g_strdup (status);
+  if (status == NULL)
+    job->status = HDB_JOB_STATUS_UNKNOWN;
+  else if (g_str_equal (status, "COMPLETE"))
+    job->status = HDB_JOB_STATUS_COMPLETE;
+  else if (g_str_equal (status, "ERROR"))
+    job->status = HDB_JOB_STATUS_ERROR;
+  else
+    job->status = HDB_JOB_STATUS_RUNNING;
+  return g_steal_pointer (&job);
 }
 
 JsonNode *

@@ -168,6 +168,30 @@ test_configuration (void)
   assert_invalid ((ParseFunc) hdb_parse_configuration, "{\"operationsApi\":true}",
                   "operationsApi");
 
+  /* The paths the engines read besides the fields. */
+  assert_invalid ((ParseFunc) hdb_parse_configuration,
+                  "{\"clustering\":{\"hubServer\":{\"cluster\":{\"network\":{\"port\":\"abc\"}}}}}",
+                  "clustering.hubServer.cluster.network.port");
+  assert_invalid ((ParseFunc) hdb_parse_configuration,
+                  "{\"clustering\":{\"leafServer\":{\"network\":{\"port\":70000}}}}",
+                  "clustering.leafServer.network.port");
+  assert_invalid ((ParseFunc) hdb_parse_configuration, "{\"rootPath\":5}", "rootPath");
+  assert_invalid ((ParseFunc) hdb_parse_configuration,
+                  "{\"clustering\":{\"hubServer\":{\"cluster\":{\"name\":[]}}}}", "name");
+  {
+    /* Harper also writes tls as a list of certificates: no path leads
+     * through it, and that is no error. */
+    g_autoptr(HdbConfiguration) listed = run ((ParseFunc) hdb_parse_configuration,
+                                              "{\"tls\":[{\"privateKey\":\"/k.pem\"}],"
+                                              "\"clustering\":{\"hubServer\":{\"network\":"
+                                              "{\"port\":\"0.0.0.0:9930\"}}}}", &error);
+
+    g_assert_no_error (error);
+    g_assert_null (hdb_configuration_get_string (listed, "tls.privateKey"));
+    g_assert_cmpuint (hdb_configuration_get_port (listed, "clustering.hubServer.network.port"),
+                      ==, 9930);
+  }
+
   config = run ((ParseFunc) hdb_parse_configuration,
                 "{\"replication\":null,\"clustering\":{\"enabled\":1,\"nodeName\":12,"
                 "\"user\":null},\"operationsApi\":{\"network\":{\"port\":9925,"
@@ -264,6 +288,16 @@ test_threads_and_replies (void)
   assert_invalid ((ParseFunc) hdb_parse_restart_reply, "{\"message\":\"m\",\"job_id\":5}",
                   "job_id");
 
+  assert_invalid ((ParseFunc) hdb_parse_job, "{\"status\":\"COMPLETE\"}", NULL);
+  assert_invalid ((ParseFunc) hdb_parse_job, "[\"COMPLETE\"]", "the job");
+  assert_invalid ((ParseFunc) hdb_parse_job, "[{\"status\":true}]", "status");
+  assert_invalid ((ParseFunc) hdb_parse_job, "[{\"status\":\"COMPLETE\",\"id\":1e300}]", "id");
+  assert_invalid ((ParseFunc) hdb_parse_cluster_network, "{\"nodes\":{}}", "nodes");
+  assert_invalid ((ParseFunc) hdb_parse_cluster_network, "{\"nodes\":[[]]}", "a node");
+  assert_invalid ((ParseFunc) hdb_parse_cluster_network, "{\"nodes\":[{\"name\":5}]}", "name");
+  assert_invalid ((ParseFunc) hdb_parse_cluster_network,
+                  "{\"nodes\":[{\"name\":\"a\",\"connected_nodes\":[5]}]}", "connected_nodes");
+
   /* A thread without an id (the main thread of some versions) is left out. */
   ids = run ((ParseFunc) hdb_parse_thread_ids,
              "{\"threads\":[{\"name\":\"main\"},{\"threadId\":2147483647},{\"threadId\":3.0}]}",
@@ -303,6 +337,8 @@ static const struct
   { "restart_service.json", (ParseFunc) hdb_parse_restart_reply,
     (GDestroyNotify) hdb_restart_reply_free },
   { "add_node.json", (ParseFunc) hdb_parse_node_message, g_free },
+  { "cluster_network_nats.json", (ParseFunc) hdb_parse_cluster_network,
+    (GDestroyNotify) hdb_cluster_network_free },
 };
 
 static const char * const replacements[] = {
