@@ -44,9 +44,7 @@ hdb_client_finalize (GObject *object)
   g_clear_pointer (&self->base_uri, g_uri_unref);
   g_free (self->base_url);
   g_free (self->username);
-  if (self->authorization != NULL)
-    memset (self->authorization, 0, strlen (self->authorization));
-  g_free (self->authorization);
+  hdb_secret_free (self->authorization);
   g_free (self->pinned);
   g_clear_pointer (&self->peer_certificate, hdb_certificate_info_free);
 
@@ -150,9 +148,28 @@ hdb_client_init (HdbClient *self)
 }
 
 /**
+ * hdb_secret_free:
+ * @secret: (nullable): a password, or a "Basic …" value
+ *
+ * Overwrites @secret with zeros and frees it, so that it does not linger in
+ * freed memory. `g_autoptr(HdbSecret)` does this at the end of a scope.
+ */
+void
+hdb_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+/**
  * hdb_basic_authorization:
  * @username: a user name
  * @password: a password
+ *
+ * The value is as secret as the password it holds (base64 is no
+ * encryption): free it with hdb_secret_free(), never with g_free().
  *
  * Returns: (transfer full): the value of a Basic Authorization header
  */
@@ -160,12 +177,21 @@ char *
 hdb_basic_authorization (const char *username,
                          const char *password)
 {
-  g_autofree char *pair = g_strdup_printf ("%s:%s", username ? username : "",
-                                           password ? password : "");
-  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  static const char prefix[] = "Basic ";
+  g_autoptr(HdbSecret) pair = NULL;
+  g_autoptr(HdbSecret) encoded = NULL;
+  gsize length;
+  char *value;
 
-  memset (pair, 0, strlen (pair));
-  return g_strdup_printf ("Basic %s", encoded);
+  /* Every intermediate is allocated at its final size (no buffer that
+   * grows and leaves a copy behind) and wiped before it is freed. */
+  pair = g_strconcat (username ? username : "", ":", password ? password : "", NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  length = strlen (encoded);
+  value = g_malloc (sizeof prefix + length);
+  memcpy (value, prefix, sizeof prefix - 1);
+  memcpy (value + sizeof prefix - 1, encoded, length + 1);
+  return value;
 }
 
 /**
@@ -237,6 +263,24 @@ hdb_client_get_base_url (HdbClient *self)
   return self->base_url;
 }
 
+/**
+ * hdb_client_is_plaintext:
+ * @self: a client
+ *
+ * Whether the client talks plain HTTP: then its login (the Basic
+ * Authorization header) and every password or cluster credential it sends
+ * cross the network in clear, readable by anyone on the path. The UI and
+ * the CLI warn about it.
+ *
+ * Returns: %TRUE for an http:// URL, %FALSE for https://
+ */
+gboolean
+hdb_client_is_plaintext (HdbClient *self)
+{
+  g_return_val_if_fail (HDB_IS_CLIENT (self), FALSE);
+  return g_ascii_strcasecmp (g_uri_get_scheme (self->base_uri), "https") != 0;
+}
+
 const char *
 hdb_client_get_username (HdbClient *self)
 {
@@ -261,9 +305,7 @@ hdb_client_set_credentials (HdbClient  *self,
 
   g_free (self->username);
   self->username = g_strdup (username);
-  if (self->authorization != NULL)
-    memset (self->authorization, 0, strlen (self->authorization));
-  g_free (self->authorization);
+  hdb_secret_free (self->authorization);
   self->authorization = hdb_basic_authorization (username, password);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
 }
@@ -273,7 +315,7 @@ hdb_client_set_credentials (HdbClient  *self,
  * @self: a client
  *
  * The engines give this to a peer as the cluster user's authorization.
- * Treat it like a password.
+ * Treat it like a password: free it with hdb_secret_free().
  *
  * Returns: (transfer full): the "Basic …" value of this client's login
  */
