@@ -161,14 +161,7 @@ hdb_parse_cluster_status (JsonNode  *node,
   if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
-  if (hdb_json_get_member (object, "connections") != NULL &&
-      hdb_json_get_array (object, "connections") == NULL)
-    {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to cluster_status has no list of connections.");
-      return NULL;
-    }
-  connections = hdb_json_get_array (object, "connections");
+  connections = _hdb_reader_array (&r, object, "connections", NULL);
 
   status = g_new0 (HdbClusterStatus, 1);
   status->node_name = _hdb_reader_dup_scalar (&r, object, "node_name", NULL);

@@ -36,8 +36,7 @@ hdb_parse_registration_info (JsonNode  *node,
     return NULL;
   if (version == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The server did not say which Harper version it runs.");
+      _hdb_reader_fail (&r, "it does not say which Harper version the server runs");
       return NULL;
     }
 
@@ -91,8 +90,7 @@ hdb_parse_user_info (JsonNode  *node,
     return NULL;
   if (username == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to user_info names no user.");
+      _hdb_reader_fail (&r, "it names no user");
       return NULL;
     }
   return parse_user_object (&r, object);
@@ -327,8 +325,7 @@ hdb_parse_thread_ids (JsonNode  *node,
     return NULL;
   if (threads == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to system_information lists no threads.");
+      _hdb_reader_fail (&r, "it lists no threads");
       return NULL;
     }
 
@@ -364,8 +361,7 @@ hdb_parse_message (JsonNode  *node,
     return NULL;
   if (message == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer has no message.");
+      _hdb_reader_fail (&r, "it has no message");
       return NULL;
     }
   return g_strdup (message);
@@ -464,10 +460,12 @@ JsonNode *
 hdb_parse_routes (JsonNode  *node,
                   GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("cluster_get_routes", error);
+
+  /* Harper 4.4 answers a list (native) or {"hub": […], "leaf": […]} (NATS). */
   if (node == NULL || (!JSON_NODE_HOLDS_ARRAY (node) && !JSON_NODE_HOLDS_OBJECT (node)))
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to cluster_get_routes is neither a list nor an object.");
+      _hdb_reader_fail (&r, "it is neither a list nor an object");
       return NULL;
     }
   return json_node_copy (node);
