@@ -58,6 +58,7 @@ gpointer    _hdb_client_finish_pointer (HdbClient           *self,
                                         gpointer             source_tag,
                                         GError             **error);
 char       *_hdb_client_host_and_port  (HdbClient           *self);
+char       *_hdb_harper_error_text     (JsonNode            *node);
 
 /* hdb-certificate.c */
 void        _hdb_client_apply_pin      (HdbClient           *self);

@@ -203,8 +203,8 @@ map_transport_error (Request *req,
 
 /* The text of Harper's error body {"error": …}, or NULL when the body is
  * not one. */
-static char *
-harper_error_text (JsonNode *node)
+char *
+_hdb_harper_error_text (JsonNode *node)
 {
   JsonObject *object;
   JsonArray *unauthorized;
@@ -294,7 +294,7 @@ request_complete (GTask *task)
       return;
     }
 
-  harper_text = is_json ? harper_error_text (root) : NULL;
+  harper_text = is_json ? _hdb_harper_error_text (root) : NULL;
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     hdb_set_error (&error, HDB_ERROR_AUTH, status, harper_text,
