@@ -60,6 +60,10 @@ gpointer    _hdb_client_finish_pointer (HdbClient           *self,
 char       *_hdb_client_host_and_port  (HdbClient           *self);
 char       *_hdb_harper_error_text     (JsonNode            *node);
 
+/* hdb-request-body.c */
+GBytes     *_hdb_request_body_new      (JsonObject          *request,
+                                        gboolean             wipe_secrets);
+
 /* hdb-certificate.c */
 void        _hdb_client_apply_pin      (HdbClient           *self);
 gboolean    _hdb_client_accept_certificate (SoupMessage          *message,

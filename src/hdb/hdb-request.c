@@ -579,95 +579,6 @@ request_start (HdbClient           *self,
   attempt_start (task, req->may_retry ? HDB_READ_ATTEMPT_MS : req->timeout_ms);
 }
 
-/* The members of a request body that hold a secret. */
-static const char * const secret_members[] = { "password", "authorization" };
-
-static void
-wipe_text (gpointer data)
-{
-  hdb_secret_free (data);
-}
-
-/* An upper bound of the length of @node's JSON text: every character of a
- * string escaped as \uXXXX, every number at its longest. */
-static gsize
-text_size_bound (JsonNode *node)
-{
-  gsize size = 2;
-
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        g_autoptr(GList) names = json_object_get_members (json_node_get_object (node));
-
-        for (const GList *l = names; l != NULL; l = l->next)
-          size += 6 * strlen (l->data) + 4 +
-                  text_size_bound (json_object_get_member (json_node_get_object (node),
-                                                           l->data));
-      }
-      break;
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          size += 1 + text_size_bound (json_array_get_element (array, i));
-      }
-      break;
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        size += 6 * strlen (json_node_get_string (node));
-      else
-        size += 32;
-      break;
-    case JSON_NODE_NULL:
-    default:
-      size += 4;
-      break;
-    }
-  return size;
-}
-
-/* The request's JSON text, wiped when the last reference to it goes (ours,
- * or that of libsoup's body stream), whatever it holds: a body may carry a
- * password (add_user, alter_user) or a peer's credential (add_node,
- * update_node). The text is written into a buffer of its final size, so
- * that no smaller copy is left behind in freed memory by a buffer that
- * grew. */
-static GBytes *
-request_body_new (JsonObject *request)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  GString *text;
-  gsize length;
-  char *data;
-
-  json_node_set_object (node, request);
-  json_generator_set_root (generator, node);
-  text = g_string_sized_new (text_size_bound (node));
-  json_generator_to_gstring (generator, text);
-  length = text->len;
-  data = g_string_free (text, FALSE);
-  return g_bytes_new_with_free_func (data, length, wipe_text, data);
-}
-
-/* Overwrites the secrets of a request the client built itself, once its
- * body is serialized: the JsonObject would free them unwiped. */
-static void
-wipe_secret_members (JsonObject *request)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (secret_members); i++)
-    {
-      JsonNode *member = json_object_get_member (request, secret_members[i]);
-      const char *value = hdb_json_node_get_string (member);
-
-      if (value != NULL)
-        explicit_bzero ((char *) value, strlen (value));
-    }
-}
-
 static void
 run_request (HdbClient           *self,
              JsonObject          *request,
@@ -688,11 +599,9 @@ run_request (HdbClient           *self,
   req->parse = parse;
   req->result_free = result_free;
 
-  req->body = request_body_new (owned);
   /* The password or credential in a request this client built is ours to
    * wipe; one a caller built (hdb_client_call_async) is the caller's. */
-  if (owns_request)
-    wipe_secret_members (owned);
+  req->body = _hdb_request_body_new (owned, owns_request);
 
   req->message = soup_message_new_from_uri (SOUP_METHOD_POST, self->base_uri);
   soup_message_headers_replace (soup_message_get_request_headers (req->message),
