@@ -675,6 +675,8 @@ _hdb_parse_any (JsonNode  *node,
  * calls below are preferred; this one serves tests and rare operations.
  * An operation that only reads (by its name, e.g. get_job) may be sent a
  * second time, as %HDB_READ_ATTEMPT_MS describes; any other is sent once.
+ * The client wipes its own copy of the body once the request is done;
+ * @request stays the caller's, secrets and all, to wipe as it sees fit.
  */
 void
 hdb_client_call_async (HdbClient           *self,
