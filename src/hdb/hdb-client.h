@@ -79,6 +79,13 @@ void         hdb_client_set_max_response_size (HdbClient   *self,
 HdbCertificateInfo *hdb_client_dup_peer_certificate (HdbClient *self);
 guint        hdb_client_get_request_count     (HdbClient   *self);
 
+gboolean     hdb_client_is_plaintext          (HdbClient   *self);
+
+/* A secret (a password, a "Basic …" value): wiped when freed. */
+typedef char HdbSecret;
+void         hdb_secret_free                  (char        *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbSecret, hdb_secret_free)
+
 char        *hdb_normalize_fingerprint        (const char  *fingerprint);
 char        *hdb_format_fingerprint           (const char  *fingerprint);
 char        *hdb_basic_authorization          (const char  *username,
@@ -260,6 +267,31 @@ hdb_client_restart_service_async (HdbClient *self,
                                   gpointer user_data);
 HdbRestartReply *
 hdb_client_restart_service_finish (HdbClient *self,
+                                   GAsyncResult *result,
+                                   GError **error);
+
+void
+hdb_client_get_job_async (HdbClient *self,
+                          const char *job_id,
+                          guint timeout_ms,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data);
+HdbJob *
+hdb_client_get_job_finish (HdbClient *self,
+                           GAsyncResult *result,
+                           GError **error);
+
+void
+hdb_client_cluster_network_async (HdbClient *self,
+                                  guint wait_ms,
+                                  gboolean connected_nodes,
+                                  guint timeout_ms,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+HdbClusterNetwork *
+hdb_client_cluster_network_finish (HdbClient *self,
                                    GAsyncResult *result,
                                    GError **error);
 

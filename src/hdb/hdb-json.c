@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "hdb-json"
 
 #include <math.h>
+#include <string.h>
 
 #include "hdb-json.h"
 
@@ -14,7 +15,9 @@ G_DEFINE_QUARK (hdb-json-error-quark, hdb_json_error)
 /* Checks what json-glib would recurse on before it does. Outside strings only
  * the characters of JSON's grammar are allowed: json-glib's scanner also
  * skips C comments and reads single-quoted strings, and a quote hidden in
- * one of those would make this count differ from json-glib's recursion. */
+ * one of those would make this count differ from json-glib's recursion.
+ * A second value after the first is refused too: json-glib 1.6 reads
+ * `{"a":1} {"b":2}` without a word. */
 static gboolean
 check_shape (const char  *data,
              gsize        length,
@@ -23,6 +26,8 @@ check_shape (const char  *data,
   guint depth = 0;
   gboolean in_string = FALSE;
   gboolean only_space = TRUE;
+  gboolean in_top_scalar = FALSE;   /* a number or literal at the top level */
+  gboolean top_done = FALSE;        /* the top-level value has ended */
 
   for (gsize i = 0; i < length; i++)
     {
@@ -33,14 +38,33 @@ check_shape (const char  *data,
           if (c == '\\')
             i++;
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              if (depth == 0)
+                top_done = TRUE;
+            }
           continue;
+        }
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        {
+          if (in_top_scalar)
+            {
+              in_top_scalar = FALSE;
+              top_done = TRUE;
+            }
+          continue;
+        }
+
+      if (depth == 0 && (top_done || (in_top_scalar && (c == '"' || c == '[' || c == '{'))))
+        {
+          g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX,
+                       "a second value begins at byte %" G_GSIZE_FORMAT, i);
+          return FALSE;
         }
 
       switch (c)
         {
-        case ' ': case '\t': case '\n': case '\r':
-          continue;
         case '"':
           in_string = TRUE;
           break;
@@ -54,10 +78,14 @@ check_shape (const char  *data,
             }
           break;
         case ']': case '}':
-          if (depth > 0)
-            depth--;
+          if (depth > 0 && --depth == 0)
+            top_done = TRUE;
           break;
-        case ',': case ':': case '-': case '+': case '.':
+        case ',': case ':':
+          break;
+        case '-': case '+': case '.':
+          if (depth == 0)
+            in_top_scalar = TRUE;
           break;
         default:
           if (!g_ascii_isalnum (c))
@@ -66,6 +94,8 @@ check_shape (const char  *data,
                            "unexpected character at byte %" G_GSIZE_FORMAT, i);
               return FALSE;
             }
+          if (depth == 0)
+            in_top_scalar = TRUE;
           break;
         }
       only_space = FALSE;
@@ -77,6 +107,35 @@ check_shape (const char  *data,
       return FALSE;
     }
   return TRUE;
+}
+
+/* json-glib says "<data>:1:22: Parse error: unexpected end of file"; a
+ * person reads "line 1, character 22: unexpected end of file" better (and a
+ * UI that took "<data>" for markup would show nothing at all). */
+static char *
+syntax_message (const char *json_glib_message)
+{
+  const char *p = json_glib_message;
+  guint64 line, column;
+  char *end;
+
+  if (!g_str_has_prefix (p, "<data>:"))
+    return g_strdup (json_glib_message);
+  p += strlen ("<data>:");
+  line = g_ascii_strtoull (p, &end, 10);
+  if (end == p || *end != ':')
+    return g_strdup (p);
+  p = end + 1;
+  column = g_ascii_strtoull (p, &end, 10);
+  if (end == p || *end != ':')
+    return g_strdup (p);
+  p = end + 1;
+  while (*p == ' ')
+    p++;
+  if (g_str_has_prefix (p, "Parse error: "))
+    p += strlen ("Parse error: ");
+  return g_strdup_printf ("line %" G_GUINT64_FORMAT ", character %" G_GUINT64_FORMAT ": %s",
+                          line, column, p);
 }
 
 /**
@@ -122,7 +181,9 @@ hdb_json_parse (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
-      g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX, "%s", local_error->message);
+      g_autofree char *message = syntax_message (local_error->message);
+
+      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX, message);
       return NULL;
     }
   root = json_parser_get_root (parser);

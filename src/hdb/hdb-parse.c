@@ -2,245 +2,128 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Harper's answers are read here and nowhere else. Every accessor checks the
- * type it reads, since a server of another version (or something that is
- * not Harper at all) may answer with a different shape.
+ * Harper's answers are read here and in hdb-parse-cluster.c, and nowhere
+ * else. A server of another version, or something that is not Harper at
+ * all, may answer with another shape: every member is read through the
+ * readers of hdb-parse-private.h, whose rule (missing is a default, the
+ * wrong type or range an invalid answer) that header describes.
  */
 
 #define G_LOG_DOMAIN "hdb-parse"
 
 #include <string.h>
 
-#include "hdb-error.h"
 #include "hdb-parse.h"
+#include "hdb-parse-private.h"
 
-static JsonObject *
-expect_object (JsonNode    *node,
-               const char  *what,
-               GError     **error)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to %s is not a JSON object.", what);
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-expect_array (JsonNode    *node,
-              const char  *what,
-              GError     **error)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to %s is not a JSON array.", what);
-      return NULL;
-    }
-  return json_node_get_array (node);
-}
-
-static JsonNode *
-member (JsonObject *object,
-        const char *name)
-{
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  return json_object_get_member (object, name);
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* A port may be written as a number or as "host:port". */
-static char *
-dup_scalar_as_string (JsonObject *object,
-                      const char *name)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return g_strdup (json_node_get_string (node));
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    case G_TYPE_DOUBLE:
-      return g_strdup_printf ("%.0f", json_node_get_double (node));
-    default:
-      return NULL;
-    }
-}
-
-static gboolean
-get_bool (JsonObject *object,
-          const char *name,
-          gboolean    fallback)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_BOOLEAN:
-      return json_node_get_boolean (node);
-    case G_TYPE_STRING:
-      /* set_configuration casts "true"; a hand-edited file may keep the string. */
-      return g_ascii_strcasecmp (json_node_get_string (node), "true") == 0;
-    case G_TYPE_INT64:
-      return json_node_get_int (node) != 0;
-    default:
-      return fallback;
-    }
-}
-
-static double
-get_double (JsonObject *object,
-            const char *name,
-            double      fallback)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_DOUBLE:
-      return json_node_get_double (node);
-    case G_TYPE_INT64:
-      return (double) json_node_get_int (node);
-    default:
-      return fallback;
-    }
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *name,
-         gint64      fallback)
-{
-  return (gint64) get_double (object, name, (double) fallback);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
-}
+/* Thread ids, pids and the like: positive and well within an int. */
+#define MAX_ID G_MAXINT32
 
 HdbRegistrationInfo *
 hdb_parse_registration_info (JsonNode  *node,
                              GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("registration_info", error);
   g_autoptr(HdbRegistrationInfo) info = NULL;
   JsonObject *object;
+  const char *version;
 
-  if (!(object = expect_object (node, "registration_info", error)))
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
-  if (get_string (object, "version") == NULL)
+  version = _hdb_reader_string (&r, object, "version", NULL);
+  if (r.failed)
+    return NULL;
+  if (version == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The server did not say which Harper version it runs.");
+      _hdb_reader_fail (&r, "it does not say which Harper version the server runs");
       return NULL;
     }
 
   info = g_new0 (HdbRegistrationInfo, 1);
-  info->version = g_strdup (get_string (object, "version"));
-  info->registered = get_bool (object, "registered", FALSE);
-  info->ram_allocation = dup_scalar_as_string (object, "ram_allocation");
-  info->license_expiration_date = dup_scalar_as_string (object, "license_expiration_date");
+  info->version = g_strdup (version);
+  /* The license is only shown: a member of another type reads as missing. */
+  (void) hdb_json_get_boolean (object, "registered", &info->registered);
+  info->ram_allocation = _hdb_info_dup_scalar (object, "ram_allocation");
+  info->license_expiration_date = _hdb_info_dup_scalar (object, "license_expiration_date");
   return g_steal_pointer (&info);
 }
 
+/* user_info and list_users describe a user alike: the role is an object
+ * holding its name and permission (older answers give the name alone). */
 static HdbUserInfo *
-parse_user_object (JsonObject *object)
+parse_user_object (HdbReader  *r,
+                   JsonObject *object)
 {
-  HdbUserInfo *info = g_new0 (HdbUserInfo, 1);
-  JsonObject *role = get_object (object, "role");
-  JsonObject *permission = get_object (role, "permission");
+  g_autoptr(HdbUserInfo) info = g_new0 (HdbUserInfo, 1);
+  JsonObject *role = NULL;
+  JsonObject *permission;
 
-  info->username = g_strdup (get_string (object, "username"));
-  info->active = get_bool (object, "active", TRUE);
-  if (role != NULL)
-    info->role = g_strdup (get_string (role, "role"));
-  else
-    info->role = g_strdup (get_string (object, "role"));
-  info->super_user = get_bool (permission, "super_user", FALSE);
-  info->cluster_user = get_bool (permission, "cluster_user", FALSE);
-  return info;
+  info->username = g_strdup (_hdb_reader_string (r, object, "username", "a user"));
+  info->active = _hdb_reader_flag (r, object, "active", "a user", TRUE);
+  if (hdb_json_get_string (object, "role") != NULL)
+    info->role = g_strdup (hdb_json_get_string (object, "role"));
+  else if ((role = _hdb_reader_object (r, object, "role", "a user")) != NULL)
+    info->role = g_strdup (_hdb_reader_string (r, role, "role", "a user's role"));
+  permission = _hdb_reader_object (r, role, "permission", "a user's role");
+  info->super_user = _hdb_reader_flag (r, permission, "super_user", "a role's permission", FALSE);
+  info->cluster_user = _hdb_reader_flag (r, permission, "cluster_user", "a role's permission",
+                                         FALSE);
+  if (r->failed)
+    return NULL;
+  return g_steal_pointer (&info);
 }
 
 HdbUserInfo *
 hdb_parse_user_info (JsonNode  *node,
                      GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("user_info", error);
   JsonObject *object;
+  const char *username;
 
-  if (!(object = expect_object (node, "user_info", error)))
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
-  if (get_string (object, "username") == NULL)
+  username = _hdb_reader_string (&r, object, "username", NULL);
+  if (r.failed)
+    return NULL;
+  if (username == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to user_info names no user.");
+      _hdb_reader_fail (&r, "it names no user");
       return NULL;
     }
-  return parse_user_object (object);
+  return parse_user_object (&r, object);
 }
 
 GPtrArray *
 hdb_parse_users (JsonNode  *node,
                  GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("list_users", error);
   g_autoptr(GPtrArray) users = NULL;
   JsonArray *array;
 
-  if (!(array = expect_array (node, "list_users", error)))
+  if ((array = _hdb_reader_root_array (&r, node)) == NULL)
     return NULL;
 
   users = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_user_info_free);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object = _hdb_reader_element_object (&r, array, i, "a user");
+      HdbUserInfo *user;
 
-      if (JSON_NODE_HOLDS_OBJECT (element) &&
-          get_string (json_node_get_object (element), "username") != NULL)
-        g_ptr_array_add (users, parse_user_object (json_node_get_object (element)));
+      if (r.failed)
+        return NULL;
+      /* A record without a name is no login the app could use. */
+      if (_hdb_reader_string (&r, object, "username", "a user") == NULL)
+        continue;
+      if ((user = parse_user_object (&r, object)) == NULL)
+        return NULL;
+      g_ptr_array_add (users, user);
     }
+  if (r.failed)
+    return NULL;
   return g_steal_pointer (&users);
 }
 
@@ -248,33 +131,39 @@ GPtrArray *
 hdb_parse_roles (JsonNode  *node,
                  GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("list_roles", error);
   g_autoptr(GPtrArray) roles = NULL;
   JsonArray *array;
 
-  if (!(array = expect_array (node, "list_roles", error)))
+  if ((array = _hdb_reader_root_array (&r, node)) == NULL)
     return NULL;
 
   roles = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_role_free);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *object, *permission;
+      JsonObject *object = _hdb_reader_element_object (&r, array, i, "a role");
+      JsonObject *permission;
+      const char *name;
       HdbRole *role;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      object = json_node_get_object (element);
-      if (get_string (object, "role") == NULL)
+      name = _hdb_reader_string (&r, object, "role", "a role");
+      permission = _hdb_reader_object (&r, object, "permission", "a role");
+      if (r.failed)
+        return NULL;
+      if (name == NULL)
         continue;
 
-      permission = get_object (object, "permission");
       role = g_new0 (HdbRole, 1);
-      role->id = dup_scalar_as_string (object, "id");
-      role->role = g_strdup (get_string (object, "role"));
-      role->super_user = get_bool (permission, "super_user", FALSE);
-      role->cluster_user = get_bool (permission, "cluster_user", FALSE);
+      role->id = _hdb_info_dup_scalar (object, "id");
+      role->role = g_strdup (name);
+      role->super_user = _hdb_reader_flag (&r, permission, "super_user", "a role's permission",
+                                           FALSE);
+      role->cluster_user = _hdb_reader_flag (&r, permission, "cluster_user",
+                                             "a role's permission", FALSE);
       g_ptr_array_add (roles, role);
     }
+  if (r.failed)
+    return NULL;
   return g_steal_pointer (&roles);
 }
 
@@ -314,52 +203,69 @@ compare_databases (gconstpointer a,
   return g_strcmp0 (da->name, db->name);
 }
 
+/* One database of describe_all: its tables by name. */
+static HdbDatabase *
+parse_database (HdbReader  *r,
+                const char *name,
+                JsonObject *db_object)
+{
+  g_autoptr(GList) table_names = json_object_get_members (db_object);
+  HdbDatabase *db = g_new0 (HdbDatabase, 1);
+
+  db->name = g_strdup (name);
+  db->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
+
+  for (const GList *t = table_names; t != NULL && !r->failed; t = t->next)
+    {
+      g_autofree char *of = NULL;
+      JsonObject *table_object;
+      HdbTable *table;
+
+      if (hdb_json_get_member (db_object, t->data) == NULL)
+        continue;
+      table_object = _hdb_reader_object (r, db_object, t->data, "a database");
+      if (table_object == NULL)
+        break;
+
+      table = g_new0 (HdbTable, 1);
+      table->name = g_strdup (t->data);
+      table->primary_key = g_strdup (_hdb_reader_string (r, table_object, "hash_attribute",
+                                                         "a table"));
+      table->record_count = _hdb_info_int (table_object, "record_count", 0, G_MAXINT64, -1);
+      g_ptr_array_add (db->tables, table);
+    }
+  g_ptr_array_sort (db->tables, compare_tables);
+  return db;
+}
+
 HdbSchema *
 hdb_parse_describe_all (JsonNode  *node,
                         GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("describe_all", error);
   g_autoptr(HdbSchema) schema = NULL;
   g_autoptr(GList) db_names = NULL;
   JsonObject *object;
 
-  if (!(object = expect_object (node, "describe_all", error)))
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
   schema = g_new0 (HdbSchema, 1);
   schema->databases = g_ptr_array_new_with_free_func ((GDestroyNotify) database_free);
 
   db_names = json_object_get_members (object);
-  for (const GList *l = db_names; l != NULL; l = l->next)
+  for (const GList *l = db_names; l != NULL && !r.failed; l = l->next)
     {
-      JsonObject *db_object = get_object (object, l->data);
-      g_autoptr(GList) table_names = NULL;
-      HdbDatabase *db;
+      JsonObject *db_object;
 
-      if (db_object == NULL)
+      if (hdb_json_get_member (object, l->data) == NULL)
         continue;
-
-      db = g_new0 (HdbDatabase, 1);
-      db->name = g_strdup (l->data);
-      db->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
-
-      table_names = json_object_get_members (db_object);
-      for (const GList *t = table_names; t != NULL; t = t->next)
-        {
-          JsonObject *table_object = get_object (db_object, t->data);
-          HdbTable *table;
-
-          if (table_object == NULL)
-            continue;
-
-          table = g_new0 (HdbTable, 1);
-          table->name = g_strdup (t->data);
-          table->primary_key = g_strdup (get_string (table_object, "hash_attribute"));
-          table->record_count = get_int (table_object, "record_count", -1);
-          g_ptr_array_add (db->tables, table);
-        }
-      g_ptr_array_sort (db->tables, compare_tables);
-      g_ptr_array_add (schema->databases, db);
+      if ((db_object = _hdb_reader_object (&r, object, l->data, NULL)) == NULL)
+        break;
+      g_ptr_array_add (schema->databases, parse_database (&r, l->data, db_object));
     }
+  if (r.failed)
+    return NULL;
   g_ptr_array_sort (schema->databases, compare_databases);
 
   return g_steal_pointer (&schema);
@@ -369,197 +275,70 @@ HdbConfiguration *
 hdb_parse_configuration (JsonNode  *node,
                          GError   **error)
 {
-  HdbConfiguration *config;
+  HdbReader r = HDB_READER_INIT ("get_configuration", error);
+  g_autoptr(HdbConfiguration) config = NULL;
   JsonObject *object, *replication, *clustering, *ops, *network;
 
-  if (!(object = expect_object (node, "get_configuration", error)))
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
-  replication = get_object (object, "replication");
-  clustering = get_object (object, "clustering");
-  ops = get_object (object, "operationsApi");
-  network = get_object (ops, "network");
+  /* Which engine the app uses is read from these: a section of another
+   * type makes the whole configuration unreadable, never "not enabled". */
+  replication = _hdb_reader_object (&r, object, "replication", NULL);
+  clustering = _hdb_reader_object (&r, object, "clustering", NULL);
+  ops = _hdb_reader_object (&r, object, "operationsApi", NULL);
+  network = _hdb_reader_object (&r, ops, "network", "operationsApi");
 
   config = g_new0 (HdbConfiguration, 1);
-  config->replication_hostname = g_strdup (get_string (replication, "hostname"));
-  config->replication_url = g_strdup (get_string (replication, "url"));
-  config->clustering_enabled = get_bool (clustering, "enabled", FALSE);
-  config->clustering_node_name = dup_scalar_as_string (clustering, "nodeName");
-  config->clustering_user = g_strdup (get_string (clustering, "user"));
-  config->operations_port = dup_scalar_as_string (network, "port");
-  config->operations_secure_port = dup_scalar_as_string (network, "securePort");
-  config->raw = json_node_copy (node);
-  return config;
-}
-
-/**
- * hdb_parse_subscriptions:
- * @array: (nullable): a JSON array of subscription objects
- *
- * Harper writes the database as `database` or, in older records, `schema`.
- *
- * Returns: (transfer full) (element-type HdbSubscription): the subscriptions
- */
-GPtrArray *
-hdb_parse_subscriptions (JsonArray *array)
-{
-  GPtrArray *subs = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_subscription_free);
-
-  if (array == NULL)
-    return subs;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *object;
-      const char *database;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      object = json_node_get_object (element);
-      database = get_string (object, "database");
-      if (database == NULL)
-        database = get_string (object, "schema");
-      if (database == NULL || get_string (object, "table") == NULL)
-        continue;
-
-      g_ptr_array_add (subs, hdb_subscription_new (database,
-                                                   get_string (object, "table"),
-                                                   get_bool (object, "subscribe", FALSE),
-                                                   get_bool (object, "publish", FALSE)));
-    }
-  return subs;
-}
-
-static void
-database_socket_free (HdbDatabaseSocket *s)
-{
-  g_free (s->database);
-  g_free (s->catching_up_from);
-  g_free (s);
-}
-
-static HdbConnection *
-parse_connection (JsonObject *object)
-{
-  HdbConnection *conn = g_new0 (HdbConnection, 1);
-  JsonArray *sockets;
-
-  conn->name = g_strdup (get_string (object, "name"));
-  if (conn->name == NULL)
-    conn->name = g_strdup (get_string (object, "node_name"));
-  conn->url = g_strdup (get_string (object, "url"));
-  conn->replicates = get_bool (object, "replicates", FALSE);
-  conn->subscriptions = hdb_parse_subscriptions (get_array (object, "subscriptions"));
-  conn->status = g_strdup (get_string (object, "status"));
-  conn->latency_ms = get_double (object, "latency_ms", -1);
-  conn->uptime = g_strdup (get_string (object, "uptime"));
-  /* Harper returns the retained credential in clear (Q11): note that there
-   * is one, never keep it. */
-  conn->has_authorization = member (object, "authorization") != NULL &&
-                            !JSON_NODE_HOLDS_NULL (member (object, "authorization"));
-
-  conn->database_sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) database_socket_free);
-  sockets = get_array (object, "database_sockets");
-  for (guint i = 0; sockets != NULL && i < json_array_get_length (sockets); i++)
-    {
-      JsonNode *element = json_array_get_element (sockets, i);
-      JsonObject *so;
-      HdbDatabaseSocket *s;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      so = json_node_get_object (element);
-
-      s = g_new0 (HdbDatabaseSocket, 1);
-      s->database = g_strdup (get_string (so, "database"));
-      s->connected = get_bool (so, "connected", FALSE);
-      s->latency = get_double (so, "latency", -1);
-      s->catching_up_from = g_strdup (get_string (so, "catching_up_from"));
-      s->thread_id = get_int (so, "thread_id", get_int (so, "threadId", -1));
-      g_ptr_array_add (conn->database_sockets, s);
-    }
-  return conn;
-}
-
-HdbClusterStatus *
-hdb_parse_cluster_status (JsonNode  *node,
-                          GError   **error)
-{
-  g_autoptr(HdbClusterStatus) status = NULL;
-  JsonObject *object;
-  JsonArray *connections;
-  gboolean nats_shape = FALSE;
-
-  if (!(object = expect_object (node, "cluster_status", error)))
+  config->replication_hostname = g_strdup (_hdb_reader_string (&r, replication, "hostname",
+                                                               "replication"));
+  config->replication_url = g_strdup (_hdb_reader_string (&r, replication, "url", "replication"));
+  config->clustering_enabled = _hdb_reader_flag (&r, clustering, "enabled", "clustering", FALSE);
+  config->clustering_node_name = _hdb_reader_dup_scalar (&r, clustering, "nodeName",
+                                                         "clustering");
+  config->clustering_user = g_strdup (_hdb_reader_string (&r, clustering, "user", "clustering"));
+  config->operations_port = _hdb_reader_dup_scalar (&r, network, "port",
+                                                    "operationsApi.network");
+  config->operations_secure_port = _hdb_reader_dup_scalar (&r, network, "securePort",
+                                                           "operationsApi.network");
+  _hdb_configuration_check (&r, node);
+  if (r.failed)
     return NULL;
-
-  connections = get_array (object, "connections");
-  if (member (object, "connections") != NULL && connections == NULL)
-    {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to cluster_status has no list of connections.");
-      return NULL;
-    }
-
-  status = g_new0 (HdbClusterStatus, 1);
-  status->node_name = dup_scalar_as_string (object, "node_name");
-  status->is_enabled = get_bool (object, "is_enabled", FALSE);
-  status->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_connection_free);
-
-  for (guint i = 0; connections != NULL && i < json_array_get_length (connections); i++)
-    {
-      JsonNode *element = json_array_get_element (connections, i);
-      JsonObject *co;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      co = json_node_get_object (element);
-      if (member (co, "status") != NULL || member (co, "ports") != NULL)
-        nats_shape = TRUE;
-      g_ptr_array_add (status->connections, parse_connection (co));
-    }
-
-  /* Native answers carry "type": "cluster-status"; the NATS shape has none
-   * and its connections report a status and ports. */
-  if (g_strcmp0 (get_string (object, "type"), "cluster-status") == 0)
-    status->engine = HDB_ENGINE_NATIVE;
-  else if (nats_shape || (status->is_enabled && status->node_name != NULL))
-    status->engine = HDB_ENGINE_NATS;
-  else
-    status->engine = HDB_ENGINE_NONE;
-
-  return g_steal_pointer (&status);
+  config->raw = json_node_copy (node);
+  return g_steal_pointer (&config);
 }
 
 GArray *
 hdb_parse_thread_ids (JsonNode  *node,
                       GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("system_information", error);
   g_autoptr(GArray) ids = NULL;
   JsonObject *object;
   JsonArray *threads;
 
-  if (!(object = expect_object (node, "system_information", error)))
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
-  threads = get_array (object, "threads");
+  threads = _hdb_reader_array (&r, object, "threads", NULL);
+  if (r.failed)
+    return NULL;
   if (threads == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to system_information lists no threads.");
+      _hdb_reader_fail (&r, "it lists no threads");
       return NULL;
     }
 
+  /* The restart monitor compares these sets: an id it cannot read would
+   * make a restart look done (or not) when it is not. */
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint i = 0; i < json_array_get_length (threads); i++)
     {
-      JsonNode *element = json_array_get_element (threads, i);
-      gint64 id;
+      JsonObject *thread = _hdb_reader_element_object (&r, threads, i, "a thread");
+      gint64 id = _hdb_reader_int (&r, thread, "threadId", "a thread", 0, MAX_ID, -1);
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      id = get_int (json_node_get_object (element), "threadId", -1);
+      if (r.failed)
+        return NULL;
       if (id >= 0)
         g_array_append_val (ids, id);
     }
@@ -570,17 +349,19 @@ char *
 hdb_parse_message (JsonNode  *node,
                    GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("the operation", error);
   JsonObject *object;
   const char *message;
 
-  if (!(object = expect_object (node, "the operation", error)))
+  if ((object = _hdb_reader_root_object (&r, node)) == NULL)
     return NULL;
 
-  message = get_string (object, "message");
+  message = _hdb_reader_string (&r, object, "message", NULL);
+  if (r.failed)
+    return NULL;
   if (message == NULL)
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer has no message.");
+      _hdb_reader_fail (&r, "it has no message");
       return NULL;
     }
   return g_strdup (message);
@@ -619,26 +400,72 @@ HdbRestartReply *
 hdb_parse_restart_reply (JsonNode  *node,
                          GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("restart", error);
   g_autofree char *message = hdb_parse_message (node, error);
-  HdbRestartReply *reply;
+  g_autoptr(HdbRestartReply) reply = NULL;
 
   if (message == NULL)
     return NULL;
 
   reply = g_new0 (HdbRestartReply, 1);
   reply->message = g_steal_pointer (&message);
-  reply->job_id = g_strdup (get_string (json_node_get_object (node), "job_id"));
-  return reply;
+  reply->job_id = g_strdup (_hdb_reader_string (&r, json_node_get_object (node), "job_id", NULL));
+  if (r.failed)
+    return NULL;
+  return g_steal_pointer (&reply);
+}
+
+/* get_job answers with a list holding the job; an empty one when Harper
+ * knows no job of that id. */
+HdbJob *
+hdb_parse_job (JsonNode  *node,
+               GError   **error)
+{
+  HdbReader r = HDB_READER_INIT ("get_job", error);
+  g_autoptr(HdbJob) job = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  const char *status;
+
+  if ((array = _hdb_reader_root_array (&r, node)) == NULL)
+    return NULL;
+
+  job = g_new0 (HdbJob, 1);
+  if (json_array_get_length (array) == 0)
+    return g_steal_pointer (&job);
+
+  object = _hdb_reader_element_object (&r, array, 0, "the job");
+  job->id = _hdb_reader_dup_scalar (&r, object, "id", "the job");
+  job->type = g_strdup (_hdb_reader_string (&r, object, "type", "the job"));
+  status = _hdb_reader_string (&r, object, "status", "the job");
+  /* The outcome is shown; Harper writes an error's text, or sometimes an
+   * object, there. */
+  job->message = g_strdup (hdb_json_get_string (object, "message"));
+  if (r.failed)
+    return NULL;
+
+  job->status_text = g_strdup (status);
+  if (status == NULL)
+    job->status = HDB_JOB_STATUS_UNKNOWN;
+  else if (g_str_equal (status, "COMPLETE"))
+    job->status = HDB_JOB_STATUS_COMPLETE;
+  else if (g_str_equal (status, "ERROR"))
+    job->status = HDB_JOB_STATUS_ERROR;
+  else
+    job->status = HDB_JOB_STATUS_RUNNING;
+  return g_steal_pointer (&job);
 }
 
 JsonNode *
 hdb_parse_routes (JsonNode  *node,
                   GError   **error)
 {
+  HdbReader r = HDB_READER_INIT ("cluster_get_routes", error);
+
+  /* Harper 4.4 answers a list (native) or {"hub": […], "leaf": […]} (NATS). */
   if (node == NULL || (!JSON_NODE_HOLDS_ARRAY (node) && !JSON_NODE_HOLDS_OBJECT (node)))
     {
-      hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to cluster_get_routes is neither a list nor an object.");
+      _hdb_reader_fail (&r, "it is neither a list nor an object");
       return NULL;
     }
   return json_node_copy (node);

@@ -37,6 +37,10 @@ HdbRestartReply     *hdb_parse_restart_reply     (JsonNode  *node,
                                                   GError   **error);
 JsonNode            *hdb_parse_routes            (JsonNode  *node,
                                                   GError   **error);
+HdbJob              *hdb_parse_job               (JsonNode  *node,
+                                                  GError   **error);
+HdbClusterNetwork   *hdb_parse_cluster_network   (JsonNode  *node,
+                                                  GError   **error);
 GPtrArray           *hdb_parse_subscriptions     (JsonArray *array);
 gboolean             hdb_version_parse           (const char *version,
                                                   guint      *major,

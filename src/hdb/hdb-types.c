@@ -313,3 +313,48 @@ hdb_restart_reply_free (HdbRestartReply *reply)
   g_free (reply->job_id);
   g_free (reply);
 }
+
+void
+hdb_job_free (HdbJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->id);
+  g_free (job->type);
+  g_free (job->status_text);
+  g_free (job->message);
+  g_free (job);
+}
+
+void
+hdb_cluster_network_free (HdbClusterNetwork *network)
+{
+  if (network == NULL)
+    return;
+  g_clear_pointer (&network->nodes, g_ptr_array_unref);
+  g_free (network);
+}
+
+/**
+ * hdb_cluster_network_has_node:
+ * @network: a cluster_network answer
+ * @name: a node name
+ *
+ * Returns: whether the node @name answered: its NATS servers run and are
+ *   connected to this node's
+ */
+gboolean
+hdb_cluster_network_has_node (const HdbClusterNetwork *network,
+                              const char              *name)
+{
+  g_return_val_if_fail (network != NULL, FALSE);
+
+  for (guint i = 0; i < network->nodes->len; i++)
+    {
+      const HdbNetworkNode *node = g_ptr_array_index (network->nodes, i);
+
+      if (g_strcmp0 (node->name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -85,6 +85,15 @@ const HdbTable    *hdb_schema_find_table    (const HdbSchema *schema,
                                              const char      *database,
                                              const char      *table);
 
+/**
+ * HdbConfiguration:
+ *
+ * What get_configuration answers. The fields hold what decides the engine;
+ * anything else the app needs is read with hdb_configuration_has(),
+ * hdb_configuration_get_string() and hdb_configuration_get_port() by its
+ * dotted path ("clustering.hubServer.cluster.network.port"). Code outside
+ * libhdb never walks @raw itself.
+ */
 typedef struct
 {
   char     *replication_hostname;
@@ -94,11 +103,17 @@ typedef struct
   char     *clustering_user;
   char     *operations_port;         /* as written in the file, e.g. "127.0.0.1:9925" */
   char     *operations_secure_port;
-  JsonNode *raw;                     /* the whole configuration */
+  JsonNode *raw;                     /* the whole configuration, for libhdb's accessors */
 } HdbConfiguration;
 
-void      hdb_configuration_free       (HdbConfiguration       *config);
-HdbEngine hdb_configuration_get_engine (const HdbConfiguration *config);
+void        hdb_configuration_free       (HdbConfiguration       *config);
+HdbEngine   hdb_configuration_get_engine (const HdbConfiguration *config);
+gboolean    hdb_configuration_has        (const HdbConfiguration *config,
+                                          const char             *path);
+const char *hdb_configuration_get_string (const HdbConfiguration *config,
+                                          const char             *path);
+guint       hdb_configuration_get_port   (const HdbConfiguration *config,
+                                          const char             *path);
 
 typedef struct
 {
@@ -184,6 +199,48 @@ typedef struct
 
 void hdb_restart_reply_free (HdbRestartReply *reply);
 
+/**
+ * HdbJobStatus:
+ * @HDB_JOB_STATUS_UNKNOWN: the answer names no such job, or gives it no status
+ * @HDB_JOB_STATUS_RUNNING: any status but the two below (`IN_PROGRESS`, …)
+ * @HDB_JOB_STATUS_COMPLETE: `COMPLETE`
+ * @HDB_JOB_STATUS_ERROR: `ERROR`; the job's message says why
+ */
+typedef enum
+{
+  HDB_JOB_STATUS_UNKNOWN,
+  HDB_JOB_STATUS_RUNNING,
+  HDB_JOB_STATUS_COMPLETE,
+  HDB_JOB_STATUS_ERROR,
+} HdbJobStatus;
+
+typedef struct
+{
+  char         *id;
+  char         *type;            /* e.g. "restart_service" */
+  HdbJobStatus  status;
+  char         *status_text;     /* as Harper wrote it; NULL when unknown */
+  char         *message;         /* the result or the failure, when Harper gives one */
+} HdbJob;
+
+void hdb_job_free (HdbJob *job);
+
+typedef struct
+{
+  char    *name;
+  double   response_time_ms;     /* < 0 when unknown */
+  GStrv    connected_nodes;      /* empty unless asked for */
+} HdbNetworkNode;
+
+typedef struct
+{
+  GPtrArray *nodes;              /* HdbNetworkNode: the nodes that answered */
+} HdbClusterNetwork;
+
+void     hdb_cluster_network_free     (HdbClusterNetwork       *network);
+gboolean hdb_cluster_network_has_node (const HdbClusterNetwork *network,
+                                       const char              *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbRegistrationInfo, hdb_registration_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbUserInfo, hdb_user_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbRole, hdb_role_free)
@@ -195,5 +252,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbClusterStatus, hdb_cluster_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbServerInfo, hdb_server_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbCertificateInfo, hdb_certificate_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbRestartReply, hdb_restart_reply_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbJob, hdb_job_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbClusterNetwork, hdb_cluster_network_free)
 
 G_END_DECLS

@@ -298,6 +298,35 @@ test_threads_and_restart_service (void)
     }
   g_assert_true (changed);
   g_assert_true (hdb_test_wait_answering (clients[2], 60000));
+
+  /* The job the restart ran as ends COMPLETE. */
+  {
+    g_autoptr(HdbJob) job = NULL;
+
+    deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < deadline)
+      {
+        g_clear_pointer (&job, hdb_job_free);
+        g_clear_error (&error);
+        job = HDB_SYNC (clients[2], get_job, &error, reply->job_id, 0);
+        g_assert_no_error (error);
+        if (job->status == HDB_JOB_STATUS_COMPLETE || job->status == HDB_JOB_STATUS_ERROR)
+          break;
+        test_util_spin (250);
+      }
+    g_test_message ("job %s: %s (%s)", job->id, job->status_text, job->message);
+    g_assert_cmpstr (job->id, ==, reply->job_id);
+    g_assert_cmpint (job->status, ==, HDB_JOB_STATUS_COMPLETE);
+  }
+
+  /* A job Harper does not know is no error. */
+  {
+    g_autoptr(HdbJob) unknown = HDB_SYNC (clients[2], get_job, &error,
+                                          "00000000-0000-0000-0000-000000000000", 0);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (unknown->status, ==, HDB_JOB_STATUS_UNKNOWN);
+  }
 }
 
 /* Native flow ----------------------------------------------------------- */

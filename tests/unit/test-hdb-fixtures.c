@@ -164,6 +164,107 @@ test_configurations (void)
     }
 }
 
+/* What the NATS engine reads of a configuration besides the fields. */
+static void
+test_configuration_paths (void)
+{
+  g_autoptr(JsonNode) nats_node = load ("get_configuration_nats.json");
+  g_autoptr(JsonNode) plain_node = load ("get_configuration_unconfigured.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbConfiguration) nats = hdb_parse_configuration (nats_node, &error);
+  g_autoptr(HdbConfiguration) plain = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (hdb_configuration_get_port (nats, "clustering.hubServer.network.port"), ==,
+                    19103);
+  g_assert_cmpuint (hdb_configuration_get_port (nats,
+                                                "clustering.hubServer.leafNodes.network.port"),
+                    ==, 19104);
+  g_assert_cmpuint (hdb_configuration_get_port (nats,
+                                                "clustering.hubServer.cluster.network.port"),
+                    ==, 19105);
+  g_assert_cmpuint (hdb_configuration_get_port (nats, "clustering.leafServer.network.port"), ==,
+                    19106);
+  /* "127.0.0.1:PORT" reads as its port. */
+  g_assert_cmpuint (hdb_configuration_get_port (nats, "operationsApi.network.port"), >, 0);
+  g_assert_cmpstr (hdb_configuration_get_string (nats, "clustering.hubServer.cluster.name"), ==,
+                   "harperdb");
+  g_assert_true (hdb_configuration_has (nats, "clustering.leafServer.streams"));
+  g_assert_true (hdb_configuration_has (nats, "clustering.tls.certificate"));
+  g_assert_true (g_str_has_suffix (hdb_configuration_get_string (nats, "tls.privateKey"),
+                                   "/keys/privateKey.pem"));
+  g_assert_nonnull (hdb_configuration_get_string (nats, "rootPath"));
+  /* A path that leads nowhere, or through something that is not an object. */
+  g_assert_false (hdb_configuration_has (nats, "clustering.nothing.here"));
+  g_assert_false (hdb_configuration_has (nats, "rootPath.below"));
+  g_assert_null (hdb_configuration_get_string (nats, "clustering.enabled"));
+  g_assert_cmpuint (hdb_configuration_get_port (nats, "clustering.nodeName"), ==, 0);
+
+  plain = hdb_parse_configuration (plain_node, &error);
+  g_assert_no_error (error);
+  g_assert_false (hdb_configuration_has (plain, "clustering.hubServer.cluster.name"));
+  g_assert_cmpuint (hdb_configuration_get_port (plain,
+                                                "clustering.hubServer.cluster.network.port"),
+                    ==, 0);
+}
+
+static void
+test_cluster_network (void)
+{
+  g_autoptr(JsonNode) node = load ("cluster_network_nats.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbClusterNetwork) network = hdb_parse_cluster_network (node, &error);
+  const HdbNetworkNode *node1;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (network->nodes->len, ==, 2);
+  g_assert_true (hdb_cluster_network_has_node (network, "node1"));
+  g_assert_true (hdb_cluster_network_has_node (network, "node2"));
+  g_assert_false (hdb_cluster_network_has_node (network, "node3"));
+  node1 = g_ptr_array_index (network->nodes, 0);
+  g_assert_cmpstr (node1->name, ==, "node1");
+  g_assert_cmpfloat (node1->response_time_ms, ==, 2);
+  g_assert_cmpuint (g_strv_length (node1->connected_nodes), ==, 1);
+  g_assert_cmpstr (node1->connected_nodes[0], ==, "node2");
+}
+
+/* get_job as reference/harper-operations-api.md describes it (no capture
+ * yet): a one-element list; an empty one for an id Harper does not know. */
+static void
+test_jobs (void)
+{
+  static const struct
+  {
+    const char   *json;
+    HdbJobStatus  status;
+    const char   *message;
+  } cases[] = {
+    { "[{\"id\":\"ce19508f\",\"type\":\"restart_service\",\"status\":\"IN_PROGRESS\","
+      "\"start_datetime\":1733400000000,\"user\":\"admin\"}]", HDB_JOB_STATUS_RUNNING, NULL },
+    { "[{\"id\":\"ce19508f\",\"status\":\"COMPLETE\",\"message\":\"Restarting http_workers\"}]",
+      HDB_JOB_STATUS_COMPLETE, "Restarting http_workers" },
+    { "[{\"id\":\"ce19508f\",\"status\":\"ERROR\",\"message\":\"it failed\"}]",
+      HDB_JOB_STATUS_ERROR, "it failed" },
+    { "[{\"id\":\"ce19508f\",\"status\":\"ERROR\",\"message\":{\"code\":1}}]",
+      HDB_JOB_STATUS_ERROR, NULL },
+    { "[]", HDB_JOB_STATUS_UNKNOWN, NULL },
+    { "[{\"id\":\"ce19508f\"}]", HDB_JOB_STATUS_UNKNOWN, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (cases[i].json, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HdbJob) job = hdb_parse_job (node, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (job->status, ==, cases[i].status);
+      g_assert_cmpstr (job->message, ==, cases[i].message);
+      if (i < 4)
+        g_assert_cmpstr (job->id, ==, "ce19508f");
+    }
+}
+
 static void
 test_cluster_status_shapes (void)
 {
@@ -476,6 +577,9 @@ main (int   argc,
   g_test_add_func ("/hdb/fixtures/users-and-roles", test_users_and_roles);
   g_test_add_func ("/hdb/fixtures/describe-all", test_describe_all);
   g_test_add_func ("/hdb/fixtures/configurations", test_configurations);
+  g_test_add_func ("/hdb/fixtures/configuration-paths", test_configuration_paths);
+  g_test_add_func ("/hdb/fixtures/cluster-network", test_cluster_network);
+  g_test_add_func ("/hdb/fixtures/jobs", test_jobs);
   g_test_add_func ("/hdb/fixtures/cluster-status-shapes", test_cluster_status_shapes);
   g_test_add_func ("/hdb/fixtures/cluster-status-native", test_cluster_status_native);
   g_test_add_func ("/hdb/fixtures/cluster-status-nats", test_cluster_status_nats);

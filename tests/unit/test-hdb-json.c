@@ -106,6 +106,44 @@ test_size_encoding_empty (void)
   g_assert_error (e5, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX);
 }
 
+/* One value per text: json-glib alone reads past a second one. A syntax
+ * error reads as a position, not as json-glib's "<data>:1:5". */
+static void
+test_one_value (void)
+{
+  const char *refused[] = {
+    "{\"a\":1} {\"b\":2}", "[1][2]", "\"a\" \"b\"", "\"a\"\"b\"", "1 2", "true false",
+    "{} 1", "1 {}", "null[]",
+  };
+  const char *accepted[] = {
+    " {\"a\": [1, {\"b\": \"}{\"}]}\n", "42", " -1.5e3 ", "\"text\"", "true", "[]\r\n",
+  };
+  g_autoptr(GError) syntax = NULL;
+  const char *missing_colon = "{\"a\": 1,\n \"b\" 2}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) e = NULL;
+
+      g_assert_null (hdb_json_parse (refused[i], strlen (refused[i]), 1024, &e));
+      g_assert_error (e, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_autoptr(JsonNode) node = hdb_json_parse (accepted[i], strlen (accepted[i]), 1024, &e);
+
+      g_assert_no_error (e);
+      g_assert_nonnull (node);
+    }
+
+  g_assert_null (hdb_json_parse (missing_colon, strlen (missing_colon), 1024, &syntax));
+  g_assert_error (syntax, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX);
+  g_test_message ("%s", syntax->message);
+  g_assert_true (g_str_has_prefix (syntax->message, "line 2, character "));
+  g_assert_null (strstr (syntax->message, "<data>"));
+}
+
 static void
 test_typed_access (void)
 {
@@ -169,6 +207,7 @@ main (int   argc,
   g_test_add_func ("/hdb-json/depth-limit", test_depth_limit);
   g_test_add_func ("/hdb-json/strings-and-scanner-tricks", test_strings_and_scanner_tricks);
   g_test_add_func ("/hdb-json/size-encoding-empty", test_size_encoding_empty);
+  g_test_add_func ("/hdb-json/one-value", test_one_value);
   g_test_add_func ("/hdb-json/typed-access", test_typed_access);
   return g_test_run ();
 }

@@ -153,10 +153,40 @@ test_fingerprints (void)
 static void
 test_basic_authorization (void)
 {
-  g_autofree char *value = hdb_basic_authorization ("admin", "Harper-lab-1");
+  g_autoptr(HdbSecret) value = hdb_basic_authorization ("admin", "Harper-lab-1");
+  g_autoptr(HdbSecret) empty = hdb_basic_authorization (NULL, NULL);
+  g_autoptr(HdbSecret) unicode = hdb_basic_authorization ("zoë", "pässwörd:with:colons");
+  g_autofree guchar *decoded = NULL;
+  gsize length;
 
   /* base64("admin:Harper-lab-1") */
   g_assert_cmpstr (value, ==, "Basic YWRtaW46SGFycGVyLWxhYi0x");
+  g_assert_cmpstr (empty, ==, "Basic Og==");
+  g_assert_true (g_str_has_prefix (unicode, "Basic "));
+  decoded = g_base64_decode (unicode + strlen ("Basic "), &length);
+  g_assert_cmpmem (decoded, length, "zoë:pässwörd:with:colons",
+                   strlen ("zoë:pässwörd:with:colons"));
+  hdb_secret_free (NULL);
+}
+
+static void
+test_client_plaintext (void)
+{
+  static const struct { const char *url; gboolean plaintext; } cases[] = {
+    { "http://127.0.0.1:9925", TRUE },
+    { "HTTP://db1.example.com:9925/", TRUE },
+    { "https://db1.example.com:9925", FALSE },
+    { "HTTPS://db1.example.com", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HdbClient) client = hdb_client_new (cases[i].url, "admin", "pw", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (hdb_client_is_plaintext (client), ==, cases[i].plaintext);
+    }
 }
 
 static void
@@ -316,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/hdb/engine/names", test_engine_names);
   g_test_add_func ("/hdb/fingerprints", test_fingerprints);
   g_test_add_func ("/hdb/basic-authorization", test_basic_authorization);
+  g_test_add_func ("/hdb/client/plaintext", test_client_plaintext);
   g_test_add_func ("/hdb/client/no-password-property", test_client_never_exposes_password);
   g_test_add_func ("/hdb/client/refuses-userinfo", test_client_refuses_userinfo);
   g_test_add_func ("/hdb/error/data", test_error_data);

@@ -71,55 +71,12 @@ static const struct
 
 #define HUB_CLUSTER_PORT 2
 
-/* A member of the whole configuration by its dotted path, or NULL (also for
- * a JSON null). */
-static JsonNode *
-config_lookup (const HdbConfiguration *config,
-               const char             *path)
-{
-  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
-  JsonNode *node = config->raw;
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      JsonObject *object;
-
-      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-        return NULL;
-      object = json_node_get_object (node);
-      if (!json_object_has_member (object, parts[i]))
-        return NULL;
-      node = json_object_get_member (object, parts[i]);
-    }
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  return node;
-}
-
 /* A port written as a number, or as a string "PORT" or "HOST:PORT"; 0 if none. */
 static guint
 config_port (const HdbConfiguration *config,
              const char             *path)
 {
-  JsonNode *node = config_lookup (config, path);
-  const char *text;
-  const char *colon;
-  guint64 port;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return (guint) CLAMP (json_node_get_int (node), 0, 65535);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (guint) CLAMP (json_node_get_double (node), 0, 65535);
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
-    return 0;
-
-  text = json_node_get_string (node);
-  colon = strrchr (text, ':');
-  if (!g_ascii_string_to_unsigned (colon ? colon + 1 : text, 10, 1, 65535, &port, NULL))
-    return 0;
-  return (guint) port;
+  return hdb_configuration_get_port (config, path);
 }
 
 static gboolean
@@ -226,34 +183,6 @@ check_node_name (const HdbClusterStatus *status,
   return is_nats_enabled (status) && g_strcmp0 (status->node_name, user_data) == 0;
 }
 
-/* Whether a cluster_network answer lists @node_name. */
-static gboolean
-network_lists (JsonNode   *answer,
-               const char *node_name)
-{
-  JsonObject *object;
-  JsonArray *nodes;
-
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
-    return FALSE;
-  object = json_node_get_object (answer);
-  if (!json_object_has_member (object, "nodes") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "nodes")))
-    return FALSE;
-  nodes = json_object_get_array_member (object, "nodes");
-  for (guint i = 0; i < json_array_get_length (nodes); i++)
-    {
-      JsonNode *element = json_array_get_element (nodes, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (element) &&
-          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (element),
-                                                                 "name", NULL),
-                     node_name) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void enable_check_network (GTask *task);
 
 static void
@@ -279,16 +208,16 @@ on_enable_network (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Enable *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(HdbClusterNetwork) network = NULL;
   g_autoptr(GError) error = NULL;
 
-  answer = hdb_client_call_finish (HDB_CLIENT (source), result, &error);
+  network = hdb_client_cluster_network_finish (HDB_CLIENT (source), result, &error);
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
       g_task_return_error_if_cancelled (task);
       return;
     }
-  if (network_lists (answer, data->node_name))
+  if (network != NULL && hdb_cluster_network_has_node (network, data->node_name))
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -311,17 +240,12 @@ static void
 enable_check_network (GTask *task)
 {
   Enable *data = g_task_get_task_data (task);
-  g_autoptr(JsonObject) request = json_object_new ();
 
-  /* The operation waits "timeout" ms for the nodes to answer; without NATS
-   * the operations API waits for a NATS connection instead. */
-  json_object_set_string_member (request, "operation", "cluster_network");
-  json_object_set_int_member (request, "timeout", 1000);
-  json_object_set_boolean_member (request, "connected_nodes", FALSE);
-  json_object_set_boolean_member (request, "routes", FALSE);
+  /* The operation waits 1 s for the nodes to answer; without NATS the
+   * operations API waits for a NATS connection instead. */
   g_debug ("cluster_network");
-  hdb_client_call_async (data->client, request, NETWORK_REQUEST_MS,
-                         g_task_get_cancellable (task), on_enable_network, task);
+  hdb_client_cluster_network_async (data->client, 1000, FALSE, NETWORK_REQUEST_MS,
+                                    g_task_get_cancellable (task), on_enable_network, task);
 }
 
 static void
@@ -467,15 +391,15 @@ enable_write (GTask                  *task,
 
   /* What an install without clustering lacks, as Harper's template has it;
    * the cluster name must be the same on every node. */
-  if (config_lookup (config, "clustering.hubServer.cluster.name") == NULL)
+  if (!hdb_configuration_has (config, "clustering.hubServer.cluster.name"))
     json_object_set_string_member (settings, "clustering_hubServer_cluster_name",
                                    DEFAULT_CLUSTER_NAME);
-  if (config_lookup (config, "clustering.leafServer.streams") == NULL)
+  if (!hdb_configuration_has (config, "clustering.leafServer.streams"))
     {
       json_object_set_int_member (settings, "clustering_leafServer_streams_maxConsumeMsgs", 100);
       json_object_set_int_member (settings, "clustering_leafServer_streams_maxIngestThreads", 2);
     }
-  if (config_lookup (config, "clustering.tls.insecure") == NULL)
+  if (!hdb_configuration_has (config, "clustering.tls.insecure"))
     {
       json_object_set_boolean_member (settings, "clustering_tls_insecure", TRUE);
       json_object_set_boolean_member (settings, "clustering_tls_verify", TRUE);
@@ -483,25 +407,23 @@ enable_write (GTask                  *task,
   /* Without certificate paths the hub starts without TLS and the leaf
    * server, which connects to it over tls://, never does: add_node then
    * hangs. Harper creates these files when clustering starts. */
-  if (config_lookup (config, "clustering.tls.certificate") == NULL)
+  if (!hdb_configuration_has (config, "clustering.tls.certificate"))
     {
-      JsonNode *root_path = config_lookup (config, "rootPath");
-      JsonNode *private_key = config_lookup (config, "tls.privateKey");
+      const char *root_path = hdb_configuration_get_string (config, "rootPath");
+      const char *private_key = hdb_configuration_get_string (config, "tls.privateKey");
       g_autofree char *keys = NULL;
 
-      if (root_path != NULL && JSON_NODE_HOLDS_VALUE (root_path) &&
-          json_node_get_value_type (root_path) == G_TYPE_STRING)
+      if (root_path != NULL)
         {
           g_autofree char *certificate = NULL;
           g_autofree char *authority = NULL;
           g_autofree char *key = NULL;
 
-          keys = g_strconcat (json_node_get_string (root_path), "/keys/", NULL);
+          keys = g_strconcat (root_path, "/keys/", NULL);
           certificate = g_strconcat (keys, "natsCertificate.pem", NULL);
           authority = g_strconcat (keys, "natsCaCertificate.pem", NULL);
-          if (private_key != NULL && JSON_NODE_HOLDS_VALUE (private_key) &&
-              json_node_get_value_type (private_key) == G_TYPE_STRING)
-            key = g_strdup (json_node_get_string (private_key));
+          if (private_key != NULL)
+            key = g_strdup (private_key);
           else
             key = g_strconcat (keys, "privateKey.pem", NULL);
 
@@ -800,35 +722,26 @@ on_reload_job (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Reload *reload = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(HdbJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  const char *status = NULL;
+  HdbJobStatus status = HDB_JOB_STATUS_UNKNOWN;
 
-  node = hdb_client_call_finish (HDB_CLIENT (source), result, &error);
-  if (node == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  job = hdb_client_get_job_finish (HDB_CLIENT (source), result, &error);
+  if (job == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (job != NULL)
+    status = job->status;
 
-  /* get_job answers with a list holding the job. */
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
-      json_array_get_length (json_node_get_array (node)) > 0)
-    {
-      JsonNode *job = json_array_get_element (json_node_get_array (node), 0);
-
-      if (JSON_NODE_HOLDS_OBJECT (job))
-        status = json_object_get_string_member_with_default (json_node_get_object (job),
-                                                             "status", NULL);
-    }
-
-  if (g_strcmp0 (status, "ERROR") == 0)
+  if (status == HDB_JOB_STATUS_ERROR)
     {
       g_task_return_new_error (task, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_FAILED,
                                _("Harper could not reload its NATS configuration."));
       return;
     }
-  if (g_strcmp0 (status, "COMPLETE") == 0 || g_get_monotonic_time () > reload->deadline)
+  if (status == HDB_JOB_STATUS_COMPLETE || g_get_monotonic_time () > reload->deadline)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -842,13 +755,10 @@ static void
 reload_ask_job (GTask *task)
 {
   Reload *reload = g_task_get_task_data (task);
-  g_autoptr(JsonObject) request = json_object_new ();
 
-  json_object_set_string_member (request, "operation", "get_job");
-  json_object_set_string_member (request, "id", reload->job_id);
   g_debug ("get_job");
-  hdb_client_call_async (reload->client, request, 0, g_task_get_cancellable (task),
-                         on_reload_job, task);
+  hdb_client_get_job_async (reload->client, reload->job_id, 0, g_task_get_cancellable (task),
+                            on_reload_job, task);
 }
 
 static void

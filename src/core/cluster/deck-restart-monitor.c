@@ -575,51 +575,29 @@ keep_polling_answered (DeckRestartMonitor *self)
   schedule_poll (self);
 }
 
-/* get_job answers with a one-element array. */
-static const char *
-job_field (JsonNode   *node,
-           const char *member)
-{
-  JsonArray *array;
-  JsonNode *element;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) == 0)
-    return NULL;
-  element = json_array_get_element (array, 0);
-  if (!JSON_NODE_HOLDS_OBJECT (element))
-    return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (element), member,
-                                                     NULL);
-}
-
 static void
 on_job (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(HdbJob) job = NULL;
   g_autoptr(GError) error = NULL;
   DeckRestartMonitor *self;
-  const char *status;
 
-  node = hdb_client_call_finish (HDB_CLIENT (source), result, &error);
+  job = hdb_client_get_job_finish (HDB_CLIENT (source), result, &error);
   if ((self = call_end (user_data, &error)) == NULL || check_cancelled (self))
     return;
 
-  if (node == NULL && is_not_answering (error))
+  if (job == NULL && is_not_answering (error))
     {
       note_failure (self, error);
       schedule_poll (self);
       return;
     }
 
-  status = job_field (node, "status");
-  if (node == NULL || status == NULL)
+  if (job == NULL || job->status == HDB_JOB_STATUS_UNKNOWN)
     {
-      /* No verdict from the job (gone, or an answer we do not understand):
+      /* No verdict from the job (gone, refused, or without a status):
        * judge by the answers alone, as without a job. */
       g_debug ("No status for job %s of %s: %s", self->job_id, self->name,
                error != NULL ? error->message : "no status in the answer");
@@ -632,7 +610,7 @@ on_job (GObject      *source,
       return;
     }
 
-  if (g_str_equal (status, "COMPLETE"))
+  if (job->status == HDB_JOB_STATUS_COMPLETE)
     {
       self->job_done = TRUE;
       self->job_running = FALSE;
@@ -641,12 +619,12 @@ on_job (GObject      *source,
       else
         become_back (self);
     }
-  else if (g_str_equal (status, "ERROR"))
+  else if (job->status == HDB_JOB_STATUS_ERROR)
     {
       g_autofree char *text = NULL;
 
       text = g_strdup_printf (_("The restart job on %s failed: %s"), self->name,
-                              job_field (node, "message") ?: _("no reason given"));
+                              job->message ?: _("no reason given"));
       finish_failed (self, DECK_RESTART_ERROR_NOT_VERIFIED, text);
     }
   else
@@ -661,13 +639,10 @@ on_job (GObject      *source,
 static void
 job_step (DeckRestartMonitor *self)
 {
-  g_autoptr(JsonObject) request = json_object_new ();
   Call *call = call_start (self, POLL_TIMEOUT_MS);
 
-  json_object_set_string_member (request, "operation", "get_job");
-  json_object_set_string_member (request, "id", self->job_id);
-  hdb_client_call_async (self->client, request, POLL_TIMEOUT_MS, call->cancellable, on_job,
-                         call);
+  hdb_client_get_job_async (self->client, self->job_id, POLL_TIMEOUT_MS, call->cancellable,
+                            on_job, call);
 }
 
 static void

@@ -178,9 +178,7 @@ apply_data_free (ApplyData *data)
   g_clear_object (&data->applier);
   g_clear_object (&data->plan);
   g_clear_pointer (&data->clients, g_hash_table_unref);
-  if (data->authorization != NULL)
-    memset (data->authorization, 0, strlen (data->authorization));
-  g_clear_pointer (&data->authorization, g_free);
+  g_clear_pointer (&data->authorization, hdb_secret_free);
   g_clear_pointer (&data->fresh, g_hash_table_unref);
   g_clear_pointer (&data->read_errors, g_hash_table_unref);
   g_clear_pointer (&data->results, g_hash_table_unref);
