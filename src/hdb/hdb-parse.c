@@ -217,7 +217,6 @@ parse_database (HdbReader  *r,
 
   for (const GList *t = table_names; t != NULL && !r->failed; t = t->next)
     {
-      g_autofree char *of = NULL;
       JsonObject *table_object;
       HdbTable *table;
 
