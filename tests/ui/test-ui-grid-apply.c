@@ -60,7 +60,7 @@
 
 #include "deck-change-set.h"
 #include "deck-history.h"
-#include "deck-plan-loader.h"
+#include "deck-pending.h"
 #include "deck-replication-grid.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
@@ -372,12 +372,12 @@ update_node_behind_the_back (guint      peer,
 static DeckChangeSet *
 read_pending_file (void)
 {
-  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPending) pending = deck_pending_new (pending_path);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (deck_change_set_load (changes, pending_path, &error));
+  g_assert_true (deck_pending_load (pending, &error));
   g_assert_no_error (error);
-  return g_steal_pointer (&changes);
+  return g_object_ref (deck_pending_get_changes (pending));
 }
 
 static guint
@@ -1657,6 +1657,9 @@ test_history (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (history));
   g_assert_true (gtk_window_get_transient_for (history) == GTK_WINDOW (window));
 
+  /* The history is read in a worker thread: rows once its spinner went. */
+  WAIT_UNTIL (find_widget (GTK_WIDGET (history), match_type,
+                           GSIZE_TO_POINTER (GTK_TYPE_SPINNER)) == NULL, 5000);
   find_all_widgets (GTK_WIDGET (history), match_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
   for (guint i = 0; i < rows->len; i++)
     {
