@@ -28,22 +28,19 @@
  *   of saving blind.
  * - Watching: a GFileMonitor on the file; DeckJsonFile::changed is emitted
  *   when the file is no longer what its owner last accepted.
+ *
+ * The system calls themselves are in deck-file-io.c.
  */
 
 #define G_LOG_DOMAIN "deck-json-file"
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
+#include "deck-file-io.h"
 #include "deck-json-file.h"
 #include "hdb-json.h"
 
@@ -93,179 +90,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Stamps: what the file was when it was looked at. Two looks that give the
- * same stamp saw the same thing. */
-
-static char *
-stamp_for_data (const char *data,
-                gsize       length)
-{
-  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                                         (const guchar *) data, length);
-
-  return g_strconcat ("sha256:", digest, NULL);
-}
-
-static char *
-stamp_for_stat (const char     *kind,
-                const GStatBuf *buf)
-{
-  return g_strdup_printf ("%s:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%" G_GINT64_FORMAT
-                          ":%" G_GINT64_FORMAT ".%09ld",
-                          kind, (guint64) buf->st_dev, (guint64) buf->st_ino,
-                          (gint64) buf->st_size, (gint64) buf->st_mtim.tv_sec,
-                          buf->st_mtim.tv_nsec);
-}
-
-/* Reading */
-
-static gboolean
-read_all (int     fd,
-          char   *buffer,
-          gsize   wanted,
-          gsize  *got,
-          int    *saved_errno)
-{
-  gsize total = 0;
-
-  while (total < wanted)
-    {
-      gssize n = read (fd, buffer + total, wanted - total);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          *saved_errno = errno;
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      total += (gsize) n;
-    }
-  *got = total;
-  return TRUE;
-}
-
-static void
-set_io_error (GError     **error,
-              const char  *path,
-              int          saved_errno)
-{
-  g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_IO,
-               /* TRANSLATORS: a file name, then why (from the system) */
-               _("%s: %s"), path, g_strerror (saved_errno));
-}
-
-static void
-set_too_large (GError **error,
-               gsize    max_size)
-{
-  g_autofree char *size = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
-
-  g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
-               _("it is larger than %s"), size);
-}
-
-/* Reads at most @max_size bytes. Returns NULL without an error when there
- * is no file. Always sets @stamp. With @skipped, a longer file is read from
- * its end: *skipped is the number of bytes left out before it; without, a
- * longer file is CORRUPT and nothing of it is read. */
-static GBytes *
-read_bounded (const char  *path,
-              gsize        max_size,
-              gsize       *skipped,
-              char       **stamp,
-              GError     **error)
-{
-  g_autofree char *buffer = NULL;
-  GStatBuf buf;
-  gsize wanted, got = 0;
-  int saved_errno = 0;
-  int fd;
-
-  if (skipped != NULL)
-    *skipped = 0;
-
-  /* O_NONBLOCK: a FIFO in place of the file must not hang the app. */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      if (saved_errno == ENOENT)
-        {
-          *stamp = g_strdup ("missing");
-          return NULL;
-        }
-      *stamp = g_strdup_printf ("error:%d", saved_errno);
-      set_io_error (error, path, saved_errno);
-      return NULL;
-    }
-
-  if (fstat (fd, &buf) != 0)
-    {
-      saved_errno = errno;
-      close (fd);
-      *stamp = g_strdup_printf ("error:%d", saved_errno);
-      set_io_error (error, path, saved_errno);
-      return NULL;
-    }
-  if (!S_ISREG (buf.st_mode))
-    {
-      close (fd);
-      *stamp = stamp_for_stat ("special", &buf);
-      if (S_ISDIR (buf.st_mode))
-        set_io_error (error, path, EISDIR);
-      else
-        g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_IO,
-                     _("%s: not a regular file"), path);
-      return NULL;
-    }
-
-  if ((guint64) buf.st_size > max_size)
-    {
-      if (skipped == NULL)
-        {
-          close (fd);
-          *stamp = stamp_for_stat ("large", &buf);
-          set_too_large (error, max_size);
-          return NULL;
-        }
-      if (lseek (fd, (off_t) (buf.st_size - (off_t) max_size), SEEK_SET) < 0)
-        {
-          saved_errno = errno;
-          close (fd);
-          *stamp = g_strdup_printf ("error:%d", saved_errno);
-          set_io_error (error, path, saved_errno);
-          return NULL;
-        }
-      *skipped = (gsize) buf.st_size - max_size;
-    }
-
-  /* One byte more than allowed: a file that grew since fstat() is still
-   * caught. */
-  wanted = max_size + 1;
-  buffer = g_malloc (MIN (wanted, (gsize) buf.st_size + 1));
-  if (!read_all (fd, buffer, MIN (wanted, (gsize) buf.st_size + 1), &got, &saved_errno))
-    {
-      close (fd);
-      *stamp = g_strdup_printf ("error:%d", saved_errno);
-      set_io_error (error, path, saved_errno);
-      return NULL;
-    }
-  close (fd);
-
-  if (got > max_size)
-    {
-      *stamp = stamp_for_stat ("large", &buf);
-      set_too_large (error, max_size);
-      return NULL;
-    }
-
-  *stamp = stamp_for_data (buffer, got);
-  return g_bytes_new_take (g_steal_pointer (&buffer), got);
-}
-
 /**
  * deck_json_file_read_bytes:
  * @self: a file
@@ -294,7 +118,7 @@ deck_json_file_read_bytes (DeckJsonFile  *self,
   g_return_val_if_fail (stamp != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return read_bounded (self->path, max_size, skipped, stamp, error);
+  return deck_file_read_bounded (self->path, max_size, skipped, stamp, error);
 }
 
 /**
@@ -342,7 +166,7 @@ deck_json_file_read (DeckJsonFile  *self,
   if (version != NULL)
     *version = 0;
 
-  bytes = read_bounded (self->path, self->max_size, NULL, stamp, &local_error);
+  bytes = deck_file_read_bounded (self->path, self->max_size, NULL, stamp, &local_error);
   if (bytes == NULL)
     {
       if (local_error == NULL)
@@ -432,7 +256,7 @@ current_stamp (DeckJsonFile *self)
   g_autoptr(GBytes) bytes = NULL;
   char *stamp = NULL;
 
-  bytes = read_bounded (self->path, self->max_size, NULL, &stamp, NULL);
+  bytes = deck_file_read_bounded (self->path, self->max_size, NULL, &stamp, NULL);
   return stamp;
 }
 
@@ -461,22 +285,6 @@ deck_json_file_has_changed (DeckJsonFile *self)
 
 /* Locking */
 
-static gboolean
-make_directory (const char  *path,
-                GError     **error)
-{
-  g_autofree char *directory = g_path_get_dirname (path);
-
-  if (g_mkdir_with_parents (directory, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      set_io_error (error, directory, saved_errno);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * deck_json_file_lock:
  * @self: a file
@@ -495,7 +303,6 @@ gboolean
 deck_json_file_lock (DeckJsonFile  *self,
                      GError       **error)
 {
-  gint64 deadline;
   int fd;
 
   g_return_val_if_fail (DECK_IS_JSON_FILE (self), FALSE);
@@ -508,44 +315,12 @@ deck_json_file_lock (DeckJsonFile  *self,
       return TRUE;
     }
 
-  if (!make_directory (self->lock_path, error))
-    {
-      g_rec_mutex_unlock (&self->lock_mutex);
-      return FALSE;
-    }
-  fd = g_open (self->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+  fd = deck_file_lock (self->lock_path, self->path, DECK_JSON_FILE_LOCK_TIMEOUT_MS, error);
   if (fd < 0)
     {
-      set_io_error (error, self->lock_path, errno);
       g_rec_mutex_unlock (&self->lock_mutex);
       return FALSE;
     }
-
-  /* Polled rather than blocking, so that a process that never lets go is
-   * reported instead of freezing this one. */
-  deadline = g_get_monotonic_time () + DECK_JSON_FILE_LOCK_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == EINTR)
-        continue;
-      if (saved_errno != EWOULDBLOCK || g_get_monotonic_time () >= deadline)
-        {
-          close (fd);
-          if (saved_errno == EWOULDBLOCK)
-            g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_BUSY,
-                         _("another Clusterdeck process has been changing %s for more than "
-                           "%d seconds"),
-                         self->path, DECK_JSON_FILE_LOCK_TIMEOUT_MS / 1000);
-          else
-            set_io_error (error, self->lock_path, saved_errno);
-          g_rec_mutex_unlock (&self->lock_mutex);
-          return FALSE;
-        }
-      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
-    }
-
   self->lock_fd = fd;
   self->lock_depth = 1;
   return TRUE;
@@ -563,52 +338,13 @@ deck_json_file_unlock (DeckJsonFile *self)
 
   if (--self->lock_depth == 0)
     {
-      flock (self->lock_fd, LOCK_UN);
-      close (self->lock_fd);
+      deck_file_unlock (self->lock_fd);
       self->lock_fd = -1;
     }
   g_rec_mutex_unlock (&self->lock_mutex);
 }
 
 /* Writing */
-
-static gboolean
-write_all (int          fd,
-           const char  *data,
-           gsize        length,
-           int         *saved_errno)
-{
-  while (length > 0)
-    {
-      gssize n = write (fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          *saved_errno = errno;
-          return FALSE;
-        }
-      data += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static void
-sync_directory (const char *path)
-{
-  g_autofree char *directory = g_path_get_dirname (path);
-  int fd = g_open (directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  /* The rename is durable once the folder is on disk too. A file system
-   * that cannot sync a folder still did the rename. */
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
 
 /**
  * deck_json_file_write_data:
@@ -629,53 +365,17 @@ deck_json_file_write_data (DeckJsonFile  *self,
                            gsize          length,
                            GError       **error)
 {
-  g_autofree char *temp = NULL;
-  int saved_errno = 0;
-  int fd;
-
   g_return_val_if_fail (DECK_IS_JSON_FILE (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   g_return_val_if_fail (self->lock_depth > 0, FALSE);
 
-  if (!make_directory (self->path, error))
+  if (!deck_file_replace (self->path, data != NULL ? data : "", length, error))
     return FALSE;
-
-  temp = g_strconcat (self->path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      set_io_error (error, temp, errno);
-      return FALSE;
-    }
-
-  if (!write_all (fd, data, length, &saved_errno) ||
-      (fsync (fd) != 0 && (saved_errno = errno) != 0))
-    {
-      close (fd);
-      g_unlink (temp);
-      set_io_error (error, self->path, saved_errno);
-      return FALSE;
-    }
-  if (close (fd) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (temp);
-      set_io_error (error, self->path, saved_errno);
-      return FALSE;
-    }
-  if (g_rename (temp, self->path) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (temp);
-      set_io_error (error, self->path, saved_errno);
-      return FALSE;
-    }
-  sync_directory (self->path);
 
   g_mutex_lock (&self->mutex);
   g_free (self->known);
-  self->known = stamp_for_data (data != NULL ? data : "", length);
+  self->known = deck_file_stamp_for_data (data != NULL ? data : "", length);
   g_mutex_unlock (&self->mutex);
   return TRUE;
 }
@@ -733,32 +433,12 @@ deck_json_file_append_data (DeckJsonFile  *self,
                             gsize          length,
                             GError       **error)
 {
-  int saved_errno = 0;
-  int fd;
-
   g_return_val_if_fail (DECK_IS_JSON_FILE (self), FALSE);
   g_return_val_if_fail (self->lock_depth > 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!make_directory (self->path, error))
+  if (!deck_file_append (self->path, data, length, error))
     return FALSE;
-
-  fd = g_open (self->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-               0600);
-  if (fd < 0)
-    {
-      set_io_error (error, self->path, errno);
-      return FALSE;
-    }
-  if (!write_all (fd, data, length, &saved_errno) ||
-      (fsync (fd) != 0 && (saved_errno = errno) != 0))
-    {
-      close (fd);
-      set_io_error (error, self->path, saved_errno);
-      return FALSE;
-    }
-  close (fd);
-
   deck_json_file_accept (self, NULL);
   return TRUE;
 }
@@ -783,12 +463,8 @@ deck_json_file_set_aside (DeckJsonFile  *self,
                           const char    *tag,
                           GError       **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *time_text = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *base = NULL;
-  g_autofree char *target = NULL;
   g_autofree char *current = NULL;
-  GStatBuf buf;
+  char *target;
 
   g_return_val_if_fail (DECK_IS_JSON_FILE (self), NULL);
   g_return_val_if_fail (stamp != NULL && tag != NULL, NULL);
@@ -806,30 +482,11 @@ deck_json_file_set_aside (DeckJsonFile  *self,
       return NULL;
     }
 
-  base = g_strdup_printf ("%s.%s-%s", self->path, tag, time_text);
-  target = g_strdup (base);
-  /* lstat, not g_file_test: a dangling symlink is a taken name too. */
-  for (guint n = 1; g_lstat (target, &buf) == 0; n++)
-    {
-      g_free (target);
-      target = g_strdup_printf ("%s-%u", base, n);
-    }
-
-  if (g_rename (self->path, target) != 0)
-    {
-      int saved_errno = errno;
-
-      deck_json_file_unlock (self);
-      g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_IO,
-                   _("%s could not be moved to %s: %s"),
-                   self->path, target, g_strerror (saved_errno));
-      return NULL;
-    }
-  sync_directory (self->path);
-  deck_json_file_accept (self, "missing");
+  target = deck_file_move_aside (self->path, tag, error);
+  if (target != NULL)
+    deck_json_file_accept (self, "missing");
   deck_json_file_unlock (self);
-
-  return g_steal_pointer (&target);
+  return target;
 }
 
 /* Watching */
@@ -908,7 +565,7 @@ deck_json_file_set_watched (DeckJsonFile *self,
       return;
     }
 
-  make_directory (self->path, NULL);
+  deck_file_make_directory (self->path, NULL);
   file = g_file_new_for_path (self->path);
   self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
   if (self->monitor == NULL)
