@@ -521,6 +521,8 @@ deck_pending_save (DeckPending  *self,
     }
   deck_json_file_unlock (self->file);
 
+  /* A merge above may have asked for a save: this was it. */
+  g_clear_handle_id (&self->save_id, g_source_remove);
   g_clear_object (&self->base);
   self->base = deck_change_set_copy (self->changes);
   if (self->problem != NULL && self->problem->code == DECK_PENDING_ERROR_IO)
