@@ -228,6 +228,33 @@ test_hostile (void)
     }
 }
 
+/* The same judgement without a file (the entry point of fuzz targets). */
+static void
+test_parse_data (void)
+{
+  const char *good = "{\"version\": 1, \"changes\": [{\"instance\": \"a\", \"peer\": \"b\", "
+                     "\"database\": \"c\", \"table\": \"d\", \"subscribe\": true, "
+                     "\"baseline\": {\"publish\": false, \"subscribe\": false, "
+                     "\"replicates\": false}}]}";
+  FileTestHostile nested = file_test_hostile_nested ();
+  g_autoptr(DeckChangeSet) changes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  changes = deck_pending_parse_data (good, strlen (good), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
+
+  g_assert_null (deck_pending_parse_data (nested.data, nested.length, &error));
+  g_assert_error (error, DECK_PENDING_ERROR, DECK_PENDING_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_null (deck_pending_parse_data ("{\"version\": 2}", 14, &error));
+  g_assert_error (error, DECK_PENDING_ERROR, DECK_PENDING_ERROR_NEWER);
+  g_clear_error (&error);
+  g_assert_null (deck_pending_parse_data ("", 0, &error));
+  g_assert_error (error, DECK_PENDING_ERROR, DECK_PENDING_ERROR_CORRUPT);
+  file_test_hostile_clear (&nested);
+}
+
 /* Files that must be left alone */
 
 static void
@@ -583,6 +610,7 @@ main (int   argc,
   g_test_add_func ("/pending/round-trip", test_round_trip);
   g_test_add_func ("/pending/corrupt", test_corrupt);
   g_test_add_func ("/pending/hostile", test_hostile);
+  g_test_add_func ("/pending/parse-data", test_parse_data);
   g_test_add_func ("/pending/newer", test_newer);
   g_test_add_func ("/pending/unreadable", test_unreadable);
   g_test_add_func ("/pending/not-a-file", test_not_a_file);

@@ -61,4 +61,9 @@ gboolean       deck_pending_get_autosave (DeckPending   *self);
 gboolean       deck_pending_get_writable (DeckPending   *self);
 const GError  *deck_pending_get_problem  (DeckPending   *self);
 
+/* The file's format without a file: for tests and fuzz targets */
+DeckChangeSet *deck_pending_parse_data   (const char    *data,
+                                          gsize          length,
+                                          GError       **error);
+
 G_END_DECLS

@@ -77,7 +77,6 @@ enum {
   PROP_PATH,
   PROP_FORMAT_VERSION,
   PROP_MAX_SIZE,
-  PROP_WATCHED,
   N_PROPS
 };
 
@@ -89,6 +88,88 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/**
+ * deck_json_file_parse_data:
+ * @data: (array length=length): a file's content
+ * @length: its length
+ * @format_version: the newest format the caller reads
+ * @max_size: the largest content it accepts
+ * @root: (out) (transfer full) (nullable): the JSON object
+ * @version: (out) (optional): its format version
+ * @error: return location for %DECK_JSON_FILE_ERROR_CORRUPT or
+ *   %DECK_JSON_FILE_ERROR_NEWER
+ *
+ * What deck_json_file_read() does with the bytes it read: hdb_json_parse()
+ * (size, depth, UTF-8), then an object with an integral "version" of at
+ * least 1, newer ones reported with @root set. No file involved: for the
+ * format parsers' tests and fuzz targets.
+ *
+ * Returns: %TRUE when @root is usable
+ */
+gboolean
+deck_json_file_parse_data (const char  *data,
+                           gsize        length,
+                           gint64       format_version,
+                           gsize        max_size,
+                           JsonNode   **root,
+                           gint64      *version,
+                           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  JsonNode *member;
+  gint64 number;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *root = NULL;
+  if (version != NULL)
+    *version = 0;
+
+  parsed = hdb_json_parse (data != NULL ? data : "", length, max_size, &local_error);
+  if (parsed == NULL)
+    {
+      g_set_error_literal (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
+                           local_error->message);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
+    {
+      g_set_error_literal (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
+                           _("it does not hold a JSON object"));
+      return FALSE;
+    }
+
+  /* An integer, not 1.0 or "1": this app always wrote a plain integer. */
+  member = hdb_json_get_member (json_node_get_object (parsed), "version");
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
+      json_node_get_value_type (member) != G_TYPE_INT64 ||
+      !hdb_json_get_int (json_node_get_object (parsed), "version", 1, G_MAXINT64, &number))
+    {
+      g_set_error_literal (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
+                           _("its format version is missing"));
+      return FALSE;
+    }
+
+  if (version != NULL)
+    *version = number;
+  *root = g_steal_pointer (&parsed);
+
+  if (number > format_version)
+    {
+      /* The number goes in as a string: xgettext cannot read
+       * G_GINT64_FORMAT inside a translatable string. */
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+
+      g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_NEWER,
+                   _("format %s"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /**
  * deck_json_file_read_bytes:
@@ -132,13 +213,11 @@ deck_json_file_read_bytes (DeckJsonFile  *self,
  *   deck_json_file_set_aside(); set on errors too
  * @error: return location for a #DECK_JSON_FILE_ERROR
  *
- * Reads and parses the file: at most its size limit, through
- * hdb_json_parse(), which must find an object with an integral "version"
- * of at least 1. A version newer than this build's format is
- * %DECK_JSON_FILE_ERROR_NEWER; @root and @version are set then too, for a
- * caller that shows what it can read-only. Anything else that is wrong is
- * %DECK_JSON_FILE_ERROR_CORRUPT (a message fragment saying why) or
- * %DECK_JSON_FILE_ERROR_IO. Nothing is changed on disk or in @self.
+ * Reads at most the size limit and parses it (deck_json_file_parse_data():
+ * a newer format is %DECK_JSON_FILE_ERROR_NEWER with @root set, for a
+ * caller that shows it read-only; anything else wrong is
+ * %DECK_JSON_FILE_ERROR_CORRUPT, a message fragment saying why), or fails
+ * with %DECK_JSON_FILE_ERROR_IO. Nothing changes on disk or in @self.
  * Thread-safe.
  *
  * Returns: %TRUE when @root is usable (or there is no file)
@@ -152,10 +231,7 @@ deck_json_file_read (DeckJsonFile  *self,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-  JsonNode *member;
   const char *data;
-  gint64 number;
   gsize length;
 
   g_return_val_if_fail (DECK_IS_JSON_FILE (self), FALSE);
@@ -176,46 +252,8 @@ deck_json_file_read (DeckJsonFile  *self,
     }
 
   data = g_bytes_get_data (bytes, &length);
-  parsed = hdb_json_parse (data != NULL ? data : "", length, self->max_size, &local_error);
-  if (parsed == NULL)
-    {
-      g_set_error_literal (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
-                           local_error->message);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (parsed))
-    {
-      g_set_error_literal (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
-                           _("it does not hold a JSON object"));
-      return FALSE;
-    }
-
-  /* An integer, not 1.0 or "1": this app always wrote a plain integer. */
-  member = hdb_json_get_member (json_node_get_object (parsed), "version");
-  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
-      json_node_get_value_type (member) != G_TYPE_INT64 ||
-      !hdb_json_get_int (json_node_get_object (parsed), "version", 1, G_MAXINT64, &number))
-    {
-      g_set_error_literal (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_CORRUPT,
-                           _("its format version is missing"));
-      return FALSE;
-    }
-
-  if (version != NULL)
-    *version = number;
-  *root = g_steal_pointer (&parsed);
-
-  if (number > self->format_version)
-    {
-      /* The number goes in as a string: xgettext cannot read
-       * G_GINT64_FORMAT inside a translatable string. */
-      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-
-      g_set_error (error, DECK_JSON_FILE_ERROR, DECK_JSON_FILE_ERROR_NEWER,
-                   _("format %s"), text);
-      return FALSE;
-    }
-  return TRUE;
+  return deck_json_file_parse_data (data != NULL ? data : "", length, self->format_version,
+                                    self->max_size, root, version, error);
 }
 
 /**
@@ -561,7 +599,6 @@ deck_json_file_set_watched (DeckJsonFile *self,
   if (!watched)
     {
       stop_watching (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHED]);
       return;
     }
 
@@ -576,7 +613,6 @@ deck_json_file_set_watched (DeckJsonFile *self,
       return;
     }
   g_signal_connect (self->monitor, "changed", G_CALLBACK (monitor_changed_cb), self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHED]);
 }
 
 gboolean
@@ -652,9 +688,6 @@ deck_json_file_get_property (GObject    *object,
     case PROP_MAX_SIZE:
       g_value_set_uint64 (value, self->max_size);
       break;
-    case PROP_WATCHED:
-      g_value_set_boolean (value, self->monitor != NULL);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -678,9 +711,6 @@ deck_json_file_set_property (GObject      *object,
       break;
     case PROP_MAX_SIZE:
       self->max_size = (gsize) g_value_get_uint64 (value);
-      break;
-    case PROP_WATCHED:
-      deck_json_file_set_watched (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -707,9 +737,6 @@ deck_json_file_class_init (DeckJsonFileClass *klass)
   properties[PROP_MAX_SIZE] =
     g_param_spec_uint64 ("max-size", NULL, NULL, 1, G_MAXSSIZE, 1024 * 1024,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_WATCHED] =
-    g_param_spec_boolean ("watched", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -764,18 +791,4 @@ deck_json_file_get_path (DeckJsonFile *self)
 {
   g_return_val_if_fail (DECK_IS_JSON_FILE (self), NULL);
   return self->path;
-}
-
-gint64
-deck_json_file_get_format_version (DeckJsonFile *self)
-{
-  g_return_val_if_fail (DECK_IS_JSON_FILE (self), 0);
-  return self->format_version;
-}
-
-gsize
-deck_json_file_get_max_size (DeckJsonFile *self)
-{
-  g_return_val_if_fail (DECK_IS_JSON_FILE (self), 0);
-  return self->max_size;
 }

@@ -50,8 +50,15 @@ DeckJsonFile *deck_json_file_new                (const char    *path,
                                                  gint64         format_version,
                                                  gsize          max_size);
 const char   *deck_json_file_get_path           (DeckJsonFile  *self);
-gint64        deck_json_file_get_format_version (DeckJsonFile  *self);
-gsize         deck_json_file_get_max_size       (DeckJsonFile  *self);
+
+/* The parse of deck_json_file_read() on bytes already read */
+gboolean      deck_json_file_parse_data         (const char    *data,
+                                                 gsize          length,
+                                                 gint64         format_version,
+                                                 gsize          max_size,
+                                                 JsonNode     **root,
+                                                 gint64        *version,
+                                                 GError       **error);
 
 /* Reading. Thread-safe: a worker thread may read while the owner's thread
  * goes on; nothing the object remembers changes until deck_json_file_accept(). */
