@@ -26,29 +26,31 @@
 #include "deck-engine.h"
 #include "deck-history.h"
 #include "deck-paths.h"
-#include "deck-plan-loader.h"
+#include "deck-pending.h"
 #include "deck-plan.h"
 
 /* Shared ------------------------------------------------------------------- */
 
-static DeckChangeSet *
+/* The pending changes the window shares. A file that had to be set aside
+ * is reported and the command goes on without it; one that cannot be read,
+ * or that a newer Clusterdeck wrote, stops the command: it stays as it is.
+ * Saving (deck_pending_save()) merges what the window staged meanwhile. */
+static DeckPending *
 load_pending (GError **error)
 {
-  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
-  g_autofree char *path = deck_pending_default_path ();
+  g_autoptr(DeckPending) pending = deck_pending_new (NULL);
+  g_autoptr(GError) local_error = NULL;
 
-  if (!deck_change_set_load (changes, path, error))
-    return NULL;
-  return g_steal_pointer (&changes);
-}
-
-static gboolean
-save_pending (DeckChangeSet  *changes,
-              GError        **error)
-{
-  g_autofree char *path = deck_pending_default_path ();
-
-  return deck_change_set_save (changes, path, error);
+  if (!deck_pending_load (pending, &local_error))
+    {
+      if (!g_error_matches (local_error, DECK_PENDING_ERROR, DECK_PENDING_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_printerr ("clusterdeck-cli: %s\n", local_error->message);
+    }
+  return g_steal_pointer (&pending);
 }
 
 static const char *
@@ -117,7 +119,8 @@ cmd_set (DeckCli  *cli,
   g_autoptr(HdbServerInfo) peer_info = NULL;
   g_autoptr(HdbClusterStatus) status = NULL;
   g_autoptr(HdbSchema) schema = NULL;
-  g_autoptr(DeckChangeSet) changes = NULL;
+  g_autoptr(DeckPending) pending = NULL;
+  DeckChangeSet *changes;
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   GOptionEntry entries[] = {
     { "publish", 0, 0, G_OPTION_ARG_STRING, &publish_arg, N_("Publish the table to the peer"),
@@ -203,9 +206,10 @@ cmd_set (DeckCli  *cli,
         g_ptr_array_add (tables, g_strdup (((HdbTable *) g_ptr_array_index (db->tables, i))->name));
     }
 
-  changes = load_pending (&error);
-  if (changes == NULL)
+  pending = load_pending (&error);
+  if (pending == NULL)
     return deck_cli_fail ("%s", error->message);
+  changes = deck_pending_get_changes (pending);
 
   for (guint i = 0; i < tables->len; i++)
     {
@@ -223,7 +227,7 @@ cmd_set (DeckCli  *cli,
                                        subscribe == DECK_TOGGLE_ON, &baseline);
     }
 
-  if (!save_pending (changes, &error))
+  if (!deck_pending_save (pending, &error))
     return deck_cli_fail ("%s", error->message);
 
   g_print (g_dngettext (GETTEXT_PACKAGE, "Staged %u table; %u change is pending.\n",
@@ -240,16 +244,16 @@ cmd_pending (DeckCli  *cli,
              int       argc,
              char    **argv)
 {
-  g_autoptr(DeckChangeSet) changes = NULL;
+  g_autoptr(DeckPending) pending = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
 
   if (argc != 1)
     return deck_cli_usage_error (_("pending takes no arguments."));
-  changes = load_pending (&error);
-  if (changes == NULL)
+  pending = load_pending (&error);
+  if (pending == NULL)
     return deck_cli_fail ("%s", error->message);
-  list = deck_change_set_dup_changes (changes);
+  list = deck_change_set_dup_changes (deck_pending_get_changes (pending));
 
   if (cli->json)
     {
@@ -307,18 +311,18 @@ cmd_discard (DeckCli  *cli,
              int       argc,
              char    **argv)
 {
-  g_autoptr(DeckChangeSet) changes = NULL;
+  g_autoptr(DeckPending) pending = NULL;
   g_autoptr(GError) error = NULL;
   guint n;
 
   if (argc != 1)
     return deck_cli_usage_error (_("discard takes no arguments."));
-  changes = load_pending (&error);
-  if (changes == NULL)
+  pending = load_pending (&error);
+  if (pending == NULL)
     return deck_cli_fail ("%s", error->message);
-  n = deck_change_set_get_n_changes (changes);
-  deck_change_set_clear (changes);
-  if (!save_pending (changes, &error))
+  n = deck_change_set_get_n_changes (deck_pending_get_changes (pending));
+  deck_change_set_clear (deck_pending_get_changes (pending));
+  if (!deck_pending_save (pending, &error))
     return deck_cli_fail ("%s", error->message);
   g_print (g_dngettext (GETTEXT_PACKAGE, "Discarded %u pending change.\n",
                         "Discarded %u pending changes.\n", n), n);
@@ -329,7 +333,8 @@ cmd_discard (DeckCli  *cli,
 
 typedef struct
 {
-  DeckChangeSet *changes;
+  DeckPending   *pending;
+  DeckChangeSet *changes;   /* the pending changes */
   DeckPlan      *plan;
   GHashTable    *clients;   /* instance id → HdbClient */
   GHashTable    *names;     /* instance id → instance name */
@@ -340,6 +345,7 @@ static void
 loaded_clear (Loaded *loaded)
 {
   g_clear_object (&loaded->changes);
+  g_clear_object (&loaded->pending);
   g_clear_object (&loaded->plan);
   g_clear_pointer (&loaded->clients, g_hash_table_unref);
   g_clear_pointer (&loaded->names, g_hash_table_unref);
@@ -359,9 +365,10 @@ load_plan (DeckCli  *cli,
   g_autoptr(GHashTable) schemas = NULL;
   g_autoptr(GPtrArray) list = NULL;
 
-  loaded->changes = load_pending (error);
-  if (loaded->changes == NULL)
+  loaded->pending = load_pending (error);
+  if (loaded->pending == NULL)
     return FALSE;
+  loaded->changes = g_object_ref (deck_pending_get_changes (loaded->pending));
 
   loaded->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   loaded->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -609,7 +616,9 @@ cmd_apply (DeckCli  *cli,
   if (result == NULL)
     return deck_cli_fail ("%s", error->message);
 
-  if (!save_pending (result->remaining, &error))
+  /* What applied leaves; what the window staged meanwhile stays. */
+  deck_change_set_assign (loaded.changes, result->remaining);
+  if (!deck_pending_save (loaded.pending, &error))
     {
       g_printerr ("clusterdeck-cli: %s\n", error->message);
       g_clear_error (&error);

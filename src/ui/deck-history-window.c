@@ -55,34 +55,20 @@ entry_row (const DeckHistoryEntry *entry)
   return row;
 }
 
-/**
- * deck_history_window_new:
- * @parent: (nullable): the main window
- * @path: the history file (deck_history_default_path())
- *
- * Returns: (transfer none): the window, shown
- */
-GtkWidget *
-deck_history_window_new (GtkWindow  *parent,
-                         const char *path)
+/* Fills @box (the window's content) with the entries, newest first. */
+static void
+on_history_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  GtkWidget *window = adw_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
+  g_autoptr(GtkWidget) box = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
+  GtkWidget *loading = gtk_widget_get_last_child (box);
   guint n_skipped = 0;
 
-  gtk_window_set_title (GTK_WINDOW (window), _("Replication History"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 560);
-  if (parent != NULL)
-    {
-      gtk_window_set_transient_for (GTK_WINDOW (window), parent);
-      gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-    }
-  gtk_box_append (GTK_BOX (box), header);
-
-  entries = deck_history_load (path, &n_skipped, &error);
+  entries = deck_history_load_finish (result, &n_skipped, &error);
+  gtk_box_remove (GTK_BOX (box), loading);
   if (entries == NULL || entries->len == 0)
     {
       GtkWidget *status = adw_status_page_new ();
@@ -117,8 +103,46 @@ deck_history_window_new (GtkWindow  *parent,
       gtk_widget_set_vexpand (page, TRUE);
       gtk_box_append (GTK_BOX (box), page);
     }
+}
+
+/**
+ * deck_history_window_new:
+ * @parent: (nullable): the main window
+ * @path: the history file (deck_history_default_path())
+ *
+ * The history is read in a worker thread; the window shows a spinner until
+ * it is.
+ *
+ * Returns: (transfer none): the window, shown
+ */
+GtkWidget *
+deck_history_window_new (GtkWindow  *parent,
+                         const char *path)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  gtk_window_set_title (GTK_WINDOW (window), _("Replication History"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 560);
+  if (parent != NULL)
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+      gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+    }
+  gtk_box_append (GTK_BOX (box), header);
+
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_widget_set_vexpand (spinner, TRUE);
+  gtk_widget_set_size_request (spinner, 32, 32);
+  gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), spinner);
 
   adw_window_set_content (ADW_WINDOW (window), box);
   gtk_window_present (GTK_WINDOW (window));
+
+  /* The box outlives a window closed before the history was read. */
+  deck_history_load_async (path, NULL, on_history_loaded, g_object_ref (box));
   return window;
 }

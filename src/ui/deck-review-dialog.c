@@ -430,6 +430,17 @@ instance_names (DeckReviewDialog *self)
   return names;
 }
 
+static void
+on_history_appended (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_history_append_finish (result, &error))
+    g_warning ("The history could not be written: %s", error->message);
+}
+
 /* What applied leaves the pending set; what did not is (still) in it. */
 static DeckChangeSet *
 settle_pending (DeckReviewDialog      *self,
@@ -474,7 +485,6 @@ on_applied (GObject      *source,
   g_autoptr(DeckChangeSet) applied = NULL;
   g_autofree char *history = NULL;
   g_autofree char *summary = NULL;
-  g_autoptr(GError) history_error = NULL;
 
   result = deck_applier_apply_finish (DECK_APPLIER (source), res, &error);
   g_clear_object (&self->applier);
@@ -530,8 +540,7 @@ on_applied (GObject      *source,
 
   names = instance_names (self);
   history = deck_history_default_path ();
-  if (!deck_history_append (history, result, names, &history_error))
-    g_warning ("The history could not be written: %s", history_error->message);
+  deck_history_append_async (history, result, names, NULL, on_history_appended, NULL);
 
   applied = settle_pending (self, result);
 

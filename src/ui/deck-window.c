@@ -20,7 +20,7 @@
 #include "deck-instance-row.h"
 #include "deck-overview-page.h"
 #include "deck-replication-page.h"
-#include "deck-plan-loader.h"
+#include "deck-pending.h"
 #include "deck-window.h"
 
 struct _DeckWindow
@@ -57,7 +57,8 @@ struct _DeckWindow
   AdwViewStack         *view_stack;
   DeckOverviewPage     *overview_page;
   DeckReplicationPage  *replication_page;
-  DeckChangeSet        *pending;
+  DeckPending          *pending;
+  char                 *banner_pending;
 };
 
 G_DEFINE_FINAL_TYPE (DeckWindow, deck_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -71,6 +72,12 @@ update_banner (DeckWindow *self)
 
   if (self->banner_store != NULL)
     g_string_append (text, self->banner_store);
+  if (self->banner_pending != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      g_string_append (text, self->banner_pending);
+    }
   if (self->banner_keyring != NULL)
     {
       if (text->len > 0)
@@ -79,6 +86,18 @@ update_banner (DeckWindow *self)
     }
   gtk_label_set_label (self->banner_label, text->str);
   gtk_revealer_set_reveal_child (self->banner_revealer, text->len > 0);
+}
+
+/* The pending changes could not be read, were set aside, or not saved. */
+static void
+on_pending_problem_changed (DeckWindow *self)
+{
+  const GError *problem = deck_pending_get_problem (self->pending);
+
+  g_clear_pointer (&self->banner_pending, g_free);
+  if (problem != NULL)
+    self->banner_pending = g_strdup (problem->message);
+  update_banner (self);
 }
 
 static void
@@ -719,10 +738,12 @@ deck_window_dispose (GObject *object)
     {
       g_autoptr(GError) error = NULL;
 
+      g_signal_handlers_disconnect_by_data (self->pending, self);
       if (!deck_pending_flush (self->pending, &error))
         g_warning ("The pending changes could not be saved: %s", error->message);
       g_clear_object (&self->pending);
     }
+  g_clear_pointer (&self->banner_pending, g_free);
   g_clear_object (&self->credentials);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
@@ -845,16 +866,13 @@ deck_window_new (GtkApplication      *application,
   self->monitor = g_object_ref (monitor);
   self->settings = settings_new_if_installed ();
   deck_replication_page_set_context (self->replication_page, store, credentials, monitor);
-  {
-    g_autofree char *path = deck_pending_default_path ();
-    g_autoptr(GError) error = NULL;
-
-    /* Staged switches survive a closed window or a crash. */
-    self->pending = deck_pending_open (path, &error);
-    if (error != NULL)
-      self->banner_store = g_strdup (error->message);
-    deck_replication_page_set_pending (self->replication_page, self->pending);
-  }
+  /* Staged switches survive a closed window or a crash, and what the
+   * command line stages shows here. */
+  self->pending = deck_pending_open (NULL, NULL);
+  g_signal_connect_swapped (self->pending, "notify::problem",
+                            G_CALLBACK (on_pending_problem_changed), self);
+  deck_replication_page_set_pending (self->replication_page,
+                                     deck_pending_get_changes (self->pending));
   g_signal_connect_swapped (self->replication_page, "configure-instance",
                             G_CALLBACK (on_configure_instance), self);
   g_signal_connect_swapped (self->replication_page, "add-instance",
@@ -880,6 +898,7 @@ deck_window_new (GtkApplication      *application,
       g_free (self->banner_store);
       self->banner_store = g_strdup (problem->message);
     }
+  on_pending_problem_changed (self);
   on_memory_only_changed (self);
 
   deck_window_restore_selection (self);

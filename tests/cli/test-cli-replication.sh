@@ -15,6 +15,7 @@
 #   history                               what was applied, no secret
 #   set ... --publish on, apply --yes     update_node: the held record and new ones flow
 #   set ... --subscribe off, discard      nothing pending, nothing sent
+#   two `set` processes at once           20 tables staged, 10 by each: all 20 pending
 # with the exit statuses of DESIGN.md §6 (0 success, 1 failure, 2 usage).
 #
 # Records are written and looked for with curl on the operations API. A
@@ -313,6 +314,36 @@ run apply --yes
 check "apply --yes with nothing pending sends nothing (exit 0)" $? "exit status $rc" "$out"
 unchanged "set + discard sent nothing"
 flows "set + discard: node2's records still reach node1" "$n2" "$n1"
+
+# ------------------------------------------------------------------ two writers
+# Two clusterdeck-cli processes staging 10 changes each at the same time
+# (tables con01..con20 of clidb, on both nodes): all 20 end up pending.
+for i in $(seq -w 1 20); do
+  for url in "$n1" "$n2"; do
+    op "$url" "{\"operation\":\"create_table\",\"database\":\"clidb\",\"table\":\"con$i\",\"primary_key\":\"id\"}" >/dev/null
+  done
+done
+stager() { # stager FIRST LAST: one set per table, one process each
+  local i rc_set
+  for i in $(seq -w "$1" "$2"); do
+    "$cli" set node1 node2 "clidb.con$i" --publish on </dev/null >/dev/null 2>"$base/set-$i.err"
+    rc_set=$?
+    [ $rc_set = 0 ] || echo "set clidb.con$i exited $rc_set: $(cat "$base/set-$i.err")"
+  done
+}
+stager 01 10 >"$base/stager1.log" &
+stager1=$!
+stager 11 20 >"$base/stager2.log" &
+stager2=$!
+wait $stager1; wait $stager2
+run --json pending
+n=$(/usr/bin/python3 -c 'import json, sys; print(len([c for c in json.loads(sys.argv[1]) if c["table"].startswith("con")]))' "$out" 2>/dev/null)
+[ "$n" = 20 ] && [ ! -s "$base/stager1.log" ] && [ ! -s "$base/stager2.log" ]
+check "two clusterdeck-cli processes staging 10 changes each at once: all 20 pending" $? \
+  "$n pending" "$(cat "$base/stager1.log" "$base/stager2.log")"
+run discard
+[ $rc = 0 ] && [ "$out" = "Discarded 20 pending changes." ]
+check "discard drops all 20" $? "exit status $rc" "$out"
 
 bad=
 for c in pending discard plan history; do

@@ -32,6 +32,7 @@
 #include "deck-applier.h"
 #include "deck-engine.h"
 #include "deck-history.h"
+#include "deck-pending.h"
 #include "harper-fixture.h"
 #include "hdb-test-helpers.h"
 
@@ -1005,11 +1006,18 @@ test_paused_instance (gpointer      fixture,
   left = deck_change_set_dup_changes (result->remaining);
   g_assert_cmpuint (left->len, ==, 1);
   g_assert_cmpstr (((DeckChange *) g_ptr_array_index (left, 0))->instance_id, ==, ids[1]);
-  g_assert_true (deck_change_set_save (result->remaining, pending_path, &error));
-  g_assert_no_error (error);
-  pending = deck_change_set_new ();
-  g_assert_true (deck_change_set_load (pending, pending_path, &error));
-  g_assert_no_error (error);
+  {
+    g_autoptr(DeckPending) saved = deck_pending_new (pending_path);
+    g_autoptr(DeckPending) reread = deck_pending_new (pending_path);
+
+    g_assert_true (deck_pending_load (saved, &error));
+    deck_change_set_assign (deck_pending_get_changes (saved), result->remaining);
+    g_assert_true (deck_pending_save (saved, &error));
+    g_assert_no_error (error);
+    g_assert_true (deck_pending_load (reread, &error));
+    g_assert_no_error (error);
+    pending = g_object_ref (deck_pending_get_changes (reread));
+  }
   g_assert_cmpuint (deck_change_set_get_n_changes (pending), ==, 1);
 
   /* node3 no longer receives node1's writes. */

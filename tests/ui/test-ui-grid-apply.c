@@ -60,7 +60,8 @@
 
 #include "deck-change-set.h"
 #include "deck-history.h"
-#include "deck-plan-loader.h"
+#include "deck-instance-row.h"
+#include "deck-pending.h"
 #include "deck-replication-grid.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
@@ -81,6 +82,9 @@
 
 static char *pending_path;
 static char *history_path;
+/* Where clusterdeck-cli finds this window's organizations.json: the store
+ * lives in store_dir, which "clusterdeck" under this folder links to. */
+static char *cli_config_home;
 
 /* Filled by the subtests for /ui/grid/history */
 static guint n_applied_ops;         /* operations the dialog reported done */
@@ -372,12 +376,12 @@ update_node_behind_the_back (guint      peer,
 static DeckChangeSet *
 read_pending_file (void)
 {
-  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPending) pending = deck_pending_new (pending_path);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (deck_change_set_load (changes, pending_path, &error));
+  g_assert_true (deck_pending_load (pending, &error));
   g_assert_no_error (error);
-  return g_steal_pointer (&changes);
+  return g_object_ref (deck_pending_get_changes (pending));
 }
 
 static guint
@@ -1159,6 +1163,14 @@ static void
 teardown (void)
 {
   ui_harper_teardown ();
+  if (cli_config_home != NULL)
+    {
+      g_autofree char *link = g_build_filename (cli_config_home, "clusterdeck", NULL);
+
+      g_unlink (link);
+      g_rmdir (cli_config_home);
+      g_clear_pointer (&cli_config_home, g_free);
+    }
   g_clear_pointer (&pending_path, g_free);
   g_clear_pointer (&history_path, g_free);
 }
@@ -1657,6 +1669,9 @@ test_history (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (history));
   g_assert_true (gtk_window_get_transient_for (history) == GTK_WINDOW (window));
 
+  /* The history is read in a worker thread: rows once its spinner went. */
+  WAIT_UNTIL (find_widget (GTK_WIDGET (history), match_type,
+                           GSIZE_TO_POINTER (GTK_TYPE_SPINNER)) == NULL, 5000);
   find_all_widgets (GTK_WIDGET (history), match_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -1706,6 +1721,139 @@ test_history (void)
   g_assert_cmpuint (n_secret_leaks, ==, 0);
 }
 
+/* 6. The command line while the window is open ------------------------------------------- */
+
+/* Runs clusterdeck-cli (CLUSTERDECK_CLI, set by meson) with @args on this
+ * window's files and keyring while the main loop keeps running, as a user's
+ * terminal would next to the window. Returns its exit status. */
+static int
+run_cli (const char * const *args)
+{
+  const char *cli = g_getenv ("CLUSTERDECK_CLI");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_nonnull (cli);
+  if (cli_config_home == NULL)
+    {
+      g_autofree char *link = NULL;
+
+      cli_config_home = make_temp_dir ("clusterdeck-cli-config-XXXXXX", &error);
+      g_assert_no_error (error);
+      link = g_build_filename (cli_config_home, "clusterdeck", NULL);
+      g_assert_cmpint (symlink (store_dir, link), ==, 0);
+    }
+
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", cli_config_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "CLUSTERDECK_PASSWORD",
+                                harper_fixture_get_password (nodes), TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  TEST_AWAIT (result, 60000,
+              g_subprocess_communicate_utf8_async (process, NULL, NULL, test_util_store_result,
+                                                   &result));
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, NULL, &error));
+  g_assert_no_error (error);
+  joined = g_strjoinv (" ", (char **) args);
+  g_test_message ("clusterdeck-cli %s: exit %d\n%s", joined, g_subprocess_get_exit_status (process),
+                  out);
+  return g_subprocess_get_exit_status (process);
+}
+
+static gboolean
+match_row_named (GtkWidget *widget, gconstpointer name)
+{
+  return DECK_IS_INSTANCE_ROW (widget) &&
+         g_strcmp0 (deck_instance_get_name (deck_instance_row_get_instance (DECK_INSTANCE_ROW (widget))),
+                    name) == 0;
+}
+
+/* The window is open on node1's Tables while clusterdeck-cli adds an
+ * instance and stages a change: the window shows both moments later, and
+ * its own next edits (a switch, a rename) keep them in both files. */
+static void
+test_cli_while_open (void)
+{
+  const char *cli_label = "Subscribe to data.dog from node2";
+  const char *own_label = "Publish data.cat to node3";
+  const char *add_args[] = { "instance", "add", "--org", "Demo", "--name", "node-cli",
+                             "--url", "http://127.0.0.1:9", "--username", "admin", NULL };
+  const char *remove_args[] = { "instance", "remove", "node-cli", NULL };
+  g_autoptr(GError) error = NULL;
+  GtkSwitch *toggle;
+  gboolean dog_subscribed;
+  DeckToggle publish, subscribe;
+  double shown_ms;
+
+  toggle = show_tables_with (cli_label);
+  WAIT_UNTIL (pending_bar_text () == NULL && pending_file_n_changes () == 0, 5000);
+  dog_subscribed = gtk_switch_get_active (toggle);
+  g_assert_null (find_widget (GTK_WIDGET (window), match_row_named, "node-cli"));
+
+  /* An instance that does not answer: saved, then its test fails (exit 1). */
+  g_assert_cmpint (run_cli (add_args), ==, 1);
+  WAIT_UNTIL_TIMED (find_widget (GTK_WIDGET (window), match_row_named, "node-cli") != NULL, 10000,
+                    shown_ms);
+  g_test_message ("the window shows the instance the CLI added after %.0f ms", shown_ms);
+
+  {
+    const char *set_args[] = { "set", "node1", "node2", "data.dog", "--subscribe",
+                               dog_subscribed ? "off" : "on", NULL };
+
+    g_assert_cmpint (run_cli (set_args), ==, 0);
+  }
+  WAIT_UNTIL_TIMED ((toggle = find_switch (cli_label)) != NULL &&
+                    gtk_switch_get_active (toggle) != dog_subscribed && shows_changed (toggle) &&
+                    g_strcmp0 (pending_bar_text (), "1 pending change") == 0, 10000, shown_ms);
+  g_test_message ("the window shows the change the CLI staged after %.0f ms", shown_ms);
+
+  /* The window's own edits keep them. */
+  toggle_switch (own_label);
+  WAIT_UNTIL (g_strcmp0 (pending_bar_text (), "2 pending changes") == 0, 5000);
+  WAIT_UNTIL (pending_file_n_changes () == 2, 5000);
+  g_assert_true (pending_file_get (1, "dog", &publish, &subscribe));
+  g_assert_cmpint (subscribe, ==, dog_subscribed ? DECK_TOGGLE_OFF : DECK_TOGGLE_ON);
+  g_assert_true (pending_file_get (2, "cat", &publish, &subscribe));
+
+  g_assert_true (deck_store_rename_organization (store, demo, "Demo Org", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(DeckStore) reread = deck_store_new (deck_store_get_path (store));
+    DeckOrganization *organization;
+
+    g_assert_true (deck_store_load (reread, NULL, &error));
+    g_assert_no_error (error);
+    organization = deck_store_find_organization (reread, "Demo Org");
+    g_assert_nonnull (organization);
+    g_assert_nonnull (deck_store_find_instance (reread, "Demo Org/node-cli", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (deck_organization_get_instances (organization)),
+                      ==, N_NODES + 1);
+  }
+
+  /* Put back as it was: the CLI removes the instance, the window shows it
+   * gone; Discard empties pending.json. */
+  g_assert_true (deck_store_rename_organization (store, demo, "Demo", &error));
+  g_assert_cmpint (run_cli (remove_args), ==, 0);
+  WAIT_UNTIL (find_widget (GTK_WIDGET (window), match_row_named, "node-cli") == NULL, 10000);
+  g_assert_true (gtk_widget_activate (tables_button ("_Discard")));
+  WAIT_UNTIL (pending_file_n_changes () == 0, 5000);
+  dismiss_toasts ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1737,6 +1885,7 @@ main (int   argc,
   g_test_add_func ("/ui/grid/drift", test_drift);
   g_test_add_func ("/ui/grid/pending-survives-reopen", test_pending_survives_reopen);
   g_test_add_func ("/ui/grid/history", test_history);
+  g_test_add_func ("/ui/grid/cli-while-open", test_cli_while_open);
   status = g_test_run ();
   g_test_message ("requests Harper left unanswered: probe requests sent again %u, Tables loads "
                   "done again with F5 %u, Review or Apply done again %u", n_probe_retries,

@@ -5,7 +5,7 @@
  * The change set and the plan built from it (DESIGN.md §3): merging every
  * change between one instance and one peer into one request, full
  * replication turned into remove + add, NATS, changes that cannot be
- * planned, the inverse, the pending-changes file and the drift check.
+ * planned, the inverse and the drift check (pending.json: test-pending.c).
  * Cluster states are parsed from JSON shaped like the recorded answers in
  * tests/fixtures/hdb/cluster_status_*.json.
  */
@@ -616,136 +616,6 @@ test_inverse (void)
   g_assert_cmpint (undo->subscribe, ==, DECK_TOGGLE_ON);
 }
 
-static char *
-state_path (void)
-{
-  return g_build_filename (g_get_user_state_dir (), "clusterdeck", "pending.json", NULL);
-}
-
-static void
-test_json_round_trip (void)
-{
-  g_autoptr(GHashTable) statuses = new_statuses ();
-  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
-  g_autoptr(DeckChangeSet) loaded = deck_change_set_new ();
-  g_autoptr(DeckChangeSet) missing = deck_change_set_new ();
-  g_autoptr(GPtrArray) before = NULL;
-  g_autoptr(GPtrArray) after = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = state_path ();
-  g_autofree char *contents = NULL;
-  g_autofree char *dir = NULL;
-  GStatBuf buf;
-  guint signals = 0;
-
-  g_assert_true (deck_change_set_load (missing, path, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (deck_change_set_get_n_changes (missing), ==, 0);
-
-  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
-  stage (changes, statuses, "inst-a", "node2", "dev", "dog", FALSE, TRUE);
-  stage (changes, statuses, "inst-a", "node3", "dev", "dog", TRUE, FALSE);
-  stage (changes, statuses, "inst-n", "node6", "shop", "product", FALSE, FALSE);
-
-  g_assert_true (deck_change_set_save (changes, path, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_stat (path, &buf), ==, 0);
-  g_assert_cmpint (buf.st_mode & 0777, ==, 0600);
-  dir = g_path_get_dirname (path);
-  g_assert_cmpint (g_stat (dir, &buf), ==, 0);
-  g_assert_cmpint (buf.st_mode & 0777, ==, 0700);
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  g_assert_nonnull (strstr (contents, "\"version\" : 1"));
-  g_assert_null (strstr (contents, "Basic"));
-  g_assert_null (strstr (contents, "authorization"));
-
-  g_signal_connect (loaded, "changed", G_CALLBACK (count_signal), &signals);
-  g_assert_true (deck_change_set_load (loaded, path, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (signals, ==, 1);
-
-  before = deck_change_set_dup_changes (changes);
-  after = deck_change_set_dup_changes (loaded);
-  g_assert_cmpuint (after->len, ==, before->len);
-  for (guint i = 0; i < before->len; i++)
-    {
-      const DeckChange *a = g_ptr_array_index (before, i);
-      const DeckChange *b = g_ptr_array_index (after, i);
-
-      g_assert_cmpstr (a->instance_id, ==, b->instance_id);
-      g_assert_cmpstr (a->peer, ==, b->peer);
-      g_assert_cmpstr (a->database, ==, b->database);
-      g_assert_cmpstr (a->table, ==, b->table);
-      g_assert_cmpint (a->publish, ==, b->publish);
-      g_assert_cmpint (a->subscribe, ==, b->subscribe);
-      g_assert_cmpint (a->baseline.publish, ==, b->baseline.publish);
-      g_assert_cmpint (a->baseline.subscribe, ==, b->baseline.subscribe);
-      g_assert_cmpint (a->baseline.replicates, ==, b->baseline.replicates);
-    }
-}
-
-static void
-assert_set_aside (const char *contents,
-                  const char *tag,
-                  int         code)
-{
-  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
-  g_autoptr(GHashTable) statuses = new_statuses ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = NULL;
-  g_autofree char *path = state_path ();
-  g_autofree char *dirname = g_path_get_dirname (path);
-  g_autofree char *prefix = g_strdup_printf ("pending.json.%s-", tag);
-  g_autofree char *aside = NULL;
-  g_autofree char *kept = NULL;
-  const char *name;
-
-  g_assert_cmpint (g_mkdir_with_parents (dirname, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
-
-  /* Whatever was staged goes: the set is what the file says, or empty. */
-  stage (changes, statuses, "inst-a", "node2", "dev", "dog", TRUE, TRUE);
-  g_assert_false (deck_change_set_load (changes, path, &error));
-  g_assert_error (error, DECK_CHANGE_SET_ERROR, code);
-  g_test_message ("%s", error->message);
-  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-
-  dir = g_dir_open (dirname, 0, NULL);
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, prefix))
-      aside = g_build_filename (dirname, name, NULL);
-  g_assert_nonnull (aside);
-  g_assert_nonnull (strstr (error->message, aside));
-  g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
-  g_assert_cmpstr (kept, ==, contents);
-  g_assert_cmpint (g_unlink (aside), ==, 0);
-
-  /* The next save writes a fresh file. */
-  g_clear_error (&error);
-  g_assert_true (deck_change_set_save (changes, path, &error));
-  g_assert_no_error (error);
-}
-
-static void
-test_json_corrupt (void)
-{
-  assert_set_aside ("{\"version\": 1, \"changes\": [", "corrupt",
-                    DECK_CHANGE_SET_ERROR_CORRUPT);
-  assert_set_aside ("[1, 2, 3]", "corrupt", DECK_CHANGE_SET_ERROR_CORRUPT);
-  assert_set_aside ("{\"version\": 1, \"changes\": [{\"instance\": \"inst-a\"}]}", "corrupt",
-                    DECK_CHANGE_SET_ERROR_CORRUPT);
-  assert_set_aside ("{\"version\": 1, \"changes\": [{\"instance\": \"a\", \"peer\": \"b\","
-                    " \"database\": \"c\", \"table\": \"d\", \"publish\": \"yes\","
-                    " \"baseline\": {\"publish\": false, \"subscribe\": false,"
-                    " \"replicates\": false}}]}", "corrupt",
-                    DECK_CHANGE_SET_ERROR_CORRUPT);
-  assert_set_aside ("{\"version\": 7, \"changes\": []}", "newer-v7",
-                    DECK_CHANGE_SET_ERROR_NEWER);
-}
-
 static void
 test_drift (void)
 {
@@ -1006,53 +876,6 @@ test_model_stage_sync_filter (void)
     find_item (G_LIST_MODEL (model), "node2", "shop", "order"), needle));
 }
 
-/* Pending changes on disk ---------------------------------------------------- */
-
-static void
-test_pending_autosave (void)
-{
-  g_autofree char *path = deck_pending_default_path ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DeckChangeSet) changes = deck_pending_open (path, &error);
-  g_autoptr(DeckChangeSet) reread = deck_change_set_new ();
-  DeckBaseline baseline = { FALSE, FALSE, FALSE };
-  g_autoptr(DeckChangeSet) after = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_suffix (path, "clusterdeck/pending.json"));
-  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
-
-  /* Many changes in one burst are one idle write; flush writes at once. */
-  for (guint i = 0; i < 100; i++)
-    {
-      g_autofree char *table = g_strdup_printf ("t%03u", i);
-
-      deck_change_set_set_publish (changes, "inst-a", "node2", "shop", table, TRUE, &baseline);
-    }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_true (deck_change_set_load (reread, path, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (deck_change_set_get_n_changes (reread), ==, 100);
-
-  deck_change_set_remove (changes, "inst-a", "node2", "shop", "t000");
-  g_assert_true (deck_pending_flush (changes, &error));
-  g_assert_no_error (error);
-  g_clear_object (&reread);
-  reread = deck_change_set_new ();
-  g_assert_true (deck_change_set_load (reread, path, &error));
-  g_assert_cmpuint (deck_change_set_get_n_changes (reread), ==, 99);
-
-  /* A damaged file: reported, moved aside, and the changes start empty. */
-  g_clear_object (&changes);
-  g_assert_true (g_file_set_contents (path, "{ not json", -1, NULL));
-  after = deck_pending_open (path, &error);
-  g_assert_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_CORRUPT);
-  g_assert_nonnull (after);
-  g_assert_cmpuint (deck_change_set_get_n_changes (after), ==, 0);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1071,11 +894,8 @@ main (int   argc,
   g_test_add_func ("/plan/links-drift", test_links_drift);
   g_test_add_func ("/change-set/staging-baseline-removes", test_staging_baseline_removes);
   g_test_add_func ("/change-set/inverse", test_inverse);
-  g_test_add_func ("/change-set/json-round-trip", test_json_round_trip);
-  g_test_add_func ("/change-set/json-corrupt", test_json_corrupt);
   g_test_add_func ("/model/build", test_model_build);
   g_test_add_func ("/model/stage-sync-filter", test_model_stage_sync_filter);
-  g_test_add_func ("/pending/autosave", test_pending_autosave);
 
   return g_test_run ();
 }

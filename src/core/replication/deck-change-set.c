@@ -8,26 +8,17 @@
  * value is no change at all, the review can say "changed from …", and a
  * state changed behind the app's back is noticed before it is overwritten.
  *
- * The set is saved to a file as it is edited so that nothing is lost when
- * the app is closed or crashes; the file holds names and switches, never a
- * secret.
+ * The set is pure data: DeckPending (deck-pending.c) keeps it in
+ * pending.json as it is edited, and merges it with what another process
+ * staged there. It holds names and switches, never a secret.
  */
 
 #define G_LOG_DOMAIN "deck-change-set"
 
 #include "config.h"
 
-#include <errno.h>
-
-#include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
 #include "deck-change-set.h"
-
-#define FILE_VERSION 1
-
-G_DEFINE_QUARK (deck-change-set-error-quark, deck_change_set_error)
 
 struct _DeckChangeSet
 {
@@ -658,370 +649,149 @@ deck_change_set_inverse (DeckChangeSet *self)
   return inverse;
 }
 
-/* The file */
+/* Comparing and merging */
 
-static void
-add_toggle (JsonBuilder *builder,
-            const char  *name,
-            DeckToggle   toggle)
+/**
+ * deck_change_equal:
+ * @a: (nullable): a change
+ * @b: (nullable): another change
+ *
+ * Returns: whether both stage the same directions of the same table with
+ *   the same baseline (two %NULL are equal)
+ */
+gboolean
+deck_change_equal (const DeckChange *a,
+                   const DeckChange *b)
 {
-  /* An unchanged direction is left out rather than written as null, so
-   * that the file says only what the user changed. */
-  if (toggle == DECK_TOGGLE_UNCHANGED)
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a->instance_id, b->instance_id) == 0 &&
+         g_strcmp0 (a->peer, b->peer) == 0 &&
+         g_strcmp0 (a->database, b->database) == 0 &&
+         g_strcmp0 (a->table, b->table) == 0 &&
+         a->publish == b->publish &&
+         a->subscribe == b->subscribe &&
+         !a->baseline.publish == !b->baseline.publish &&
+         !a->baseline.subscribe == !b->baseline.subscribe &&
+         !a->baseline.replicates == !b->baseline.replicates;
+}
+
+/**
+ * deck_change_set_equal:
+ * @self: a change set
+ * @other: another
+ *
+ * Returns: whether both stage exactly the same changes
+ */
+gboolean
+deck_change_set_equal (DeckChangeSet *self,
+                       DeckChangeSet *other)
+{
+  GHashTableIter iter;
+  const char *key;
+  DeckChange *change;
+
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (self), FALSE);
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (other), FALSE);
+
+  if (g_hash_table_size (self->changes) != g_hash_table_size (other->changes))
+    return FALSE;
+  g_hash_table_iter_init (&iter, self->changes);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &change))
+    {
+      if (!deck_change_equal (change, g_hash_table_lookup (other->changes, key)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * deck_change_set_assign:
+ * @self: a change set
+ * @other: the changes it should stage
+ *
+ * Makes @self stage what @other stages, with one DeckChangeSet::changed
+ * when that is a change.
+ */
+void
+deck_change_set_assign (DeckChangeSet *self,
+                        DeckChangeSet *other)
+{
+  GHashTableIter iter;
+  DeckChange *change;
+
+  g_return_if_fail (DECK_IS_CHANGE_SET (self));
+  g_return_if_fail (DECK_IS_CHANGE_SET (other));
+
+  if (self == other || deck_change_set_equal (self, other))
     return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, toggle == DECK_TOGGLE_ON);
-}
-
-static JsonNode *
-build_content (DeckChangeSet *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GPtrArray) changes = deck_change_set_dup_changes (self);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, FILE_VERSION);
-  json_builder_set_member_name (builder, "changes");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const DeckChange *change = g_ptr_array_index (changes, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "instance");
-      json_builder_add_string_value (builder, change->instance_id);
-      json_builder_set_member_name (builder, "peer");
-      json_builder_add_string_value (builder, change->peer);
-      json_builder_set_member_name (builder, "database");
-      json_builder_add_string_value (builder, change->database);
-      json_builder_set_member_name (builder, "table");
-      json_builder_add_string_value (builder, change->table);
-      add_toggle (builder, "publish", change->publish);
-      add_toggle (builder, "subscribe", change->subscribe);
-      json_builder_set_member_name (builder, "baseline");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "publish");
-      json_builder_add_boolean_value (builder, change->baseline.publish);
-      json_builder_set_member_name (builder, "subscribe");
-      json_builder_add_boolean_value (builder, change->baseline.subscribe);
-      json_builder_set_member_name (builder, "replicates");
-      json_builder_add_boolean_value (builder, change->baseline.replicates);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-/**
- * deck_change_set_save:
- * @self: a change set
- * @path: the file, usually pending.json under $XDG_STATE_HOME/clusterdeck
- * @error: return location for a %DECK_CHANGE_SET_ERROR_IO
- *
- * Writes the set atomically (a temporary file, flushed, renamed over the
- * old one), readable by its owner only, in a directory created 0700.
- *
- * Returns: %TRUE when the file was written
- */
-gboolean
-deck_change_set_save (DeckChangeSet  *self,
-                      const char     *path,
-                      GError        **error)
-{
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  int saved_errno;
-
-  g_return_val_if_fail (DECK_IS_CHANGE_SET (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  root = build_content (self);
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-
-  directory = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (directory, 0700) != 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_IO,
-                   _("Your pending changes could not be saved: the folder %s could not be "
-                     "created: %s."),
-                   directory, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!g_file_set_contents_full (path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
-    {
-      g_set_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_IO,
-                   _("Your pending changes could not be saved: %s."), local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Renames @path to "@path.@tag-YYYYMMDD-HHMMSS", with "-N" added when that
- * name is taken, and returns the new name: the user's changes are kept for
- * a human to look at rather than overwritten by the next save. */
-static char *
-set_aside (const char  *path,
-           const char  *tag,
-           GError     **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *base = g_strdup_printf ("%s.%s-%s", path, tag, stamp);
-  g_autofree char *target = g_strdup (base);
-  GStatBuf buf;
-  int saved_errno;
-
-  /* lstat, not g_file_test: a dangling symlink is a taken name too. */
-  for (guint n = 1; g_lstat (target, &buf) == 0; n++)
-    {
-      g_free (target);
-      target = g_strdup_printf ("%s-%u", base, n);
-    }
-
-  if (g_rename (path, target) != 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_IO,
-                   _("Your pending changes file %s could not be read, and could not be "
-                     "moved aside to %s: %s. Nothing was changed."),
-                   path, target, g_strerror (saved_errno));
-      return NULL;
-    }
-  return g_steal_pointer (&target);
-}
-
-static gboolean
-read_toggle (JsonObject  *object,
-             const char  *name,
-             DeckToggle  *toggle)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  *toggle = DECK_TOGGLE_UNCHANGED;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *toggle = json_node_get_boolean (node) ? DECK_TOGGLE_ON : DECK_TOGGLE_OFF;
-  return TRUE;
-}
-
-static gboolean
-read_bool (JsonObject *object,
-           const char *name,
-           gboolean   *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static const char *
-read_name (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  const char *value;
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  value = json_node_get_string (node);
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-/* Fills @changes from @root, or says why it cannot (a reason for people)
- * and returns FALSE; @version is set whenever the file has one. One bad
- * entry rejects the whole file: applying part of what the user staged
- * would be worse than showing the problem. */
-static gboolean
-parse_content (JsonNode   *root,
-               GPtrArray  *changes,
-               gint64     *version,
-               char      **reason)
-{
-  JsonObject *object;
-  JsonNode *node;
-  JsonArray *array;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      *reason = g_strdup (_("it is not a JSON object"));
-      return FALSE;
-    }
-  object = json_node_get_object (root);
-
-  node = json_object_get_member (object, "version");
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      *reason = g_strdup (_("it has no version number"));
-      return FALSE;
-    }
-  *version = json_node_get_int (node);
-  if (*version != FILE_VERSION)
-    return FALSE;
-
-  node = json_object_get_member (object, "changes");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      *reason = g_strdup (_("it has no list of changes"));
-      return FALSE;
-    }
-  array = json_node_get_array (node);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      g_autoptr(DeckChange) change = NULL;
-      JsonObject *entry;
-      JsonNode *baseline;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          *reason = g_strdup_printf (_("change %u is not an object"), i + 1);
-          return FALSE;
-        }
-      entry = json_node_get_object (element);
-
-      change = g_new0 (DeckChange, 1);
-      change->instance_id = g_strdup (read_name (entry, "instance"));
-      change->peer = g_strdup (read_name (entry, "peer"));
-      change->database = g_strdup (read_name (entry, "database"));
-      change->table = g_strdup (read_name (entry, "table"));
-      baseline = json_object_get_member (entry, "baseline");
-
-      if (change->instance_id == NULL || change->peer == NULL ||
-          change->database == NULL || change->table == NULL ||
-          !read_toggle (entry, "publish", &change->publish) ||
-          !read_toggle (entry, "subscribe", &change->subscribe) ||
-          baseline == NULL || !JSON_NODE_HOLDS_OBJECT (baseline) ||
-          !read_bool (json_node_get_object (baseline), "publish", &change->baseline.publish) ||
-          !read_bool (json_node_get_object (baseline), "subscribe", &change->baseline.subscribe) ||
-          !read_bool (json_node_get_object (baseline), "replicates", &change->baseline.replicates))
-        {
-          *reason = g_strdup_printf (_("change %u is incomplete"), i + 1);
-          return FALSE;
-        }
-
-      g_ptr_array_add (changes, g_steal_pointer (&change));
-    }
-  return TRUE;
-}
-
-/**
- * deck_change_set_load:
- * @self: a change set
- * @path: the file
- * @error: return location for a #DECK_CHANGE_SET_ERROR
- *
- * Replaces the content of @self with the file's. A missing file is an
- * empty set. A file that cannot be read, or that a newer Clusterdeck
- * wrote, is renamed so that the next save does not overwrite it; then
- * @self is empty and the error (%DECK_CHANGE_SET_ERROR_CORRUPT or
- * %DECK_CHANGE_SET_ERROR_NEWER) names the new name for the user. With
- * %DECK_CHANGE_SET_ERROR_IO the file is where it was and @self unchanged.
- *
- * Returns: %TRUE when the file was read or did not exist
- */
-gboolean
-deck_change_set_load (DeckChangeSet  *self,
-                      const char     *path,
-                      GError        **error)
-{
-  g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *reason = NULL;
-  g_autofree char *aside = NULL;
-  g_autofree char *number = NULL;
-  gboolean valid = FALSE;
-  gint64 version = FILE_VERSION;
-  gsize length = 0;
-
-  g_return_val_if_fail (DECK_IS_CHANGE_SET (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_change_free);
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_set_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_IO,
-                       _("Your pending changes could not be read: %s."), local_error->message);
-          return FALSE;
-        }
-      valid = TRUE;
-    }
-  else
-    {
-      parser = json_parser_new ();
-      if (!json_parser_load_from_data (parser, contents, (gssize) length, &local_error))
-        reason = g_strdup (local_error->message);
-      else
-        valid = parse_content (json_parser_get_root (parser), changes, &version, &reason);
-    }
-
-  if (valid)
-    {
-      g_hash_table_remove_all (self->changes);
-      for (guint i = 0; i < changes->len; i++)
-        insert_change (self, g_ptr_array_index (changes, i));
-      emit_changed (self);
-      return TRUE;
-    }
-
-  /* The version number goes in as a string: xgettext cannot read
-   * G_GINT64_FORMAT inside a translatable string. */
-  number = g_strdup_printf ("%" G_GINT64_FORMAT, version);
-  if (reason == NULL && version > FILE_VERSION)
-    {
-      g_autofree char *tag = g_strdup_printf ("newer-v%s", number);
-
-      aside = set_aside (path, tag, error);
-      if (aside == NULL)
-        return FALSE;
-      g_set_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_NEWER,
-                   _("Your pending changes were saved by a newer version of Clusterdeck "
-                     "(format %s). They were kept as %s; this version cannot read them "
-                     "and started without pending changes."),
-                   number, aside);
-    }
-  else
-    {
-      if (reason == NULL)
-        reason = g_strdup_printf (_("unknown format %s"), number);
-      aside = set_aside (path, "corrupt", error);
-      if (aside == NULL)
-        return FALSE;
-      g_set_error (error, DECK_CHANGE_SET_ERROR, DECK_CHANGE_SET_ERROR_CORRUPT,
-                   _("Your pending changes could not be read (%s). They were kept as %s "
-                     "and Clusterdeck started without pending changes."),
-                   reason, aside);
-    }
 
   g_hash_table_remove_all (self->changes);
+  g_hash_table_iter_init (&iter, other->changes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &change))
+    insert_change (self, change);
   emit_changed (self);
-  return FALSE;
+}
+
+static void
+add_keys (GHashTable *keys,
+          GHashTable *changes)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (keys, key);
+}
+
+/**
+ * deck_change_set_merge:
+ * @base: what both sides started from (the file as last read or written)
+ * @ours: this process's changes since
+ * @theirs: the file now, with another process's changes since
+ *
+ * A three-way merge, table by table: where only one side changed the
+ * entry of a table (staged, unstaged or restaged it), that side's entry
+ * is kept; where both did, ours is (it is the edit being made now). So the
+ * switches the window staged and those clusterdeck-cli staged meanwhile are
+ * all kept, and a Discard or an apply removes only what it saw.
+ *
+ * Returns: (transfer full): the merged changes
+ */
+DeckChangeSet *
+deck_change_set_merge (DeckChangeSet *base,
+                       DeckChangeSet *ours,
+                       DeckChangeSet *theirs)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  DeckChangeSet *merged;
+  GHashTableIter iter;
+  const char *key;
+
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (base), NULL);
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (ours), NULL);
+  g_return_val_if_fail (DECK_IS_CHANGE_SET (theirs), NULL);
+
+  add_keys (keys, base->changes);
+  add_keys (keys, ours->changes);
+  add_keys (keys, theirs->changes);
+
+  merged = deck_change_set_new ();
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    {
+      const DeckChange *b = g_hash_table_lookup (base->changes, key);
+      const DeckChange *o = g_hash_table_lookup (ours->changes, key);
+      const DeckChange *t = g_hash_table_lookup (theirs->changes, key);
+      const DeckChange *kept;
+
+      if (deck_change_equal (o, b))
+        kept = t;
+      else
+        kept = o;
+      if (kept != NULL)
+        insert_change (merged, kept);
+    }
+  return merged;
 }

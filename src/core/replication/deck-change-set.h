@@ -11,23 +11,6 @@
 
 G_BEGIN_DECLS
 
-#define DECK_CHANGE_SET_ERROR (deck_change_set_error_quark ())
-
-/**
- * DeckChangeSetError:
- * @DECK_CHANGE_SET_ERROR_CORRUPT: the file could not be read; it was moved aside
- * @DECK_CHANGE_SET_ERROR_NEWER: the file was written by a newer Clusterdeck; moved aside
- * @DECK_CHANGE_SET_ERROR_IO: reading, moving or writing the file failed
- */
-typedef enum
-{
-  DECK_CHANGE_SET_ERROR_CORRUPT,
-  DECK_CHANGE_SET_ERROR_NEWER,
-  DECK_CHANGE_SET_ERROR_IO,
-} DeckChangeSetError;
-
-GQuark deck_change_set_error_quark (void);
-
 /**
  * DeckToggle:
  * @DECK_TOGGLE_UNCHANGED: keep what the server has
@@ -91,6 +74,8 @@ DeckChange *deck_change_copy              (const DeckChange *change);
 void        deck_change_free              (DeckChange       *change);
 gboolean    deck_change_get_desired_publish   (const DeckChange *change);
 gboolean    deck_change_get_desired_subscribe (const DeckChange *change);
+gboolean    deck_change_equal             (const DeckChange *a,
+                                           const DeckChange *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeckChange, deck_change_free)
 
@@ -141,11 +126,12 @@ void              deck_change_set_add_change    (DeckChangeSet      *self,
 DeckChangeSet    *deck_change_set_copy          (DeckChangeSet      *self);
 DeckChangeSet    *deck_change_set_inverse       (DeckChangeSet      *self);
 
-gboolean          deck_change_set_load          (DeckChangeSet      *self,
-                                                 const char         *path,
-                                                 GError            **error);
-gboolean          deck_change_set_save          (DeckChangeSet      *self,
-                                                 const char         *path,
-                                                 GError            **error);
+gboolean          deck_change_set_equal         (DeckChangeSet      *self,
+                                                 DeckChangeSet      *other);
+void              deck_change_set_assign        (DeckChangeSet      *self,
+                                                 DeckChangeSet      *other);
+DeckChangeSet    *deck_change_set_merge         (DeckChangeSet      *base,
+                                                 DeckChangeSet      *ours,
+                                                 DeckChangeSet      *theirs);
 
 G_END_DECLS

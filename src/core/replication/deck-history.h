@@ -41,12 +41,32 @@ char  *deck_history_entry_describe (const DeckHistoryEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeckHistoryEntry, deck_history_entry_free)
 
+#define DECK_HISTORY_FORMAT_VERSION 1
+/* The bounds: the newest entries, in at most so many bytes. */
+#define DECK_HISTORY_MAX_ENTRIES    1000
+#define DECK_HISTORY_MAX_BYTES      (1024 * 1024)
+
 char      *deck_history_default_path (void);
 gboolean   deck_history_append       (const char             *path,
                                       const DeckApplyResult  *result,
                                       GHashTable             *instance_names,
                                       GError                **error);
+void       deck_history_append_async (const char             *path,
+                                      const DeckApplyResult  *result,
+                                      GHashTable             *instance_names,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data);
+gboolean   deck_history_append_finish (GAsyncResult          *result,
+                                       GError               **error);
 GPtrArray *deck_history_load         (const char             *path,
+                                      guint                  *n_skipped,
+                                      GError                **error);
+void       deck_history_load_async   (const char             *path,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data);
+GPtrArray *deck_history_load_finish  (GAsyncResult           *result,
                                       guint                  *n_skipped,
                                       GError                **error);
 

@@ -3,9 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the window needs around a plan: reading the state of every instance
- * that pending changes name (in parallel, without blocking), and keeping
- * the pending changes in $XDG_STATE_HOME/clusterdeck/pending.json as they
- * are made, so that they survive a crash or a closed window.
+ * that pending changes name, in parallel, without blocking. The pending
+ * changes themselves live in DeckPending (deck-pending.c).
  */
 
 #define G_LOG_DOMAIN "deck-plan-loader"
@@ -14,7 +13,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "deck-paths.h"
 #include "deck-plan-loader.h"
 #include "hdb-client.h"
 
@@ -199,117 +197,4 @@ deck_plan_load_finish (GAsyncResult  *result,
   if (unreadable != NULL)
     *unreadable = data ? g_hash_table_ref (data->unreadable) : NULL;
   return g_task_propagate_pointer (task, error);
-}
-
-/* Pending changes ---------------------------------------------------------- */
-
-typedef struct
-{
-  char  *path;
-  guint  idle_id;
-} Autosave;
-
-static void
-autosave_free (Autosave *autosave)
-{
-  g_clear_handle_id (&autosave->idle_id, g_source_remove);
-  g_free (autosave->path);
-  g_free (autosave);
-}
-
-static gboolean
-save_now (DeckChangeSet  *changes,
-          GError        **error)
-{
-  Autosave *autosave = g_object_get_data (G_OBJECT (changes), "deck-pending-autosave");
-
-  if (autosave == NULL)
-    return TRUE;
-  g_clear_handle_id (&autosave->idle_id, g_source_remove);
-  return deck_change_set_save (changes, autosave->path, error);
-}
-
-static gboolean
-save_idle (gpointer user_data)
-{
-  DeckChangeSet *changes = user_data;
-  Autosave *autosave = g_object_get_data (G_OBJECT (changes), "deck-pending-autosave");
-  g_autoptr(GError) error = NULL;
-
-  autosave->idle_id = 0;
-  if (!deck_change_set_save (changes, autosave->path, &error))
-    g_warning ("The pending changes could not be saved: %s", error->message);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_changed (DeckChangeSet *changes,
-            Autosave      *autosave)
-{
-  /* Many switches flipped at once are one write. */
-  if (autosave->idle_id == 0)
-    autosave->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, save_idle, changes, NULL);
-}
-
-/**
- * deck_pending_default_path:
- *
- * Returns: (transfer full): `$XDG_STATE_HOME/clusterdeck/pending.json`
- */
-char *
-deck_pending_default_path (void)
-{
-  g_autofree char *dir = deck_paths_state_dir ();
-
-  return g_build_filename (dir, "pending.json", NULL);
-}
-
-/**
- * deck_pending_open:
- * @path: the file, see deck_pending_default_path()
- * @error: return location for why the file could not be read
- *
- * Loads the pending changes and saves them again after every change (in
- * an idle, so that a bulk change is one write; deck_pending_flush() writes
- * at once). An unreadable file was moved aside (see deck_change_set_load());
- * the changes are then empty, and @error says what happened.
- *
- * Returns: (transfer full): the pending changes, never %NULL
- */
-DeckChangeSet *
-deck_pending_open (const char  *path,
-                   GError     **error)
-{
-  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
-  Autosave *autosave;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!deck_change_set_load (changes, path, error))
-    deck_change_set_clear (changes);
-
-  autosave = g_new0 (Autosave, 1);
-  autosave->path = g_strdup (path);
-  g_object_set_data_full (G_OBJECT (changes), "deck-pending-autosave", autosave,
-                          (GDestroyNotify) autosave_free);
-  g_signal_connect (changes, "changed", G_CALLBACK (on_changed), autosave);
-  return g_steal_pointer (&changes);
-}
-
-/**
- * deck_pending_flush:
- * @changes: changes from deck_pending_open()
- * @error: return location for an error
- *
- * Writes a save that is still waiting for its idle.
- *
- * Returns: whether the file is up to date
- */
-gboolean
-deck_pending_flush (DeckChangeSet  *changes,
-                    GError        **error)
-{
-  g_return_val_if_fail (DECK_IS_CHANGE_SET (changes), FALSE);
-
-  return save_now (changes, error);
 }

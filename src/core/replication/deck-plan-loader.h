@@ -21,10 +21,4 @@ DeckPlan *deck_plan_load_finish (GAsyncResult         *result,
                                  GHashTable          **unreadable,
                                  GError              **error);
 
-char          *deck_pending_default_path (void);
-DeckChangeSet *deck_pending_open         (const char     *path,
-                                          GError        **error);
-gboolean       deck_pending_flush        (DeckChangeSet  *changes,
-                                          GError        **error);
-
 G_END_DECLS

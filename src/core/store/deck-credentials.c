@@ -364,46 +364,80 @@ operation_run_in_memory (GTask *task)
     }
 }
 
+/* Whether @error is the D-Bus error @code, mapped by GDBus to G_DBUS_ERROR
+ * or arriving with only its remote name (an error libsecret passes on as
+ * it came). */
+static gboolean
+is_dbus_error (const GError *error,
+               GDBusError    code,
+               const char   *name)
+{
+  g_autofree char *remote = NULL;
+
+  if (g_error_matches (error, G_DBUS_ERROR, code))
+    return TRUE;
+  if (!g_dbus_error_is_remote_error (error))
+    return FALSE;
+  remote = g_dbus_error_get_remote_error (error);
+  return g_strcmp0 (remote, name) == 0;
+}
+
+/* No session bus can be reached without starting one: no
+ * DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus. GLib then tries to
+ * autolaunch a bus and fails with G_IO_ERROR_FAILED ("Cannot autolaunch
+ * D-Bus without X11 $DISPLAY"), a code shared with every other failure:
+ * the condition itself is checked here instead of the message. */
+static gboolean
+session_bus_address_missing (void)
+{
+  g_autofree char *socket = NULL;
+  const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+
+  if (address != NULL && *address != '\0')
+    return FALSE;
+  socket = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
+  return !g_file_test (socket, G_FILE_TEST_EXISTS);
+}
+
 /* The secret service is not there at all: no bus, or nothing on the bus
  * that provides org.freedesktop.secrets. */
 static gboolean
 error_is_unavailable (const GError *error)
 {
-  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND))
-    return TRUE;
-  /* The same, when the error arrives unmapped from a remote name. */
-  if (strstr (error->message, "was not provided by any .service files") != NULL)
+  if (is_dbus_error (error, G_DBUS_ERROR_SERVICE_UNKNOWN,
+                     "org.freedesktop.DBus.Error.ServiceUnknown") ||
+      is_dbus_error (error, G_DBUS_ERROR_NAME_HAS_NO_OWNER,
+                     "org.freedesktop.DBus.Error.NameHasNoOwner") ||
+      is_dbus_error (error, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND,
+                     "org.freedesktop.DBus.Error.Spawn.ServiceNotFound"))
     return TRUE;
   /* The session bus address points at a socket that is not there (or that
    * nobody listens on any more). */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     return TRUE;
-  /* No session bus address at all: GLib tried to start one, and cannot
-   * without X11. */
-  if (strstr (error->message, "Cannot autolaunch D-Bus") != NULL)
+  /* No session bus address at all, and GLib could not start one. */
+  if (error->domain == G_IO_ERROR && session_bus_address_missing ())
     return TRUE;
   return FALSE;
 }
 
 /* The service runs but the default collection cannot be used: it is locked,
- * or there is none yet and no prompt could be shown to create it. */
+ * or there is none yet and no prompt could be shown to create it. Without
+ * a default collection, gnome-keyring answers UnknownMethod ("Object does
+ * not exist at path …/collection/login"): the message names the path, and
+ * is not read, because every object this app reaches through libsecret is
+ * the default collection or one of its items, so an object that does not
+ * exist always means there is no collection to use. */
 static gboolean
 error_is_locked (const GError *error)
 {
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
-      g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT))
-    return TRUE;
-  /* gnome-keyring answers "Object does not exist at path
-   * “/org/freedesktop/secrets/collection/login”" when the collection is
-   * missing; the quotes may arrive mangled, so only the path is matched. */
-  if ((g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)) &&
-      strstr (error->message, "/org/freedesktop/secrets/collection/") != NULL)
-    return TRUE;
-  return FALSE;
+  return g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+         g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+         is_dbus_error (error, G_DBUS_ERROR_UNKNOWN_METHOD,
+                        "org.freedesktop.DBus.Error.UnknownMethod") ||
+         is_dbus_error (error, G_DBUS_ERROR_UNKNOWN_OBJECT,
+                        "org.freedesktop.DBus.Error.UnknownObject");
 }
 
 static void

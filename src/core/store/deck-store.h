@@ -16,13 +16,14 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  DECK_STORE_ERROR_CORRUPT,      /* the file could not be read; it was set aside */
-  DECK_STORE_ERROR_NEWER,        /* written by a newer Clusterdeck; set aside */
-  DECK_STORE_ERROR_IO,           /* reading or writing failed */
+  DECK_STORE_ERROR_CORRUPT,      /* the file could not be understood; it was set aside */
+  DECK_STORE_ERROR_NEWER,        /* written by a newer Clusterdeck: shown read-only, never moved */
+  DECK_STORE_ERROR_IO,           /* reading, locking or writing failed */
   DECK_STORE_ERROR_EXISTS,       /* a name is already taken */
   DECK_STORE_ERROR_NOT_FOUND,    /* no such organization or instance */
   DECK_STORE_ERROR_AMBIGUOUS,    /* a name matches instances of several organizations */
   DECK_STORE_ERROR_INVALID,      /* an empty name, a URL that is not http(s) */
+  DECK_STORE_ERROR_READ_ONLY,    /* a change refused: the file is of a newer format */
 } DeckStoreError;
 
 #define DECK_STORE_FORMAT_VERSION 1
@@ -37,10 +38,12 @@ GQuark            deck_store_error_quark          (void);
 DeckStore        *deck_store_new                  (const char   *path);
 const char       *deck_store_get_path             (DeckStore    *self);
 
-/* Loading: a corrupt or newer file is moved aside (its new name is in the
- * error message), the store starts empty, and the call still returns TRUE
- * with *problem set, so the caller can tell the user. FALSE only on I/O
- * errors that leave the file where it was. */
+/* Loading: a corrupt file is moved aside (its new name is in the problem's
+ * message) and the store starts empty; a file of a newer format stays where
+ * it is, the store shows what it can read of it and refuses every change.
+ * Both return TRUE with *problem set, so the caller can tell the user.
+ * FALSE only on I/O errors that leave the file where it was. After a load
+ * the store watches its file and shows what other processes change. */
 gboolean          deck_store_load                 (DeckStore    *self,
                                                    GError      **problem,
                                                    GError      **error);
@@ -54,8 +57,10 @@ gboolean          deck_store_load_finish          (DeckStore     *self,
                                                    GError       **error);
 /* The problem found by the last load, if any */
 const GError     *deck_store_get_load_problem     (DeckStore    *self);
+gboolean          deck_store_get_read_only        (DeckStore    *self);
 
-/* Saving: atomic replace, mode 0600. Every mutator below saves. */
+/* Saving: under the file's lock, after reading again what another process
+ * wrote; atomic replace, mode 0600. Every mutator below saves this way. */
 gboolean          deck_store_save                 (DeckStore    *self,
                                                    GError      **error);
 
