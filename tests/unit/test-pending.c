@@ -204,8 +204,8 @@ test_corrupt (void)
     "{\"version\": 1, \"changes\": [{\"instance\": 7, \"peer\": \"b\","
     " \"database\": \"c\", \"table\": \"d\", \"publish\": true,"
     " \"baseline\": {\"publish\": false, \"subscribe\": false, \"replicates\": false}}]}",
-    "{\"version\": 1, \"changes\": [{\"instance\": \"a\", \"peer\": \"b\","
-    " \"database\": \"c\", \"table\": \"d\", \"publish\": true, \"baseline\": [false]}]}",
+    ("{\"version\": 1, \"changes\": [{\"instance\": \"a\", \"peer\": \"b\","
+     " \"database\": \"c\", \"table\": \"d\", \"publish\": true, \"baseline\": [false]}]}"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
