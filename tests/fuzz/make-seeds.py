@@ -53,4 +53,32 @@ helpers = {
 }
 for name, data in helpers.items():
     write("fuzz-helpers", name, data)
+# The app's own files (fuzz-files: the first byte picks the format).
+organizations = b"""{"version": 1, "organizations": [{"id": "o1", "name": "Demo", "cluster_user": "cluster_user",
+ "instances": [{"id": "i1", "name": "node1", "url": "http://127.0.0.1:29100", "username": "admin"},
+  {"id": "i2", "name": "node2", "url": "https://127.0.0.1:29110", "username": "admin",
+   "pinned_certificate": "AB:CD:EF"}]}]}"""
+pending = b"""{"version": 1, "changes": [
+ {"instance": "i1", "peer": "node2", "database": "data", "table": "dog", "publish": false,
+  "baseline": {"publish": true, "subscribe": true, "replicates": true}},
+ {"instance": "i1", "peer": "node2", "database": "data", "table": "cat", "subscribe": false,
+  "baseline": {"publish": true, "subscribe": true, "replicates": false}}]}"""
+history = b"""{"version":1,"time":"2026-12-05T14:38:59Z","instance":"node1","instance_id":"i1","peer":"node2","operation":"update_node","changes":["data.dog: publish off"],"result":"ok","sent":true,"message":"Successfully updated"}
+{"version":1,"time":"2026-12-05T14:39:10Z","instance":"node1","instance_id":"i1","peer":"node3","operation":"remove_node","changes":[],"result":"failed","sent":false,"message":null}
+not json at all
+"""
+for d in (corpus / "fuzz-files", corpus / "fuzz-plan"):
+    if d.exists():
+        for old in d.glob("seed-*"):
+            old.unlink()
+write("fuzz-files", "organizations", b"\0" + organizations)
+write("fuzz-files", "pending", b"\2" + pending)
+write("fuzz-files", "history", b"\3" + history)
+
+# The plan: engine byte, then pending, status and schema separated by NULs.
+for status in sorted(fixtures.glob("cluster_status_*.json")):
+    engine = b"\1" if "nats" in status.name else b"\0"
+    write("fuzz-plan", status.stem, engine + pending + b"\0" + status.read_bytes() + b"\0" +
+          (fixtures / "describe_all.json").read_bytes())
+
 print("seeds written under", corpus)

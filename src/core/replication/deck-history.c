@@ -464,6 +464,53 @@ parse_line (const char *line)
   return g_steal_pointer (&entry);
 }
 
+/* The entries of the history text @bytes (its first @skipped_bytes not
+ * read); *n_skipped counts the lines that are not entries. */
+static GPtrArray *
+parse_bytes (GBytes *bytes,
+             gsize   skipped_bytes,
+             guint  *n_skipped)
+{
+  g_autoptr(GPtrArray) lines = split_lines (bytes, skipped_bytes);
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_history_entry_free);
+
+  *n_skipped = 0;
+  for (guint i = 0; i < lines->len; i++)
+    {
+      DeckHistoryEntry *entry;
+
+      if (*g_strstrip (lines->pdata[i]) == '\0')
+        continue;
+      entry = parse_line (lines->pdata[i]);
+      if (entry == NULL)
+        (*n_skipped)++;
+      else
+        g_ptr_array_add (entries, entry);
+    }
+  return entries;
+}
+
+/**
+ * deck_history_parse_data:
+ * @data: the text of a history file
+ * @length: its length
+ * @n_skipped: (out): the lines that are not entries
+ *
+ * Reads history entries from memory, as deck_history_load() reads them from
+ * the file (for the fuzz targets and tests).
+ *
+ * Returns: (transfer full) (element-type DeckHistoryEntry): the entries
+ */
+GPtrArray *
+deck_history_parse_data (const char *data,
+                         gsize       length,
+                         guint      *n_skipped)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, length);
+
+  return parse_bytes (bytes, 0, n_skipped);
+}
+
 /**
  * deck_history_load:
  * @path: the history file
@@ -486,7 +533,6 @@ deck_history_load (const char  *path,
                    GError     **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(DeckJsonFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -511,21 +557,7 @@ deck_history_load (const char  *path,
     g_debug ("%s is larger than %d bytes: its %" G_GSIZE_FORMAT " oldest bytes were not read",
              path, DECK_HISTORY_MAX_BYTES, skipped_bytes);
 
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_history_entry_free);
-  lines = split_lines (bytes, skipped_bytes);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      DeckHistoryEntry *entry;
-
-      if (*g_strstrip (lines->pdata[i]) == '\0')
-        continue;
-      entry = parse_line (lines->pdata[i]);
-      if (entry == NULL)
-        skipped++;
-      else
-        g_ptr_array_add (entries, entry);
-    }
-
+  entries = parse_bytes (bytes, skipped_bytes, &skipped);
   if (n_skipped != NULL)
     *n_skipped = skipped;
   return g_steal_pointer (&entries);

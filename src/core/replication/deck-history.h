@@ -59,6 +59,9 @@ void       deck_history_append_async (const char             *path,
                                       gpointer                user_data);
 gboolean   deck_history_append_finish (GAsyncResult          *result,
                                        GError               **error);
+GPtrArray *deck_history_parse_data   (const char             *data,
+                                      gsize                   length,
+                                      guint                  *n_skipped);
 GPtrArray *deck_history_load         (const char             *path,
                                       guint                  *n_skipped,
                                       GError                **error);
