@@ -333,6 +333,14 @@ op_done (InstanceRun *run,
   run_next (run);
 }
 
+/* remove_node of a node that is not there (HTTP 400). */
+static gboolean
+is_missing_node (const GError *error)
+{
+  return g_error_matches (error, HDB_ERROR, HDB_ERROR_HARPER) &&
+         hdb_error_get_reason (error) == HDB_ERROR_REASON_MISSING_NODE;
+}
+
 static void
 on_peer_remove_done (GObject      *source,
                      GAsyncResult *res,
@@ -345,7 +353,7 @@ on_peer_remove_done (GObject      *source,
   char *message = g_steal_pointer (&run->message);
 
   peer_message = hdb_client_remove_node_finish (HDB_CLIENT (source), res, &error);
-  if (peer_message == NULL && !_deck_engine_error_is_missing_node (error))
+  if (peer_message == NULL && !is_missing_node (error))
     {
       GError *failure = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
                                      _("%s was removed here, but it still lists this instance "
@@ -381,7 +389,7 @@ on_op_done (GObject      *source,
     case DECK_PLAN_OP_REMOVE_NODE:
       message = hdb_client_remove_node_finish (client, res, &error);
       /* Already gone is what remove_node is for. */
-      if (message == NULL && _deck_engine_error_is_missing_node (error))
+      if (message == NULL && is_missing_node (error))
         {
           message = g_strdup (error->message);
           g_clear_error (&error);
