@@ -2,13 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Carries out a plan (DESIGN.md §3): first the cluster status of every
- * instance is read again, and nothing is sent when a link changed since
- * the changes were staged, so that applying never overwrites what someone
- * else did. Then the instances run in parallel, each one's operations in
- * order, because a remove_node must be done before the add_node that
- * follows it. A failed operation stops its instance; whatever did not
- * apply is handed back as a change set, to stay pending.
+ * Carries out a plan (DESIGN.md §3), and sends nothing the plan does not
+ * list: first the cluster status of every instance with operations is
+ * read again, and nothing is sent when a link changed since the changes
+ * were staged, so that applying never overwrites what someone else did.
+ * Then the instances run in parallel, each one's operations in order; the
+ * instances of a mesh converted as one unit run together, in the unit's
+ * order across them (every removal before any add_node), and every one of
+ * them is read back afterwards and compared with the plan. A failed
+ * operation stops its instance (its unit); whatever did not apply is
+ * handed back as a change set, to stay pending.
  *
  * The plan holds no secret: the cluster user's authorization is added
  * here, just before each request, and wiped when the apply is over.
@@ -23,7 +26,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-applier.h"
-#include "deck-engine.h"
 
 struct _DeckApplier
 {
@@ -62,6 +64,7 @@ deck_apply_result_free (DeckApplyResult *result)
     return;
   g_clear_pointer (&result->results, g_ptr_array_unref);
   g_clear_object (&result->remaining);
+  g_clear_error (&result->verification_error);
   g_free (result);
 }
 
@@ -122,14 +125,11 @@ deck_applier_new (void)
  * @node_name: a peer's node name, as the plan names it
  * @client: (nullable): a client of that peer, or %NULL to forget it
  *
- * Native replication cannot be narrowed out of full replication by
- * update_node, and remove_node is one-sided (reference Q5, Q6): the peer
- * keeps its full-replication record of the instance, add_node only
- * patches it, and the link ends up broken. So after a native remove_node
- * of the plan succeeds, the instance is also removed on the peer when a
- * client of the peer is known here; these requests are counted in
- * #DeckApplyResult.n_peer_requests. Without a client the remove stays
- * one-sided.
+ * A client for an instance of the plan that the clients given to
+ * deck_applier_apply_async() lack, found by the node name the plan knows
+ * it by (deck_plan_get_node_name()): converting a mesh out of full
+ * replication sends requests to the peers too, and they are operations of
+ * the plan like any other.
  */
 void
 deck_applier_set_peer_client (DeckApplier *self,
@@ -150,27 +150,35 @@ deck_applier_set_peer_client (DeckApplier *self,
 
 typedef struct
 {
-  DeckApplier *applier;
-  DeckPlan    *plan;
-  GHashTable  *clients;       /* instance id → HdbClient */
-  char        *authorization; /* "Basic …", wiped when done */
-  GHashTable  *fresh;         /* instance id → HdbClusterStatus read again */
-  GHashTable  *read_errors;   /* instance id → GError */
-  GHashTable  *results;       /* instance id → GPtrArray of DeckApplyOpResult */
-  guint        outstanding;
-  guint        n_peer_requests;
+  DeckApplier   *applier;
+  DeckPlan      *plan;
+  GHashTable    *clients;       /* instance id → HdbClient */
+  char          *authorization; /* "Basic …", wiped when done */
+  GHashTable    *fresh;         /* instance id → HdbClusterStatus read again */
+  GHashTable    *read_errors;   /* instance id → GError */
+  GHashTable    *results;       /* instance id → GPtrArray of DeckApplyOpResult */
+  GString       *verification;  /* what the units read back differently */
+  DeckChangeSet *unverified;    /* the changes of those units */
+  guint          outstanding;
 } ApplyData;
 
+/* One step of a lane: an operation, or the read-back of a unit. */
+typedef struct
+{
+  const DeckPlanOp   *op;
+  const DeckPlanUnit *verify;
+} LaneStep;
+
+/* Steps sent one after the other: one instance's operations, or a unit's
+ * with the other operations of its instances after them. */
 typedef struct
 {
   GTask      *task;
-  char       *instance_id;
-  HdbClient  *client;
-  GPtrArray  *ops;      /* DeckPlanOp, owned by the plan */
-  GPtrArray  *results;  /* DeckApplyOpResult, owned by ApplyData */
+  GArray     *steps;     /* LaneStep */
   guint       next;
-  char       *message;  /* the current operation's answer, while the peer is asked */
-} InstanceRun;
+  GHashTable *read_back; /* instance id → HdbClusterStatus, while verifying */
+  guint       n_read;
+} Lane;
 
 static void
 apply_data_free (ApplyData *data)
@@ -182,17 +190,19 @@ apply_data_free (ApplyData *data)
   g_clear_pointer (&data->fresh, g_hash_table_unref);
   g_clear_pointer (&data->read_errors, g_hash_table_unref);
   g_clear_pointer (&data->results, g_hash_table_unref);
+  if (data->verification != NULL)
+    g_string_free (data->verification, TRUE);
+  g_clear_object (&data->unverified);
   g_free (data);
 }
 
 static void
-instance_run_free (InstanceRun *run)
+lane_free (Lane *lane)
 {
-  g_clear_object (&run->task);
-  g_free (run->instance_id);
-  g_clear_object (&run->client);
-  g_free (run->message);
-  g_free (run);
+  g_clear_object (&lane->task);
+  g_clear_pointer (&lane->steps, g_array_unref);
+  g_clear_pointer (&lane->read_back, g_hash_table_unref);
+  g_free (lane);
 }
 
 static DeckApplyOpResult *
@@ -216,8 +226,8 @@ finish_apply (GTask *task)
   DeckApplyResult *result = g_new0 (DeckApplyResult, 1);
   GPtrArray *instance_ids = deck_plan_get_instance_ids (data->plan);
   GPtrArray *problems = deck_plan_get_problems (data->plan);
+  g_autoptr(GPtrArray) unverified = deck_change_set_dup_changes (data->unverified);
 
-  result->n_peer_requests = data->n_peer_requests;
   result->results = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_apply_op_result_free);
   result->remaining = deck_change_set_new ();
 
@@ -246,7 +256,8 @@ finish_apply (GTask *task)
         }
     }
 
-  /* What the plan could not carry out did not apply either. */
+  /* What the plan could not carry out did not apply either, nor did what
+   * a mesh read back differently. */
   for (guint i = 0; i < problems->len; i++)
     {
       const DeckPlanProblem *problem = g_ptr_array_index (problems, i);
@@ -254,34 +265,49 @@ finish_apply (GTask *task)
       for (guint k = 0; k < problem->changes->len; k++)
         deck_change_set_add_change (result->remaining, g_ptr_array_index (problem->changes, k));
     }
+  for (guint k = 0; k < unverified->len; k++)
+    deck_change_set_add_change (result->remaining, g_ptr_array_index (unverified, k));
+  if (data->verification->len > 0)
+    result->verification_error = g_error_new_literal (DECK_PLAN_ERROR,
+                                                      DECK_PLAN_ERROR_VERIFICATION,
+                                                      data->verification->str);
 
-  g_debug ("applied: %u ok, %u failed, %u changes left pending", result->n_ok,
-           result->n_failed, deck_change_set_get_n_changes (result->remaining));
+  g_debug ("applied: %u ok, %u failed, %u changes left pending%s", result->n_ok,
+           result->n_failed, deck_change_set_get_n_changes (result->remaining),
+           result->verification_error ? ", a unit read back differently" : "");
   g_task_return_pointer (task, result, (GDestroyNotify) deck_apply_result_free);
 }
 
 static void
-instance_done (InstanceRun *run)
+lane_done (Lane *lane)
 {
-  GTask *task = g_object_ref (run->task);
+  GTask *task = g_object_ref (lane->task);
   ApplyData *data = g_task_get_task_data (task);
 
-  instance_run_free (run);
+  lane_free (lane);
   if (--data->outstanding == 0)
     finish_apply (task);
   g_object_unref (task);
 }
 
-/* Records an operation's outcome and tells the listeners. Takes @error. */
+/* Records an operation's outcome and tells the listeners. Takes @message
+ * and @error. */
 static void
-record_op (InstanceRun      *run,
+record_op (Lane             *lane,
            const DeckPlanOp *op,
            gboolean          reached,
            char             *message,
            GError           *error)
 {
-  ApplyData *data = g_task_get_task_data (run->task);
+  ApplyData *data = g_task_get_task_data (lane->task);
   DeckApplyOpResult *result = op_result_new (op);
+  GPtrArray *results = g_hash_table_lookup (data->results, op->instance_id);
+
+  if (results == NULL)
+    {
+      results = g_ptr_array_new ();
+      g_hash_table_insert (data->results, g_strdup (op->instance_id), results);
+    }
 
   result->reached = reached;
   result->ok = error == NULL;
@@ -289,49 +315,26 @@ record_op (InstanceRun      *run,
   result->message = error != NULL ? g_strdup (error->message) : message;
   if (error != NULL)
     g_free (message);
-  g_ptr_array_add (run->results, result);
+  g_ptr_array_add (results, result);
 
   g_signal_emit (data->applier, signals[OPERATION_FINISHED], 0, op, result->error);
 }
 
-/* Every operation from run->next on is not sent, for @reason. */
+/* Every step from lane->next on is not sent, for @reason. */
 static void
-skip_rest (InstanceRun  *run,
+skip_rest (Lane         *lane,
            const GError *reason)
 {
-  for (; run->next < run->ops->len; run->next++)
-    record_op (run, g_ptr_array_index (run->ops, run->next), FALSE, NULL,
-               g_error_copy (reason));
-}
-
-static void run_next (InstanceRun *run);
-
-/* Records the outcome of the current operation and moves on. Takes
- * @message and @error. */
-static void
-op_done (InstanceRun *run,
-         char        *message,
-         GError      *error)
-{
-  const DeckPlanOp *op = g_ptr_array_index (run->ops, run->next);
-
-  record_op (run, op, TRUE, message, error ? g_error_copy (error) : NULL);
-  run->next++;
-
-  if (error != NULL)
+  for (; lane->next < lane->steps->len; lane->next++)
     {
-      g_autoptr(GError) reason = NULL;
+      const LaneStep *step = &g_array_index (lane->steps, LaneStep, lane->next);
 
-      g_debug ("%s: %s to %s failed, the instance's other operations are not sent",
-               run->instance_id, deck_plan_op_kind_to_string (op->kind), op->peer);
-      reason = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                            _("Not sent, because an earlier operation on this instance failed: %s"),
-                            error->message);
-      skip_rest (run, reason);
-      g_error_free (error);
+      if (step->op != NULL)
+        record_op (lane, step->op, FALSE, NULL, g_error_copy (reason));
     }
-  run_next (run);
 }
+
+static void lane_next (Lane *lane);
 
 /* remove_node of a node that is not there (HTTP 400). */
 static gboolean
@@ -342,38 +345,12 @@ is_missing_node (const GError *error)
 }
 
 static void
-on_peer_remove_done (GObject      *source,
-                     GAsyncResult *res,
-                     gpointer      user_data)
-{
-  InstanceRun *run = user_data;
-  const DeckPlanOp *op = g_ptr_array_index (run->ops, run->next);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *peer_message = NULL;
-  char *message = g_steal_pointer (&run->message);
-
-  peer_message = hdb_client_remove_node_finish (HDB_CLIENT (source), res, &error);
-  if (peer_message == NULL && !is_missing_node (error))
-    {
-      GError *failure = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                     _("%s was removed here, but it still lists this instance "
-                                       "and would keep replicating everything: %s"),
-                                     op->peer, error->message);
-
-      op_done (run, message, failure);
-      return;
-    }
-  op_done (run, message, NULL);
-}
-
-static void
 on_op_done (GObject      *source,
             GAsyncResult *res,
             gpointer      user_data)
 {
-  InstanceRun *run = user_data;
-  ApplyData *data = g_task_get_task_data (run->task);
-  const DeckPlanOp *op = g_ptr_array_index (run->ops, run->next);
+  Lane *lane = user_data;
+  const DeckPlanOp *op = g_array_index (lane->steps, LaneStep, lane->next).op;
   HdbClient *client = HDB_CLIENT (source);
   GError *error = NULL;
   char *message = NULL;
@@ -388,7 +365,8 @@ on_op_done (GObject      *source,
       break;
     case DECK_PLAN_OP_REMOVE_NODE:
       message = hdb_client_remove_node_finish (client, res, &error);
-      /* Already gone is what remove_node is for. */
+      /* Already gone is what remove_node is for: in a mesh, the removals
+       * replicate, so the last ones often find the node gone. */
       if (message == NULL && is_missing_node (error))
         {
           message = g_strdup (error->message);
@@ -399,53 +377,126 @@ on_op_done (GObject      *source,
       g_assert_not_reached ();
     }
 
-  if (error == NULL && op->kind == DECK_PLAN_OP_REMOVE_NODE && op->engine == HDB_ENGINE_NATIVE)
+  record_op (lane, op, TRUE, message, error != NULL ? g_error_copy (error) : NULL);
+  lane->next++;
+
+  if (error != NULL)
     {
-      HdbClient *peer_client = g_hash_table_lookup (data->applier->peer_clients, op->peer);
-      const HdbClusterStatus *status = g_hash_table_lookup (data->fresh, run->instance_id);
+      g_autoptr(GError) reason = NULL;
 
-      /* Both sides (reference Q5, Q6): see deck_applier_set_peer_client(). */
-      if (peer_client != NULL && status != NULL && status->node_name != NULL)
-        {
-          g_debug ("%s: removing %s on %s too", run->instance_id, status->node_name, op->peer);
-          run->message = message;
-          data->n_peer_requests++;
-          hdb_client_remove_node_async (peer_client, HDB_ENGINE_NATIVE, status->node_name,
-                                        g_task_get_cancellable (run->task),
-                                        on_peer_remove_done, run);
-          return;
-        }
+      g_debug ("%s: %s to %s failed, the operations after it are not sent", op->instance_id,
+               deck_plan_op_kind_to_string (op->kind), op->peer);
+      reason = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                            _("Not sent, because an earlier operation on this instance failed: %s"),
+                            error->message);
+      skip_rest (lane, reason);
+      g_error_free (error);
     }
+  lane_next (lane);
+}
 
-  op_done (run, message, error);
+static void read_back_next (Lane *lane);
+
+static void
+on_read_back (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Lane *lane = user_data;
+  const DeckPlanUnit *unit = g_array_index (lane->steps, LaneStep, lane->next).verify;
+  const char *instance_id = g_ptr_array_index (unit->instance_ids, lane->n_read);
+  g_autoptr(GError) error = NULL;
+  HdbClusterStatus *status;
+
+  /* One that cannot be read is named by the comparison. */
+  status = hdb_client_cluster_status_finish (HDB_CLIENT (source), res, &error);
+  if (status != NULL)
+    g_hash_table_insert (lane->read_back, g_strdup (instance_id), status);
+  else
+    g_debug ("%s: cluster_status (read back) failed", instance_id);
+  lane->n_read++;
+  read_back_next (lane);
 }
 
 static void
-run_next (InstanceRun *run)
+read_back_next (Lane *lane)
 {
-  ApplyData *data = g_task_get_task_data (run->task);
-  GCancellable *cancellable = g_task_get_cancellable (run->task);
+  ApplyData *data = g_task_get_task_data (lane->task);
+  const DeckPlanUnit *unit = g_array_index (lane->steps, LaneStep, lane->next).verify;
   g_autoptr(GError) error = NULL;
-  const DeckPlanOp *op;
-  HdbNodeSpec spec = { 0 };
 
-  if (run->next < run->ops->len && g_cancellable_set_error_if_cancelled (cancellable, &error))
-    skip_rest (run, error);
-
-  if (run->next >= run->ops->len)
+  if (lane->n_read < unit->instance_ids->len)
     {
-      instance_done (run);
+      const char *instance_id = g_ptr_array_index (unit->instance_ids, lane->n_read);
+
+      g_debug ("%s: cluster_status (read back)", instance_id);
+      hdb_client_cluster_status_async (g_hash_table_lookup (data->clients, instance_id),
+                                       g_task_get_cancellable (lane->task), on_read_back, lane);
       return;
     }
 
-  op = g_ptr_array_index (run->ops, run->next);
-  g_debug ("%s: %s %s (%u of %u)", run->instance_id, deck_plan_op_kind_to_string (op->kind),
-           op->peer, run->next + 1, run->ops->len);
+  lane->next++;
+  if (!deck_plan_check_unit (data->plan, unit, lane->read_back, &error))
+    {
+      g_autoptr(GError) reason = NULL;
+
+      g_debug ("a unit read back differently from the plan");
+      if (data->verification->len > 0)
+        g_string_append_c (data->verification, '\n');
+      g_string_append (data->verification, error->message);
+      for (guint i = 0; i < unit->operations->len; i++)
+        {
+          const DeckPlanOp *op = g_ptr_array_index (unit->operations, i);
+
+          for (guint k = 0; k < op->changes->len; k++)
+            deck_change_set_add_change (data->unverified, g_ptr_array_index (op->changes, k));
+        }
+      reason = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                            _("Not sent, because the links read back differ from the plan."));
+      skip_rest (lane, reason);
+    }
+  g_clear_pointer (&lane->read_back, g_hash_table_unref);
+  lane_next (lane);
+}
+
+static void
+lane_next (Lane *lane)
+{
+  ApplyData *data = g_task_get_task_data (lane->task);
+  GCancellable *cancellable = g_task_get_cancellable (lane->task);
+  g_autoptr(GError) error = NULL;
+  const LaneStep *step;
+  const DeckPlanOp *op;
+  HdbClient *client;
+  HdbNodeSpec spec = { 0 };
+
+  if (lane->next < lane->steps->len && g_cancellable_set_error_if_cancelled (cancellable, &error))
+    skip_rest (lane, error);
+
+  if (lane->next >= lane->steps->len)
+    {
+      lane_done (lane);
+      return;
+    }
+
+  step = &g_array_index (lane->steps, LaneStep, lane->next);
+  if (step->verify != NULL)
+    {
+      lane->read_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) hdb_cluster_status_free);
+      lane->n_read = 0;
+      read_back_next (lane);
+      return;
+    }
+
+  op = step->op;
+  client = g_hash_table_lookup (data->clients, op->instance_id);
+  g_debug ("%s: %s %s (step %u of %u)", op->instance_id, deck_plan_op_kind_to_string (op->kind),
+           op->peer, lane->next + 1, lane->steps->len);
 
   if (op->kind == DECK_PLAN_OP_REMOVE_NODE)
     {
-      hdb_client_remove_node_async (run->client, op->engine, op->peer, cancellable,
-                                    on_op_done, run);
+      hdb_client_remove_node_async (client, op->engine, op->peer, cancellable, on_op_done, lane);
       return;
     }
 
@@ -457,9 +508,112 @@ run_next (InstanceRun *run)
   spec.subscriptions = op->subscriptions;
 
   if (op->kind == DECK_PLAN_OP_ADD_NODE)
-    hdb_client_add_node_async (run->client, &spec, cancellable, on_op_done, run);
+    hdb_client_add_node_async (client, &spec, cancellable, on_op_done, lane);
   else
-    hdb_client_update_node_async (run->client, &spec, cancellable, on_op_done, run);
+    hdb_client_update_node_async (client, &spec, cancellable, on_op_done, lane);
+}
+
+static void
+lane_add_op (Lane             *lane,
+             const DeckPlanOp *op)
+{
+  LaneStep step = { op, NULL };
+
+  g_array_append_val (lane->steps, step);
+}
+
+static Lane *
+lane_new (GTask *task)
+{
+  Lane *lane = g_new0 (Lane, 1);
+
+  lane->task = g_object_ref (task);
+  lane->steps = g_array_new (FALSE, FALSE, sizeof (LaneStep));
+  return lane;
+}
+
+/* The lanes: one per unit (its operations, its read-back, then the other
+ * operations of its instances), and one per other instance. */
+static GPtrArray *
+make_lanes (GTask *task)
+{
+  ApplyData *data = g_task_get_task_data (task);
+  GPtrArray *units = deck_plan_get_units (data->plan);
+  GPtrArray *instance_ids = deck_plan_get_instance_ids (data->plan);
+  GPtrArray *lanes = g_ptr_array_new ();
+  g_autoptr(GHashTable) in_unit = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      const DeckPlanUnit *unit = g_ptr_array_index (units, i);
+      Lane *lane = lane_new (task);
+      LaneStep verify = { NULL, unit };
+
+      for (guint j = 0; j < unit->operations->len; j++)
+        lane_add_op (lane, g_ptr_array_index (unit->operations, j));
+      g_array_append_val (lane->steps, verify);
+      for (guint j = 0; j < unit->instance_ids->len; j++)
+        {
+          const char *instance_id = g_ptr_array_index (unit->instance_ids, j);
+          GPtrArray *ops = deck_plan_get_operations (data->plan, instance_id);
+
+          g_hash_table_add (in_unit, (gpointer) instance_id);
+          for (guint k = 0; ops != NULL && k < ops->len; k++)
+            if (((const DeckPlanOp *) g_ptr_array_index (ops, k))->unit == 0)
+              lane_add_op (lane, g_ptr_array_index (ops, k));
+        }
+      g_ptr_array_add (lanes, lane);
+    }
+
+  for (guint i = 0; i < instance_ids->len; i++)
+    {
+      const char *instance_id = g_ptr_array_index (instance_ids, i);
+      GPtrArray *ops = deck_plan_get_operations (data->plan, instance_id);
+      Lane *lane;
+
+      if (g_hash_table_contains (in_unit, instance_id))
+        continue;
+      lane = lane_new (task);
+      for (guint k = 0; k < ops->len; k++)
+        lane_add_op (lane, g_ptr_array_index (ops, k));
+      g_ptr_array_add (lanes, lane);
+    }
+  return lanes;
+}
+
+/* The read error of an instance of the lane, if any: then nothing of the
+ * lane is sent (half a mesh cannot be converted). */
+static const GError *
+lane_read_error (Lane      *lane,
+                 ApplyData *data)
+{
+  for (guint i = 0; i < lane->steps->len; i++)
+    {
+      const LaneStep *step = &g_array_index (lane->steps, LaneStep, i);
+      const GError *error;
+
+      if (step->op == NULL)
+        continue;
+      error = g_hash_table_lookup (data->read_errors, step->op->instance_id);
+      if (error != NULL)
+        return error;
+    }
+  return NULL;
+}
+
+static int
+compare_changes (gconstpointer a,
+                 gconstpointer b)
+{
+  const DeckChange *ca = *(const DeckChange * const *) a;
+  const DeckChange *cb = *(const DeckChange * const *) b;
+  int result = g_strcmp0 (ca->instance_id, cb->instance_id);
+
+  if (result == 0)
+    result = g_strcmp0 (ca->peer, cb->peer);
+  if (result == 0)
+    result = g_strcmp0 (ca->database, cb->database);
+  return result != 0 ? result : g_strcmp0 (ca->table, cb->table);
 }
 
 static void
@@ -469,6 +623,7 @@ start_operations (GTask *task)
   GPtrArray *instance_ids = deck_plan_get_instance_ids (data->plan);
   g_autoptr(GPtrArray) readable = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) lanes = NULL;
   g_autoptr(GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
@@ -495,11 +650,16 @@ start_operations (GTask *task)
               char *key = g_strjoin ("\037", change->instance_id, change->peer,
                                      change->database, change->table, NULL);
 
-              if (g_hash_table_add (seen, key))
+              if (g_hash_table_contains (data->read_errors, change->instance_id))
+                g_free (key);
+              else if (g_hash_table_add (seen, key))
                 g_ptr_array_add (readable, (gpointer) change);
             }
         }
     }
+  /* Sorted as deck_plan_check_changes_drift() wants them (a unit's
+   * operations carry changes staged on other instances). */
+  g_ptr_array_sort (readable, compare_changes);
   if (!deck_plan_check_changes_drift (readable, data->fresh, &error) ||
       !deck_plan_check_links_drift (data->plan, data->fresh, data->read_errors, &error))
     {
@@ -508,29 +668,21 @@ start_operations (GTask *task)
       return;
     }
 
+  lanes = make_lanes (task);
   data->outstanding = 1;
-  for (guint i = 0; i < instance_ids->len; i++)
+  for (guint i = 0; i < lanes->len; i++)
     {
-      const char *instance_id = g_ptr_array_index (instance_ids, i);
-      InstanceRun *run = g_new0 (InstanceRun, 1);
-      const GError *read_error;
+      Lane *lane = g_ptr_array_index (lanes, i);
+      const GError *read_error = lane_read_error (lane, data);
 
-      run->task = g_object_ref (task);
-      run->instance_id = g_strdup (instance_id);
-      run->client = g_object_ref (g_hash_table_lookup (data->clients, instance_id));
-      run->ops = deck_plan_get_operations (data->plan, instance_id);
-      run->results = g_ptr_array_new ();
-      g_hash_table_insert (data->results, g_strdup (instance_id), run->results);
       data->outstanding++;
-
-      read_error = g_hash_table_lookup (data->read_errors, instance_id);
       if (read_error != NULL)
-        skip_rest (run, read_error);
-      run_next (run);
+        skip_rest (lane, read_error);
+      lane_next (lane);
     }
 
-  /* Released last, so that an instance finishing at once does not
-   * complete the task while others are still being started. */
+  /* Released last, so that a lane finishing at once does not complete the
+   * task while others are still being started. */
   if (--data->outstanding == 0)
     finish_apply (task);
 }
@@ -578,8 +730,9 @@ on_status_read (GObject      *source,
  * @self: an applier
  * @plan: the plan to carry out
  * @clients: (element-type utf8 HdbClient): instance id → its client, for
- *   every instance of the plan; each request is bounded by its client's
- *   timeout
+ *   every instance of the plan (an instance missing here may be given by
+ *   its node name, deck_applier_set_peer_client()); each request is
+ *   bounded by its client's timeout
  * @cluster_user: (nullable): the cluster user, for native add_node and
  *   update_node
  * @cluster_password: (nullable): its password; not kept after the apply
@@ -587,13 +740,15 @@ on_status_read (GObject      *source,
  * @callback: called when done
  * @user_data: data for @callback
  *
- * Reads the cluster status of every instance of @plan again, in parallel,
- * and fails with %DECK_PLAN_ERROR_DRIFT, sending nothing, when something
- * changed since the changes were staged. Otherwise runs the instances in
- * parallel and each one's operations in order; a failed operation stops
- * its instance. #DeckApplier::operation-finished is emitted per
- * operation. An instance whose state cannot be read again is not changed
- * and its operations fail, while the others go ahead.
+ * Sends the requests of @plan, and no others: reads the cluster status of
+ * every instance of @plan again, in parallel, and fails with
+ * %DECK_PLAN_ERROR_DRIFT, sending nothing more, when something changed
+ * since the changes were staged. Otherwise runs the instances in parallel
+ * and each one's operations in order (a unit's across its instances, then
+ * its read-back); a failed operation stops its instance (its unit).
+ * #DeckApplier::operation-finished is emitted per operation. An instance
+ * whose state cannot be read again is not changed (nor is the rest of its
+ * unit) and its operations fail, while the others go ahead.
  */
 void
 deck_applier_apply_async (DeckApplier         *self,
@@ -608,7 +763,6 @@ deck_applier_apply_async (DeckApplier         *self,
   g_autoptr(GTask) task = NULL;
   GPtrArray *instance_ids;
   ApplyData *data;
-  gboolean needs_authorization = FALSE;
 
   g_return_if_fail (DECK_IS_APPLIER (self));
   g_return_if_fail (DECK_IS_PLAN (plan));
@@ -621,32 +775,36 @@ deck_applier_apply_async (DeckApplier         *self,
   data = g_new0 (ApplyData, 1);
   data->applier = g_object_ref (self);
   data->plan = g_object_ref (plan);
-  data->clients = g_hash_table_ref (clients);
+  data->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   data->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) hdb_cluster_status_free);
   data->read_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_error_free);
   data->results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
+  data->verification = g_string_new (NULL);
+  data->unverified = deck_change_set_new ();
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
 
   instance_ids = deck_plan_get_instance_ids (plan);
   for (guint i = 0; i < instance_ids->len; i++)
     {
       const char *instance_id = g_ptr_array_index (instance_ids, i);
-      GPtrArray *ops = deck_plan_get_operations (plan, instance_id);
+      const char *node_name = deck_plan_get_node_name (plan, instance_id);
+      HdbClient *client = g_hash_table_lookup (clients, instance_id);
 
-      if (!HDB_IS_CLIENT (g_hash_table_lookup (clients, instance_id)))
+      if (client == NULL && node_name != NULL)
+        client = g_hash_table_lookup (self->peer_clients, node_name);
+      if (!HDB_IS_CLIENT (client))
         {
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                    "No client for instance %s", instance_id);
           return;
         }
-      for (guint j = 0; j < ops->len; j++)
-        needs_authorization |= ((DeckPlanOp *) g_ptr_array_index (ops, j))->needs_authorization;
+      g_hash_table_insert (data->clients, g_strdup (instance_id), g_object_ref (client));
     }
 
-  if (needs_authorization)
+  if (deck_plan_needs_authorization (plan))
     {
       if (cluster_user == NULL || cluster_password == NULL)
         {
@@ -668,8 +826,8 @@ deck_applier_apply_async (DeckApplier         *self,
       read->task = g_object_ref (task);
       read->instance_id = g_strdup (instance_id);
       data->outstanding++;
-      hdb_client_cluster_status_async (g_hash_table_lookup (clients, instance_id), cancellable,
-                                       on_status_read, read);
+      hdb_client_cluster_status_async (g_hash_table_lookup (data->clients, instance_id),
+                                       cancellable, on_status_read, read);
     }
   if (--data->outstanding == 0)
     start_operations (task);
@@ -683,7 +841,8 @@ deck_applier_apply_async (DeckApplier         *self,
  *   sent), a cancellation, or a missing password
  *
  * Returns: (transfer full) (nullable): what happened to each operation,
- *   and the changes that stay pending; %NULL on @error
+ *   the changes that stay pending, and whether the meshes converted read
+ *   back as planned; %NULL on @error
  */
 DeckApplyResult *
 deck_applier_apply_finish (DeckApplier   *self,
