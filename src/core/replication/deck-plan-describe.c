@@ -178,21 +178,29 @@ deck_plan_describe_op (DeckPlan         *self,
   return g_string_free (text, FALSE);
 }
 
-/* "node1, node2 and node3" (their labels). */
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* "node1, node2 and node3": their labels, in the order people sort them. */
 static char *
 join_labels (DeckPlan  *self,
              GPtrArray *instance_ids)
 {
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < instance_ids->len; i++)
+    g_ptr_array_add (labels, _deck_plan_instance_label (self, g_ptr_array_index (instance_ids, i)));
+  g_ptr_array_sort (labels, compare_labels);
+  for (guint i = 0; i < labels->len; i++)
     {
-      g_autofree char *label = _deck_plan_instance_label (self,
-                                                          g_ptr_array_index (instance_ids, i));
-
       if (i > 0)
-        g_string_append (text, i + 1 == instance_ids->len ? _(" and ") : ", ");
-      g_string_append (text, label);
+        g_string_append (text, i + 1 == labels->len ? _(" and ") : ", ");
+      g_string_append (text, g_ptr_array_index (labels, i));
     }
   return g_string_free (text, FALSE);
 }

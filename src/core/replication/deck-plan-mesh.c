@@ -89,11 +89,12 @@ link_clear (Link *link)
   g_clear_pointer (&link->url, g_free);
 }
 
+/* By node name: the order people read the unit in, and the removals go. */
 static int
 compare_members (gconstpointer a,
                  gconstpointer b)
 {
-  return g_strcmp0 (((const Member *) a)->instance_id, ((const Member *) b)->instance_id);
+  return g_strcmp0 (((const Member *) a)->node_name, ((const Member *) b)->node_name);
 }
 
 /* The nodes in full replication with @status's node, itself included: the

@@ -110,7 +110,7 @@ void deck_plan_problem_free (DeckPlanProblem *problem);
 /**
  * DeckPlanUnit:
  * @instance_ids: (element-type utf8): the instances of a mesh in full
- *   replication, sorted
+ *   replication, sorted by node name
  * @node_names: (element-type utf8): their node names, in the same order
  * @operations: (element-type DeckPlanOp): the operations that convert
  *   every link of the mesh to per-table subscriptions, in the order they
