@@ -354,9 +354,105 @@ loaded_clear (Loaded *loaded)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_clear)
 
+/* Whether a change is about a link in full replication: its mesh is
+ * converted as one unit, on all of its instances. */
+static gboolean
+needs_peers (Loaded *loaded)
+{
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (loaded->changes);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+      const HdbClusterStatus *status = g_hash_table_lookup (loaded->statuses, change->instance_id);
+      const HdbConnection *conn = status ? hdb_cluster_status_find_connection (status,
+                                                                               change->peer)
+                                         : NULL;
+
+      if (conn != NULL && conn->replicates)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Reads the state (and schema) of @instance into @loaded; FALSE when it
+ * cannot be reached. */
+static gboolean
+load_instance (DeckCli      *cli,
+               Loaded       *loaded,
+               GHashTable   *schemas,
+               DeckInstance *instance)
+{
+  const char *id = deck_instance_get_id (instance);
+  g_autoptr(HdbClient) client = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HdbClusterStatus *status = NULL;
+  HdbSchema *schema;
+
+  client = deck_cli_client_for (cli, instance, &local_error);
+  if (client != NULL)
+    status = deck_cli_cluster_status (client, &local_error);
+  if (status == NULL)
+    {
+      g_printerr (_("clusterdeck-cli: “%s” could not be read: %s\n"),
+                  deck_instance_get_name (instance), local_error->message);
+      return FALSE;
+    }
+  g_hash_table_insert (loaded->statuses, g_strdup (id), status);
+
+  /* Full replication turned into per-table subscriptions must keep every
+   * other table. */
+  schema = deck_cli_describe_all (client, NULL);
+  if (schema != NULL)
+    g_hash_table_insert (schemas, g_strdup (id), schema);
+  g_hash_table_insert (loaded->clients, g_strdup (id), g_steal_pointer (&client));
+  return TRUE;
+}
+
+/* The other instances of the organizations of the changes, for a mesh in
+ * full replication. */
+static void
+load_peers (DeckCli    *cli,
+            Loaded     *loaded,
+            GHashTable *schemas)
+{
+  g_autoptr(GHashTable) orgs = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, loaded->names);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      DeckInstance *instance = deck_store_find_instance_by_id (cli->store, key);
+
+      if (instance != NULL)
+        g_hash_table_add (orgs, (gpointer) deck_instance_get_organization_id (instance));
+    }
+
+  g_hash_table_iter_init (&iter, orgs);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      DeckOrganization *org = deck_store_find_organization (cli->store, key);
+      GListModel *instances = org ? deck_organization_get_instances (org) : NULL;
+
+      for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
+        {
+          g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
+
+          if (g_hash_table_contains (loaded->names, deck_instance_get_id (instance)))
+            continue;
+          g_hash_table_insert (loaded->names, g_strdup (deck_instance_get_id (instance)),
+                               g_strdup (deck_instance_get_name (instance)));
+          load_instance (cli, loaded, schemas, instance);
+        }
+    }
+}
+
 /* Reads the pending changes and the current state of every instance they
- * name, and plans them. An instance that cannot be reached is left out of
- * the state, and the plan lists its changes as not applicable. */
+ * name (and, for a link in full replication, of the other instances of the
+ * organization), and plans them. An instance that cannot be reached is
+ * left out of the state, and the plan lists its changes as not
+ * applicable. */
 static gboolean
 load_plan (DeckCli  *cli,
            Loaded   *loaded,
@@ -382,10 +478,6 @@ load_plan (DeckCli  *cli,
     {
       const DeckChange *change = g_ptr_array_index (list, i);
       DeckInstance *instance;
-      g_autoptr(HdbClient) client = NULL;
-      g_autoptr(GError) local_error = NULL;
-      HdbClusterStatus *status;
-      HdbSchema *schema;
 
       if (g_hash_table_contains (loaded->names, change->instance_id))
         continue;
@@ -399,27 +491,11 @@ load_plan (DeckCli  *cli,
           continue;
         }
 
-      client = deck_cli_client_for (cli, instance, &local_error);
-      if (client != NULL)
-        status = deck_cli_cluster_status (client, &local_error);
-      else
-        status = NULL;
-      if (status == NULL)
-        {
-          g_printerr (_("clusterdeck-cli: “%s” could not be read: %s\n"),
-                      deck_instance_get_name (instance), local_error->message);
-          continue;
-        }
-      g_hash_table_insert (loaded->statuses, g_strdup (change->instance_id), status);
-      g_hash_table_insert (loaded->clients, g_strdup (change->instance_id),
-                           g_steal_pointer (&client));
-
-      /* Full replication turned into per-table subscriptions must keep
-       * every other table. */
-      schema = deck_cli_describe_all (g_hash_table_lookup (loaded->clients, change->instance_id), NULL);
-      if (schema != NULL)
-        g_hash_table_insert (schemas, g_strdup (change->instance_id), schema);
+      load_instance (cli, loaded, schemas, instance);
     }
+
+  if (needs_peers (loaded))
+    load_peers (cli, loaded, schemas);
 
   loaded->plan = deck_plan_new_full (loaded->changes, loaded->statuses, NULL, schemas);
   {
@@ -479,48 +555,6 @@ on_operation_finished (DeckApplier  *applier,
   else
     g_print (_("%s → %s: %s: failed: %s\n"), instance_label (cli, op->instance_id), op->peer,
              deck_plan_op_kind_to_string (op->kind), error->message);
-}
-
-/* Native remove_node is one-sided: the applier removes the instance on the
- * peer too when it has a client of it (deck_applier_set_peer_client()). */
-static void
-add_peer_clients (DeckCli     *cli,
-                  DeckApplier *applier,
-                  Loaded      *loaded)
-{
-  GHashTable *orgs = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, loaded->names);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      DeckInstance *instance = deck_store_find_instance_by_id (cli->store, key);
-
-      if (instance != NULL)
-        g_hash_table_add (orgs, (gpointer) deck_instance_get_organization_id (instance));
-    }
-
-  g_hash_table_iter_init (&iter, orgs);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      DeckOrganization *org = deck_store_find_organization (cli->store, key);
-      GListModel *instances = org ? deck_organization_get_instances (org) : NULL;
-
-      for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
-        {
-          g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-          g_autoptr(HdbClient) client = deck_cli_client_for (cli, instance, NULL);
-          g_autoptr(HdbServerInfo) info = NULL;
-
-          if (client == NULL)
-            continue;
-          info = deck_cli_server_info (client, NULL);
-          if (info != NULL && info->node_name != NULL)
-            deck_applier_set_peer_client (applier, info->node_name, client);
-        }
-    }
-  g_hash_table_unref (orgs);
 }
 
 static int
@@ -606,9 +640,6 @@ cmd_apply (DeckCli  *cli,
 
   applier = deck_applier_new ();
   g_signal_connect (applier, "operation-finished", G_CALLBACK (on_operation_finished), cli);
-  if (deck_plan_has_remove (loaded.plan))
-    add_peer_clients (cli, applier, &loaded);
-
   deck_applier_apply_async (applier, loaded.plan, loaded.clients, cluster_user, password, NULL,
                             deck_cli_store_result, &async_result);
   result = deck_applier_apply_finish (applier, deck_cli_wait_result (&async_result), &error);
@@ -630,6 +661,8 @@ cmd_apply (DeckCli  *cli,
       g_clear_error (&error);
     }
 
+  if (result->verification_error != NULL)
+    g_print ("%s\n", result->verification_error->message);
   g_print (_("%u ok, %u failed; %u changes still pending.\n"), result->n_ok, result->n_failed,
            deck_change_set_get_n_changes (result->remaining));
   if (result->n_failed == 0 && deck_change_set_get_n_changes (result->remaining) == 0)

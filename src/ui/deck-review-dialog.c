@@ -215,7 +215,12 @@ add_op_row (DeckReviewDialog    *self,
             AdwPreferencesGroup *group,
             const DeckPlanOp    *op)
 {
-  g_autofree char *title = op_title (op->kind, op->repeat, peer_name (self, op->instance_id, op->peer));
+  g_autofree char *what = op_title (op->kind, op->repeat, peer_name (self, op->instance_id, op->peer));
+  /* A unit's rows go to several instances: each says which. */
+  /* Translators: an operation's title, then the instance it is sent to */
+  g_autofree char *title = op->unit == 0 ? g_strdup (what)
+                           : g_strdup_printf (_("%s (on %s)"), what,
+                                              instance_name (self, op->instance_id));
   g_autofree char *text = deck_plan_describe_op (self->plan, op);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr(GString) details = g_string_new (NULL);
@@ -271,30 +276,105 @@ add_op_row (DeckReviewDialog    *self,
   return row;
 }
 
+/* The reads applying sends besides the operations, counted in the
+ * summary's requests like them. */
+static void
+add_reads (DeckReviewDialog *self,
+           GPtrArray        *ids,
+           GPtrArray        *units)
+{
+  AdwPreferencesGroup *group = add_group (self, _("Reads"), NULL);
+  g_autoptr(GString) before = g_string_new (NULL);
+  GtkWidget *row = adw_action_row_new ();
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (before, "%s%s", i > 0 ? ", " : "",
+                            instance_name (self, g_ptr_array_index (ids, i)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 _("First, the replication state of each instance"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), before->str);
+  adw_preferences_group_add (group, row);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      const DeckPlanUnit *unit = g_ptr_array_index (units, i);
+      g_autoptr(GString) after = g_string_new (NULL);
+
+      for (guint j = 0; j < unit->instance_ids->len; j++)
+        g_string_append_printf (after, "%s%s", j > 0 ? ", " : "",
+                                instance_name (self, g_ptr_array_index (unit->instance_ids, j)));
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("Afterwards, every link of the mesh, read back"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), after->str);
+      adw_preferences_group_add (group, row);
+    }
+}
+
 static void
 show_plan (DeckReviewDialog *self,
            GHashTable       *unreadable)
 {
   GPtrArray *ids = deck_plan_get_instance_ids (self->plan);
+  GPtrArray *units = deck_plan_get_units (self->plan);
   GPtrArray *problems = deck_plan_get_problems (self->plan);
   guint n_requests = deck_plan_get_n_requests (self->plan);
   g_autofree char *summary = NULL;
 
   clear_groups (self);
 
+  /* A mesh leaving full replication, in the order it is sent across its
+   * instances. */
+  for (guint i = 0; i < units->len; i++)
+    {
+      const DeckPlanUnit *unit = g_ptr_array_index (units, i);
+      g_autoptr(GString) members = g_string_new (NULL);
+      g_autofree char *title = NULL;
+      AdwPreferencesGroup *group;
+
+      for (guint j = 0; j < unit->instance_ids->len; j++)
+        g_string_append_printf (members, "%s%s", j > 0 ? ", " : "",
+                                instance_name (self, g_ptr_array_index (unit->instance_ids, j)));
+      /* Translators: instances' names */
+      title = g_strdup_printf (_("Full Replication Ends Between %s"), members->str);
+      group = add_group (self, title,
+                         _("Harper keeps one node table for all of them, so every link between "
+                           "them is removed on both sides and added again with per-table "
+                           "subscriptions; users and roles no longer replicate. Sent in this "
+                           "order; a failure stops the rest. Afterwards every link is read back "
+                           "and compared with this plan."));
+      for (guint j = 0; j < unit->operations->len; j++)
+        add_op_row (self, group, g_ptr_array_index (unit->operations, j));
+    }
+
   for (guint i = 0; i < ids->len; i++)
     {
       const char *id = g_ptr_array_index (ids, i);
       GPtrArray *ops = deck_plan_get_operations (self->plan, id);
       g_autofree char *title = NULL;
-      AdwPreferencesGroup *group;
+      AdwPreferencesGroup *group = NULL;
+      guint n_others = 0;
 
-      /* Translators: an instance's name */
-      title = g_strdup_printf (_("On %s"), instance_name (self, id));
-      group = add_group (self, title,
-                         ops->len > 1 ? _("Sent in this order; a failure stops the rest.") : NULL);
       for (guint j = 0; j < ops->len; j++)
-        add_op_row (self, group, g_ptr_array_index (ops, j));
+        n_others += ((DeckPlanOp *) g_ptr_array_index (ops, j))->unit == 0;
+      for (guint j = 0; j < ops->len; j++)
+        {
+          const DeckPlanOp *op = g_ptr_array_index (ops, j);
+
+          if (op->unit != 0)
+            continue;
+          if (group == NULL)
+            {
+              /* Translators: an instance's name */
+              title = g_strdup_printf (_("On %s"), instance_name (self, id));
+              group = add_group (self, title,
+                                 n_others > 1 ? _("Sent in this order; a failure stops the rest.")
+                                              : NULL);
+            }
+          add_op_row (self, group, op);
+        }
     }
 
   if (problems->len > 0)
@@ -322,6 +402,9 @@ show_plan (DeckReviewDialog *self,
           adw_preferences_group_add (group, row);
         }
     }
+
+  if (n_requests > 0)
+    add_reads (self, ids, units);
 
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "%u request will be sent. Nothing has been sent yet.",
@@ -426,6 +509,13 @@ instance_names (DeckReviewDialog *self)
 
       g_hash_table_insert (names, g_strdup (change->instance_id),
                            g_strdup (instance_name (self, change->instance_id)));
+    }
+  /* A unit's operations go to its peers too. */
+  for (guint i = 0; self->plan != NULL && i < deck_plan_get_instance_ids (self->plan)->len; i++)
+    {
+      const char *id = g_ptr_array_index (deck_plan_get_instance_ids (self->plan), i);
+
+      g_hash_table_insert (names, g_strdup (id), g_strdup (instance_name (self, id)));
     }
   return names;
 }
@@ -554,6 +644,14 @@ on_applied (GObject      *source,
       gtk_widget_add_css_class (GTK_WIDGET (self->summary), "success");
       set_state (self, "done");
     }
+  else if (result->n_failed == 0 && result->verification_error != NULL)
+    {
+      summary = g_strdup_printf (_("Every operation was sent, but the check failed. %s\nThe "
+                                   "changes of that mesh are still pending."),
+                                 result->verification_error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
+      set_state (self, "failed");
+    }
   else
     {
       guint n_left = deck_change_set_get_n_changes (result->remaining);
@@ -583,22 +681,6 @@ on_applied (GObject      *source,
 
   if (deck_change_set_get_n_changes (applied) > 0)
     g_signal_emit (self, signals[SIGNAL_APPLIED], 0, applied);
-}
-
-static void
-add_peer_clients (DeckReviewDialog *self,
-                  DeckOrganization *org)
-{
-  GListModel *instances = org != NULL ? deck_organization_get_instances (org) : NULL;
-
-  for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
-    {
-      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-      HdbClient *client = deck_instance_monitor_get_client (self->monitor, instance);
-
-      if (client != NULL && deck_instance_get_node_name (instance) != NULL)
-        deck_applier_set_peer_client (self->applier, deck_instance_get_node_name (instance), client);
-    }
 }
 
 static void
@@ -632,7 +714,6 @@ start_apply (DeckReviewDialog *self)
   self->applier = deck_applier_new ();
   g_signal_connect_object (self->applier, "operation-finished",
                            G_CALLBACK (on_operation_finished), self, 0);
-  add_peer_clients (self, org);
   deck_applier_apply_async (self->applier, self->plan, self->clients, cluster_user, self->password,
                             self->cancellable, on_applied, g_object_ref (self));
 }
@@ -735,8 +816,21 @@ static void
 load_plan (DeckReviewDialog *self)
 {
   g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
+  DeckOrganization *org = organization (self);
+  GListModel *instances = org != NULL ? deck_organization_get_instances (org) : NULL;
 
   g_hash_table_remove_all (self->clients);
+  /* The peers too: a mesh in full replication is converted as one unit,
+   * on all of its instances. */
+  for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
+      HdbClient *client = deck_instance_monitor_get_client (self->monitor, instance);
+
+      if (client != NULL)
+        g_hash_table_insert (self->clients, g_strdup (deck_instance_get_id (instance)),
+                             g_object_ref (client));
+    }
   for (guint i = 0; i < list->len; i++)
     {
       const DeckChange *change = g_ptr_array_index (list, i);

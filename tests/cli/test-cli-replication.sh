@@ -156,7 +156,8 @@ no_secret() {
 # run ARGS...: the CLI, standard input not a terminal; stdout and stderr into
 # out, exit status into rc
 run() { out=$("$cli" "$@" </dev/null 2>&1); rc=$?; }
-# node2's replication URL, as plans show it
+# the nodes' replication URLs, as plans show them
+repl_url1=ws://127.0.0.1:$HARPER_NODE1_PORT
 repl_url2=ws://127.0.0.1:$HARPER_NODE2_PORT
 
 # ------------------------------------------------------------------ set-up
@@ -226,16 +227,20 @@ check "pending --json lists it too" $? "$out"
 # Plans name an instance by its name (and its node name, when it differs).
 node1_label="node1"
 run plan
-want="On $node1_label:
-  1. remove_node node2 ($repl_url2)
+want="First, cluster_status on $node1_label and node2: nothing is sent if a link changed since it was loaded.
+Full replication between $node1_label and node2 ends. Harper keeps one node table for all of them, so every link between them is removed on both sides and added again with per-table subscriptions, which keep every table but what was changed; the system database (users, roles) no longer replicates. Sent in this order; a failure stops the rest:
+  1. On $node1_label: remove_node node2 ($repl_url2)
      ends full replication, to add the node again with per-table subscriptions
-  2. add_node node2 ($repl_url2)
+  2. On node2: remove_node node1 ($repl_url1)
+     ends full replication, to add the node again with per-table subscriptions
+  3. On $node1_label: add_node node2 ($repl_url2)
      authorization: (cluster user, hidden), retained (plain ws://)
      clidb.dog: publish off (changed, was on), subscribe on
      ctldb.ctl: publish on, subscribe on
-2 requests."
+  4. Read back on $node1_label and node2 (cluster_status): every link compared with this plan
+7 requests."
 [ $rc = 0 ] && [ "$out" = "$want" ]
-check "plan prints the exact operations: remove_node + add_node with every table (exit 0)" $? \
+check "plan prints every request: the reads, remove_node on both sides, add_node with every table, the read-back (exit 0)" $? \
   "exit status $rc" "got:" "$out" "want:" "$want"
 no_secret "plan prints neither password nor Basic authorization (stdout and stderr)" "$out"
 unchanged "plan sends nothing"
@@ -249,8 +254,9 @@ unchanged "apply without --yes sends nothing"
 # ------------------------------------------------------------------ apply
 run apply --yes
 [ $rc = 0 ] && grep -qx 'node1 → node2: remove_node: ok' <<<"$out" &&
+  grep -qx 'node2 → node1: remove_node: ok' <<<"$out" &&
   grep -qx 'node1 → node2: add_node: ok' <<<"$out" &&
-  grep -qx '2 ok, 0 failed; 0 changes still pending.' <<<"$out"
+  grep -qx '3 ok, 0 failed; 0 changes still pending.' <<<"$out"
 check "apply --yes sends it, one line per operation (exit 0)" $? "exit status $rc" "$out"
 no_secret "apply prints neither password nor Basic authorization" "$out"
 
@@ -270,8 +276,9 @@ check "pending is empty after a full success" $? "$out"
 # A line: time, instance → peer, operation, result: changes (Harper's message)
 time='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 run history
-[ $rc = 0 ] && [ "$(grep -c . <<<"$out")" = 2 ] &&
+[ $rc = 0 ] && [ "$(grep -c . <<<"$out")" = 3 ] &&
   grep -Eq "^$time node1 → node2 remove_node ok: clidb\.dog: publish off \(.*\)$" <<<"$out" &&
+  grep -Eq "^$time node2 → node1 remove_node ok: clidb\.dog: publish off \(.*\)$" <<<"$out" &&
   grep -Eq "^$time node1 → node2 add_node ok: clidb\.dog: publish off \(.*\)$" <<<"$out"
 check "history shows what was applied (exit 0)" $? "exit status $rc" "$out"
 no_secret "the history file holds no secret" "$(cat "$XDG_STATE_HOME/clusterdeck/history.jsonl")"
@@ -279,12 +286,13 @@ no_secret "the history file holds no secret" "$(cat "$XDG_STATE_HOME/clusterdeck
 # ------------------------------------------------------------------ and back on
 run set node1 node2 clidb.dog --publish on
 run plan
-want="On $node1_label:
+want="First, cluster_status on $node1_label: nothing is sent if a link changed since it was loaded.
+On $node1_label:
   1. update_node node2 ($repl_url2)
      authorization: (cluster user, hidden), retained (plain ws://)
      clidb.dog: publish on (changed, was off), subscribe on
      ctldb.ctl: publish on, subscribe on
-1 request."
+2 requests."
 [ $rc = 0 ] && [ "$out" = "$want" ]
 check "set DATABASE.TABLE --publish on: plan is one update_node" $? "got:" "$out" "want:" "$want"
 run apply --yes
@@ -294,7 +302,7 @@ wait_record "$n2" clidb dog "$held" "$ARRIVE_S"
 check "publish on again: the record held back arrives on node2" $? "record $held"
 flows "publish on again: node1's new records reach node2" "$n1" "$n2"
 run history
-[ "$(grep -c . <<<"$out")" = 3 ] && grep -Eq "^$time node1 → node2 update_node ok: clidb\.dog: publish on \(.*\)$" <<<"$out"
+[ "$(grep -c . <<<"$out")" = 4 ] && grep -Eq "^$time node1 → node2 update_node ok: clidb\.dog: publish on \(.*\)$" <<<"$out"
 check "history shows the update_node too" $? "$out"
 
 # ------------------------------------------------------------------ discard

@@ -120,17 +120,9 @@ read_status (guint i)
   return status;
 }
 
-static guint
-index_of (const char *instance_id)
-{
-  for (guint i = 0; i < N_NODES; i++)
-    if (g_str_equal (ids[i], instance_id))
-      return i;
-  g_assert_not_reached ();
-}
-
 /* The plan as the app makes it: the loaded status and schema of every
- * instance the changes name. */
+ * instance of the organization (the peers too: a mesh in full replication
+ * is converted as one unit, on all of its instances). */
 static DeckPlan *
 make_plan (DeckChangeSet *changes)
 {
@@ -138,17 +130,12 @@ make_plan (DeckChangeSet *changes)
                                                           (GDestroyNotify) hdb_cluster_status_free);
   g_autoptr(GHashTable) schemas = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                          (GDestroyNotify) hdb_schema_free);
-  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (changes);
 
-  for (guint k = 0; k < list->len; k++)
+  for (guint i = 0; i < N_NODES; i++)
     {
-      const DeckChange *change = g_ptr_array_index (list, k);
-      guint i = index_of (change->instance_id);
       g_autoptr(GError) error = NULL;
       HdbSchema *schema;
 
-      if (g_hash_table_contains (statuses, ids[i]))
-        continue;
       g_hash_table_insert (statuses, (gpointer) ids[i], read_status (i));
       schema = HDB_SYNC (clients[i], describe_all, &error);
       g_assert_no_error (error);
@@ -220,8 +207,6 @@ apply_plan (DeckPlan  *plan,
   DeckApplyResult *result;
 
   g_signal_connect (applier, "operation-finished", G_CALLBACK (on_operation_finished), signals);
-  for (guint i = 0; i < N_NODES; i++)
-    deck_applier_set_peer_client (applier, node_name (i), clients[i]);
   TEST_AWAIT (res, APPLY_WAIT_MS,
               deck_applier_apply_async (applier, plan, client_table, CLUSTER_USER,
                                         CLUSTER_PASSWORD, NULL, test_util_store_result, &res));
@@ -270,20 +255,18 @@ many_table (guint k)
 }
 
 /* What applying @plan sent, counted in the clients, is exactly what the
- * plan announced: its requests, one cluster_status read again per
- * instance, and the remove_node sent to peers. */
+ * plan announced: its operations and its reads (the cluster_status read
+ * again on every instance before, and read back on a unit's after). */
 static void
 assert_requests (DeckPlan              *plan,
                  const DeckApplyResult *result,
                  guint                  n_sent)
 {
-  guint n_instances = deck_plan_get_instance_ids (plan)->len;
-
-  g_test_message ("sent %u requests: the plan's %u + %u cluster_status read again + %u "
-                  "on peers", n_sent, deck_plan_get_n_requests (plan), n_instances,
-                  result->n_peer_requests);
-  g_assert_cmpuint (n_sent, ==,
-                    deck_plan_get_n_requests (plan) + n_instances + result->n_peer_requests);
+  g_test_message ("sent %u requests; the plan said %u: %u operations, %u reads", n_sent,
+                  deck_plan_get_n_requests (plan), deck_plan_get_n_operations (plan),
+                  deck_plan_get_n_reads (plan));
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan));
+  g_assert_null (result->verification_error);
 }
 
 /* Setup ------------------------------------------------------------------- */
@@ -373,8 +356,12 @@ test_publish_off (void)
   stage_publish (changes, 0, 1, FALSE);
   plan = make_plan (changes);
 
-  /* Full replication cannot be narrowed by update_node: remove + add. */
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  /* Full replication cannot be narrowed by update_node: the mesh of two
+   * is converted as one unit, node1 and node2 remove each other, node1
+   * adds node2 again with subscriptions, and both are read back. */
+  g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 3);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 3 + 2 + 2);
   ops = deck_plan_get_operations (plan, ids[0]);
   g_assert_cmpuint (ops->len, ==, 2);
   op = g_ptr_array_index (ops, 0);
@@ -384,24 +371,28 @@ test_publish_off (void)
   g_assert_true (op->needs_authorization);
   g_assert_true (op->retain_authorization);
   g_assert_cmpstr (op->url, ==, harper_fixture_get_repl_url (cluster, 1));
+  ops = deck_plan_get_operations (plan, ids[1]);
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+  g_assert_cmpstr (op->peer, ==, node_name (0));
 
   text = deck_plan_describe (plan);
   g_test_message ("%s", text);
   g_assert_null (strstr (text, CLUSTER_PASSWORD));
   g_assert_null (strstr (text, "Basic "));
+  g_assert_nonnull (strstr (text, "On instance-2 (node2): remove_node node1"));
 
   result = apply_plan (plan, &signals, &n_sent, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
-  /* The plan's requests, + 1 cluster_status read again (one instance), + 1
-   * remove_node of node1 on node2 (the other side of the plan's remove). */
+  /* The plan's requests, and nothing else. */
   assert_requests (plan, result, n_sent);
-  g_assert_cmpuint (result->n_peer_requests, ==, 1);
-  g_assert_cmpuint (n_sent, ==, 4);
-  g_assert_cmpuint (result->n_ok, ==, 2);
+  g_assert_cmpuint (n_sent, ==, 7);
+  g_assert_cmpuint (result->n_ok, ==, 3);
   g_assert_cmpuint (result->n_failed, ==, 0);
-  g_assert_cmpuint (result->results->len, ==, 2);
-  g_assert_cmpuint (signals.n_signals, ==, 2);
+  g_assert_cmpuint (result->results->len, ==, 3);
+  g_assert_cmpuint (signals.n_signals, ==, 3);
   g_assert_cmpuint (signals.n_signal_errors, ==, 0);
   g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
   for (guint k = 0; k < result->results->len; k++)
@@ -424,7 +415,7 @@ test_publish_off (void)
   g_assert_true (sub->subscribe);
   g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, 15000));
 
-  /* node2 has the mirror image, out of full replication too (the applier
+  /* node2 has the mirror image, out of full replication too (the plan
    * removed node1 on node2 as well). */
   {
     g_autoptr(HdbClusterStatus) mirror = read_status (1);
@@ -453,6 +444,7 @@ test_publish_off (void)
     guint skipped = 99;
 
     g_hash_table_insert (names, (gpointer) ids[0], (gpointer) "node-one");
+    g_hash_table_insert (names, (gpointer) ids[1], (gpointer) "node-two");
     g_assert_true (deck_history_append (path, result, names, &error));
     g_assert_no_error (error);
     g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
@@ -461,15 +453,16 @@ test_publish_off (void)
     entries = deck_history_load (path, &skipped, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (skipped, ==, 0);
-    g_assert_cmpuint (entries->len, ==, 2);
+    g_assert_cmpuint (entries->len, ==, 3);
     for (guint k = 0; k < entries->len; k++)
       {
         const DeckHistoryEntry *entry = g_ptr_array_index (entries, k);
         g_autofree char *line = deck_history_entry_describe (entry);
+        gboolean on_node2 = g_strcmp0 (entry->instance, "node-two") == 0;
 
         g_test_message ("history: %s", line);
-        g_assert_cmpstr (entry->instance, ==, "node-one");
-        g_assert_cmpstr (entry->peer, ==, node_name (1));
+        g_assert_cmpstr (entry->instance, ==, on_node2 ? "node-two" : "node-one");
+        g_assert_cmpstr (entry->peer, ==, node_name (on_node2 ? 0 : 1));
         g_assert_true (entry->ok);
         g_assert_cmpuint (entry->changes->len, ==, 1);
         g_assert_cmpstr (g_ptr_array_index (entry->changes, 0), ==, DB "." TABLE ": publish off");
@@ -492,7 +485,7 @@ test_publish_on_again (void)
 
   stage_publish (changes, 0, 1, TRUE);
   plan = make_plan (changes);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
   ops = deck_plan_get_operations (plan, ids[0]);
   g_assert_cmpint (((DeckPlanOp *) g_ptr_array_index (ops, 0))->kind, ==,
                    DECK_PLAN_OP_UPDATE_NODE);
@@ -500,7 +493,6 @@ test_publish_on_again (void)
   result = apply_plan (plan, &signals, &n_sent, &error);
   g_assert_no_error (error);
   assert_requests (plan, result, n_sent);
-  g_assert_cmpuint (result->n_peer_requests, ==, 0);
   g_assert_cmpuint (n_sent, ==, 2);
   g_assert_cmpuint (result->n_ok, ==, 1);
   g_assert_cmpuint (result->n_failed, ==, 0);
@@ -636,7 +628,7 @@ test_directions (void)
 
       plan = make_plan (changes);
       g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
-      g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+      g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
       ops = deck_plan_get_operations (plan, ids[0]);
       g_assert_nonnull (ops);
       g_assert_cmpuint (ops->len, ==, 1);
@@ -653,7 +645,6 @@ test_directions (void)
       g_assert_no_error (error);
       g_assert_nonnull (result);
       assert_requests (plan, result, n_sent);
-      g_assert_cmpuint (result->n_peer_requests, ==, 0);
       g_assert_cmpuint (n_sent, ==, 2);
       g_assert_cmpuint (result->n_ok, ==, 1);
       g_assert_cmpuint (result->n_failed, ==, 0);
@@ -792,7 +783,7 @@ test_many_toggles (void)
 
       g_test_message ("%u tables, both directions %s", N_MANY, on_off (value));
       g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
-      g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+      g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
       g_assert_cmpuint (deck_plan_get_instance_ids (plan)->len, ==, 1);
       ops = deck_plan_get_operations (plan, ids[0]);
       g_assert_cmpuint (ops->len, ==, 1);
@@ -823,7 +814,6 @@ test_many_toggles (void)
       g_assert_no_error (error);
       g_assert_nonnull (result);
       assert_requests (plan, result, n_sent);
-      g_assert_cmpuint (result->n_peer_requests, ==, 0);
       g_assert_cmpuint (n_sent, ==, 1 + 1);
       g_assert_cmpuint (result->n_ok, ==, 1);
       g_assert_cmpuint (result->n_failed, ==, 0);
@@ -961,7 +951,7 @@ test_paused_instance (gpointer      fixture,
   stage_publish (changes, 0, 2, FALSE);
   stage_publish (changes, 1, 0, FALSE);
   plan = make_plan (changes);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 2);
 
   for (guint i = 0; i < N_NODES; i++)
     hdb_client_set_timeout (clients[i], PAUSE_TIMEOUT_MS);
@@ -981,8 +971,9 @@ test_paused_instance (gpointer      fixture,
   g_assert_cmpuint (result->n_failed, ==, 1);
   g_assert_cmpuint (signals.n_signals, ==, 2);
   g_assert_cmpuint (signals.n_signal_errors, ==, 1);
-  /* Two cluster_status read again (node2's timed out) + node1's update. */
-  g_assert_cmpuint (result->n_peer_requests, ==, 0);
+  /* Two cluster_status read again (node2's timed out) + node1's update:
+   * the plan's requests but node2's update, which was not sent. */
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2 + 2);
   g_assert_cmpuint (n_sent, ==, 2 + 1);
   for (guint k = 0; k < result->results->len; k++)
     {
@@ -1028,14 +1019,13 @@ test_paused_instance (gpointer      fixture,
   resume_node2 ();
   g_assert_true (hdb_test_wait_answering (clients[1], 30000));
   retry_plan = make_plan (pending);
-  g_assert_cmpuint (deck_plan_get_n_requests (retry_plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (retry_plan), ==, 1);
   signals = (Signals) { 0 };
   retry = apply_plan (retry_plan, &signals, &n_sent, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (retry->n_ok, ==, 1);
   g_assert_cmpuint (retry->n_failed, ==, 0);
   assert_requests (retry_plan, retry, n_sent);
-  g_assert_cmpuint (retry->n_peer_requests, ==, 0);
   g_assert_cmpuint (n_sent, ==, 1 + 1);
   g_assert_cmpuint (deck_change_set_get_n_changes (retry->remaining), ==, 0);
 

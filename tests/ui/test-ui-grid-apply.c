@@ -1242,7 +1242,8 @@ test_stage_review_apply (void)
   {
     g_autofree char *summary = deck_review_dialog_dup_summary (dialog);
 
-    g_assert_cmpstr (summary, ==, "1 request will be sent. Nothing has been sent yet.");
+    /* The update_node, and the cluster_status read again before it. */
+    g_assert_cmpstr (summary, ==, "2 requests will be sent. Nothing has been sent yet.");
   }
   /* The exact operation, shown; no secret in it. */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (rows, 0)), TRUE);

@@ -53,6 +53,33 @@ static const char *native_status_json =
   "  ]"
   "}";
 
+/* node3 (native), in full replication with node1: its status lists node1,
+ * and node2 too (Harper keeps one node table for a mesh in full
+ * replication, so node1's record of node2 is node3's as well). */
+static const char *node3_status_json =
+  "{"
+  "  \"type\": \"cluster-status\","
+  "  \"node_name\": \"node3\","
+  "  \"is_enabled\": true,"
+  "  \"connections\": ["
+  "    {"
+  "      \"url\": \"wss://node1.example:9933\","
+  "      \"name\": \"node1\","
+  "      \"replicates\": true,"
+  "      \"database_sockets\": []"
+  "    },"
+  "    {"
+  "      \"url\": \"" NODE2_URL "\","
+  "      \"name\": \"node2\","
+  "      \"subscriptions\": ["
+  "        { \"database\": \"shop\", \"table\": \"product\","
+  "          \"subscribe\": true, \"publish\": false }"
+  "      ],"
+  "      \"database_sockets\": []"
+  "    }"
+  "  ]"
+  "}";
+
 /* node5 (NATS), shaped like cluster_status_nats.json: "schema", not
  * "database", in the subscriptions. */
 static const char *nats_status_json =
@@ -112,6 +139,7 @@ new_statuses (void)
                                                 (GDestroyNotify) hdb_cluster_status_free);
 
   g_hash_table_insert (statuses, g_strdup ("inst-a"), parse_status (native_status_json));
+  g_hash_table_insert (statuses, g_strdup ("inst-c"), parse_status (node3_status_json));
   g_hash_table_insert (statuses, g_strdup ("inst-n"), parse_status (nats_status_json));
   return statuses;
 }
@@ -201,7 +229,11 @@ test_one_toggle (void)
   g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
 
   plan = deck_plan_new (changes, statuses, engines);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  /* One update_node, and the cluster_status read again before it. */
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_reads (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, 0);
   g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
   g_assert_cmpuint (deck_plan_get_instance_ids (plan)->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (deck_plan_get_instance_ids (plan), 0), ==, "inst-a");
@@ -245,7 +277,8 @@ test_many_toggles_one_request (void)
   g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 4);
 
   plan = deck_plan_new (changes, statuses, engines);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
   ops = deck_plan_get_operations (plan, "inst-a");
   g_assert_cmpuint (ops->len, ==, 1);
   op = g_ptr_array_index (ops, 0);
@@ -290,7 +323,8 @@ test_thousand_toggles_ten_peers (void)
 
   /* No engines table: the status tells the engine. */
   plan = deck_plan_new (changes, statuses, NULL);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 10);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 10);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 10 + 1);
   ops = deck_plan_get_operations (plan, "hub");
   g_assert_cmpuint (ops->len, ==, 10);
   for (guint p = 0; p < 10; p++)
@@ -318,6 +352,7 @@ test_full_replication (void)
   g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
   g_autoptr(DeckPlan) plan = NULL;
   g_autoptr(DeckPlan) plan_no_schema = NULL;
+  g_autoptr(DeckPlan) plan_no_peer = NULL;
   GPtrArray *ops;
   DeckPlanOp *op;
   DeckToggle publish, subscribe;
@@ -342,13 +377,20 @@ test_full_replication (void)
                                      "}"));
 
   plan = deck_plan_new_full (changes, statuses, engines, schemas);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+  /* node1 and node3 are a mesh of two: each removes the other, node1 adds
+   * node3 again; read again before, both read back after. */
+  g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 3);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 3 + 2 + 2);
+  g_assert_true (deck_plan_has_remove (plan));
   ops = deck_plan_get_operations (plan, "inst-a");
   g_assert_cmpuint (ops->len, ==, 2);
 
   op = g_ptr_array_index (ops, 0);
   g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
   g_assert_cmpstr (op->peer, ==, "node3");
+  g_assert_cmpuint (op->unit, ==, 1);
   g_assert_null (op->subscriptions);
   g_assert_false (op->needs_authorization);
 
@@ -366,6 +408,14 @@ test_full_replication (void)
   assert_sub (op->subscriptions, "shop", "product", TRUE, TRUE);
   g_assert_null (find_sub (op->subscriptions, "system", "hdb_nodes"));
 
+  /* The peer's side: node3 removes node1, in the plan like the rest. */
+  ops = deck_plan_get_operations (plan, "inst-c");
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+  g_assert_cmpstr (op->peer, ==, "node1");
+  g_assert_cmpuint (op->changes->len, ==, 1);
+
   /* Without a schema, the universe is what the changes name. */
   plan_no_schema = deck_plan_new (changes, statuses, engines);
   ops = deck_plan_get_operations (plan_no_schema, "inst-a");
@@ -373,6 +423,14 @@ test_full_replication (void)
   op = g_ptr_array_index (ops, 1);
   g_assert_cmpuint (op->subscriptions->len, ==, 1);
   assert_sub (op->subscriptions, "dev", "dog", FALSE, TRUE);
+
+  /* Without node3's state its side cannot be planned: nothing is. */
+  g_hash_table_remove (statuses, "inst-c");
+  plan_no_peer = deck_plan_new_full (changes, statuses, engines, schemas);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan_no_peer), ==, 0);
+  g_assert_cmpuint (deck_plan_get_problems (plan_no_peer)->len, ==, 1);
+  g_assert_nonnull (strstr (((DeckPlanProblem *) g_ptr_array_index (deck_plan_get_problems (plan_no_peer), 0))->message,
+                            "node3"));
 }
 
 static void
@@ -390,7 +448,8 @@ test_nats (void)
   stage (changes, statuses, "inst-n", "node6", "dev", "dog", TRUE, TRUE);
 
   plan = deck_plan_new (changes, statuses, engines);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
   ops = deck_plan_get_operations (plan, "inst-n");
   op = g_ptr_array_index (ops, 0);
   g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
@@ -413,12 +472,13 @@ test_nats (void)
    * NATS clustering restarts the subscription only at the second). */
   stage (changes, statuses, "inst-n", "node6", "shop", "product", FALSE, TRUE);
   plan = deck_plan_new (changes, statuses, engines);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
   deck_change_set_clear (changes);
   stage (changes, statuses, "inst-n", "node6", "dev", "dog", FALSE, TRUE);
   g_clear_object (&plan);
   plan = deck_plan_new (changes, statuses, engines);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 2);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 3);
   ops = deck_plan_get_operations (plan, "inst-n");
   g_assert_false (((DeckPlanOp *) g_ptr_array_index (ops, 0))->repeat);
   op = g_ptr_array_index (ops, 1);
@@ -451,7 +511,7 @@ test_problems (void)
 
   plan = deck_plan_new (changes, statuses, engines);
   /* The plannable change still goes out. */
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
   problems = deck_plan_get_problems (plan);
   g_assert_cmpuint (problems->len, ==, 3);
 
@@ -488,13 +548,21 @@ test_describe (void)
   text = deck_plan_describe (plan);
   g_test_message ("%s", text);
 
-  g_assert_nonnull (strstr (text, "inst-a (node1)"));
-  g_assert_nonnull (strstr (text, "1. update_node node2 (" NODE2_URL ")"));
-  g_assert_nonnull (strstr (text, "2. remove_node node3"));
-  g_assert_nonnull (strstr (text, "3. add_node node3 (" NODE3_URL ")"));
+  g_assert_nonnull (strstr (text, "On inst-a (node1):\n  1. update_node node2 (" NODE2_URL ")"));
+  /* The conversion of node1 ↔ node3, in the order it is sent, with the
+   * instance every request goes to, and its read-back. */
+  g_assert_nonnull (strstr (text, "Full replication between inst-a (node1) and inst-c (node3) "
+                                  "ends."));
+  g_assert_nonnull (strstr (text, "  1. On inst-a (node1): remove_node node3 (" NODE3_URL ")"));
+  g_assert_nonnull (strstr (text, "  2. On inst-c (node3): remove_node node1"));
+  g_assert_nonnull (strstr (text, "  3. On inst-a (node1): add_node node3 (" NODE3_URL ")"));
+  g_assert_nonnull (strstr (text, "  4. Read back on inst-a (node1) and inst-c (node3)"));
+  g_assert_nonnull (strstr (text, "First, cluster_status on inst-a (node1) and inst-c (node3)"));
   g_assert_nonnull (strstr (text, "authorization: (cluster user, hidden)"));
   g_assert_nonnull (strstr (text, "shop.product: publish on (changed, was off), subscribe on"));
-  g_assert_nonnull (strstr (text, "3 requests."));
+  /* 4 operations, 2 reads before, 2 after. */
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 8);
+  g_assert_nonnull (strstr (text, "8 requests."));
   /* The retained credential of the loaded status never shows. */
   g_assert_null (strstr (text, "Basic"));
   g_assert_null (strstr (text, "Y2x1c3Rlcl91c2VyOmZha2UtZml4dHVyZQ"));
@@ -503,6 +571,236 @@ test_describe (void)
   g_assert_cmpuint (deck_plan_get_n_requests (empty_plan), ==, 0);
   empty_text = deck_plan_describe (empty_plan);
   g_assert_cmpstr (empty_text, ==, "Nothing to apply.\n");
+}
+
+
+/* A mesh --------------------------------------------------------------------- */
+
+/* The status of node@i of a mesh of three in full replication (node1,
+ * node2, node3 at ws://mesh@i:9925), every link replicating, or as @links
+ * says: "2=dev.dog:PS,dev.cat:P-;3=…" lists explicit subscriptions per
+ * peer. */
+static HdbClusterStatus *
+mesh_status (guint       i,
+             const char *links)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_auto(GStrv) parts = links != NULL ? g_strsplit (links, ";", -1) : NULL;
+  gboolean first = TRUE;
+
+  g_string_append_printf (json, "{\"type\":\"cluster-status\",\"node_name\":\"node%u\","
+                          "\"is_enabled\":true,\"connections\":[", i);
+  for (guint peer = 1; peer <= 3; peer++)
+    {
+      const char *subs = NULL;
+
+      if (peer == i)
+        continue;
+      for (guint k = 0; parts != NULL && parts[k] != NULL; k++)
+        if (parts[k][0] == '0' + (char) peer)
+          subs = parts[k] + 2;
+      g_string_append_printf (json, "%s{\"url\":\"ws://mesh%u:9925\",\"name\":\"node%u\",",
+                              first ? "" : ",", peer, peer);
+      first = FALSE;
+      if (subs == NULL)
+        {
+          g_string_append (json, "\"replicates\":true}");
+          continue;
+        }
+      g_string_append (json, "\"subscriptions\":[");
+      {
+        g_auto(GStrv) items = g_strsplit (subs, ",", -1);
+
+        for (guint k = 0; items[k] != NULL; k++)
+          {
+            g_auto(GStrv) name = g_strsplit_set (items[k], ".:", 3);
+
+            g_string_append_printf (json, "%s{\"database\":\"%s\",\"table\":\"%s\","
+                                    "\"publish\":%s,\"subscribe\":%s}",
+                                    k ? "," : "", name[0], name[1],
+                                    name[2][0] == 'P' ? "true" : "false",
+                                    name[2][1] == 'S' ? "true" : "false");
+          }
+      }
+      g_string_append (json, "]}");
+    }
+  g_string_append (json, "]}");
+  return parse_status (json->str);
+}
+
+static GHashTable *
+mesh_statuses (const char *links1,
+               const char *links2,
+               const char *links3)
+{
+  GHashTable *statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) hdb_cluster_status_free);
+
+  g_hash_table_insert (statuses, g_strdup ("m1"), mesh_status (1, links1));
+  g_hash_table_insert (statuses, g_strdup ("m2"), mesh_status (2, links2));
+  g_hash_table_insert (statuses, g_strdup ("m3"), mesh_status (3, links3));
+  return statuses;
+}
+
+static const DeckPlanOp *
+unit_op (const DeckPlanUnit *unit,
+         guint               i,
+         DeckPlanOpKind      kind,
+         const char         *instance_id,
+         const char         *peer)
+{
+  const DeckPlanOp *op = g_ptr_array_index (unit->operations, i);
+
+  g_assert_cmpint (op->kind, ==, kind);
+  g_assert_cmpstr (op->instance_id, ==, instance_id);
+  g_assert_cmpstr (op->peer, ==, peer);
+  g_assert_cmpuint (op->unit, ==, 1);
+  return op;
+}
+
+static void
+test_mesh (void)
+{
+  g_autoptr(GHashTable) statuses = mesh_statuses (NULL, NULL, NULL);
+  g_autoptr(GHashTable) schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) hdb_schema_free);
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const DeckPlanUnit *unit;
+  const DeckPlanOp *op;
+
+  g_hash_table_insert (schemas, g_strdup ("m1"),
+                       parse_schema ("{\"dev\": {\"dog\": {\"hash_attribute\": \"id\"},"
+                                     "         \"cat\": {\"hash_attribute\": \"id\"}}}"));
+  g_hash_table_insert (schemas, g_strdup ("m2"),
+                       parse_schema ("{\"dev\": {\"dog\": {\"hash_attribute\": \"id\"},"
+                                     "         \"cat\": {\"hash_attribute\": \"id\"}},"
+                                     " \"shop\": {\"x\": {\"hash_attribute\": \"id\"}}}"));
+  g_hash_table_insert (schemas, g_strdup ("m3"),
+                       parse_schema ("{\"dev\": {\"dog\": {\"hash_attribute\": \"id\"}}}"));
+
+  /* node1 stops publishing dev.dog to node2; node3 stops subscribing to
+   * node2's dev.cat (staged from node3's side). */
+  stage (changes, statuses, "m1", "node2", "dev", "dog", TRUE, FALSE);
+  stage (changes, statuses, "m3", "node2", "dev", "cat", FALSE, FALSE);
+  plan = deck_plan_new_full (changes, statuses, NULL, schemas);
+  text = deck_plan_describe (plan);
+  g_test_message ("%s", text);
+
+  /* One unit: every node removes every other (6), one add_node per link
+   * (3); read again before (3) and back after (3). */
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+  g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, 1);
+  unit = g_ptr_array_index (deck_plan_get_units (plan), 0);
+  g_assert_cmpuint (unit->instance_ids->len, ==, 3);
+  g_assert_cmpuint (unit->operations->len, ==, 9);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 9);
+  g_assert_cmpuint (deck_plan_get_n_reads (plan), ==, 6);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 15);
+  g_assert_nonnull (strstr (text, "15 requests."));
+
+  unit_op (unit, 0, DECK_PLAN_OP_REMOVE_NODE, "m1", "node2");
+  unit_op (unit, 1, DECK_PLAN_OP_REMOVE_NODE, "m1", "node3");
+  unit_op (unit, 2, DECK_PLAN_OP_REMOVE_NODE, "m2", "node1");
+  unit_op (unit, 3, DECK_PLAN_OP_REMOVE_NODE, "m2", "node3");
+  unit_op (unit, 4, DECK_PLAN_OP_REMOVE_NODE, "m3", "node1");
+  op = unit_op (unit, 5, DECK_PLAN_OP_REMOVE_NODE, "m3", "node2");
+  g_assert_cmpstr (op->url, ==, "ws://mesh2:9925");
+
+  /* node1 → node2 from node1, every table of both but dev.dog's publish. */
+  op = unit_op (unit, 6, DECK_PLAN_OP_ADD_NODE, "m1", "node2");
+  g_assert_cmpstr (op->url, ==, "ws://mesh2:9925");
+  g_assert_true (op->retain_authorization);
+  g_assert_cmpuint (op->subscriptions->len, ==, 3);
+  assert_sub (op->subscriptions, "dev", "dog", FALSE, TRUE);
+  assert_sub (op->subscriptions, "dev", "cat", TRUE, TRUE);
+  assert_sub (op->subscriptions, "shop", "x", TRUE, TRUE);
+  g_assert_nonnull (strstr (text, "On m1 (node1): add_node node2 (ws://mesh2:9925)"));
+  /* node1 ↔ node3 unchanged: everything both ways. */
+  op = unit_op (unit, 7, DECK_PLAN_OP_ADD_NODE, "m1", "node3");
+  g_assert_cmpuint (op->subscriptions->len, ==, 2);
+  assert_sub (op->subscriptions, "dev", "dog", TRUE, TRUE);
+  assert_sub (op->subscriptions, "dev", "cat", TRUE, TRUE);
+  g_assert_cmpuint (op->changes->len, ==, 0);
+  /* node2 ↔ node3 from node3, where it was staged. */
+  op = unit_op (unit, 8, DECK_PLAN_OP_ADD_NODE, "m3", "node2");
+  g_assert_cmpuint (op->subscriptions->len, ==, 3);
+  assert_sub (op->subscriptions, "dev", "cat", TRUE, FALSE);
+  assert_sub (op->subscriptions, "dev", "dog", TRUE, TRUE);
+  g_assert_nonnull (strstr (text, "  9. On m3 (node3): add_node node2"));
+  g_assert_nonnull (strstr (text, "dev.cat: publish on, subscribe off (changed, was on)"));
+  g_assert_nonnull (strstr (text, "10. Read back on m1 (node1), m2 (node2) and m3 (node3)"));
+
+  /* Per instance, in the order they are sent to it. */
+  g_assert_cmpuint (deck_plan_get_operations (plan, "m1")->len, ==, 4);
+  g_assert_cmpuint (deck_plan_get_operations (plan, "m2")->len, ==, 2);
+  g_assert_cmpuint (deck_plan_get_operations (plan, "m3")->len, ==, 3);
+
+  /* The mesh as loaded is no drift; a link out of full replication since
+   * is. */
+  g_assert_true (deck_plan_check_links_drift (plan, statuses, NULL, &error));
+  g_assert_no_error (error);
+  fresh = mesh_statuses (NULL, "3=dev.dog:PS", NULL);
+  g_assert_false (deck_plan_check_links_drift (plan, fresh, NULL, &error));
+  g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_DRIFT);
+  g_assert_nonnull (strstr (error->message,
+                            "node2 → node3: full replication was on when loaded, is now off"));
+  g_clear_error (&error);
+  g_clear_pointer (&fresh, g_hash_table_unref);
+
+  /* Read back as planned (node2 and node1 store the mirror images)… */
+  fresh = mesh_statuses ("2=dev.cat:PS,dev.dog:-S,shop.x:PS;3=dev.cat:PS,dev.dog:PS",
+                         "1=dev.cat:PS,dev.dog:P-,shop.x:PS;3=dev.cat:-S,dev.dog:PS,shop.x:PS",
+                         "1=dev.cat:PS,dev.dog:PS;2=dev.cat:P-,dev.dog:PS,shop.x:PS");
+  g_assert_true (deck_plan_check_unit (plan, unit, fresh, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&fresh, g_hash_table_unref);
+
+  /* …or not: each difference is named. */
+  fresh = mesh_statuses ("2=dev.cat:PS,dev.dog:-S,shop.x:PS;3=dev.cat:PS,dev.dog:PS",
+                         "1=dev.cat:PS,dev.dog:P-,shop.x:PS",
+                         "1=dev.cat:PS,dev.dog:PS;2=dev.cat:-S,dev.dog:PS,shop.x:PS");
+  g_assert_false (deck_plan_check_unit (plan, unit, fresh, &error));
+  g_assert_error (error, DECK_PLAN_ERROR, DECK_PLAN_ERROR_VERIFICATION);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "node2 → node3: still in full replication"));
+  g_assert_nonnull (strstr (error->message,
+                            "node3 → node2 dev.cat: publish off, subscribe on; the plan says "
+                            "publish on, subscribe off"));
+  g_assert_null (strstr (error->message, "node1 →"));
+}
+
+static void
+test_mesh_problems (void)
+{
+  g_autoptr(GHashTable) statuses = mesh_statuses (NULL, NULL, NULL);
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  DeckPlanProblem *problem;
+
+  /* Both sides of one link ask opposite things of one direction: node1
+   * stops publishing dev.dog to node2, node2 keeps subscribing to it… */
+  stage (changes, statuses, "m1", "node2", "dev", "dog", TRUE, FALSE);
+  deck_change_set_set_subscribe (changes, "m2", "node1", "dev", "dog", TRUE,
+                                 &(DeckBaseline) { TRUE, FALSE, TRUE });
+  plan = deck_plan_new (changes, statuses, NULL);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 0);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 2);
+  problem = g_ptr_array_index (deck_plan_get_problems (plan), 0);
+  g_assert_nonnull (strstr (problem->message, "dev.dog is changed from both sides"));
+  g_clear_object (&plan);
+
+  /* A member whose state was not loaded: nothing of the mesh is sent. */
+  deck_change_set_remove (changes, "m2", "node1", "dev", "dog");
+  g_hash_table_remove (statuses, "m3");
+  plan = deck_plan_new (changes, statuses, NULL);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 0);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 1);
+  problem = g_ptr_array_index (deck_plan_get_problems (plan), 0);
+  g_assert_nonnull (strstr (problem->message, "node3"));
 }
 
 static void
@@ -892,6 +1190,8 @@ main (int   argc,
   g_test_add_func ("/plan/drift", test_drift);
   g_test_add_func ("/plan/drift-already-applied", test_drift_already_applied);
   g_test_add_func ("/plan/links-drift", test_links_drift);
+  g_test_add_func ("/plan/mesh", test_mesh);
+  g_test_add_func ("/plan/mesh-problems", test_mesh_problems);
   g_test_add_func ("/change-set/staging-baseline-removes", test_staging_baseline_removes);
   g_test_add_func ("/change-set/inverse", test_inverse);
   g_test_add_func ("/model/build", test_model_build);

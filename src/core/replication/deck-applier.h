@@ -46,20 +46,26 @@ void deck_apply_op_result_free (DeckApplyOpResult *result);
  * DeckApplyResult:
  * @n_ok: operations that succeeded
  * @n_failed: operations that failed or were not reached
- * @n_peer_requests: the remove_node requests sent to peers, on top of the
- *   plan's (see deck_applier_set_peer_client())
  * @results: (element-type DeckApplyOpResult): one per operation, by
  *   instance id, then in the order of the plan
  * @remaining: the staged changes that did not apply (failed, not reached,
- *   or that the plan could not carry out): keep them pending
+ *   that the plan could not carry out, or whose mesh did not read back as
+ *   planned): keep them pending
+ * @verification_error: (nullable): a %DECK_PLAN_ERROR_VERIFICATION naming
+ *   every difference between the links read back after converting a mesh
+ *   and the plan; %NULL when every unit read back as planned, or the plan
+ *   had none
+ *
+ * The applier sends the plan's requests and nothing else: on success,
+ * their number is deck_plan_get_n_requests().
  */
 typedef struct
 {
   guint          n_ok;
   guint          n_failed;
-  guint          n_peer_requests;
   GPtrArray     *results;
   DeckChangeSet *remaining;
+  GError        *verification_error;
 } DeckApplyResult;
 
 void deck_apply_result_free (DeckApplyResult *result);

@@ -21,16 +21,19 @@
 typedef struct
 {
   DeckChangeSet *changes;
+  GHashTable    *clients;     /* id → HdbClient */
   GHashTable    *statuses;    /* id → HdbClusterStatus */
   GHashTable    *schemas;     /* id → HdbSchema */
   GHashTable    *unreadable;  /* id → message */
   guint          n_waiting;
+  gboolean       peers_read;
 } LoadData;
 
 static void
 load_data_free (LoadData *data)
 {
   g_clear_object (&data->changes);
+  g_clear_pointer (&data->clients, g_hash_table_unref);
   g_clear_pointer (&data->statuses, g_hash_table_unref);
   g_clear_pointer (&data->schemas, g_hash_table_unref);
   g_clear_pointer (&data->unreadable, g_hash_table_unref);
@@ -43,6 +46,32 @@ typedef struct
   char  *instance_id;
 } Request;
 
+static void read_instance (GTask      *task,
+                           const char *instance_id,
+                           HdbClient  *client);
+
+/* Whether a change is about a link in full replication: its mesh is
+ * converted as one unit, on all of its instances, whose states the plan
+ * then needs too. */
+static gboolean
+needs_peers (LoadData *data)
+{
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (data->changes);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+      const HdbClusterStatus *status = g_hash_table_lookup (data->statuses, change->instance_id);
+      const HdbConnection *conn = status ? hdb_cluster_status_find_connection (status,
+                                                                               change->peer)
+                                         : NULL;
+
+      if (conn != NULL && conn->replicates)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 load_step_done (GTask *task)
 {
@@ -53,6 +82,25 @@ load_step_done (GTask *task)
     return;
   if (g_task_return_error_if_cancelled (task))
     return;
+
+  if (!data->peers_read && needs_peers (data))
+    {
+      GHashTableIter iter;
+      gpointer id, client;
+
+      /* The other instances, all at once, with one count held until every
+       * read is sent. */
+      data->peers_read = TRUE;
+      data->n_waiting = 1;
+      g_hash_table_iter_init (&iter, data->clients);
+      while (g_hash_table_iter_next (&iter, &id, &client))
+        if (!g_hash_table_contains (data->statuses, id) &&
+            !g_hash_table_contains (data->unreadable, id))
+          read_instance (task, id, client);
+      load_step_done (task);
+      return;
+    }
+
   plan = deck_plan_new_full (data->changes, data->statuses, NULL, data->schemas);
   g_task_return_pointer (task, plan, g_object_unref);
 }
@@ -106,18 +154,37 @@ on_status (GObject      *source,
   g_free (request);
 }
 
+static void
+read_instance (GTask      *task,
+               const char *instance_id,
+               HdbClient  *client)
+{
+  LoadData *data = g_task_get_task_data (task);
+  Request *request = g_new0 (Request, 1);
+
+  request->task = g_object_ref (task);
+  request->instance_id = g_strdup (instance_id);
+  data->n_waiting++;
+  hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status, request);
+}
+
 /**
  * deck_plan_load_async:
  * @changes: the changes to plan
- * @clients: (element-type utf8 HdbClient): instance id → a client of it
+ * @clients: (element-type utf8 HdbClient): instance id → a client of it,
+ *   for every instance the changes name and the others they may need (the
+ *   instances of the organization)
  * @cancellable: (nullable): a cancellable
  * @callback: called with the plan
  * @user_data: data for @callback
  *
  * Reads `cluster_status` and `describe_all` of every instance @changes
- * names, all at once, and plans @changes against them. An instance without
- * a client, or that cannot be read, is left out: the plan lists its
- * changes as problems, and deck_plan_load_finish() says why.
+ * names, all at once, and plans @changes against them. When a change is
+ * about a link in full replication, the other instances of @clients are
+ * read too: the whole mesh is converted as one unit (deck_plan_new_full()).
+ * An instance without a client, or that cannot be read, is left out: the
+ * plan lists its changes as problems, and deck_plan_load_finish() says
+ * why.
  */
 void
 deck_plan_load_async (DeckChangeSet       *changes,
@@ -138,6 +205,7 @@ deck_plan_load_async (DeckChangeSet       *changes,
   g_task_set_source_tag (task, deck_plan_load_async);
   data = g_new0 (LoadData, 1);
   data->changes = deck_change_set_copy (changes);
+  data->clients = g_hash_table_ref (clients);
   data->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) hdb_cluster_status_free);
   data->schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -154,7 +222,6 @@ deck_plan_load_async (DeckChangeSet       *changes,
     {
       const DeckChange *change = g_ptr_array_index (list, i);
       HdbClient *client;
-      Request *request;
 
       if (!g_hash_table_add (seen, change->instance_id))
         continue;
@@ -166,11 +233,7 @@ deck_plan_load_async (DeckChangeSet       *changes,
                                            "or its password is not known.")));
           continue;
         }
-      request = g_new0 (Request, 1);
-      request->task = g_object_ref (task);
-      request->instance_id = g_strdup (change->instance_id);
-      data->n_waiting++;
-      hdb_client_cluster_status_async (client, cancellable, on_status, request);
+      read_instance (task, change->instance_id, client);
     }
   load_step_done (task);
 }

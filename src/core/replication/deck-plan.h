@@ -17,10 +17,13 @@ G_BEGIN_DECLS
 /**
  * DeckPlanErrorCode:
  * @DECK_PLAN_ERROR_DRIFT: the server's state changed since the changes were staged
+ * @DECK_PLAN_ERROR_VERIFICATION: the links read back after applying differ
+ *   from what the plan says
  */
 typedef enum
 {
   DECK_PLAN_ERROR_DRIFT,
+  DECK_PLAN_ERROR_VERIFICATION,
 } DeckPlanErrorCode;
 
 GQuark deck_plan_error_quark (void);
@@ -28,7 +31,8 @@ GQuark deck_plan_error_quark (void);
 /**
  * DeckPlanOpKind:
  * @DECK_PLAN_OP_UPDATE_NODE: `update_node` with the merged subscriptions
- * @DECK_PLAN_OP_REMOVE_NODE: `remove_node` (to leave full replication)
+ * @DECK_PLAN_OP_REMOVE_NODE: `remove_node` (to leave full replication; a
+ *   node that is already gone counts as removed)
  * @DECK_PLAN_OP_ADD_NODE: `add_node` with explicit subscriptions
  */
 typedef enum
@@ -60,6 +64,9 @@ const char *deck_plan_op_kind_to_string (DeckPlanOpKind kind);
  * @repeat: the same `update_node` as the operation before it, sent again:
  *   Harper 4.4's NATS clustering restarts a subscription that was switched
  *   back on only at the second update
+ * @unit: 0, or the full-replication mesh this operation converts, as
+ *   1 + its index in deck_plan_get_units(): the unit's operations go to
+ *   several instances and are sent in the unit's order
  *
  * One request. Holds no secret: the applier fills the authorization in.
  */
@@ -75,6 +82,7 @@ typedef struct
   gboolean        retain_authorization;
   GPtrArray      *changes;
   gboolean        repeat;
+  guint           unit;
 } DeckPlanOp;
 
 void deck_plan_op_free (DeckPlanOp *op);
@@ -99,6 +107,28 @@ typedef struct
 
 void deck_plan_problem_free (DeckPlanProblem *problem);
 
+/**
+ * DeckPlanUnit:
+ * @instance_ids: (element-type utf8): the instances of a mesh in full
+ *   replication, sorted by node name
+ * @node_names: (element-type utf8): their node names, in the same order
+ * @operations: (element-type DeckPlanOp): the operations that convert
+ *   every link of the mesh to per-table subscriptions, in the order they
+ *   are sent (across the instances); the plan owns them
+ *
+ * Harper keeps one node table (system.hdb_nodes) for every node of a mesh
+ * in full replication, so converting one link rewrites the others: the
+ * whole mesh is converted at once (every node removes every other, then
+ * one add_node per link), and every instance of it is read back afterwards
+ * and compared with the plan (deck_plan_check_unit()).
+ */
+typedef struct
+{
+  GPtrArray *instance_ids;
+  GPtrArray *node_names;
+  GPtrArray *operations;
+} DeckPlanUnit;
+
 #define DECK_TYPE_PLAN (deck_plan_get_type ())
 
 G_DECLARE_FINAL_TYPE (DeckPlan, deck_plan, DECK, PLAN, GObject)
@@ -115,6 +145,11 @@ GPtrArray  *deck_plan_get_operations     (DeckPlan       *self,
                                           const char     *instance_id);
 GPtrArray  *deck_plan_get_problems       (DeckPlan       *self);
 guint       deck_plan_get_n_requests     (DeckPlan       *self);
+guint       deck_plan_get_n_operations   (DeckPlan       *self);
+guint       deck_plan_get_n_reads        (DeckPlan       *self);
+GPtrArray  *deck_plan_get_units          (DeckPlan       *self);
+const char *deck_plan_get_node_name      (DeckPlan       *self,
+                                          const char     *instance_id);
 void        deck_plan_set_instance_label (DeckPlan       *self,
                                           const char     *instance_id,
                                           const char     *label);
@@ -132,6 +167,10 @@ gboolean    deck_plan_check_links_drift  (DeckPlan       *self,
                                           GHashTable     *skip,
                                           GError        **error);
 gboolean    deck_plan_check_changes_drift (GPtrArray     *changes,
+                                          GHashTable     *fresh_statuses,
+                                          GError        **error);
+gboolean    deck_plan_check_unit         (DeckPlan       *self,
+                                          const DeckPlanUnit *unit,
                                           GHashTable     *fresh_statuses,
                                           GError        **error);
 
