@@ -156,6 +156,7 @@ test_enable_and_connect (void)
                                             "id");
 
           g_assert_no_error (error);
+          g_assert_nonnull (made);
         }
     }
 
