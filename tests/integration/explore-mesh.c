@@ -183,6 +183,7 @@ mesh_up (void)
       g_autofree char *m3 = NULL;
 
       g_assert_no_error (error);
+      g_assert_nonnull (m1);
       m2 = HDB_SYNC (clients[i], create_table, &error, DB, "a", "id");
       g_assert_no_error (error);
       m3 = HDB_SYNC (clients[i], create_table, &error, DB, "b", "id");
