@@ -60,6 +60,7 @@
 #define ARRIVE_MS         30000
 #define ABSENT_MS         3000
 #define SWITCH_MS         20000
+#define STORED_MS         15000
 
 static HarperFixture *cluster;
 static HdbClient *clients[N_NODES];
@@ -335,6 +336,11 @@ test_enable_and_connect (void)
   g_assert_true (hdb_test_wait_record (clients[1], DB, TABLE, 1, 15000));
 }
 
+static gboolean wait_stored (const char *table,
+                             gboolean    publish,
+                             gboolean    subscribe,
+                             guint       ms);
+
 /* Publish off: full replication becomes per-table subscriptions ---------- */
 
 static void
@@ -417,17 +423,7 @@ test_publish_off (void)
 
   /* node2 has the mirror image, out of full replication too (the plan
    * removed node1 on node2 as well). */
-  {
-    g_autoptr(HdbClusterStatus) mirror = read_status (1);
-    const HdbConnection *back = hdb_cluster_status_find_connection (mirror, node_name (0));
-
-    g_assert_nonnull (back);
-    g_assert_false (back->replicates);
-    sub = find_subscription (back);
-    g_assert_nonnull (sub);
-    g_assert_true (sub->publish);
-    g_assert_false (sub->subscribe);
-  }
+  g_assert_true (wait_stored (TABLE, FALSE, TRUE, STORED_MS));
 
   /* node2 → node1 still flows; node1 → node2 stops. */
   hdb_test_insert (clients[1], DB, TABLE, 11, "from node2");
@@ -566,6 +562,35 @@ read_stored (const char   *table,
   deck_baseline_from_connection (back, DB, table, there);
 }
 
+/* Polls until node1 stores @publish/@subscribe for DB.@table with node2 and
+ * node2 the mirror image (node1's update_node tells node2 over the link,
+ * after it answered: node2's record can lag a moment). */
+static gboolean
+wait_stored (const char *table,
+             gboolean    publish,
+             gboolean    subscribe,
+             guint       ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  DeckBaseline here, there;
+
+  for (;;)
+    {
+      read_stored (table, &here, &there);
+      if (here.publish == publish && here.subscribe == subscribe &&
+          there.publish == subscribe && there.subscribe == publish)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_test_message ("%s.%s stored: node1 publish %d subscribe %d, node2 publish %d "
+                          "subscribe %d", DB, table, here.publish, here.subscribe,
+                          there.publish, there.subscribe);
+          return FALSE;
+        }
+      test_util_spin (200);
+    }
+}
+
 /* Writes a CAT record along @flow, then a control record the same way,
  * and waits for the control. Returns whether the CAT record arrived: within
  * ARRIVE_MS when the direction is on, within ABSENT_MS after the control
@@ -607,7 +632,7 @@ test_directions (void)
       const HdbSubscription *sub;
       const DeckPlanOp *op;
       GPtrArray *ops;
-      DeckBaseline baseline, here, there;
+      DeckBaseline baseline;
       Signals signals = { 0 };
       gint64 applied, last_through = 0;
       guint n_sent;
@@ -653,11 +678,7 @@ test_directions (void)
       g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
 
       /* node1 stores the case; node2, told by update_node, the mirror image. */
-      read_stored (CAT, &here, &there);
-      g_assert_cmpint (here.publish, ==, c->publish);
-      g_assert_cmpint (here.subscribe, ==, c->subscribe);
-      g_assert_cmpint (there.publish, ==, c->subscribe);
-      g_assert_cmpint (there.subscribe, ==, c->publish);
+      g_assert_true (wait_stored (CAT, c->publish, c->subscribe, STORED_MS));
       g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, 15000));
       g_assert_true (hdb_test_wait_link (clients[1], node_name (0), TRUE, 15000));
 
@@ -735,13 +756,8 @@ assert_many_stored (gboolean value)
   for (guint k = 0; k < N_MANY; k++)
     {
       g_autofree char *name = many_table (k);
-      DeckBaseline here, there;
 
-      read_stored (name, &here, &there);
-      g_assert_cmpint (here.publish, ==, value);
-      g_assert_cmpint (here.subscribe, ==, value);
-      g_assert_cmpint (there.publish, ==, value);
-      g_assert_cmpint (there.subscribe, ==, value);
+      g_assert_true (wait_stored (name, value, value, STORED_MS));
     }
 }
 
@@ -1029,15 +1045,27 @@ test_paused_instance (gpointer      fixture,
   g_assert_cmpuint (n_sent, ==, 1 + 1);
   g_assert_cmpuint (deck_change_set_get_n_changes (retry->remaining), ==, 0);
 
+  /* node2 stores what the retry sent (read until it does: a node just
+   * resumed from SIGSTOP may answer with its old record for a moment). */
   {
-    g_autoptr(HdbClusterStatus) status = read_status (1);
-    const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (0));
-    const HdbSubscription *sub;
+    gint64 deadline = g_get_monotonic_time () + (gint64) STORED_MS * 1000;
+    gboolean publish = TRUE;
 
-    g_assert_nonnull (conn);
-    sub = find_subscription (conn);
-    g_assert_nonnull (sub);
-    g_assert_false (sub->publish);
+    do
+      {
+        g_autoptr(HdbClusterStatus) status = read_status (1);
+        const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (0));
+        const HdbSubscription *sub;
+
+        g_assert_nonnull (conn);
+        sub = find_subscription (conn);
+        g_assert_nonnull (sub);
+        publish = sub->publish;
+        if (publish)
+          test_util_spin (200);
+      }
+    while (publish && g_get_monotonic_time () < deadline);
+    g_assert_false (publish);
   }
 }
 
