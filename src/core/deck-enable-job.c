@@ -247,8 +247,8 @@ on_server_info (GObject      *source,
   if (self->node_name == NULL)
     self->node_name = deck_engine_suggest_node_name (self->engine, name,
                                                      deck_instance_get_url (self->instance));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE_NAME]);
 
+  /* Both checked before anything is sent. */
   if (!deck_engine_validate_node_name (self->engine, self->node_name, &error))
     {
       wipe_password (self);
@@ -262,6 +262,7 @@ on_server_info (GObject      *source,
                                            _("No cluster password was given.")));
       return;
     }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE_NAME]);
 
   request.cluster_user = self->cluster_user;
   request.cluster_password = self->cluster_password;
