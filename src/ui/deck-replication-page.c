@@ -432,6 +432,7 @@ enable_clicked (DeckReplicationPage *self)
 typedef struct
 {
   DeckReplicationPage *page;
+  DeckInstance        *instance;   /* whose screen the row is on */
   DeckInstance        *peer;       /* NULL for an unregistered node */
   char                *node_name;
   char                *url;
@@ -445,6 +446,7 @@ row_data_free (gpointer data)
 {
   RowData *rd = data;
 
+  g_clear_object (&rd->instance);
   g_clear_object (&rd->peer);
   g_free (rd->node_name);
   g_free (rd->url);
@@ -818,8 +820,10 @@ connect_clicked (GtkButton *button,
   if (rd->peer == NULL)
     return;
   /* The job reads both instances and their tables first (prepare), then
-   * connects, or asks about missing tables (on_job_state()). */
-  job = deck_connect_job_new (self->context, self->instance, rd->peer);
+   * connects, or asks about missing tables (on_job_state()). A button's
+   * click comes a moment after its activation: the row says which
+   * instance it was for, whatever the page shows by then. */
+  job = deck_connect_job_new (self->context, rd->instance, rd->peer);
   if (!deck_job_start (DECK_JOB (job), &error))
     {
       row_show_error (rd, error->message);
@@ -896,7 +900,7 @@ disconnect_clicked (GtkButton *button,
 
   request = g_new0 (DisconnectRequest, 1);
   request->page = g_object_ref (rd->page);
-  request->instance = g_object_ref (rd->page->instance);
+  request->instance = g_object_ref (rd->instance);
   request->peer = rd->peer != NULL ? g_object_ref (rd->peer) : NULL;
   request->node_name = g_strdup (rd->node_name);
   request->url = g_strdup (rd->url);
@@ -906,7 +910,7 @@ disconnect_clicked (GtkButton *button,
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("Replication between “%s” and “%s” stops. The connection is "
                                     "removed on both instances; no data is deleted."),
-                                  deck_instance_get_name (rd->page->instance), rd->node_name);
+                                  deck_instance_get_name (rd->instance), rd->node_name);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "disconnect", _("_Disconnect"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect",
@@ -965,6 +969,7 @@ row_data_new (DeckReplicationPage *self,
   RowData *rd = g_new0 (RowData, 1);
 
   rd->page = self;
+  rd->instance = g_object_ref (self->instance);
   rd->row = row;
   rd->peer = peer ? g_object_ref (peer) : NULL;
   rd->node_name = g_strdup (node_name);
