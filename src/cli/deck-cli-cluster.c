@@ -28,6 +28,44 @@ deck_cli_wait_job (DeckJob *job)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Starts a job with the cluster password (NULL: the job looks in the keyring)
+ * and waits for it. */
+typedef DeckJob *(*StartWithPassword) (DeckCli     *cli,
+                                       gpointer     data,
+                                       const char  *password,
+                                       GError     **error);
+
+/* Runs @start with the cluster password from the environment, else from
+ * the organization's item in the keyring (the job looks); when neither has
+ * it, asks for it (standard input or a prompt) and runs @start again. NULL
+ * (and @error) when it could not start, or no password was given. */
+static DeckJob *
+run_with_cluster_password (DeckCli            *cli,
+                           StartWithPassword   start,
+                           gpointer            data,
+                           GError            **error)
+{
+  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
+  g_autoptr(DeckJob) job = start (cli, data, env != NULL && *env != '\0' ? env : NULL, error);
+  g_autofree char *password = NULL;
+
+  if (job == NULL || !g_error_matches (deck_job_get_error (job), DECK_JOB_ERROR,
+                                       DECK_JOB_ERROR_NO_CLUSTER_PASSWORD))
+    return g_steal_pointer (&job);
+
+  g_clear_object (&job);
+  password = deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD", _("Cluster password: "));
+  if (password == NULL)
+    {
+      g_set_error_literal (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NO_CLUSTER_PASSWORD,
+                           _("No cluster password given."));
+      return NULL;
+    }
+  job = start (cli, data, password, error);
+  deck_cli_wipe (password);
+  return g_steal_pointer (&job);
+}
+
 /* enable ------------------------------------------------------------------- */
 
 static void
@@ -59,25 +97,32 @@ on_node_name (DeckEnableJob *job,
            deck_enable_job_get_node_name (job), deck_enable_job_get_cluster_user (job));
 }
 
-static DeckEnableJob *
-run_enable (DeckCli          *cli,
-            DeckInstance     *instance,
-            const char       *cluster_user,
-            const char       *password,
-            const char       *node_name,
-            DeckRestartPhase *last,
-            GError          **error)
+typedef struct
 {
-  g_autoptr(DeckEnableJob) job = deck_enable_job_new (cli->context, instance, cluster_user,
-                                                      password, node_name);
+  DeckInstance     *instance;
+  const char       *cluster_user;
+  const char       *node_name;
+  DeckRestartPhase  last;
+} EnableArgs;
+
+static DeckJob *
+start_enable (DeckCli     *cli,
+              gpointer     data,
+              const char  *password,
+              GError     **error)
+{
+  EnableArgs *args = data;
+  g_autoptr(DeckEnableJob) job = deck_enable_job_new (cli->context, args->instance,
+                                                      args->cluster_user, password,
+                                                      args->node_name);
 
   g_signal_connect (job, "notify::node-name", G_CALLBACK (on_node_name), NULL);
   if (!deck_job_start (DECK_JOB (job), error))
     return NULL;
   g_signal_connect (deck_enable_job_get_restart_monitor (job), "notify::phase",
-                    G_CALLBACK (on_phase), last);
+                    G_CALLBACK (on_phase), &args->last);
   deck_cli_wait_job (DECK_JOB (job));
-  return g_steal_pointer (&job);
+  return DECK_JOB (g_steal_pointer (&job));
 }
 
 /**
@@ -99,13 +144,12 @@ deck_cli_cmd_enable (DeckCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(HdbClient) client = NULL;
   g_autoptr(DeckEnableJob) job = NULL;
-  DeckRestartPhase last = DECK_RESTART_PHASE_IDLE;
+  EnableArgs args = { 0 };
   GOptionEntry entries[] = {
     { "cluster-user", 0, 0, G_OPTION_ARG_STRING, &cluster_user, N_("Cluster user"), "USER" },
     { "node-name", 0, 0, G_OPTION_ARG_STRING, &node_name, N_("Node name"), "NODE" },
     { NULL }
   };
-  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
   const GError *job_error;
   DeckInstance *instance;
   const char *name;
@@ -125,22 +169,10 @@ deck_cli_cmd_enable (DeckCli  *cli,
   if (client == NULL)
     return deck_cli_fail ("%s", error->message);
 
-  /* The cluster password: the environment, else the organization's in the
-   * keyring (the job looks), else asked for once the job needs it. */
-  job = run_enable (cli, instance, cluster_user, env != NULL && *env != '\0' ? env : NULL,
-                    node_name, &last, &error);
-  if (job != NULL && g_error_matches (deck_job_get_error (DECK_JOB (job)), DECK_JOB_ERROR,
-                                      DECK_JOB_ERROR_NO_CLUSTER_PASSWORD))
-    {
-      g_autofree char *password = deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD",
-                                                          _("Cluster password: "));
-
-      if (password == NULL)
-        return deck_cli_fail (_("No cluster password given."));
-      g_clear_object (&job);
-      job = run_enable (cli, instance, cluster_user, password, node_name, &last, &error);
-      deck_cli_wipe (password);
-    }
+  args.instance = instance;
+  args.cluster_user = cluster_user;
+  args.node_name = node_name;
+  job = DECK_ENABLE_JOB (run_with_cluster_password (cli, start_enable, &args, &error));
   if (job == NULL)
     return deck_cli_fail ("%s", error->message);
 
@@ -197,22 +229,28 @@ fail_job (DeckJob      *job,
                         deck_instance_get_name (instance), deck_instance_get_name (other), why);
 }
 
-/* Starts a connect job and waits for its preparation. */
-static DeckConnectJob *
-prepare_connect (DeckCli       *cli,
-                 DeckInstance  *instance,
-                 DeckInstance  *other,
-                 const char    *password,
-                 GError       **error)
+typedef struct
 {
-  g_autoptr(DeckConnectJob) job = deck_connect_job_new (cli->context, instance, other);
+  DeckInstance *instance;
+  DeckInstance *other;
+} ConnectArgs;
+
+/* Starts a connect job and waits for its preparation. */
+static DeckJob *
+prepare_connect (DeckCli     *cli,
+                 gpointer     data,
+                 const char  *password,
+                 GError     **error)
+{
+  ConnectArgs *args = data;
+  g_autoptr(DeckConnectJob) job = deck_connect_job_new (cli->context, args->instance, args->other);
 
   if (password != NULL)
     deck_connect_job_set_cluster_password (job, password);
   if (!deck_job_start (DECK_JOB (job), error))
     return NULL;
   deck_cli_wait_job (DECK_JOB (job));
-  return g_steal_pointer (&job);
+  return DECK_JOB (g_steal_pointer (&job));
 }
 
 /* Replication never creates a database (Q9): one sentence for each side
@@ -245,24 +283,10 @@ cmd_connect (DeckCli      *cli,
 {
   g_autoptr(DeckConnectJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
+  ConnectArgs args = { instance, other };
   GPtrArray *here, *on_peer;
 
-  /* The cluster password: the environment, else the organization's in the
-   * keyring (the job looks), else asked for. */
-  job = prepare_connect (cli, instance, other, env != NULL && *env != '\0' ? env : NULL, &error);
-  if (job != NULL && g_error_matches (deck_job_get_error (DECK_JOB (job)), DECK_JOB_ERROR,
-                                      DECK_JOB_ERROR_NO_CLUSTER_PASSWORD))
-    {
-      g_autofree char *password = deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD",
-                                                          _("Cluster password: "));
-
-      if (password == NULL)
-        return deck_cli_fail (_("No cluster password given."));
-      g_clear_object (&job);
-      job = prepare_connect (cli, instance, other, password, &error);
-      deck_cli_wipe (password);
-    }
+  job = DECK_CONNECT_JOB (run_with_cluster_password (cli, prepare_connect, &args, &error));
   if (job == NULL)
     return deck_cli_fail ("%s", error->message);
   if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_PREPARED)

@@ -45,7 +45,6 @@ struct _DeckApplyJob
   DeckOrganization *organization;   /* of the changes */
   gboolean          many_organizations;
   char             *cluster_password;  /* wiped when done */
-  gboolean          password_looked_up;
   DeckPlan         *plan;
   GHashTable       *unreadable;     /* instance id → why */
   GError           *prepare_error;
@@ -235,7 +234,6 @@ on_cluster_password (GObject      *source,
 
   /* Not in the keyring (or no keyring): the caller asks for it. */
   password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
-  self->password_looked_up = TRUE;
   if (self->cluster_password == NULL)
     self->cluster_password = password;
   else

@@ -46,7 +46,6 @@ struct _DeckConnectJob
   GPtrArray     *missing_on_peer;    /* DeckMissingTable: this instance has them */
   GError        *prepare_error;      /* the first one */
   guint          n_waiting;
-  gboolean       create_missing;
   gboolean       created;
 };
 
@@ -192,7 +191,6 @@ deck_connect_job_connect (DeckConnectJob  *self,
   if (!_deck_job_resume (DECK_JOB (self), error))
     return FALSE;
 
-  self->create_missing = create_missing;
   if (!create_missing || self->missing_on_peer->len == 0)
     {
       if (create_missing)

@@ -166,15 +166,12 @@ save (DeckEnableJob *self)
 
 /* Enabling ------------------------------------------------------------------- */
 
+/* The restart is over (@error is %NULL), or it is not. */
 static void
-on_enabled (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+restarted (DeckEnableJob *self,
+           GError        *error)
 {
-  g_autoptr(DeckEnableJob) self = user_data;
-  GError *error = NULL;
-
-  if (!deck_engine_enable_finish (DECK_ENGINE (source), result, &error))
+  if (error != NULL)
     {
       /* Keep Waiting needs the password to keep it afterwards. */
       if (!g_error_matches (error, DECK_RESTART_ERROR, DECK_RESTART_ERROR_TIMEOUT))
@@ -186,6 +183,18 @@ on_enabled (GObject      *source,
 }
 
 static void
+on_enabled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(DeckEnableJob) self = user_data;
+  GError *error = NULL;
+
+  deck_engine_enable_finish (DECK_ENGINE (source), result, &error);
+  restarted (self, error);
+}
+
+static void
 on_kept_waiting (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -193,14 +202,8 @@ on_kept_waiting (GObject      *source,
   g_autoptr(DeckEnableJob) self = user_data;
   GError *error = NULL;
 
-  if (!deck_restart_monitor_keep_waiting_finish (DECK_RESTART_MONITOR (source), result, &error))
-    {
-      if (!g_error_matches (error, DECK_RESTART_ERROR, DECK_RESTART_ERROR_TIMEOUT))
-        wipe_password (self);
-      _deck_job_fail (DECK_JOB (self), error);
-      return;
-    }
-  save (self);
+  deck_restart_monitor_keep_waiting_finish (DECK_RESTART_MONITOR (source), result, &error);
+  restarted (self, error);
 }
 
 static void
