@@ -93,7 +93,7 @@ on_node_name (DeckEnableJob *job,
     return;
   g_print (_("Enabling %s on “%s” as node “%s”, cluster user “%s”.\n"),
            hdb_engine_to_string (deck_enable_job_get_engine (job)),
-           deck_instance_get_name (deck_enable_job_get_instance (job)),
+           deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))),
            deck_enable_job_get_node_name (job), deck_enable_job_get_cluster_user (job));
 }
 

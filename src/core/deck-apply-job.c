@@ -422,6 +422,7 @@ deck_apply_job_new (DeckContext   *context,
 {
   g_autoptr(DeckChangeSet) copy = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  const char *first;
   DeckApplyJob *self;
 
   g_return_val_if_fail (DECK_IS_CONTEXT (context), NULL);
@@ -429,11 +430,14 @@ deck_apply_job_new (DeckContext   *context,
 
   copy = deck_change_set_copy (changes);
   list = deck_change_set_dup_changes (copy);
+  first = list->len > 0 ? ((const DeckChange *) g_ptr_array_index (list, 0))->instance_id : NULL;
   self = g_object_new (DECK_TYPE_APPLY_JOB,
                        "context", context,
-                       "instance-id", list->len > 0
-                                      ? ((const DeckChange *) g_ptr_array_index (list, 0))->instance_id
-                                      : NULL,
+                       "instance", first != NULL
+                                   ? deck_store_find_instance_by_id (deck_context_get_store (context),
+                                                                     first)
+                                   : NULL,
+                       "instance-id", first,
                        NULL);
   for (guint i = 0; i < list->len; i++)
     _deck_job_add_instance_id (DECK_JOB (self),

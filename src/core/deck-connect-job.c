@@ -31,9 +31,10 @@ struct _DeckConnectJob
 {
   DeckJob        parent_instance;
 
+  DeckInstance  *instance;           /* the job's (borrowed) */
+  DeckInstance  *peer;               /* the job's (borrowed) */
+
   /* Owned */
-  DeckInstance  *instance;
-  DeckInstance  *peer;
   HdbClient     *client;
   HdbClient     *peer_client;
   char          *cluster_user;
@@ -361,8 +362,6 @@ deck_connect_job_finalize (GObject *object)
   DeckConnectJob *self = DECK_CONNECT_JOB (object);
 
   wipe_password (self);
-  g_clear_object (&self->instance);
-  g_clear_object (&self->peer);
   g_clear_object (&self->client);
   g_clear_object (&self->peer_client);
   g_clear_pointer (&self->info, hdb_server_info_free);
@@ -414,11 +413,11 @@ deck_connect_job_new (DeckContext  *context,
 
   self = g_object_new (DECK_TYPE_CONNECT_JOB,
                        "context", context,
-                       "instance-id", deck_instance_get_id (instance),
-                       "peer-id", deck_instance_get_id (peer),
+                       "instance", instance,
+                       "peer", peer,
                        NULL);
-  self->instance = g_object_ref (instance);
-  self->peer = g_object_ref (peer);
+  self->instance = instance;
+  self->peer = peer;
   return self;
 }
 
@@ -439,32 +438,6 @@ deck_connect_job_set_cluster_password (DeckConnectJob *self,
 
   wipe_password (self);
   self->cluster_password = g_strdup (password);
-}
-
-/**
- * deck_connect_job_get_instance:
- * @self: a job
- *
- * Returns: (transfer none): the instance being connected
- */
-DeckInstance *
-deck_connect_job_get_instance (DeckConnectJob *self)
-{
-  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
-  return self->instance;
-}
-
-/**
- * deck_connect_job_get_peer:
- * @self: a job
- *
- * Returns: (transfer none): the instance it is connected to
- */
-DeckInstance *
-deck_connect_job_get_peer (DeckConnectJob *self)
-{
-  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
-  return self->peer;
 }
 
 /**

@@ -19,8 +19,6 @@ DeckConnectJob *deck_connect_job_new                   (DeckContext    *context,
                                                         DeckInstance   *peer);
 void            deck_connect_job_set_cluster_password  (DeckConnectJob *self,
                                                         const char     *password);
-DeckInstance   *deck_connect_job_get_instance          (DeckConnectJob *self);
-DeckInstance   *deck_connect_job_get_peer              (DeckConnectJob *self);
 const char     *deck_connect_job_get_node_name         (DeckConnectJob *self);
 const char     *deck_connect_job_get_peer_node_name    (DeckConnectJob *self);
 GPtrArray      *deck_connect_job_get_missing_here      (DeckConnectJob *self);

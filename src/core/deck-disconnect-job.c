@@ -24,9 +24,11 @@ struct _DeckDisconnectJob
 {
   DeckJob        parent_instance;
 
+  DeckInstance  *instance;         /* the job's (borrowed) */
+  DeckInstance  *peer;             /* the job's (borrowed); NULL for a node outside
+                                    * the organization */
+
   /* Owned */
-  DeckInstance  *instance;
-  DeckInstance  *peer;             /* NULL for a node outside the organization */
   char          *peer_node_name;
   char          *peer_url;
   HdbClient     *client;
@@ -174,8 +176,6 @@ deck_disconnect_job_finalize (GObject *object)
 {
   DeckDisconnectJob *self = DECK_DISCONNECT_JOB (object);
 
-  g_clear_object (&self->instance);
-  g_clear_object (&self->peer);
   g_clear_object (&self->client);
   g_clear_object (&self->peer_client);
   g_clear_pointer (&self->info, hdb_server_info_free);
@@ -231,41 +231,14 @@ deck_disconnect_job_new (DeckContext  *context,
 
   self = g_object_new (DECK_TYPE_DISCONNECT_JOB,
                        "context", context,
-                       "instance-id", deck_instance_get_id (instance),
-                       "peer-id", peer != NULL ? deck_instance_get_id (peer) : NULL,
+                       "instance", instance,
+                       "peer", peer,
                        NULL);
-  self->instance = g_object_ref (instance);
-  self->peer = peer != NULL ? g_object_ref (peer) : NULL;
+  self->instance = instance;
+  self->peer = peer;
   self->peer_node_name = g_strdup (peer_node_name);
   self->peer_url = g_strdup (peer_url);
   return self;
-}
-
-/**
- * deck_disconnect_job_get_instance:
- * @self: a job
- *
- * Returns: (transfer none): the instance being disconnected
- */
-DeckInstance *
-deck_disconnect_job_get_instance (DeckDisconnectJob *self)
-{
-  g_return_val_if_fail (DECK_IS_DISCONNECT_JOB (self), NULL);
-  return self->instance;
-}
-
-/**
- * deck_disconnect_job_get_peer:
- * @self: a job
- *
- * Returns: (nullable) (transfer none): the peer, when it is in the
- *   organization
- */
-DeckInstance *
-deck_disconnect_job_get_peer (DeckDisconnectJob *self)
-{
-  g_return_val_if_fail (DECK_IS_DISCONNECT_JOB (self), NULL);
-  return self->peer;
 }
 
 /**

@@ -19,8 +19,6 @@ DeckDisconnectJob *deck_disconnect_job_new                (DeckContext       *co
                                                            DeckInstance      *peer,
                                                            const char        *peer_node_name,
                                                            const char        *peer_url);
-DeckInstance      *deck_disconnect_job_get_instance       (DeckDisconnectJob *self);
-DeckInstance      *deck_disconnect_job_get_peer           (DeckDisconnectJob *self);
 const char        *deck_disconnect_job_get_node_name      (DeckDisconnectJob *self);
 const char        *deck_disconnect_job_get_peer_node_name (DeckDisconnectJob *self);
 

@@ -32,7 +32,7 @@ struct _DeckEnableJob
   DeckJob             parent_instance;
 
   /* Owned */
-  DeckInstance       *instance;
+  DeckInstance       *instance;         /* the job's (borrowed) */
   DeckStore          *store;
   DeckCredentials    *credentials;
   HdbClient          *client;
@@ -48,7 +48,6 @@ G_DEFINE_FINAL_TYPE (DeckEnableJob, deck_enable_job, DECK_TYPE_JOB)
 
 enum {
   PROP_0,
-  PROP_INSTANCE,
   PROP_NODE_NAME,
   PROP_RESTART_MONITOR,
   N_PROPS
@@ -344,7 +343,7 @@ deck_enable_job_finalize (GObject *object)
   DeckEnableJob *self = DECK_ENABLE_JOB (object);
 
   wipe_password (self);
-  g_clear_object (&self->instance);
+  self->instance = NULL;
   g_clear_object (&self->store);
   g_clear_object (&self->credentials);
   g_clear_object (&self->client);
@@ -366,32 +365,11 @@ deck_enable_job_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_INSTANCE:
-      g_value_set_object (value, self->instance);
-      break;
     case PROP_NODE_NAME:
       g_value_set_string (value, self->node_name);
       break;
     case PROP_RESTART_MONITOR:
       g_value_set_object (value, self->restart);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-deck_enable_job_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  DeckEnableJob *self = DECK_ENABLE_JOB (object);
-
-  switch (prop_id)
-    {
-    case PROP_INSTANCE:
-      self->instance = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -406,13 +384,9 @@ deck_enable_job_class_init (DeckEnableJobClass *klass)
 
   object_class->finalize = deck_enable_job_finalize;
   object_class->get_property = deck_enable_job_get_property;
-  object_class->set_property = deck_enable_job_set_property;
   job_class->kind = DECK_JOB_KIND_ENABLE;
   job_class->run = deck_enable_job_run;
 
-  properties[PROP_INSTANCE] =
-    g_param_spec_object ("instance", NULL, NULL, DECK_TYPE_INSTANCE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * DeckEnableJob:node-name:
    *
@@ -469,25 +443,12 @@ deck_enable_job_new (DeckContext  *context,
   self = g_object_new (DECK_TYPE_ENABLE_JOB,
                        "context", context,
                        "instance", instance,
-                       "instance-id", deck_instance_get_id (instance),
                        NULL);
+  self->instance = instance;
   self->cluster_user = g_strdup (cluster_user);
   self->cluster_password = g_strdup (cluster_password);
   self->node_name = g_strdup (node_name);
   return self;
-}
-
-/**
- * deck_enable_job_get_instance:
- * @self: a job
- *
- * Returns: (transfer none): the instance being enabled
- */
-DeckInstance *
-deck_enable_job_get_instance (DeckEnableJob *self)
-{
-  g_return_val_if_fail (DECK_IS_ENABLE_JOB (self), NULL);
-  return self->instance;
 }
 
 HdbEngine

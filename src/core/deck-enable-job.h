@@ -25,7 +25,6 @@ DeckEnableJob      *deck_enable_job_new                 (DeckContext   *context,
                                                          const char    *cluster_user,
                                                          const char    *cluster_password,
                                                          const char    *node_name);
-DeckInstance       *deck_enable_job_get_instance        (DeckEnableJob *self);
 HdbEngine           deck_enable_job_get_engine          (DeckEnableJob *self);
 const char         *deck_enable_job_get_node_name       (DeckEnableJob *self);
 const char         *deck_enable_job_get_cluster_user    (DeckEnableJob *self);

@@ -25,6 +25,8 @@
 typedef struct
 {
   DeckContext  *context;        /* weak: the context owns the job */
+  DeckInstance *instance;       /* owned; NULL for an apply of removed instances */
+  DeckInstance *peer;           /* owned; NULL but for a connect or disconnect */
   char         *instance_id;
   char         *peer_id;
   GPtrArray    *involved;       /* instance ids, the two above first */
@@ -56,6 +58,8 @@ enum {
   PROP_0,
   PROP_CONTEXT,
   PROP_KIND,
+  PROP_INSTANCE,
+  PROP_PEER,
   PROP_INSTANCE_ID,
   PROP_PEER_ID,
   PROP_STATE,
@@ -105,6 +109,26 @@ finish (DeckJob      *self,
 }
 
 static void
+deck_job_constructed (GObject *object)
+{
+  DeckJob *self = DECK_JOB (object);
+  DeckJobPrivate *priv = deck_job_get_instance_private (self);
+
+  G_OBJECT_CLASS (deck_job_parent_class)->constructed (object);
+
+  /* The ids are the instances' unless given (an apply names instances by
+   * id, and one of them may be gone from the store). */
+  if (priv->instance_id == NULL && priv->instance != NULL)
+    priv->instance_id = g_strdup (deck_instance_get_id (priv->instance));
+  if (priv->peer_id == NULL && priv->peer != NULL)
+    priv->peer_id = g_strdup (deck_instance_get_id (priv->peer));
+  if (priv->instance_id != NULL)
+    g_ptr_array_add (priv->involved, g_strdup (priv->instance_id));
+  if (priv->peer_id != NULL)
+    g_ptr_array_add (priv->involved, g_strdup (priv->peer_id));
+}
+
+static void
 deck_job_dispose (GObject *object)
 {
   DeckJob *self = DECK_JOB (object);
@@ -122,6 +146,8 @@ deck_job_finalize (GObject *object)
   DeckJobPrivate *priv = deck_job_get_instance_private (self);
 
   g_clear_object (&priv->cancellable);
+  g_clear_object (&priv->instance);
+  g_clear_object (&priv->peer);
   g_clear_pointer (&priv->involved, g_ptr_array_unref);
   g_clear_error (&priv->error);
   g_free (priv->instance_id);
@@ -147,6 +173,12 @@ deck_job_get_property (GObject    *object,
       break;
     case PROP_KIND:
       g_value_set_enum (value, deck_job_get_kind (self));
+      break;
+    case PROP_INSTANCE:
+      g_value_set_object (value, priv->instance);
+      break;
+    case PROP_PEER:
+      g_value_set_object (value, priv->peer);
       break;
     case PROP_INSTANCE_ID:
       g_value_set_string (value, priv->instance_id);
@@ -182,15 +214,17 @@ deck_job_set_property (GObject      *object,
     case PROP_CONTEXT:
       g_set_weak_pointer (&priv->context, g_value_get_object (value));
       break;
+    case PROP_INSTANCE:
+      priv->instance = g_value_dup_object (value);
+      break;
+    case PROP_PEER:
+      priv->peer = g_value_dup_object (value);
+      break;
     case PROP_INSTANCE_ID:
       priv->instance_id = g_value_dup_string (value);
-      if (priv->instance_id != NULL)
-        g_ptr_array_insert (priv->involved, 0, g_strdup (priv->instance_id));
       break;
     case PROP_PEER_ID:
       priv->peer_id = g_value_dup_string (value);
-      if (priv->peer_id != NULL)
-        g_ptr_array_add (priv->involved, g_strdup (priv->peer_id));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -202,6 +236,7 @@ deck_job_class_init (DeckJobClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = deck_job_constructed;
   object_class->dispose = deck_job_dispose;
   object_class->finalize = deck_job_finalize;
   object_class->get_property = deck_job_get_property;
@@ -219,9 +254,28 @@ deck_job_class_init (DeckJobClass *klass)
     g_param_spec_enum ("kind", NULL, NULL, DECK_TYPE_JOB_KIND, DECK_JOB_KIND_ENABLE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /**
+   * DeckJob:instance: (nullable)
+   *
+   * The instance the job was started on (an apply: the one of its first
+   * change, when it is still in the store).
+   */
+  properties[PROP_INSTANCE] =
+    g_param_spec_object ("instance", NULL, NULL, DECK_TYPE_INSTANCE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * DeckJob:peer: (nullable)
+   *
+   * The other instance of a connect or disconnect, when it is in the
+   * organization.
+   */
+  properties[PROP_PEER] =
+    g_param_spec_object ("peer", NULL, NULL, DECK_TYPE_INSTANCE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
    * DeckJob:instance-id:
    *
-   * The instance the job was started on.
+   * The id of the instance the job was started on (#DeckJob:instance's,
+   * unless given).
    */
   properties[PROP_INSTANCE_ID] =
     g_param_spec_string ("instance-id", NULL, NULL, NULL,
@@ -301,6 +355,37 @@ deck_job_get_context (DeckJob *self)
 
   g_return_val_if_fail (DECK_IS_JOB (self), NULL);
   return priv->context;
+}
+
+/**
+ * deck_job_get_instance:
+ * @self: a job
+ *
+ * Returns: (nullable) (transfer none): the instance it was started on
+ */
+DeckInstance *
+deck_job_get_instance (DeckJob *self)
+{
+  DeckJobPrivate *priv = deck_job_get_instance_private (self);
+
+  g_return_val_if_fail (DECK_IS_JOB (self), NULL);
+  return priv->instance;
+}
+
+/**
+ * deck_job_get_peer:
+ * @self: a job
+ *
+ * Returns: (nullable) (transfer none): the peer of a connect or disconnect,
+ *   when it is an instance of the organization
+ */
+DeckInstance *
+deck_job_get_peer (DeckJob *self)
+{
+  DeckJobPrivate *priv = deck_job_get_instance_private (self);
+
+  g_return_val_if_fail (DECK_IS_JOB (self), NULL);
+  return priv->peer;
 }
 
 const char *

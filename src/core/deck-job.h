@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "deck-instance.h"
+
 G_BEGIN_DECLS
 
 #define DECK_JOB_ERROR (deck_job_error_quark ())
@@ -100,6 +102,8 @@ struct _DeckJobClass
 
 DeckJobKind   deck_job_get_kind        (DeckJob     *self);
 DeckContext  *deck_job_get_context     (DeckJob     *self);
+DeckInstance *deck_job_get_instance    (DeckJob     *self);
+DeckInstance *deck_job_get_peer        (DeckJob     *self);
 const char   *deck_job_get_instance_id (DeckJob     *self);
 const char   *deck_job_get_peer_id     (DeckJob     *self);
 gboolean      deck_job_involves        (DeckJob     *self,

@@ -347,7 +347,7 @@ show_enable_job (DeckReplicationPage *self,
                                                             self, G_CONNECT_SWAPPED);
   /* Translators: %s is an instance's name */
   title = g_strdup_printf (_("Enabling Clustering on %s"),
-                           deck_instance_get_name (deck_enable_job_get_instance (job)));
+                           deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))));
   gtk_label_set_label (self->progress_title, title);
   update_enable_state (self);
 }
@@ -643,11 +643,7 @@ find_row_job (DeckReplicationPage *self,
 static const char *
 job_instance_name (DeckJob *job)
 {
-  if (DECK_IS_ENABLE_JOB (job))
-    return deck_instance_get_name (deck_enable_job_get_instance (DECK_ENABLE_JOB (job)));
-  if (DECK_IS_CONNECT_JOB (job))
-    return deck_instance_get_name (deck_connect_job_get_instance (DECK_CONNECT_JOB (job)));
-  return deck_instance_get_name (deck_disconnect_job_get_instance (DECK_DISCONNECT_JOB (job)));
+  return deck_instance_get_name (deck_job_get_instance (job));
 }
 
 /* A watched job ended: say how, where the user is now. */
@@ -783,14 +779,14 @@ offer_missing (DeckReplicationPage *self,
 
       /* Translators: an instance's name, then a list of tables */
       g_string_append_printf (body, _("“%s” lacks %s. "),
-                              deck_instance_get_name (deck_connect_job_get_peer (job)), list);
+                              deck_instance_get_name (deck_job_get_peer (DECK_JOB (job))), list);
     }
   if (here->len > 0)
     {
       g_autofree char *list = deck_schema_diff_describe (here);
 
       g_string_append_printf (body, _("“%s” lacks %s. "),
-                              deck_instance_get_name (deck_connect_job_get_instance (job)), list);
+                              deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))), list);
     }
   g_string_append (body, _("Replication never creates a database: without them, these tables "
                            "do not replicate. Clusterdeck can create the databases and tables "
