@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * clusterdeck-cli enable, connect and disconnect: the engines of the core,
- * with the restart's phases printed as they happen.
+ * clusterdeck-cli enable, connect and disconnect: a thin shell over the
+ * core's jobs (DeckEnableJob, DeckConnectJob, DeckDisconnectJob), the same
+ * the window runs, with the restart's phases printed as they happen.
  */
 
 #define G_LOG_DOMAIN "deck-cli"
@@ -14,32 +15,58 @@
 
 #include "deck-cli.h"
 #include "deck-cli-private.h"
-#include "deck-engine.h"
+#include "deck-connect-job.h"
+#include "deck-disconnect-job.h"
+#include "deck-enable-job.h"
 #include "deck-schema-diff.h"
-#include "hdb-parse.h"
 
-/* The cluster user's password: the environment, the organization's item in
- * the keyring, then standard input or a prompt. */
-char *
-deck_cli_cluster_password (DeckCli          *cli,
-                           DeckOrganization *org)
+/* Runs the main loop until @job ends or waits for a decision. */
+void
+deck_cli_wait_job (DeckJob *job)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
-  char *password;
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-
-  deck_credentials_lookup_async (cli->credentials, DECK_SECRET_CLUSTER_USER,
-                                 deck_organization_get_id (org), NULL, deck_cli_store_result,
-                                 &result);
-  password = deck_credentials_lookup_finish (cli->credentials, deck_cli_wait_result (&result), NULL);
-  if (password != NULL)
-    return password;
-
-  return deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD", _("Cluster password: "));
+  while (!deck_job_is_finished (job) && deck_job_get_state (job) != DECK_JOB_STATE_PREPARED)
+    g_main_context_iteration (NULL, TRUE);
 }
+
+/* Starts a job with the cluster password (NULL: the job looks in the keyring)
+ * and waits for it. */
+typedef DeckJob *(*StartWithPassword) (DeckCli     *cli,
+                                       gpointer     data,
+                                       const char  *password,
+                                       GError     **error);
+
+/* Runs @start with the cluster password from the environment, else from
+ * the organization's item in the keyring (the job looks); when neither has
+ * it, asks for it (standard input or a prompt) and runs @start again. NULL
+ * (and @error) when it could not start, or no password was given. */
+static DeckJob *
+run_with_cluster_password (DeckCli            *cli,
+                           StartWithPassword   start,
+                           gpointer            data,
+                           GError            **error)
+{
+  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
+  g_autoptr(DeckJob) job = start (cli, data, env != NULL && *env != '\0' ? env : NULL, error);
+  g_autofree char *password = NULL;
+
+  if (job == NULL || !g_error_matches (deck_job_get_error (job), DECK_JOB_ERROR,
+                                       DECK_JOB_ERROR_NO_CLUSTER_PASSWORD))
+    return g_steal_pointer (&job);
+
+  g_clear_object (&job);
+  password = deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD", _("Cluster password: "));
+  if (password == NULL)
+    {
+      g_set_error_literal (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NO_CLUSTER_PASSWORD,
+                           _("No cluster password given."));
+      return NULL;
+    }
+  job = start (cli, data, password, error);
+  deck_cli_wipe (password);
+  return g_steal_pointer (&job);
+}
+
+/* enable ------------------------------------------------------------------- */
 
 static void
 on_phase (DeckRestartMonitor *monitor,
@@ -54,6 +81,48 @@ on_phase (DeckRestartMonitor *monitor,
   *last = phase;
   g_print ("[%5.1f s] %s\n", deck_restart_monitor_get_elapsed (monitor),
            deck_restart_phase_describe (phase));
+}
+
+/* The engine and node name are known: say what is about to happen. */
+static void
+on_node_name (DeckEnableJob *job,
+              GParamSpec    *pspec,
+              gpointer       user_data)
+{
+  if (deck_enable_job_get_already_enabled (job))
+    return;
+  g_print (_("Enabling %s on “%s” as node “%s”, cluster user “%s”.\n"),
+           hdb_engine_to_string (deck_enable_job_get_engine (job)),
+           deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))),
+           deck_enable_job_get_node_name (job), deck_enable_job_get_cluster_user (job));
+}
+
+typedef struct
+{
+  DeckInstance     *instance;
+  const char       *cluster_user;
+  const char       *node_name;
+  DeckRestartPhase  last;
+} EnableArgs;
+
+static DeckJob *
+start_enable (DeckCli     *cli,
+              gpointer     data,
+              const char  *password,
+              GError     **error)
+{
+  EnableArgs *args = data;
+  g_autoptr(DeckEnableJob) job = deck_enable_job_new (cli->context, args->instance,
+                                                      args->cluster_user, password,
+                                                      args->node_name);
+
+  g_signal_connect (job, "notify::node-name", G_CALLBACK (on_node_name), NULL);
+  if (!deck_job_start (DECK_JOB (job), error))
+    return NULL;
+  g_signal_connect (deck_enable_job_get_restart_monitor (job), "notify::phase",
+                    G_CALLBACK (on_phase), &args->last);
+  deck_cli_wait_job (DECK_JOB (job));
+  return DECK_JOB (g_steal_pointer (&job));
 }
 
 /**
@@ -71,25 +140,19 @@ deck_cli_cmd_enable (DeckCli  *cli,
 {
   g_autofree char *cluster_user = NULL;
   g_autofree char *node_name = NULL;
-  g_autofree char *password = NULL;
-  g_autofree char *label = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(HdbClient) client = NULL;
-  g_autoptr(HdbServerInfo) info = NULL;
-  g_autoptr(DeckEngine) engine = NULL;
-  g_autoptr(DeckRestartMonitor) monitor = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  DeckRestartPhase last = DECK_RESTART_PHASE_IDLE;
+  g_autoptr(DeckEnableJob) job = NULL;
+  EnableArgs args = { 0 };
   GOptionEntry entries[] = {
     { "cluster-user", 0, 0, G_OPTION_ARG_STRING, &cluster_user, N_("Cluster user"), "USER" },
     { "node-name", 0, 0, G_OPTION_ARG_STRING, &node_name, N_("Node name"), "NODE" },
     { NULL }
   };
-  DeckEnableRequest request = { 0 };
-  DeckOrganization *org;
+  const GError *job_error;
   DeckInstance *instance;
-  HdbEngine kind;
+  const char *name;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, FALSE);
@@ -101,119 +164,198 @@ deck_cli_cmd_enable (DeckCli  *cli,
   instance = deck_store_find_instance (cli->store, argv[1], &error);
   if (instance == NULL)
     return deck_cli_fail ("%s", error->message);
-  org = deck_store_find_organization (cli->store, deck_instance_get_organization_id (instance));
-
+  name = deck_instance_get_name (instance);
   client = deck_cli_client_for (cli, instance, &error);
   if (client == NULL)
     return deck_cli_fail ("%s", error->message);
-  info = deck_cli_server_info (client, &error);
-  if (info == NULL)
+
+  args.instance = instance;
+  args.cluster_user = cluster_user;
+  args.node_name = node_name;
+  job = DECK_ENABLE_JOB (run_with_cluster_password (cli, start_enable, &args, &error));
+  if (job == NULL)
     return deck_cli_fail ("%s", error->message);
-  if (!info->super_user)
-    return deck_cli_fail (_("“%s” is logged in as %s, who is not a super user: Harper lets only "
-                            "super users enable clustering."),
-                          deck_instance_get_name (instance), info->username);
-  if (info->engine != HDB_ENGINE_NONE && !info->restart_pending)
+
+  job_error = deck_job_get_error (DECK_JOB (job));
+  if (deck_enable_job_get_already_enabled (job))
     {
-      g_print (_("Clustering is already enabled on “%s” (%s, node “%s”).\n"),
-               deck_instance_get_name (instance), hdb_engine_to_string (info->engine),
-               info->node_name ? info->node_name : "?");
+      g_print (_("Clustering is already enabled on “%s” (%s, node “%s”).\n"), name,
+               hdb_engine_to_string (deck_enable_job_get_engine (job)),
+               deck_enable_job_get_node_name (job) ? deck_enable_job_get_node_name (job) : "?");
       return DECK_CLI_EXIT_OK;
     }
-
-  kind = info->engine == HDB_ENGINE_NATS || !hdb_version_has_native (info->version)
-         ? HDB_ENGINE_NATS : HDB_ENGINE_NATIVE;
-  engine = deck_engine_new_for (kind);
-
-  if (cluster_user == NULL)
-    cluster_user = g_strdup (deck_organization_get_cluster_user (org)
-                             ? deck_organization_get_cluster_user (org)
-                             : DECK_DEFAULT_CLUSTER_USER);
-  if (node_name == NULL)
-    node_name = deck_engine_suggest_node_name (engine, deck_instance_get_name (instance),
-                                               deck_instance_get_url (instance));
-  if (!deck_engine_validate_node_name (engine, node_name, &error))
-    return deck_cli_fail ("%s", error->message);
-
-  password = deck_cli_cluster_password (cli, org);
-  if (password == NULL)
-    return deck_cli_fail (_("No cluster password given."));
-
-  g_print (_("Enabling %s on “%s” as node “%s”, cluster user “%s”.\n"),
-           hdb_engine_to_string (kind), deck_instance_get_name (instance), node_name, cluster_user);
-
-  request.cluster_user = cluster_user;
-  request.cluster_password = password;
-  request.node_name = node_name;
-
-  monitor = deck_restart_monitor_new (client);
-  g_signal_connect (monitor, "notify::phase", G_CALLBACK (on_phase), &last);
-  deck_engine_enable_async (engine, client, &request, monitor, NULL, deck_cli_store_result, &result);
-  if (!deck_engine_enable_finish (engine, deck_cli_wait_result (&result), &error))
+  if (g_error_matches (job_error, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_SAVED))
     {
-      deck_cli_wipe (password);
-      return deck_cli_fail (_("Clustering was not enabled on “%s”: %s"),
-                            deck_instance_get_name (instance), error->message);
+      /* Enabled on the server; what the other instances need was not kept. */
+      g_print ("[%5.1f s] %s\n",
+               deck_restart_monitor_get_elapsed (deck_enable_job_get_restart_monitor (job)),
+               _("Clustering enabled"));
+      g_printerr ("clusterdeck-cli: %s\n", job_error->message);
+      return DECK_CLI_EXIT_PARTIAL;
     }
-  g_print ("[%5.1f s] %s\n", deck_restart_monitor_get_elapsed (monitor),
-           _("Clustering enabled"));
+  if (job_error != NULL && job_error->domain == DECK_JOB_ERROR)
+    return deck_cli_fail ("%s", job_error->message);
+  if (job_error != NULL)
+    return deck_cli_fail (_("Clustering was not enabled on “%s”: %s"), name, job_error->message);
 
-  /* The other instances of the organization need the same cluster user. */
-  if (!deck_store_set_cluster_user (cli->store, org, cluster_user, &error))
-    g_printerr ("clusterdeck-cli: %s\n", error->message);
-  g_clear_error (&error);
-  g_clear_object (&result);
-  label = g_strdup_printf (_("Clusterdeck cluster user of “%s”"), deck_organization_get_name (org));
-  deck_credentials_store_async (cli->credentials, DECK_SECRET_CLUSTER_USER,
-                                deck_organization_get_id (org), label, password, NULL,
-                                deck_cli_store_result, &result);
-  if (!deck_credentials_store_finish (cli->credentials, deck_cli_wait_result (&result), &error))
-    g_printerr (_("clusterdeck-cli: the cluster password could not be stored in the keyring: %s\n"),
-                error->message);
-  deck_cli_wipe (password);
+  g_print ("[%5.1f s] %s\n",
+           deck_restart_monitor_get_elapsed (deck_enable_job_get_restart_monitor (job)),
+           _("Clustering enabled"));
   return DECK_CLI_EXIT_OK;
 }
 
-/* Replication never creates a database (Q9): say which tables will not
- * replicate because one side lacks them. */
-static void
-warn_missing_tables (DeckInstance *instance,
-                     HdbClient    *client,
-                     DeckInstance *other,
-                     HdbClient    *peer_client)
+/* connect, disconnect -------------------------------------------------------- */
+
+/* What a job's error says on the command line: the hint to enable where
+ * clustering is missing, else what was not done and why. */
+static int
+fail_job (DeckJob      *job,
+          DeckInstance *instance,
+          DeckInstance *other,
+          gboolean      connect)
 {
-  g_autoptr(HdbSchema) mine = deck_cli_describe_all (client, NULL);
-  g_autoptr(HdbSchema) theirs = deck_cli_describe_all (peer_client, NULL);
-  g_autoptr(GPtrArray) on_peer = NULL;
-  g_autoptr(GPtrArray) here = NULL;
+  const GError *error = deck_job_get_error (job);
+  const char *why = error != NULL ? error->message : _("Cancelled");
 
-  if (mine == NULL || theirs == NULL)
+  if (g_error_matches (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED))
+    return deck_cli_fail (_("Clustering is not enabled on “%s”: run clusterdeck-cli enable %s"),
+                          deck_instance_get_name (instance), deck_instance_get_name (instance));
+  if (g_error_matches (error, DECK_JOB_ERROR, DECK_JOB_ERROR_PEER_NOT_ENABLED))
+    return deck_cli_fail ("%s", error->message);
+  if (connect)
+    return deck_cli_fail (_("“%s” was not connected to “%s”: %s"),
+                          deck_instance_get_name (instance), deck_instance_get_name (other), why);
+  return deck_cli_fail (_("“%s” was not disconnected from “%s”: %s"),
+                        deck_instance_get_name (instance), deck_instance_get_name (other), why);
+}
+
+typedef struct
+{
+  DeckInstance *instance;
+  DeckInstance *other;
+} ConnectArgs;
+
+/* Starts a connect job and waits for its preparation. */
+static DeckJob *
+prepare_connect (DeckCli     *cli,
+                 gpointer     data,
+                 const char  *password,
+                 GError     **error)
+{
+  ConnectArgs *args = data;
+  g_autoptr(DeckConnectJob) job = deck_connect_job_new (cli->context, args->instance, args->other);
+
+  if (password != NULL)
+    deck_connect_job_set_cluster_password (job, password);
+  if (!deck_job_start (DECK_JOB (job), error))
+    return NULL;
+  deck_cli_wait_job (DECK_JOB (job));
+  return DECK_JOB (g_steal_pointer (&job));
+}
+
+/* Replication never creates a database (Q9): one sentence for each side
+ * that lacks tables the other has. */
+static void
+print_missing (DeckInstance *lacking,
+               GPtrArray    *missing)
+{
+  g_autofree char *list = NULL;
+
+  if (missing == NULL || missing->len == 0)
     return;
-  on_peer = deck_schema_diff_missing (mine, theirs);
-  here = deck_schema_diff_missing (theirs, mine);
-  if (on_peer->len > 0)
-    {
-      g_autofree char *list = deck_schema_diff_describe (on_peer);
+  list = deck_schema_diff_describe (missing);
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "clusterdeck-cli: “%s” lacks the table %s, which would not replicate "
+                           "(replication never creates one): create it there first, or run connect "
+                           "with --create-missing.\n",
+                           "clusterdeck-cli: “%s” lacks the tables %s, which would not replicate "
+                           "(replication never creates them): create them there first, or run "
+                           "connect with --create-missing.\n",
+                           missing->len),
+              deck_instance_get_name (lacking), list);
+}
 
-      g_printerr (_("Note: “%s” lacks %s; those tables do not replicate until they are created "
-                    "there (replication never creates a database).\n"),
-                  deck_instance_get_name (other), list);
-    }
-  if (here->len > 0)
-    {
-      g_autofree char *list = deck_schema_diff_describe (here);
+static int
+cmd_connect (DeckCli      *cli,
+             DeckInstance *instance,
+             DeckInstance *other,
+             gboolean      create_missing)
+{
+  g_autoptr(DeckConnectJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  ConnectArgs args = { instance, other };
+  GPtrArray *here, *on_peer;
 
-      g_printerr (_("Note: “%s” lacks %s; those tables do not replicate until they are created "
-                    "there (replication never creates a database).\n"),
-                  deck_instance_get_name (instance), list);
+  job = DECK_CONNECT_JOB (run_with_cluster_password (cli, prepare_connect, &args, &error));
+  if (job == NULL)
+    return deck_cli_fail ("%s", error->message);
+  if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_PREPARED)
+    return fail_job (DECK_JOB (job), instance, other, TRUE);
+
+  here = deck_connect_job_get_missing_here (job);
+  on_peer = deck_connect_job_get_missing_on_peer (job);
+  if (deck_connect_job_has_missing (job) && !create_missing)
+    {
+      /* Nothing was sent. */
+      print_missing (other, on_peer);
+      print_missing (instance, here);
+      deck_job_cancel (DECK_JOB (job));
+      return DECK_CLI_EXIT_FAILURE;
     }
+
+  if (!deck_connect_job_connect (job, create_missing, &error))
+    return deck_cli_fail ("%s", error->message);
+  deck_cli_wait_job (DECK_JOB (job));
+  if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_SUCCEEDED)
+    return fail_job (DECK_JOB (job), instance, other, TRUE);
+
+  if (deck_connect_job_get_created_missing (job))
+    {
+      if (on_peer->len > 0)
+        {
+          g_autofree char *list = deck_schema_diff_describe (on_peer);
+
+          g_print (_("Created %s on “%s”.\n"), list, deck_instance_get_name (other));
+        }
+      if (here->len > 0)
+        {
+          g_autofree char *list = deck_schema_diff_describe (here);
+
+          g_print (_("Created %s on “%s”.\n"), list, deck_instance_get_name (instance));
+        }
+    }
+  g_print (_("Connected “%s” (node %s) to “%s” (node %s).\n"),
+           deck_instance_get_name (instance), deck_connect_job_get_node_name (job),
+           deck_instance_get_name (other), deck_connect_job_get_peer_node_name (job));
+  return DECK_CLI_EXIT_OK;
+}
+
+static int
+cmd_disconnect (DeckCli      *cli,
+                DeckInstance *instance,
+                DeckInstance *other)
+{
+  g_autoptr(DeckDisconnectJob) job = deck_disconnect_job_new (cli->context, instance, other,
+                                                              NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!deck_job_start (DECK_JOB (job), &error))
+    return deck_cli_fail ("%s", error->message);
+  deck_cli_wait_job (DECK_JOB (job));
+  if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_SUCCEEDED)
+    return fail_job (DECK_JOB (job), instance, other, FALSE);
+
+  g_print (_("Disconnected “%s” (node %s) from “%s” (node %s).\n"),
+           deck_instance_get_name (instance), deck_disconnect_job_get_node_name (job),
+           deck_instance_get_name (other), deck_disconnect_job_get_peer_node_name (job));
+  return DECK_CLI_EXIT_OK;
 }
 
 /**
  * deck_cli_cmd_connect:
  * @cli: the command line's state
  * @argc: arguments after the command
- * @argv: ("connect" or "disconnect", NAME, PEER)
+ * @argv: ("connect" or "disconnect", NAME, PEER, options)
  * @connect: %TRUE to connect, %FALSE to disconnect
  *
  * Returns: the exit status
@@ -224,19 +366,24 @@ deck_cli_cmd_connect (DeckCli  *cli,
                       char    **argv,
                       gboolean  connect)
 {
+  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(HdbClient) client = NULL;
   g_autoptr(HdbClient) peer_client = NULL;
-  g_autoptr(HdbServerInfo) info = NULL;
-  g_autoptr(HdbServerInfo) peer_info = NULL;
-  g_autoptr(DeckEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *password = NULL;
-  DeckOrganization *org;
+  gboolean create_missing = FALSE;
+  GOptionEntry connect_entries[] = {
+    { "create-missing", 0, 0, G_OPTION_ARG_NONE, &create_missing,
+      N_("Create the tables either side lacks first"), NULL },
+    { NULL }
+  };
+  GOptionEntry no_entries[] = { { NULL } };
   DeckInstance *instance, *other;
-  DeckPeer peer = { 0 };
-  gboolean ok;
 
+  g_option_context_add_main_entries (context, connect ? connect_entries : no_entries,
+                                     GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return deck_cli_usage_error (error->message);
   if (argc != 3)
     return deck_cli_usage_error (connect ? _("connect needs an instance NAME and a PEER.")
                                          : _("disconnect needs an instance NAME and a PEER."));
@@ -249,8 +396,8 @@ deck_cli_cmd_connect (DeckCli  *cli,
     return deck_cli_fail ("%s", error->message);
   if (other == instance)
     return deck_cli_fail (_("An instance cannot be connected to itself."));
-  org = deck_store_find_organization (cli->store, deck_instance_get_organization_id (instance));
 
+  /* The jobs find these clients in the context. */
   client = deck_cli_client_for (cli, instance, &error);
   if (client == NULL)
     return deck_cli_fail ("%s", error->message);
@@ -258,59 +405,7 @@ deck_cli_cmd_connect (DeckCli  *cli,
   if (peer_client == NULL)
     return deck_cli_fail ("%s", error->message);
 
-  info = deck_cli_server_info (client, &error);
-  if (info == NULL)
-    return deck_cli_fail ("%s", error->message);
-  peer_info = deck_cli_server_info (peer_client, &error);
-  if (peer_info == NULL)
-    return deck_cli_fail ("%s", error->message);
-
-  if (info->engine == HDB_ENGINE_NONE || info->node_name == NULL)
-    return deck_cli_fail (_("Clustering is not enabled on “%s”: run clusterdeck-cli enable %s"),
-                          deck_instance_get_name (instance), deck_instance_get_name (instance));
-  if (peer_info->engine != info->engine || peer_info->node_name == NULL)
-    return deck_cli_fail (_("“%s” is not enabled with the same engine (%s) as “%s”: run "
-                            "clusterdeck-cli enable %s"),
-                          deck_instance_get_name (other), hdb_engine_to_string (info->engine),
-                          deck_instance_get_name (instance), deck_instance_get_name (other));
-
-  engine = deck_engine_new_for (info->engine);
-  /* The engine reads the peer's own replication URL from its configuration. */
-  peer.client = peer_client;
-  peer.node_name = peer_info->node_name;
-  peer.replication_url = NULL;
-  peer.pinned = deck_instance_get_pinned_certificate (other) != NULL;
-
   if (connect)
-    {
-      warn_missing_tables (instance, client, other, peer_client);
-      password = deck_cli_cluster_password (cli, org);
-      if (password == NULL)
-        return deck_cli_fail (_("No cluster password given."));
-      deck_engine_connect_async (engine, client,
-                                 deck_organization_get_cluster_user (org)
-                                 ? deck_organization_get_cluster_user (org)
-                                 : DECK_DEFAULT_CLUSTER_USER,
-                                 password, &peer, NULL, deck_cli_store_result, &result);
-      ok = deck_engine_connect_finish (engine, deck_cli_wait_result (&result), &error);
-      deck_cli_wipe (password);
-    }
-  else
-    {
-      deck_engine_disconnect_async (engine, client, info->node_name, &peer, NULL,
-                                    deck_cli_store_result, &result);
-      ok = deck_engine_disconnect_finish (engine, deck_cli_wait_result (&result), &error);
-    }
-
-  if (!ok)
-    return deck_cli_fail (connect ? _("“%s” was not connected to “%s”: %s")
-                                  : _("“%s” was not disconnected from “%s”: %s"),
-                          deck_instance_get_name (instance), deck_instance_get_name (other),
-                          error->message);
-
-  g_print (connect ? _("Connected “%s” (node %s) to “%s” (node %s).\n")
-                   : _("Disconnected “%s” (node %s) from “%s” (node %s).\n"),
-           deck_instance_get_name (instance), info->node_name, deck_instance_get_name (other),
-           peer_info->node_name);
-  return DECK_CLI_EXIT_OK;
+    return cmd_connect (cli, instance, other, create_missing);
+  return cmd_disconnect (cli, instance, other);
 }

@@ -9,14 +9,19 @@
 
 #include <json-glib/json-glib.h>
 
+#include "deck-context.h"
 #include "deck-credentials.h"
+#include "deck-job.h"
 #include "deck-store.h"
 #include "hdb-client.h"
 
 G_BEGIN_DECLS
 
+/* The command line's state: the context, and two of its parts that every
+ * command reads (borrowed from the context). */
 typedef struct
 {
+  DeckContext     *context;
   DeckStore       *store;
   DeckCredentials *credentials;
   gboolean         json;
@@ -30,6 +35,7 @@ void          deck_cli_store_result  (GObject       *source,
                                       gpointer       user_data);
 GAsyncResult *deck_cli_wait_result   (GAsyncResult **slot);
 void          deck_cli_wipe          (char          *s);
+void          deck_cli_wait_job      (DeckJob       *job);
 HdbServerInfo    *deck_cli_server_info    (HdbClient  *client,
                                            GError    **error);
 HdbClusterStatus *deck_cli_cluster_status (HdbClient  *client,
@@ -42,8 +48,6 @@ HdbClient    *deck_cli_client_for    (DeckCli       *cli,
                                       DeckInstance  *instance,
                                       GError       **error);
 void          deck_cli_print_json    (JsonNode      *node);
-char         *deck_cli_cluster_password (DeckCli          *cli,
-                                         DeckOrganization *org);
 
 int           deck_cli_cmd_enable     (DeckCli  *cli,
                                        int       argc,

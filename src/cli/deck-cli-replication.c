@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * clusterdeck-cli set, pending, discard, plan, apply and history: the same
- * change set, plan, applier and history as the grid (DESIGN.md §3, §6).
- * `set` only stages, like a switch in the grid; pending changes live in
- * $XDG_STATE_HOME/clusterdeck/pending.json so that they survive between
- * commands, and what apply could not do goes back there.
+ * pending changes, apply job and history as the grid (DESIGN.md §3, §6),
+ * reached through the context. `set` only stages, like a switch in the
+ * grid; the pending changes survive between commands, and what apply could
+ * not do stays pending (the apply job settles them as Review & Apply does).
  */
 
 #define G_LOG_DOMAIN "deck-cli"
@@ -19,38 +19,44 @@
 
 #include <glib/gi18n.h>
 
-#include "deck-applier.h"
+#include "deck-apply-job.h"
 #include "deck-change-set.h"
 #include "deck-cli.h"
 #include "deck-cli-private.h"
-#include "deck-engine.h"
 #include "deck-history.h"
-#include "deck-paths.h"
-#include "deck-pending.h"
 #include "deck-plan.h"
 
 /* Shared ------------------------------------------------------------------- */
 
-/* The pending changes the window shares. A file that had to be set aside
- * is reported and the command goes on without it; one that cannot be read,
- * or that a newer Clusterdeck wrote, stops the command: it stays as it is.
- * Saving (deck_pending_save()) merges what the window staged meanwhile. */
-static DeckPending *
-load_pending (GError **error)
+/* The pending changes the window shares (the context's). A file that had
+ * to be set aside is reported and the command goes on without it; one that
+ * cannot be read, or that a newer Clusterdeck wrote, stops the command: it
+ * stays as it is. Saving (deck_pending_save()) merges what the window
+ * staged meanwhile. */
+static DeckChangeSet *
+load_pending (DeckCli  *cli,
+              GError  **error)
 {
-  g_autoptr(DeckPending) pending = deck_pending_new (NULL);
-  g_autoptr(GError) local_error = NULL;
+  DeckPending *pending = deck_context_get_pending (cli->context);
+  const GError *problem = deck_pending_get_problem (pending);
 
-  if (!deck_pending_load (pending, &local_error))
+  if (problem != NULL)
     {
-      if (!g_error_matches (local_error, DECK_PENDING_ERROR, DECK_PENDING_ERROR_CORRUPT))
+      if (!g_error_matches (problem, DECK_PENDING_ERROR, DECK_PENDING_ERROR_CORRUPT))
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_propagate_error (error, g_error_copy (problem));
           return NULL;
         }
-      g_printerr ("clusterdeck-cli: %s\n", local_error->message);
+      g_printerr ("clusterdeck-cli: %s\n", problem->message);
     }
-  return g_steal_pointer (&pending);
+  return g_object_ref (deck_pending_get_changes (pending));
+}
+
+static gboolean
+save_pending (DeckCli  *cli,
+              GError  **error)
+{
+  return deck_pending_save (deck_context_get_pending (cli->context), error);
 }
 
 static const char *
@@ -119,8 +125,7 @@ cmd_set (DeckCli  *cli,
   g_autoptr(HdbServerInfo) peer_info = NULL;
   g_autoptr(HdbClusterStatus) status = NULL;
   g_autoptr(HdbSchema) schema = NULL;
-  g_autoptr(DeckPending) pending = NULL;
-  DeckChangeSet *changes;
+  g_autoptr(DeckChangeSet) changes = NULL;
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   GOptionEntry entries[] = {
     { "publish", 0, 0, G_OPTION_ARG_STRING, &publish_arg, N_("Publish the table to the peer"),
@@ -206,10 +211,9 @@ cmd_set (DeckCli  *cli,
         g_ptr_array_add (tables, g_strdup (((HdbTable *) g_ptr_array_index (db->tables, i))->name));
     }
 
-  pending = load_pending (&error);
-  if (pending == NULL)
+  changes = load_pending (cli, &error);
+  if (changes == NULL)
     return deck_cli_fail ("%s", error->message);
-  changes = deck_pending_get_changes (pending);
 
   for (guint i = 0; i < tables->len; i++)
     {
@@ -227,7 +231,7 @@ cmd_set (DeckCli  *cli,
                                        subscribe == DECK_TOGGLE_ON, &baseline);
     }
 
-  if (!deck_pending_save (pending, &error))
+  if (!save_pending (cli, &error))
     return deck_cli_fail ("%s", error->message);
 
   g_print (g_dngettext (GETTEXT_PACKAGE, "Staged %u table; %u change is pending.\n",
@@ -244,16 +248,16 @@ cmd_pending (DeckCli  *cli,
              int       argc,
              char    **argv)
 {
-  g_autoptr(DeckPending) pending = NULL;
+  g_autoptr(DeckChangeSet) changes = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
 
   if (argc != 1)
     return deck_cli_usage_error (_("pending takes no arguments."));
-  pending = load_pending (&error);
-  if (pending == NULL)
+  changes = load_pending (cli, &error);
+  if (changes == NULL)
     return deck_cli_fail ("%s", error->message);
-  list = deck_change_set_dup_changes (deck_pending_get_changes (pending));
+  list = deck_change_set_dup_changes (changes);
 
   if (cli->json)
     {
@@ -311,18 +315,18 @@ cmd_discard (DeckCli  *cli,
              int       argc,
              char    **argv)
 {
-  g_autoptr(DeckPending) pending = NULL;
+  g_autoptr(DeckChangeSet) changes = NULL;
   g_autoptr(GError) error = NULL;
   guint n;
 
   if (argc != 1)
     return deck_cli_usage_error (_("discard takes no arguments."));
-  pending = load_pending (&error);
-  if (pending == NULL)
+  changes = load_pending (cli, &error);
+  if (changes == NULL)
     return deck_cli_fail ("%s", error->message);
-  n = deck_change_set_get_n_changes (deck_pending_get_changes (pending));
-  deck_change_set_clear (deck_pending_get_changes (pending));
-  if (!deck_pending_save (pending, &error))
+  n = deck_change_set_get_n_changes (changes);
+  deck_change_set_clear (changes);
+  if (!save_pending (cli, &error))
     return deck_cli_fail ("%s", error->message);
   g_print (g_dngettext (GETTEXT_PACKAGE, "Discarded %u pending change.\n",
                         "Discarded %u pending changes.\n", n), n);
@@ -331,182 +335,79 @@ cmd_discard (DeckCli  *cli,
 
 /* plan, apply -------------------------------------------------------------- */
 
-typedef struct
-{
-  DeckPending   *pending;
-  DeckChangeSet *changes;   /* the pending changes */
-  DeckPlan      *plan;
-  GHashTable    *clients;   /* instance id → HdbClient */
-  GHashTable    *names;     /* instance id → instance name */
-  GHashTable    *statuses;  /* instance id → HdbClusterStatus */
-} Loaded;
-
+/* Gives the context a client of every instance of the organizations the
+ * pending changes are in: the apply job reads the instances the changes
+ * name, and, for a mesh in full replication (converted as one unit), the
+ * others too. One that cannot be had is left out; the plan says so. */
 static void
-loaded_clear (Loaded *loaded)
+add_clients (DeckCli       *cli,
+             DeckChangeSet *changes)
 {
-  g_clear_object (&loaded->changes);
-  g_clear_object (&loaded->pending);
-  g_clear_object (&loaded->plan);
-  g_clear_pointer (&loaded->clients, g_hash_table_unref);
-  g_clear_pointer (&loaded->names, g_hash_table_unref);
-  g_clear_pointer (&loaded->statuses, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_clear)
-
-/* Whether a change is about a link in full replication: its mesh is
- * converted as one unit, on all of its instances. */
-static gboolean
-needs_peers (Loaded *loaded)
-{
-  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (loaded->changes);
+  g_autoptr(GHashTable) orgs = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (changes);
+  GHashTableIter iter;
+  gpointer org;
 
   for (guint i = 0; i < list->len; i++)
     {
       const DeckChange *change = g_ptr_array_index (list, i);
-      const HdbClusterStatus *status = g_hash_table_lookup (loaded->statuses, change->instance_id);
-      const HdbConnection *conn = status ? hdb_cluster_status_find_connection (status,
-                                                                               change->peer)
-                                         : NULL;
-
-      if (conn != NULL && conn->replicates)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Reads the state (and schema) of @instance into @loaded; FALSE when it
- * cannot be reached. */
-static gboolean
-load_instance (DeckCli      *cli,
-               Loaded       *loaded,
-               GHashTable   *schemas,
-               DeckInstance *instance)
-{
-  const char *id = deck_instance_get_id (instance);
-  g_autoptr(HdbClient) client = NULL;
-  g_autoptr(GError) local_error = NULL;
-  HdbClusterStatus *status = NULL;
-  HdbSchema *schema;
-
-  client = deck_cli_client_for (cli, instance, &local_error);
-  if (client != NULL)
-    status = deck_cli_cluster_status (client, &local_error);
-  if (status == NULL)
-    {
-      g_printerr (_("clusterdeck-cli: “%s” could not be read: %s\n"),
-                  deck_instance_get_name (instance), local_error->message);
-      return FALSE;
-    }
-  g_hash_table_insert (loaded->statuses, g_strdup (id), status);
-
-  /* Full replication turned into per-table subscriptions must keep every
-   * other table. */
-  schema = deck_cli_describe_all (client, NULL);
-  if (schema != NULL)
-    g_hash_table_insert (schemas, g_strdup (id), schema);
-  g_hash_table_insert (loaded->clients, g_strdup (id), g_steal_pointer (&client));
-  return TRUE;
-}
-
-/* The other instances of the organizations of the changes, for a mesh in
- * full replication. */
-static void
-load_peers (DeckCli    *cli,
-            Loaded     *loaded,
-            GHashTable *schemas)
-{
-  g_autoptr(GHashTable) orgs = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, loaded->names);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      DeckInstance *instance = deck_store_find_instance_by_id (cli->store, key);
+      DeckInstance *instance = deck_store_find_instance_by_id (cli->store, change->instance_id);
 
       if (instance != NULL)
-        g_hash_table_add (orgs, (gpointer) deck_instance_get_organization_id (instance));
+        g_hash_table_add (orgs, deck_context_get_organization (cli->context, instance));
     }
 
   g_hash_table_iter_init (&iter, orgs);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  while (g_hash_table_iter_next (&iter, &org, NULL))
     {
-      DeckOrganization *org = deck_store_find_organization (cli->store, key);
-      GListModel *instances = org ? deck_organization_get_instances (org) : NULL;
+      GListModel *instances = org != NULL ? deck_organization_get_instances (org) : NULL;
 
       for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
         {
           g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-
-          if (g_hash_table_contains (loaded->names, deck_instance_get_id (instance)))
-            continue;
-          g_hash_table_insert (loaded->names, g_strdup (deck_instance_get_id (instance)),
-                               g_strdup (deck_instance_get_name (instance)));
-          load_instance (cli, loaded, schemas, instance);
+          g_autoptr(HdbClient) client = deck_cli_client_for (cli, instance, NULL);
         }
     }
 }
 
-/* Reads the pending changes and the current state of every instance they
- * name (and, for a link in full replication, of the other instances of the
- * organization), and plans them. An instance that cannot be reached is
- * left out of the state, and the plan lists its changes as not
- * applicable. */
-static gboolean
-load_plan (DeckCli  *cli,
-           Loaded   *loaded,
-           GError  **error)
+/* Plans the pending changes through an apply job, reading the current
+ * state of every instance they name; says which could not be read. */
+static DeckApplyJob *
+prepare_apply (DeckCli  *cli,
+               GError  **error)
 {
-  g_autoptr(GHashTable) schemas = NULL;
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(DeckChangeSet) changes = load_pending (cli, error);
+  g_autoptr(DeckApplyJob) job = NULL;
+  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
+  GHashTable *unreadable;
+  GHashTableIter iter;
+  gpointer id, why;
 
-  loaded->pending = load_pending (error);
-  if (loaded->pending == NULL)
-    return FALSE;
-  loaded->changes = g_object_ref (deck_pending_get_changes (loaded->pending));
+  if (changes == NULL)
+    return NULL;
+  add_clients (cli, changes);
 
-  loaded->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  loaded->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  loaded->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) hdb_cluster_status_free);
-  schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                   (GDestroyNotify) hdb_schema_free);
-
-  list = deck_change_set_dup_changes (loaded->changes);
-  for (guint i = 0; i < list->len; i++)
+  job = deck_apply_job_new (cli->context, changes);
+  if (env != NULL && *env != '\0')
+    deck_apply_job_set_cluster_password (job, env);
+  if (!deck_job_start (DECK_JOB (job), error))
+    return NULL;
+  deck_cli_wait_job (DECK_JOB (job));
+  if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_PREPARED)
     {
-      const DeckChange *change = g_ptr_array_index (list, i);
-      DeckInstance *instance;
-
-      if (g_hash_table_contains (loaded->names, change->instance_id))
-        continue;
-      instance = deck_store_find_instance_by_id (cli->store, change->instance_id);
-      g_hash_table_insert (loaded->names, g_strdup (change->instance_id),
-                           g_strdup (instance ? deck_instance_get_name (instance)
-                                              : change->instance_id));
-      if (instance == NULL)
-        {
-          g_printerr (_("clusterdeck-cli: an instance of the pending changes was removed.\n"));
-          continue;
-        }
-
-      load_instance (cli, loaded, schemas, instance);
+      g_propagate_error (error, g_error_copy (deck_job_get_error (DECK_JOB (job))));
+      return NULL;
     }
 
-  if (needs_peers (loaded))
-    load_peers (cli, loaded, schemas);
-
-  loaded->plan = deck_plan_new_full (loaded->changes, loaded->statuses, NULL, schemas);
-  {
-    GHashTableIter iter;
-    gpointer id, name;
-
-    g_hash_table_iter_init (&iter, loaded->names);
-    while (g_hash_table_iter_next (&iter, &id, &name))
-      deck_plan_set_instance_label (loaded->plan, id, name);
-  }
-  return TRUE;
+  unreadable = deck_apply_job_get_unreadable (job);
+  if (unreadable != NULL)
+    {
+      g_hash_table_iter_init (&iter, unreadable);
+      while (g_hash_table_iter_next (&iter, &id, &why))
+        g_printerr (_("clusterdeck-cli: “%s” could not be read: %s\n"),
+                    instance_label (cli, id), (const char *) why);
+    }
+  return g_steal_pointer (&job);
 }
 
 static int
@@ -514,17 +415,20 @@ cmd_plan (DeckCli  *cli,
           int       argc,
           char    **argv)
 {
-  g_auto(Loaded) loaded = { 0 };
+  g_autoptr(DeckApplyJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
   if (argc != 1)
     return deck_cli_usage_error (_("plan takes no arguments."));
-  if (!load_plan (cli, &loaded, &error))
+  job = prepare_apply (cli, &error);
+  if (job == NULL)
     return deck_cli_fail ("%s", error->message);
 
-  text = deck_plan_describe (loaded.plan);
+  text = deck_plan_describe (deck_apply_job_get_plan (job));
   g_print ("%s", text);
+  /* Only planned: the job ends without sending anything. */
+  deck_job_cancel (DECK_JOB (job));
   return DECK_CLI_EXIT_OK;
 }
 
@@ -542,7 +446,7 @@ confirm (guint n_requests)
 }
 
 static void
-on_operation_finished (DeckApplier  *applier,
+on_operation_finished (DeckApplyJob *job,
                        DeckPlanOp   *op,
                        const GError *error,
                        gpointer      user_data)
@@ -564,21 +468,16 @@ cmd_apply (DeckCli  *cli,
 {
   gboolean yes = FALSE;
   g_autoptr(GOptionContext) context = g_option_context_new ("");
-  g_auto(Loaded) loaded = { 0 };
+  g_autoptr(DeckApplyJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(DeckApplier) applier = NULL;
-  g_autoptr(DeckApplyResult) result = NULL;
-  g_autoptr(GAsyncResult) async_result = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *password = NULL;
-  g_autofree char *history = NULL;
   GOptionEntry entries[] = {
     { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("Apply without asking"), NULL },
     { NULL }
   };
-  const char *cluster_user = NULL;
-  GPtrArray *ids;
-  guint n_requests;
+  const DeckApplyResult *result;
+  DeckPlan *plan;
+  guint n_requests, n_left;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, FALSE);
@@ -587,85 +486,67 @@ cmd_apply (DeckCli  *cli,
   if (argc != 1)
     return deck_cli_usage_error (_("apply takes no arguments but --yes."));
 
-  if (!load_plan (cli, &loaded, &error))
+  job = prepare_apply (cli, &error);
+  if (job == NULL)
     return deck_cli_fail ("%s", error->message);
 
-  text = deck_plan_describe (loaded.plan);
+  plan = deck_apply_job_get_plan (job);
+  text = deck_plan_describe (plan);
   g_print ("%s", text);
-  n_requests = deck_plan_get_n_requests (loaded.plan);
+  n_requests = deck_plan_get_n_requests (plan);
   if (n_requests == 0)
-    return deck_plan_get_problems (loaded.plan)->len > 0 ? DECK_CLI_EXIT_FAILURE
-                                                          : DECK_CLI_EXIT_OK;
+    {
+      deck_job_cancel (DECK_JOB (job));
+      return deck_plan_get_problems (plan)->len > 0 ? DECK_CLI_EXIT_FAILURE : DECK_CLI_EXIT_OK;
+    }
 
   if (!yes)
     {
       if (!isatty (STDIN_FILENO))
-        return deck_cli_usage_error (_("apply asks before sending anything, and standard input "
-                                       "is not a terminal: review with clusterdeck-cli plan, "
-                                       "then run clusterdeck-cli apply --yes."));
+        {
+          deck_job_cancel (DECK_JOB (job));
+          return deck_cli_usage_error (_("apply asks before sending anything, and standard input "
+                                         "is not a terminal: review with clusterdeck-cli plan, "
+                                         "then run clusterdeck-cli apply --yes."));
+        }
       if (!confirm (n_requests))
         {
+          deck_job_cancel (DECK_JOB (job));
           g_print (_("Nothing was sent; the changes are still pending.\n"));
           return DECK_CLI_EXIT_FAILURE;
         }
     }
 
-  /* One cluster user per organization; the changes of one apply are
-   * between instances of the same organization. */
-  ids = deck_plan_get_instance_ids (loaded.plan);
-  if (deck_plan_needs_authorization (loaded.plan) && ids->len > 0)
+  /* Neither in the environment nor in the keyring: asked for. */
+  if (deck_apply_job_needs_password (job))
     {
-      DeckInstance *instance = deck_store_find_instance_by_id (cli->store,
-                                                               g_ptr_array_index (ids, 0));
-      DeckOrganization *org = deck_store_find_organization (
-        cli->store, deck_instance_get_organization_id (instance));
+      g_autofree char *password = deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD",
+                                                          _("Cluster password: "));
 
-      for (guint i = 1; i < ids->len; i++)
-        {
-          DeckInstance *other = deck_store_find_instance_by_id (cli->store,
-                                                                g_ptr_array_index (ids, i));
-
-          if (g_strcmp0 (deck_instance_get_organization_id (other),
-                         deck_instance_get_organization_id (instance)) != 0)
-            return deck_cli_fail (_("The pending changes are in more than one organization; "
-                                    "apply them one organization at a time."));
-        }
-      cluster_user = deck_organization_get_cluster_user (org) != NULL
-                     ? deck_organization_get_cluster_user (org)
-                     : DECK_DEFAULT_CLUSTER_USER;
-      password = deck_cli_cluster_password (cli, org);
-      if (password == NULL)
-        return deck_cli_fail (_("No cluster password given."));
+      deck_apply_job_set_cluster_password (job, password);
+      deck_cli_wipe (password);
     }
 
-  applier = deck_applier_new ();
-  g_signal_connect (applier, "operation-finished", G_CALLBACK (on_operation_finished), cli);
-  deck_applier_apply_async (applier, loaded.plan, loaded.clients, cluster_user, password, NULL,
-                            deck_cli_store_result, &async_result);
-  result = deck_applier_apply_finish (applier, deck_cli_wait_result (&async_result), &error);
-  deck_cli_wipe (password);
+  g_signal_connect (job, "operation-finished", G_CALLBACK (on_operation_finished), cli);
+  if (!deck_apply_job_apply (job, &error))
+    {
+      deck_job_cancel (DECK_JOB (job));
+      return deck_cli_fail ("%s", error->message);
+    }
+  deck_cli_wait_job (DECK_JOB (job));
+
+  result = deck_apply_job_get_result (job);
   if (result == NULL)
-    return deck_cli_fail ("%s", error->message);
-
-  /* What applied leaves; what the window staged meanwhile stays. */
-  deck_change_set_assign (loaded.changes, result->remaining);
-  if (!deck_pending_save (loaded.pending, &error))
-    {
-      g_printerr ("clusterdeck-cli: %s\n", error->message);
-      g_clear_error (&error);
-    }
-  history = deck_history_default_path ();
-  if (!deck_history_append (history, result, loaded.names, &error))
-    {
-      g_printerr (_("clusterdeck-cli: the history could not be written: %s\n"), error->message);
-      g_clear_error (&error);
-    }
+    return deck_cli_fail ("%s", deck_job_get_error (DECK_JOB (job))->message);
+  if (deck_apply_job_get_settle_error (job) != NULL)
+    g_printerr ("clusterdeck-cli: %s\n", deck_apply_job_get_settle_error (job)->message);
 
   if (result->verification_error != NULL)
     g_print ("%s\n", result->verification_error->message);
+  n_left = deck_change_set_get_n_changes (result->remaining);
   g_print (_("%u ok, %u failed; %u changes still pending.\n"), result->n_ok, result->n_failed,
-           deck_change_set_get_n_changes (result->remaining));
-  if (result->n_failed == 0 && deck_change_set_get_n_changes (result->remaining) == 0)
+           n_left);
+  if (result->n_failed == 0 && n_left == 0)
     return DECK_CLI_EXIT_OK;
   return result->n_ok > 0 ? DECK_CLI_EXIT_PARTIAL : DECK_CLI_EXIT_FAILURE;
 }
@@ -677,7 +558,7 @@ cmd_history (DeckCli  *cli,
              int       argc,
              char    **argv)
 {
-  g_autofree char *path = deck_history_default_path ();
+  const char *path = deck_context_get_history_path (cli->context);
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   guint skipped = 0;

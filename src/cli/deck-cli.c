@@ -44,7 +44,7 @@ static const char *usage_text =
   "  instance remove NAME | instance test NAME | instance trust NAME [--yes]\n"
   "  status [NAME]\n"
   "  enable NAME [--cluster-user USER] [--node-name NODE]\n"
-  "  connect NAME PEER | disconnect NAME PEER\n"
+  "  connect NAME PEER [--create-missing] | disconnect NAME PEER\n"
   "  set NAME PEER DATABASE[.TABLE] [--publish on|off] [--subscribe on|off]\n"
   "  pending | discard | plan | apply [--yes]\n"
   "  history\n"
@@ -204,25 +204,40 @@ lookup_password (DeckCli      *cli,
   return NULL;
 }
 
+/* A client of @instance, with the command line's short timeout. It is the
+ * context's (the instance monitor's, given the password here), so that the
+ * jobs find it. */
 HdbClient *
 deck_cli_client_for (DeckCli       *cli,
-            DeckInstance  *instance,
-            GError       **error)
+                     DeckInstance  *instance,
+                     GError       **error)
 {
   g_autofree char *password = lookup_password (cli, instance, error);
+  g_autoptr(HdbClient) check = NULL;
   HdbClient *client;
 
   if (password == NULL)
     return NULL;
 
-  client = hdb_client_new (deck_instance_get_url (instance), deck_instance_get_username (instance),
-                           password, error);
+  /* What the URL and login are worth, said before anything is kept. */
+  check = hdb_client_new (deck_instance_get_url (instance), deck_instance_get_username (instance),
+                          password, error);
+  if (check == NULL)
+    {
+      deck_cli_wipe (password);
+      return NULL;
+    }
+  deck_instance_monitor_set_password (deck_context_get_monitor (cli->context), instance, password);
   deck_cli_wipe (password);
+  client = deck_context_get_client (cli->context, instance);
   if (client == NULL)
-    return NULL;
+    {
+      g_set_error (error, DECK_CREDENTIALS_ERROR, DECK_CREDENTIALS_ERROR_FAILED,
+                   _("“%s” is not in the store any more."), deck_instance_get_name (instance));
+      return NULL;
+    }
   hdb_client_set_timeout (client, CHECK_TIMEOUT_MS);
-  hdb_client_set_pinned_certificate (client, deck_instance_get_pinned_certificate (instance));
-  return client;
+  return g_object_ref (client);
 }
 
 void
@@ -893,6 +908,8 @@ deck_cli_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) problem = NULL;
   g_autoptr(DeckStore) store = NULL;
+  g_autoptr(DeckInstanceMonitor) monitor = NULL;
+  g_autoptr(DeckContext) deck_context = NULL;
   DeckCli cli = { 0 };
   const char *command;
   int status;
@@ -940,8 +957,14 @@ deck_cli_run (int    argc,
   if (problem != NULL)
     g_printerr ("clusterdeck-cli: %s\n", problem->message);
 
-  cli.store = store;
-  cli.credentials = deck_credentials_get_default ();
+  /* The monitor is never started: the command line checks nothing in the
+   * background, and gives the monitor the passwords it reads
+   * (deck_cli_client_for()). */
+  monitor = deck_instance_monitor_new (store, deck_credentials_get_default ());
+  deck_context = deck_context_new (store, deck_credentials_get_default (), monitor);
+  cli.context = deck_context;
+  cli.store = deck_context_get_store (deck_context);
+  cli.credentials = deck_context_get_credentials (deck_context);
   cli.json = opt_json;
 
   if (g_str_equal (command, "org"))

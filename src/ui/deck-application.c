@@ -2,9 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The application owns the store, the keyring access and the instance
- * monitor; the window shows them. The store is read off the main thread,
- * and the window appears once it is.
+ * The application owns the context (the store, the keyring access, the
+ * instance monitor, the pending changes and the jobs); the window shows it.
+ * The store is read off the main thread, and the window appears once it is.
+ * The context lives as long as the application, so that a job goes on
+ * whatever the window shows.
  */
 
 #define G_LOG_DOMAIN "deck-application"
@@ -20,9 +22,7 @@ struct _DeckApplication
 {
   AdwApplication       parent_instance;
 
-  DeckStore           *store;
-  DeckCredentials     *credentials;
-  DeckInstanceMonitor *monitor;
+  DeckContext         *context;
   gboolean             loaded;
   gboolean             activate_pending;
 };
@@ -35,8 +35,7 @@ present_window (DeckApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (deck_window_new (GTK_APPLICATION (self), self->store, self->credentials,
-                                          self->monitor));
+    window = GTK_WINDOW (deck_window_new (GTK_APPLICATION (self), self->context));
   gtk_window_present (window);
 }
 
@@ -55,7 +54,7 @@ on_store_loaded (GObject      *source,
     g_warning ("%s", problem->message);
 
   self->loaded = TRUE;
-  deck_instance_monitor_start (self->monitor);
+  deck_instance_monitor_start (deck_context_get_monitor (self->context));
   if (self->activate_pending)
     present_window (self);
   g_application_release (G_APPLICATION (self));
@@ -138,15 +137,20 @@ deck_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          (const char *[]) { "<primary>question", NULL });
 
-  self->store = deck_store_new (NULL);
-  self->credentials = g_object_ref (deck_credentials_get_default ());
-  self->monitor = deck_instance_monitor_new (self->store, self->credentials);
-  deck_instance_monitor_set_interval (self->monitor, refresh_interval ());
+  {
+    g_autoptr(DeckStore) store = deck_store_new (NULL);
+    g_autoptr(DeckInstanceMonitor) monitor = deck_instance_monitor_new (store,
+                                                                         deck_credentials_get_default ());
+
+    deck_instance_monitor_set_interval (monitor, refresh_interval ());
+    self->context = deck_context_new (store, deck_credentials_get_default (), monitor);
+  }
 
   /* Held until the store is read, so that the application does not quit
    * before its window exists. */
   g_application_hold (app);
-  deck_store_load_async (self->store, NULL, on_store_loaded, g_object_ref (self));
+  deck_store_load_async (deck_context_get_store (self->context), NULL, on_store_loaded,
+                         g_object_ref (self));
 }
 
 static void
@@ -154,9 +158,8 @@ deck_application_shutdown (GApplication *app)
 {
   DeckApplication *self = DECK_APPLICATION (app);
 
-  g_clear_object (&self->monitor);
-  g_clear_object (&self->credentials);
-  g_clear_object (&self->store);
+  /* Jobs still running are cancelled with it. */
+  g_clear_object (&self->context);
 
   G_APPLICATION_CLASS (deck_application_parent_class)->shutdown (app);
 }
@@ -191,23 +194,15 @@ deck_application_new (void)
                        NULL);
 }
 
-DeckStore *
-deck_application_get_store (DeckApplication *self)
+/**
+ * deck_application_get_context:
+ * @self: the application
+ *
+ * Returns: (transfer none): the context its windows show
+ */
+DeckContext *
+deck_application_get_context (DeckApplication *self)
 {
   g_return_val_if_fail (DECK_IS_APPLICATION (self), NULL);
-  return self->store;
-}
-
-DeckCredentials *
-deck_application_get_credentials (DeckApplication *self)
-{
-  g_return_val_if_fail (DECK_IS_APPLICATION (self), NULL);
-  return self->credentials;
-}
-
-DeckInstanceMonitor *
-deck_application_get_monitor (DeckApplication *self)
-{
-  g_return_val_if_fail (DECK_IS_APPLICATION (self), NULL);
-  return self->monitor;
+  return self->context;
 }

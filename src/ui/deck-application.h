@@ -7,9 +7,7 @@
 
 #include <adwaita.h>
 
-#include "deck-credentials.h"
-#include "deck-instance-monitor.h"
-#include "deck-store.h"
+#include "deck-context.h"
 
 G_BEGIN_DECLS
 
@@ -18,8 +16,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeckApplication, deck_application, DECK, APPLICATION, AdwApplication)
 
 DeckApplication     *deck_application_new             (void);
-DeckStore           *deck_application_get_store       (DeckApplication *self);
-DeckCredentials     *deck_application_get_credentials (DeckApplication *self);
-DeckInstanceMonitor *deck_application_get_monitor     (DeckApplication *self);
+DeckContext         *deck_application_get_context     (DeckApplication *self);
 
 G_END_DECLS

@@ -22,9 +22,10 @@ struct _DeckInstanceDialog
 {
   AdwWindow            parent_instance;
 
-  DeckStore           *store;
-  DeckCredentials     *credentials;
-  DeckInstanceMonitor *monitor;
+  DeckContext         *context;
+  DeckStore           *store;          /* the context's, borrowed */
+  DeckCredentials     *credentials;    /* the context's, borrowed */
+  DeckInstanceMonitor *monitor;        /* the context's, borrowed */
   DeckOrganization    *organization;
   DeckInstance        *instance;     /* NULL when adding */
 
@@ -395,9 +396,10 @@ deck_instance_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->store);
-  g_clear_object (&self->credentials);
-  g_clear_object (&self->monitor);
+  self->store = NULL;
+  self->credentials = NULL;
+  self->monitor = NULL;
+  g_clear_object (&self->context);
   g_clear_object (&self->organization);
   g_clear_object (&self->instance);
   g_clear_pointer (&self->peer, hdb_certificate_info_free);
@@ -459,9 +461,8 @@ deck_instance_dialog_init (DeckInstanceDialog *self)
 /**
  * deck_instance_dialog_new:
  * @parent: the main window
- * @store: where instances are saved
- * @credentials: where the password goes
- * @monitor: told about the new password
+ * @context: where instances are saved (its store), where the password goes
+ *   (its keyring) and who is told about it (its instance monitor)
  * @organization: the organization of a new instance
  * @instance: (nullable): the instance to edit, %NULL to add one
  *
@@ -469,9 +470,7 @@ deck_instance_dialog_init (DeckInstanceDialog *self)
  */
 DeckInstanceDialog *
 deck_instance_dialog_new (GtkWindow           *parent,
-                          DeckStore           *store,
-                          DeckCredentials     *credentials,
-                          DeckInstanceMonitor *monitor,
+                          DeckContext         *context,
                           DeckOrganization    *organization,
                           DeckInstance        *instance)
 {
@@ -481,9 +480,10 @@ deck_instance_dialog_new (GtkWindow           *parent,
                        "transient-for", parent,
                        "title", instance ? _("Edit Instance") : _("Add Instance"),
                        NULL);
-  self->store = g_object_ref (store);
-  self->credentials = g_object_ref (credentials);
-  self->monitor = g_object_ref (monitor);
+  self->context = g_object_ref (context);
+  self->store = deck_context_get_store (context);
+  self->credentials = deck_context_get_credentials (context);
+  self->monitor = deck_context_get_monitor (context);
   self->organization = organization ? g_object_ref (organization) : NULL;
 
   if (instance != NULL)

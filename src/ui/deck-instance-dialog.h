@@ -7,9 +7,7 @@
 
 #include <adwaita.h>
 
-#include "deck-credentials.h"
-#include "deck-instance-monitor.h"
-#include "deck-store.h"
+#include "deck-context.h"
 
 G_BEGIN_DECLS
 
@@ -18,9 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeckInstanceDialog, deck_instance_dialog, DECK, INSTANCE_DIALOG, AdwWindow)
 
 DeckInstanceDialog *deck_instance_dialog_new (GtkWindow           *parent,
-                                              DeckStore           *store,
-                                              DeckCredentials     *credentials,
-                                              DeckInstanceMonitor *monitor,
+                                              DeckContext         *context,
                                               DeckOrganization    *organization,
                                               DeckInstance        *instance);
 

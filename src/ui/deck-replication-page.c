@@ -12,6 +12,12 @@
  *    unconnected and unregistered instances, with connect and disconnect)
  *    and Tables (the replication grid and its pending changes,
  *    deck-replication-tables.c).
+ *
+ * Enabling, connecting and disconnecting are the core's jobs (DeckEnableJob,
+ * DeckConnectJob, DeckDisconnectJob): the page starts them and shows them,
+ * but they belong to the context. Selecting another instance does not stop
+ * them; when the user comes back, the page finds them (deck_context_find_job(),
+ * deck_context_list_jobs()) and shows where they are, or how they ended.
  */
 
 #define G_LOG_DOMAIN "deck-replication-page"
@@ -22,9 +28,11 @@
 
 #include <glib/gi18n.h>
 
+#include "deck-connect-job.h"
+#include "deck-disconnect-job.h"
+#include "deck-enable-job.h"
 #include "deck-engine.h"
 #include "deck-schema-diff.h"
-#include "hdb-parse.h"
 #include "deck-replication-page.h"
 #include "deck-replication-tables.h"
 #include "deck-ui-util.h"
@@ -33,21 +41,21 @@ struct _DeckReplicationPage
 {
   AdwBin               parent_instance;
 
-  DeckStore           *store;
-  DeckCredentials     *credentials;
-  DeckInstanceMonitor *monitor;
+  DeckContext         *context;
+  DeckStore           *store;            /* the context's, borrowed */
+  DeckCredentials     *credentials;      /* the context's, borrowed */
+  DeckInstanceMonitor *monitor;          /* the context's, borrowed */
   DeckInstance        *instance;
   gulong               instance_handler;
   GCancellable        *cancellable;      /* loads of this instance */
 
-  /* Enabling */
-  DeckEngine          *engine;
-  DeckRestartMonitor  *restart;
-  GCancellable        *enable_cancellable;
-  gboolean             enabling;
-  gboolean             enabled;          /* the last enable succeeded */
-  char                *cluster_user;     /* of the last enable request */
-  char                *cluster_password;
+  /* Jobs: the context owns them; the page watches the ones it started or
+   * found, to show their end (owned references, dropped when they end). */
+  GPtrArray           *watched_jobs;
+  DeckEnableJob       *enable_job;       /* shown in the progress view */
+  gulong               enable_state_handler;
+  gulong               enable_restart_handler;
+  DeckConnectJob      *offered_job;      /* its missing tables are offered */
 
   GtkStack            *stack;
   AdwStatusPage       *status_page;
@@ -76,8 +84,6 @@ struct _DeckReplicationPage
   HdbClusterStatus    *status;
   char                *manage_error;
   gboolean             loading;
-  guint                generation;       /* of the rows; bumped on rebuild */
-  DeckInstance        *enabling_instance;
 };
 
 G_DEFINE_FINAL_TYPE (DeckReplicationPage, deck_replication_page, ADW_TYPE_BIN)
@@ -123,15 +129,21 @@ organization (DeckReplicationPage *self)
                                        deck_instance_get_organization_id (self->instance));
 }
 
-/* The engine enabling would use: native where the server has it. */
+/* The engine enabling would use, as the enable job decides it. */
 static HdbEngine
 engine_to_enable (DeckReplicationPage *self)
 {
-  if (deck_instance_get_engine (self->instance) == HDB_ENGINE_NATS)
-    return HDB_ENGINE_NATS;
-  return hdb_version_has_native (deck_instance_get_version (self->instance))
-         ? HDB_ENGINE_NATIVE : HDB_ENGINE_NATS;
+  return deck_enable_job_choose_engine (deck_instance_get_engine (self->instance),
+                                        deck_instance_get_version (self->instance));
 }
+
+static const char *
+instance_id (DeckReplicationPage *self)
+{
+  return self->instance != NULL ? deck_instance_get_id (self->instance) : NULL;
+}
+
+static void watch_job (DeckReplicationPage *self, DeckJob *job);
 
 /* Status ------------------------------------------------------------------ */
 
@@ -175,7 +187,7 @@ validate_enable_form (DeckReplicationPage *self)
     valid = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->enable_error),
                           *gtk_label_get_label (self->enable_error) != '\0');
-  gtk_widget_set_sensitive (GTK_WIDGET (self->enable_button), valid && !self->enabling);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->enable_button), valid);
 }
 
 static void
@@ -229,7 +241,10 @@ fill_enable_form (DeckReplicationPage *self)
 static void
 update_progress (DeckReplicationPage *self)
 {
-  DeckRestartPhase phase = deck_restart_monitor_get_phase (self->restart);
+  DeckRestartMonitor *restart = self->enable_job != NULL
+                                ? deck_enable_job_get_restart_monitor (self->enable_job) : NULL;
+  DeckRestartPhase phase = restart != NULL ? deck_restart_monitor_get_phase (restart)
+                                           : DECK_RESTART_PHASE_IDLE;
   g_autofree char *elapsed = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (shown_phases); i++)
@@ -254,161 +269,130 @@ update_progress (DeckReplicationPage *self)
     }
 
   /* Translators: elapsed time of a restart, in seconds */
-  elapsed = g_strdup_printf (_("%.1f s"), deck_restart_monitor_get_elapsed (self->restart));
+  elapsed = g_strdup_printf (_("%.1f s"), restart ? deck_restart_monitor_get_elapsed (restart) : 0.0);
   gtk_label_set_label (self->elapsed_label, elapsed);
   gtk_label_set_label (self->progress_message,
-                       deck_restart_monitor_get_message (self->restart)
-                       ? deck_restart_monitor_get_message (self->restart) : "");
+                       restart && deck_restart_monitor_get_message (restart)
+                       ? deck_restart_monitor_get_message (restart) : "");
 }
 
-static void on_enabled (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-finish_enabling (DeckReplicationPage *self,
-                 const GError        *error)
+/* Whether the enable job failed, short of keeping the cluster user (the
+ * instance is enabled then). */
+static gboolean
+enable_failed (DeckEnableJob *job)
 {
-  /* The instance enabled, which the user may have left for another one
-   * meanwhile (the form then shows that one's values). */
-  DeckInstance *enabled = self->enabling_instance;
-  DeckOrganization *org = NULL;
+  return deck_job_get_state (DECK_JOB (job)) == DECK_JOB_STATE_FAILED &&
+         !g_error_matches (deck_job_get_error (DECK_JOB (job)), DECK_JOB_ERROR,
+                           DECK_JOB_ERROR_NOT_SAVED);
+}
 
-  if (enabled != NULL && self->store != NULL)
-    org = deck_store_find_organization (self->store, deck_instance_get_organization_id (enabled));
+/* The shown enable job's state: running, or failed (Back, Keep Waiting). */
+static void
+update_enable_state (DeckReplicationPage *self)
+{
+  DeckEnableJob *job = self->enable_job;
+  gboolean failed = enable_failed (job);
 
-  self->enabling = FALSE;
-  self->enabled = error == NULL;
+  update_progress (self);
   gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button),
-                          g_error_matches (error, DECK_RESTART_ERROR, DECK_RESTART_ERROR_TIMEOUT));
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), error != NULL);
-
-  if (error != NULL)
+                          deck_enable_job_can_keep_waiting (job));
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          failed || deck_job_get_state (DECK_JOB (job)) == DECK_JOB_STATE_CANCELLED);
+  if (failed)
     {
-      g_autofree char *text = g_strdup_printf (_("Clustering was not enabled: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_("Clustering was not enabled: %s"),
+                                               deck_job_get_error (DECK_JOB (job))->message);
 
       gtk_label_set_label (self->progress_message, text);
       gtk_widget_add_css_class (GTK_WIDGET (self->progress_message), "error");
-      return;
     }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->progress_message), "error");
 
-  /* The organization remembers its cluster user for the other instances. */
-  if (org != NULL)
-    {
-      g_autoptr(GError) save_error = NULL;
-      g_autofree char *label = NULL;
-
-      if (!deck_store_set_cluster_user (self->store, org, self->cluster_user, &save_error))
-        g_warning ("Cluster user not saved: %s", save_error->message);
-      /* Translators: %s is an organization's name */
-      label = g_strdup_printf (_("Clusterdeck cluster user of “%s”"), deck_organization_get_name (org));
-      deck_credentials_store_async (self->credentials, DECK_SECRET_CLUSTER_USER,
-                                    deck_organization_get_id (org), label, self->cluster_password,
-                                    NULL, NULL, NULL);
-    }
-
-  toast (self, _("Clustering enabled"));
-  /* The progress stays, every phase done, until the monitor's check shows
-   * the instance enabled (update_view): until then the instance still says
-   * "not enabled", and the form would come back for a moment. */
-  if (enabled != NULL)
-    deck_instance_monitor_refresh (self->monitor, enabled);
-  update_view (self);
+  /* Done: the progress stays, every phase done, until the monitor's check
+   * shows the instance enabled (update_view): until then the instance
+   * still says "not enabled", and the form would come back for a moment. */
+  if (deck_job_is_finished (DECK_JOB (job)) && !failed)
+    update_view (self);
 }
 
+/* Shows @job in the progress view (or nothing, with %NULL). */
 static void
-on_kept_waiting (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+show_enable_job (DeckReplicationPage *self,
+                 DeckEnableJob       *job)
 {
-  g_autoptr(DeckReplicationPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
 
-  if (!deck_restart_monitor_keep_waiting_finish (DECK_RESTART_MONITOR (source), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->enable_job == job)
     return;
-  finish_enabling (self, error);
+  if (self->enable_job != NULL)
+    {
+      DeckRestartMonitor *restart = deck_enable_job_get_restart_monitor (self->enable_job);
+
+      g_clear_signal_handler (&self->enable_state_handler, self->enable_job);
+      if (restart != NULL)
+        g_clear_signal_handler (&self->enable_restart_handler, restart);
+      self->enable_restart_handler = 0;
+    }
+  g_set_object (&self->enable_job, job);
+  if (job == NULL)
+    return;
+
+  self->enable_state_handler = g_signal_connect_object (job, "notify::state",
+                                                        G_CALLBACK (update_enable_state), self,
+                                                        G_CONNECT_SWAPPED);
+  if (deck_enable_job_get_restart_monitor (job) != NULL)
+    self->enable_restart_handler = g_signal_connect_object (deck_enable_job_get_restart_monitor (job),
+                                                            "notify", G_CALLBACK (update_progress),
+                                                            self, G_CONNECT_SWAPPED);
+  /* Translators: %s is an instance's name */
+  title = g_strdup_printf (_("Enabling Clustering on %s"),
+                           deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))));
+  gtk_label_set_label (self->progress_title, title);
+  update_enable_state (self);
 }
 
 static void
 keep_waiting_clicked (DeckReplicationPage *self)
 {
-  if (self->restart == NULL)
+  g_autoptr(GError) error = NULL;
+
+  if (self->enable_job == NULL)
     return;
-  self->enabling = TRUE;
-  gtk_widget_remove_css_class (GTK_WIDGET (self->progress_message), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
-  deck_restart_monitor_keep_waiting_async (self->restart, self->enable_cancellable,
-                                           on_kept_waiting, g_object_ref (self));
+  if (!deck_enable_job_keep_waiting (self->enable_job, &error))
+    toast (self, error->message);
 }
 
 static void
 back_clicked (DeckReplicationPage *self)
 {
-  g_clear_object (&self->restart);
+  /* The failure was seen: the form comes back. */
+  if (self->enable_job != NULL)
+    deck_context_forget_job (self->context, DECK_JOB (self->enable_job));
+  show_enable_job (self, NULL);
   deck_instance_monitor_refresh (self->monitor, self->instance);
   update_view (self);
 }
 
 static void
-on_enabled (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(DeckReplicationPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!deck_engine_enable_finish (DECK_ENGINE (source), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  finish_enabling (self, error);
-}
-
-static void
 start_enabling (DeckReplicationPage *self)
 {
-  HdbClient *client = deck_instance_monitor_get_client (self->monitor, self->instance);
-  g_autofree char *title = NULL;
-  DeckEnableRequest request = { 0 };
+  g_autoptr(DeckEnableJob) job = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (client == NULL)
-    return;
-
-  g_clear_object (&self->engine);
-  g_clear_object (&self->restart);
-  g_clear_pointer (&self->cluster_password, deck_credentials_free_secret);
-  self->cluster_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row)));
-  g_free (self->cluster_user);
-  self->cluster_user = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row)));
-  self->enabled = FALSE;
-
-  self->engine = deck_engine_new_for (engine_to_enable (self));
-  self->restart = deck_restart_monitor_new (client);
-  /* Its messages name the instance as the rest of the page does, not by
-   * host:port. */
-  deck_restart_monitor_set_name (self->restart, deck_instance_get_name (self->instance));
-  g_signal_connect_object (self->restart, "notify", G_CALLBACK (update_progress), self,
-                           G_CONNECT_SWAPPED);
-
-  request.cluster_user = self->cluster_user;
-  request.cluster_password = self->cluster_password;
-  request.node_name = gtk_editable_get_text (GTK_EDITABLE (self->node_name_row));
-
-  /* Translators: %s is an instance's name */
-  title = g_strdup_printf (_("Enabling Clustering on %s"), deck_instance_get_name (self->instance));
-  gtk_label_set_label (self->progress_title, title);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->progress_message), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->keep_waiting_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
-  self->enabling = TRUE;
-  g_set_object (&self->enabling_instance, self->instance);
-  update_progress (self);
+  job = deck_enable_job_new (self->context, self->instance,
+                             gtk_editable_get_text (GTK_EDITABLE (self->cluster_user_row)),
+                             gtk_editable_get_text (GTK_EDITABLE (self->cluster_password_row)),
+                             gtk_editable_get_text (GTK_EDITABLE (self->node_name_row)));
+  if (!deck_job_start (DECK_JOB (job), &error))
+    {
+      gtk_label_set_label (self->enable_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->enable_error), TRUE);
+      return;
+    }
+  watch_job (self, DECK_JOB (job));
+  show_enable_job (self, job);
   gtk_stack_set_visible_child_name (self->stack, "progress");
-
-  g_cancellable_cancel (self->enable_cancellable);
-  g_clear_object (&self->enable_cancellable);
-  self->enable_cancellable = g_cancellable_new ();
-  deck_engine_enable_async (self->engine, client, &request, self->restart,
-                            self->enable_cancellable, on_enabled, g_object_ref (self));
 }
 
 static void
@@ -448,6 +432,7 @@ enable_clicked (DeckReplicationPage *self)
 typedef struct
 {
   DeckReplicationPage *page;
+  DeckInstance        *instance;   /* whose screen the row is on */
   DeckInstance        *peer;       /* NULL for an unregistered node */
   char                *node_name;
   char                *url;
@@ -461,6 +446,7 @@ row_data_free (gpointer data)
 {
   RowData *rd = data;
 
+  g_clear_object (&rd->instance);
   g_clear_object (&rd->peer);
   g_free (rd->node_name);
   g_free (rd->url);
@@ -479,7 +465,6 @@ clear_manage_rows (DeckReplicationPage *self)
         adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
     }
   g_ptr_array_set_size (self->manage_rows, 0);
-  self->generation++;
 }
 
 static GtkWidget *
@@ -589,27 +574,6 @@ describe_connection (const HdbConnection *conn,
   return g_string_free (text, FALSE);
 }
 
-static DeckPeer
-peer_for (DeckReplicationPage *self,
-          RowData             *rd,
-          char               **repl_url_out)
-{
-  DeckPeer peer = { 0 };
-
-  peer.node_name = rd->node_name;
-  if (rd->peer != NULL)
-    {
-      peer.client = deck_instance_monitor_get_client (self->monitor, rd->peer);
-      /* The engine reads the peer's own replication URL from its configuration. */
-      *repl_url_out = NULL;
-      peer.pinned = deck_instance_get_pinned_certificate (rd->peer) != NULL;
-    }
-  else
-    *repl_url_out = g_strdup (rd->url);
-  peer.replication_url = *repl_url_out;
-  return peer;
-}
-
 static void
 row_busy (RowData  *rd,
           gboolean  busy)
@@ -645,229 +609,184 @@ row_show_error (RowData    *rd,
   adw_action_row_add_suffix (ADW_ACTION_ROW (rd->row), button);
 }
 
-/* An operation started from a row: the rows may be rebuilt meanwhile. */
-typedef struct
+/* Jobs ------------------------------------------------------------------------ */
+
+static void build_manage (DeckReplicationPage *self);
+static void offer_missing (DeckReplicationPage *self, DeckConnectJob *job);
+
+/* The newest connect or disconnect job between the shown instance and a
+ * row's peer: @peer, or the node outside the organization @node_name. */
+static DeckJob *
+find_row_job (DeckReplicationPage *self,
+              DeckInstance        *peer,
+              const char          *node_name)
 {
-  DeckReplicationPage *page;
-  RowData             *rd;
-  guint                generation;
-} RowOp;
+  g_autoptr(GPtrArray) jobs = deck_context_list_jobs (self->context, instance_id (self));
 
-static RowOp *
-row_op_new (RowData *rd)
-{
-  RowOp *op = g_new0 (RowOp, 1);
-
-  op->page = g_object_ref (rd->page);
-  op->rd = rd;
-  op->generation = rd->page->generation;
-  return op;
-}
-
-static RowData *
-row_op_row (RowOp *op)
-{
-  return op->generation == op->page->generation ? op->rd : NULL;
-}
-
-static void
-row_op_free (RowOp *op)
-{
-  g_object_unref (op->page);
-  g_free (op);
-}
-
-static void
-row_op_closure_free (gpointer  data,
-                     GClosure *closure)
-{
-  row_op_free (data);
-}
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  RowOp *op = user_data;
-  DeckReplicationPage *self = op->page;
-  g_autoptr(GError) error = NULL;
-  RowData *rd;
-
-  if (!deck_engine_connect_finish (DECK_ENGINE (source), result, &error))
+  for (guint i = 0; i < jobs->len; i++)
     {
-      rd = row_op_row (op);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && rd != NULL)
+      DeckJob *job = g_ptr_array_index (jobs, i);
+      DeckJobKind kind = deck_job_get_kind (job);
+
+      if (kind != DECK_JOB_KIND_CONNECT && kind != DECK_JOB_KIND_DISCONNECT)
+        continue;
+      if (peer != NULL && deck_job_involves (job, deck_instance_get_id (peer)))
+        return job;
+      if (peer == NULL && kind == DECK_JOB_KIND_DISCONNECT && deck_job_get_peer_id (job) == NULL &&
+          g_strcmp0 (deck_disconnect_job_get_peer_node_name (DECK_DISCONNECT_JOB (job)),
+                     node_name) == 0)
+        return job;
+    }
+  return NULL;
+}
+
+static const char *
+job_instance_name (DeckJob *job)
+{
+  return deck_instance_get_name (deck_job_get_instance (job));
+}
+
+/* A watched job ended: say how, where the user is now. */
+static void
+job_finished (DeckReplicationPage *self,
+              DeckJob             *job)
+{
+  DeckJobState state = deck_job_get_state (job);
+  const GError *error = deck_job_get_error (job);
+  gboolean shown = deck_job_involves (job, instance_id (self));
+
+  if (DECK_IS_ENABLE_JOB (job))
+    {
+      g_autofree char *text = NULL;
+
+      /* The shown job's view follows it (update_enable_state()). */
+      if (state == DECK_JOB_STATE_SUCCEEDED)
+        /* Translators: %s is an instance's name */
+        text = shown ? g_strdup (_("Clustering enabled"))
+                     : g_strdup_printf (_("Clustering enabled on %s"), job_instance_name (job));
+      else if (g_error_matches (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_SAVED))
+        text = g_strdup (error->message);
+      else if (state == DECK_JOB_STATE_FAILED && !shown)
+        /* Translators: an instance's name, then why */
+        text = g_strdup_printf (_("Clustering was not enabled on %s: %s"),
+                                job_instance_name (job), error->message);
+      if (text != NULL)
+        toast (self, text);
+      return;
+    }
+
+  if (state == DECK_JOB_STATE_SUCCEEDED)
+    {
+      toast (self, DECK_IS_CONNECT_JOB (job) ? _("Connected") : _("Disconnected"));
+      /* Its outcome shows in the cluster status from now on. */
+      deck_context_forget_job (self->context, job);
+      if (shown)
+        load_status (self);
+      return;
+    }
+  if (state == DECK_JOB_STATE_FAILED && !shown)
+    toast (self, error->message);
+  /* A failure stays on its row (the job is kept), until another attempt. */
+  if (shown && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "manage") == 0)
+    build_manage (self);
+}
+
+static void
+on_job_state (DeckJob             *job,
+              GParamSpec          *pspec,
+              DeckReplicationPage *self)
+{
+  g_autoptr(DeckJob) hold = g_object_ref (job);
+
+  if (DECK_IS_CONNECT_JOB (job) && deck_job_get_state (job) == DECK_JOB_STATE_PREPARED)
+    {
+      DeckConnectJob *connect = DECK_CONNECT_JOB (job);
+      g_autoptr(GError) error = NULL;
+
+      /* Nothing to decide: it goes on, wherever the user is. */
+      if (!deck_connect_job_has_missing (connect))
         {
-          row_busy (rd, FALSE);
-          row_show_error (rd, error->message);
+          if (!deck_connect_job_connect (connect, FALSE, &error))
+            toast (self, error->message);
+          return;
         }
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* Missing tables are the user's decision, offered on a page that
+       * shows one of the two instances (now, or when the user comes back). */
+      if (deck_job_involves (job, instance_id (self)) &&
+          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "manage") == 0)
+        offer_missing (self, connect);
+      return;
+    }
+  if (!deck_job_is_finished (job))
+    return;
+
+  g_signal_handlers_disconnect_by_func (job, on_job_state, self);
+  g_ptr_array_remove (self->watched_jobs, job);
+  job_finished (self, job);
+}
+
+/* Follows @job to its end (once, however often it is found again). */
+static void
+watch_job (DeckReplicationPage *self,
+           DeckJob             *job)
+{
+  if (g_ptr_array_find (self->watched_jobs, job, NULL) || deck_job_is_finished (job))
+    return;
+  g_ptr_array_add (self->watched_jobs, g_object_ref (job));
+  g_signal_connect_object (job, "notify::state", G_CALLBACK (on_job_state), self, 0);
+}
+
+/* Connecting ------------------------------------------------------------------ */
+
+/* Replication never creates a database (Q9): tables one side lacks are
+ * offered to be created there first. */
+static void
+on_missing_response (AdwMessageDialog    *dialog,
+                     const char          *response,
+                     DeckReplicationPage *self)
+{
+  g_autoptr(DeckConnectJob) job = g_steal_pointer (&self->offered_job);
+  g_autoptr(GError) error = NULL;
+
+  if (job == NULL)
+    return;
+  if (g_strcmp0 (response, "create") == 0 || g_strcmp0 (response, "connect") == 0)
+    {
+      if (!deck_connect_job_connect (job, g_strcmp0 (response, "create") == 0, &error))
         toast (self, error->message);
-      row_op_free (op);
-      return;
     }
-  toast (self, _("Connected"));
-  load_status (self);
-  row_op_free (op);
-}
-
-static void
-connect_with_password (DeckReplicationPage *self,
-                       RowData             *rd,
-                       const char          *password)
-{
-  HdbClient *client = deck_instance_monitor_get_client (self->monitor, self->instance);
-  DeckOrganization *org = organization (self);
-  g_autoptr(DeckEngine) engine = deck_engine_new_for (deck_instance_get_engine (self->instance));
-  g_autofree char *repl_url = NULL;
-  DeckPeer peer = peer_for (self, rd, &repl_url);
-
-  if (client == NULL || peer.client == NULL)
-    {
-      row_busy (rd, FALSE);
-      row_show_error (rd, _("The password of one of the two instances is not known."));
-      return;
-    }
-
-  deck_engine_connect_async (engine, client,
-                             org && deck_organization_get_cluster_user (org)
-                             ? deck_organization_get_cluster_user (org) : DECK_DEFAULT_CLUSTER_USER,
-                             password, &peer, self->cancellable, on_connected, row_op_new (rd));
-}
-
-/* Before connecting: replication never creates a database (Q9), so tables
- * one side lacks are offered to be created there first. */
-typedef struct
-{
-  RowOp     *op;
-  char      *password;
-  HdbClient *client;
-  HdbClient *peer_client;
-  HdbSchema *mine;
-  GPtrArray *missing_on_peer;
-  GPtrArray *missing_here;
-} ConnectFlow;
-
-static void
-connect_flow_free (ConnectFlow *flow)
-{
-  if (flow->password != NULL)
-    memset (flow->password, 0, strlen (flow->password));
-  g_free (flow->password);
-  g_clear_object (&flow->client);
-  g_clear_object (&flow->peer_client);
-  g_clear_pointer (&flow->mine, hdb_schema_free);
-  g_clear_pointer (&flow->missing_on_peer, g_ptr_array_unref);
-  g_clear_pointer (&flow->missing_here, g_ptr_array_unref);
-  row_op_free (flow->op);
-  g_free (flow);
-}
-
-static void
-connect_flow_go (ConnectFlow *flow)
-{
-  RowData *rd = row_op_row (flow->op);
-
-  if (rd != NULL)
-    connect_with_password (flow->op->page, rd, flow->password);
-  connect_flow_free (flow);
-}
-
-static void
-connect_flow_fail (ConnectFlow *flow,
-                   const char  *message)
-{
-  RowData *rd = row_op_row (flow->op);
-
-  if (rd != NULL)
-    {
-      row_busy (rd, FALSE);
-      row_show_error (rd, message);
-    }
-  connect_flow_free (flow);
-}
-
-static void
-on_created_here (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  ConnectFlow *flow = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!deck_schema_create_missing_finish (HDB_CLIENT (source), result, &error))
-    {
-      connect_flow_fail (flow, error->message);
-      return;
-    }
-  connect_flow_go (flow);
-}
-
-static void
-on_created_on_peer (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  ConnectFlow *flow = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!deck_schema_create_missing_finish (HDB_CLIENT (source), result, &error))
-    {
-      connect_flow_fail (flow, error->message);
-      return;
-    }
-  deck_schema_create_missing_async (flow->client, flow->missing_here, flow->op->page->cancellable,
-                                    on_created_here, flow);
-}
-
-static void
-on_missing_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     ConnectFlow      *flow)
-{
-  if (g_strcmp0 (response, "create") == 0)
-    deck_schema_create_missing_async (flow->peer_client, flow->missing_on_peer,
-                                      flow->op->page->cancellable, on_created_on_peer, flow);
-  else if (g_strcmp0 (response, "connect") == 0)
-    connect_flow_go (flow);
   else
-    {
-      RowData *rd = row_op_row (flow->op);
-
-      if (rd != NULL)
-        row_busy (rd, FALSE);
-      connect_flow_free (flow);
-    }
+    deck_job_cancel (DECK_JOB (job));
 }
 
 static void
-offer_missing (ConnectFlow *flow)
+offer_missing (DeckReplicationPage *self,
+               DeckConnectJob      *job)
 {
-  DeckReplicationPage *self = flow->op->page;
-  RowData *rd = row_op_row (flow->op);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GPtrArray *on_peer = deck_connect_job_get_missing_on_peer (job);
+  GPtrArray *here = deck_connect_job_get_missing_here (job);
   g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
 
-  if (rd == NULL)
-    {
-      connect_flow_free (flow);
-      return;
-    }
+  if (self->offered_job != NULL)
+    return;
+  g_set_object (&self->offered_job, job);
 
-  if (flow->missing_on_peer->len > 0)
+  if (on_peer->len > 0)
     {
-      g_autofree char *list = deck_schema_diff_describe (flow->missing_on_peer);
+      g_autofree char *list = deck_schema_diff_describe (on_peer);
 
       /* Translators: an instance's name, then a list of tables */
-      g_string_append_printf (body, _("“%s” lacks %s. "), deck_instance_get_name (rd->peer), list);
+      g_string_append_printf (body, _("“%s” lacks %s. "),
+                              deck_instance_get_name (deck_job_get_peer (DECK_JOB (job))), list);
     }
-  if (flow->missing_here->len > 0)
+  if (here->len > 0)
     {
-      g_autofree char *list = deck_schema_diff_describe (flow->missing_here);
+      g_autofree char *list = deck_schema_diff_describe (here);
 
-      g_string_append_printf (body, _("“%s” lacks %s. "), deck_instance_get_name (self->instance), list);
+      g_string_append_printf (body, _("“%s” lacks %s. "),
+                              deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))), list);
     }
   g_string_append (body, _("Replication never creates a database: without them, these tables "
                            "do not replicate. Clusterdeck can create the databases and tables "
@@ -882,105 +801,8 @@ offer_missing (ConnectFlow *flow)
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_missing_response), flow);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_missing_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_peer_schema (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ConnectFlow *flow = user_data;
-  g_autoptr(HdbSchema) theirs = NULL;
-  g_autoptr(GError) error = NULL;
-
-  theirs = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
-  if (theirs == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        connect_flow_free (flow);
-      else
-        connect_flow_fail (flow, error->message);
-      return;
-    }
-
-  flow->missing_on_peer = deck_schema_diff_missing (flow->mine, theirs);
-  flow->missing_here = deck_schema_diff_missing (theirs, flow->mine);
-  if (flow->missing_on_peer->len == 0 && flow->missing_here->len == 0)
-    connect_flow_go (flow);
-  else
-    offer_missing (flow);
-}
-
-static void
-on_own_schema (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  ConnectFlow *flow = user_data;
-  g_autoptr(GError) error = NULL;
-
-  flow->mine = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
-  if (flow->mine == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        connect_flow_free (flow);
-      else
-        connect_flow_fail (flow, error->message);
-      return;
-    }
-  hdb_client_describe_all_async (flow->peer_client, flow->op->page->cancellable, on_peer_schema,
-                                 flow);
-}
-
-static void
-on_connect_password (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  RowOp *op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
-  RowData *rd = row_op_row (op);
-  DeckReplicationPage *self = op->page;
-  HdbClient *client, *peer_client;
-  ConnectFlow *flow;
-
-  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || rd == NULL)
-    {
-      row_op_free (op);
-      return;
-    }
-  if (password == NULL)
-    {
-      row_busy (rd, FALSE);
-      row_show_error (rd, error ? error->message
-                                : _("The cluster user’s password is not in the keyring. Enable "
-                                    "clustering on an instance of this organization with "
-                                    "Clusterdeck first, so that it knows the password."));
-      row_op_free (op);
-      return;
-    }
-
-  client = deck_instance_monitor_get_client (self->monitor, self->instance);
-  peer_client = rd->peer ? deck_instance_monitor_get_client (self->monitor, rd->peer) : NULL;
-  if (client == NULL || peer_client == NULL)
-    {
-      row_busy (rd, FALSE);
-      row_show_error (rd, _("The password of one of the two instances is not known."));
-      memset (password, 0, strlen (password));
-      row_op_free (op);
-      return;
-    }
-
-  flow = g_new0 (ConnectFlow, 1);
-  flow->op = op;
-  flow->password = g_steal_pointer (&password);
-  flow->client = g_object_ref (client);
-  flow->peer_client = g_object_ref (peer_client);
-  hdb_client_describe_all_async (client, self->cancellable, on_own_schema, flow);
 }
 
 static void
@@ -988,69 +810,80 @@ connect_clicked (GtkButton *button,
                  RowData   *rd)
 {
   DeckReplicationPage *self = rd->page;
-  DeckOrganization *org = organization (self);
-
-  if (org == NULL)
-    return;
-  row_busy (rd, TRUE);
-  deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
-                                 deck_organization_get_id (org), self->cancellable,
-                                 on_connect_password, row_op_new (rd));
-}
-
-static void
-on_disconnected (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  RowOp *op = user_data;
-  DeckReplicationPage *self = op->page;
+  g_autoptr(DeckConnectJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  RowData *rd = row_op_row (op);
 
-  if (!deck_engine_disconnect_finish (DECK_ENGINE (source), result, &error))
+  if (rd->peer == NULL)
+    return;
+  /* The job reads both instances and their tables first (prepare), then
+   * connects, or asks about missing tables (on_job_state()). A button's
+   * click comes a moment after its activation: the row says which
+   * instance it was for, whatever the page shows by then. */
+  job = deck_connect_job_new (self->context, rd->instance, rd->peer);
+  if (!deck_job_start (DECK_JOB (job), &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          if (rd != NULL)
-            {
-              row_busy (rd, FALSE);
-              row_show_error (rd, error->message);
-            }
-          else
-            toast (self, error->message);
-        }
-      row_op_free (op);
+      row_show_error (rd, error->message);
       return;
     }
-  toast (self, _("Disconnected"));
-  load_status (self);
-  row_op_free (op);
+  if (deck_job_is_finished (DECK_JOB (job)))
+    {
+      row_show_error (rd, deck_job_get_error (DECK_JOB (job))->message);
+      return;
+    }
+  watch_job (self, DECK_JOB (job));
+  row_busy (rd, TRUE);
+}
+
+/* Disconnecting ---------------------------------------------------------------- */
+
+/* What the confirmation needs: the rows may be rebuilt while it is open. */
+typedef struct
+{
+  DeckReplicationPage *page;
+  DeckInstance        *instance;
+  DeckInstance        *peer;       /* NULL for a node outside the organization */
+  char                *node_name;
+  char                *url;
+} DisconnectRequest;
+
+static void
+disconnect_request_free (gpointer  data,
+                         GClosure *closure)
+{
+  DisconnectRequest *request = data;
+
+  g_object_unref (request->page);
+  g_object_unref (request->instance);
+  g_clear_object (&request->peer);
+  g_free (request->node_name);
+  g_free (request->url);
+  g_free (request);
 }
 
 static void
-on_disconnect_confirmed (AdwMessageDialog *dialog,
-                         const char       *response,
-                         RowOp            *op)
+on_disconnect_confirmed (AdwMessageDialog  *dialog,
+                         const char        *response,
+                         DisconnectRequest *request)
 {
-  DeckReplicationPage *self = op->page;
-  RowData *rd = row_op_row (op);
-  g_autoptr(DeckEngine) engine = NULL;
-  g_autofree char *repl_url = NULL;
-  HdbClient *client;
-  DeckPeer peer;
+  DeckReplicationPage *self = request->page;
+  g_autoptr(DeckDisconnectJob) job = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (response, "disconnect") != 0 || rd == NULL)
+  if (g_strcmp0 (response, "disconnect") != 0 || self->context == NULL)
     return;
 
-  client = deck_instance_monitor_get_client (self->monitor, self->instance);
-  if (client == NULL)
-    return;
-  peer = peer_for (self, rd, &repl_url);
-  row_busy (rd, TRUE);
-  engine = deck_engine_new_for (deck_instance_get_engine (self->instance));
-  deck_engine_disconnect_async (engine, client, deck_instance_get_node_name (self->instance),
-                                &peer, self->cancellable, on_disconnected, row_op_new (rd));
+  job = deck_disconnect_job_new (self->context, request->instance, request->peer,
+                                 request->node_name, request->url);
+  if (!deck_job_start (DECK_JOB (job), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  watch_job (self, DECK_JOB (job));
+  /* The row shows the job (busy, or how it failed). */
+  if (self->instance == request->instance &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "manage") == 0)
+    build_manage (self);
 }
 
 static void
@@ -1058,22 +891,54 @@ disconnect_clicked (GtkButton *button,
                     RowData   *rd)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+  DisconnectRequest *request;
   GtkWidget *dialog;
+
+  request = g_new0 (DisconnectRequest, 1);
+  request->page = g_object_ref (rd->page);
+  request->instance = g_object_ref (rd->instance);
+  request->peer = rd->peer != NULL ? g_object_ref (rd->peer) : NULL;
+  request->node_name = g_strdup (rd->node_name);
+  request->url = g_strdup (rd->url);
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Disconnect?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("Replication between “%s” and “%s” stops. The connection is "
                                     "removed on both instances; no data is deleted."),
-                                  deck_instance_get_name (rd->page->instance), rd->node_name);
+                                  deck_instance_get_name (rd->instance), rd->node_name);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "disconnect", _("_Disconnect"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_disconnect_confirmed), row_op_new (rd),
-                         row_op_closure_free, 0);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_disconnect_confirmed), request,
+                         disconnect_request_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A row's job: busy while it runs, and a failure on the row it concerns
+ * (a connect's on an unconnected row, a disconnect's on a connected one). */
+static void
+show_row_job (DeckReplicationPage *self,
+              RowData             *rd,
+              DeckJobKind          fails_here)
+{
+  DeckJob *job = find_row_job (self, rd->peer, rd->node_name);
+
+  if (job == NULL)
+    return;
+  if (!deck_job_is_finished (job))
+    {
+      watch_job (self, job);
+      row_busy (rd, TRUE);
+      if (DECK_IS_CONNECT_JOB (job) && deck_job_get_state (job) == DECK_JOB_STATE_PREPARED &&
+          deck_connect_job_has_missing (DECK_CONNECT_JOB (job)))
+        offer_missing (self, DECK_CONNECT_JOB (job));
+      return;
+    }
+  if (deck_job_get_state (job) == DECK_JOB_STATE_FAILED && deck_job_get_kind (job) == fails_here)
+    row_show_error (rd, deck_job_get_error (job)->message);
 }
 
 static void
@@ -1100,6 +965,7 @@ row_data_new (DeckReplicationPage *self,
   RowData *rd = g_new0 (RowData, 1);
 
   rd->page = self;
+  rd->instance = g_object_ref (self->instance);
   rd->row = row;
   rd->peer = peer ? g_object_ref (peer) : NULL;
   rd->node_name = g_strdup (node_name);
@@ -1200,6 +1066,7 @@ build_manage (DeckReplicationPage *self)
       g_signal_connect (button, "clicked", G_CALLBACK (disconnect_clicked), rd);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       rd->button = button;
+      show_row_job (self, rd, DECK_JOB_KIND_DISCONNECT);
     }
 
   if (org != NULL)
@@ -1251,6 +1118,7 @@ build_manage (DeckReplicationPage *self)
             g_signal_connect (button, "clicked", G_CALLBACK (connect_clicked), rd);
             adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
             rd->button = button;
+            show_row_job (self, rd, DECK_JOB_KIND_CONNECT);
           }
         }
     }
@@ -1327,18 +1195,29 @@ update_view (DeckReplicationPage *self)
   g_autofree char *description = NULL;
   HdbEngine engine;
 
-  /* Enabling, failed (Back, Keep Waiting), or done but not yet seen by the
-   * monitor's check. */
-  if (self->restart != NULL && instance != NULL && instance == self->enabling_instance)
+  /* An enable job of this instance (started here, before the user looked
+   * elsewhere, or anywhere else): running, failed (Back, Keep Waiting), or
+   * done but not yet seen by the monitor's check. */
+  if (instance != NULL)
     {
-      if (!self->enabled || deck_instance_get_engine (instance) == HDB_ENGINE_NONE ||
-          deck_instance_get_restart_pending (instance))
+      DeckJob *job = deck_context_find_job (self->context, deck_instance_get_id (instance),
+                                            DECK_JOB_KIND_ENABLE);
+
+      if (job != NULL && (!deck_job_is_finished (job) || enable_failed (DECK_ENABLE_JOB (job)) ||
+                          (deck_job_get_state (job) != DECK_JOB_STATE_CANCELLED &&
+                           (deck_instance_get_engine (instance) == HDB_ENGINE_NONE ||
+                            deck_instance_get_restart_pending (instance)))))
         {
+          watch_job (self, job);
+          show_enable_job (self, DECK_ENABLE_JOB (job));
           gtk_stack_set_visible_child_name (self->stack, "progress");
           return;
         }
-      g_clear_object (&self->restart);
+      /* Its outcome shows on its own now (the management screen). */
+      if (job != NULL)
+        deck_context_forget_job (self->context, job);
     }
+  show_enable_job (self, NULL);
 
   if (instance == NULL)
     {
@@ -1590,24 +1469,28 @@ deck_replication_page_dispose (GObject *object)
 {
   DeckReplicationPage *self = DECK_REPLICATION_PAGE (object);
 
+  /* Only this page's reads stop; the jobs go on in the context. */
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->enable_cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->enable_cancellable);
+  show_enable_job (self, NULL);
+  g_clear_object (&self->offered_job);
+  if (self->watched_jobs != NULL)
+    {
+      for (guint i = 0; i < self->watched_jobs->len; i++)
+        g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched_jobs, i),
+                                              on_job_state, self);
+      g_clear_pointer (&self->watched_jobs, g_ptr_array_unref);
+    }
   if (self->instance != NULL)
     g_clear_signal_handler (&self->instance_handler, self->instance);
   g_clear_object (&self->instance);
-  g_clear_object (&self->engine);
-  g_clear_object (&self->restart);
-  g_clear_object (&self->enabling_instance);
-  g_clear_object (&self->store);
-  g_clear_object (&self->credentials);
-  g_clear_object (&self->monitor);
+  self->store = NULL;
+  self->credentials = NULL;
+  self->monitor = NULL;
+  g_clear_object (&self->context);
   g_clear_pointer (&self->status, hdb_cluster_status_free);
   g_clear_pointer (&self->manage_error, g_free);
   g_clear_pointer (&self->manage_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->cluster_password, deck_credentials_free_secret);
-  g_clear_pointer (&self->cluster_user, g_free);
 
   G_OBJECT_CLASS (deck_replication_page_parent_class)->dispose (object);
 }
@@ -1648,6 +1531,7 @@ deck_replication_page_init (DeckReplicationPage *self)
 {
   self->cancellable = g_cancellable_new ();
   self->manage_rows = g_ptr_array_new ();
+  self->watched_jobs = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->stack = GTK_STACK (gtk_stack_new ());
   self->status_page = ADW_STATUS_PAGE (adw_status_page_new ());
@@ -1662,36 +1546,21 @@ deck_replication_page_init (DeckReplicationPage *self)
 /**
  * deck_replication_page_set_context:
  * @self: the page
- * @store: the store
- * @credentials: the keyring
- * @monitor: the instances' clients and live state
+ * @context: the store, the keyring, the instances' clients and live state,
+ *   the pending changes the Tables grid stages into, and the jobs
  */
 void
 deck_replication_page_set_context (DeckReplicationPage *self,
-                                   DeckStore           *store,
-                                   DeckCredentials     *credentials,
-                                   DeckInstanceMonitor *monitor)
+                                   DeckContext         *context)
 {
   g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
+  g_return_if_fail (DECK_IS_CONTEXT (context));
 
-  g_set_object (&self->store, store);
-  g_set_object (&self->credentials, credentials);
-  g_set_object (&self->monitor, monitor);
-}
-
-/**
- * deck_replication_page_set_pending:
- * @self: the page
- * @pending: the pending changes the Tables grid stages into
- */
-void
-deck_replication_page_set_pending (DeckReplicationPage *self,
-                                   DeckChangeSet       *pending)
-{
-  g_return_if_fail (DECK_IS_REPLICATION_PAGE (self));
-
-  deck_replication_tables_set_context (self->tables, self->store, self->credentials,
-                                       self->monitor, pending);
+  g_set_object (&self->context, context);
+  self->store = deck_context_get_store (context);
+  self->credentials = deck_context_get_credentials (context);
+  self->monitor = deck_context_get_monitor (context);
+  deck_replication_tables_set_context (self->tables, context);
 }
 
 /**
@@ -1741,13 +1610,12 @@ deck_replication_page_set_instance (DeckReplicationPage *self,
   if (self->instance == instance)
     return;
 
-  /* What ran for the previous instance is no business of this one's, except
-   * an enable in progress, which goes on (its restart must be followed). */
+  /* The reads of the previous instance are no business of this one's. Its
+   * jobs (enable, connect, disconnect) go on: the context keeps them, and
+   * the page finds them when the user comes back. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  if (!self->enabling)
-    g_clear_object (&self->restart);
 
   if (self->instance != NULL)
     g_clear_signal_handler (&self->instance_handler, self->instance);

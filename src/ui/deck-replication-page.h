@@ -7,10 +7,7 @@
 
 #include <adwaita.h>
 
-#include "deck-change-set.h"
-#include "deck-credentials.h"
-#include "deck-instance-monitor.h"
-#include "deck-store.h"
+#include "deck-context.h"
 
 G_BEGIN_DECLS
 
@@ -19,11 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeckReplicationPage, deck_replication_page, DECK, REPLICATION_PAGE, AdwBin)
 
 void          deck_replication_page_set_context  (DeckReplicationPage *self,
-                                                  DeckStore           *store,
-                                                  DeckCredentials     *credentials,
-                                                  DeckInstanceMonitor *monitor);
-void          deck_replication_page_set_pending  (DeckReplicationPage *self,
-                                                  DeckChangeSet       *pending);
+                                                  DeckContext         *context);
 GtkWidget    *deck_replication_page_get_tables   (DeckReplicationPage *self);
 void          deck_replication_page_show_tables  (DeckReplicationPage *self,
                                                   gboolean             tables);

@@ -24,10 +24,10 @@ struct _DeckReplicationTables
 {
   AdwBin               parent_instance;
 
-  DeckStore           *store;
-  DeckCredentials     *credentials;
-  DeckInstanceMonitor *monitor;
-  DeckChangeSet       *pending;
+  DeckContext         *context;
+  DeckStore           *store;          /* the context's, borrowed */
+  DeckInstanceMonitor *monitor;        /* the context's, borrowed */
+  DeckChangeSet       *pending;        /* the context's pending changes */
   gulong               pending_handler;
   guint                sync_idle;
   guint                reload_id;
@@ -337,9 +337,8 @@ open_review (DeckReplicationTables *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   DeckReviewDialog *dialog;
 
-  dialog = deck_review_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store,
-                                   self->credentials, self->monitor, self->pending, changes,
-                                   apply_at_once);
+  dialog = deck_review_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->context,
+                                   changes, apply_at_once);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (on_applied), self, 0);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_review_closed), self,
                            G_CONNECT_SWAPPED);
@@ -480,9 +479,9 @@ deck_replication_tables_dispose (GObject *object)
   if (self->pending != NULL)
     g_clear_signal_handler (&self->pending_handler, self->pending);
   g_clear_object (&self->pending);
-  g_clear_object (&self->store);
-  g_clear_object (&self->credentials);
-  g_clear_object (&self->monitor);
+  self->store = NULL;
+  self->monitor = NULL;
+  g_clear_object (&self->context);
   g_clear_object (&self->instance);
   g_clear_object (&self->shown);
   if (self->peer_schemas != NULL)
@@ -565,24 +564,22 @@ deck_replication_tables_new (void)
 /**
  * deck_replication_tables_set_context:
  * @self: the tables
- * @store: the organizations
- * @credentials: the keyring
- * @monitor: the instances' clients
- * @pending: the pending changes (saved as they are made by their owner)
+ * @context: the organizations, the instances' clients and the pending
+ *   changes the grid stages into
  */
 void
 deck_replication_tables_set_context (DeckReplicationTables *self,
-                                     DeckStore             *store,
-                                     DeckCredentials       *credentials,
-                                     DeckInstanceMonitor   *monitor,
-                                     DeckChangeSet         *pending)
+                                     DeckContext           *context)
 {
-  g_return_if_fail (DECK_IS_REPLICATION_TABLES (self));
-  g_return_if_fail (DECK_IS_CHANGE_SET (pending));
+  DeckChangeSet *pending;
 
-  g_set_object (&self->store, store);
-  g_set_object (&self->credentials, credentials);
-  g_set_object (&self->monitor, monitor);
+  g_return_if_fail (DECK_IS_REPLICATION_TABLES (self));
+  g_return_if_fail (DECK_IS_CONTEXT (context));
+
+  g_set_object (&self->context, context);
+  self->store = deck_context_get_store (context);
+  self->monitor = deck_context_get_monitor (context);
+  pending = deck_pending_get_changes (deck_context_get_pending (context));
   if (self->pending != NULL)
     g_clear_signal_handler (&self->pending_handler, self->pending);
   g_set_object (&self->pending, pending);

@@ -7,11 +7,8 @@
 
 #include <adwaita.h>
 
-#include "deck-change-set.h"
-#include "deck-credentials.h"
-#include "deck-instance-monitor.h"
+#include "deck-context.h"
 #include "deck-replication-grid.h"
-#include "deck-store.h"
 
 G_BEGIN_DECLS
 
@@ -21,10 +18,7 @@ G_DECLARE_FINAL_TYPE (DeckReplicationTables, deck_replication_tables, DECK, REPL
 
 GtkWidget           *deck_replication_tables_new         (void);
 void                 deck_replication_tables_set_context (DeckReplicationTables  *self,
-                                                          DeckStore              *store,
-                                                          DeckCredentials        *credentials,
-                                                          DeckInstanceMonitor    *monitor,
-                                                          DeckChangeSet          *pending);
+                                                          DeckContext            *context);
 void                 deck_replication_tables_load        (DeckReplicationTables  *self,
                                                           DeckInstance           *instance);
 DeckReplicationGrid *deck_replication_tables_get_grid    (DeckReplicationTables  *self);

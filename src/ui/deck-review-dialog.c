@@ -2,12 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Review & Apply: reads the state of every instance the changes name,
- * shows the plan per instance (the exact operations, secrets masked), and
- * on Apply runs it, showing each operation's result as it comes. Changes
- * that applied leave the pending set; the others stay, with the server's
- * message, and Retry plans them again. An apply that would overwrite a link
- * changed behind the app's back is refused, and the difference is shown.
+ * Review & Apply: the face of a DeckApplyJob. The job reads the state of
+ * every instance the changes name and plans them; the dialog shows the plan
+ * per instance (the exact operations, secrets masked), and on Apply the job
+ * runs it, the dialog showing each operation's result as it comes. The job
+ * settles the history and the pending changes: changes that applied leave
+ * them, the others stay, with the server's message, and Retry plans them
+ * again (a new job). An apply that would overwrite a link changed behind
+ * the app's back is refused, and the difference is shown.
  */
 
 #define G_LOG_DOMAIN "deck-review-dialog"
@@ -16,11 +18,8 @@
 
 #include <glib/gi18n.h>
 
-#include "deck-applier.h"
-#include "deck-engine.h"
-#include "deck-history.h"
+#include "deck-apply-job.h"
 #include "hdb-error.h"
-#include "deck-plan-loader.h"
 #include "deck-review-dialog.h"
 #include "deck-ui-util.h"
 
@@ -28,21 +27,17 @@ struct _DeckReviewDialog
 {
   AdwWindow            parent_instance;
 
-  DeckStore           *store;
-  DeckCredentials     *credentials;
-  DeckInstanceMonitor *monitor;
-  DeckChangeSet       *pending;     /* the live pending changes */
+  DeckContext         *context;
+  DeckStore           *store;       /* the context's, borrowed */
   DeckChangeSet       *changes;     /* what this dialog applies (a copy) */
   gboolean             apply_at_once;
   gboolean             retrying;    /* Retry: send once the state is read again */
 
-  GCancellable        *cancellable;
-  DeckPlan            *plan;
-  DeckApplier         *applier;
-  GHashTable          *clients;     /* instance id → HdbClient */
+  DeckApplyJob        *job;         /* the current one: planning, or applying */
+  gboolean             sent;        /* the current job was told to apply */
+  DeckPlan            *plan;        /* the job's */
   GHashTable          *op_rows;     /* DeckPlanOp → AdwExpanderRow */
-  char                *password;
-  gboolean             password_looked_up;
+  char                *password;    /* typed; kept for Retry */
   const char          *state;
 
   GtkButton           *cancel_button;
@@ -98,24 +93,6 @@ peer_name (DeckReviewDialog *self,
         return deck_instance_get_name (other);
     }
   return node_name;
-}
-
-static DeckOrganization *
-organization (DeckReviewDialog *self)
-{
-  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
-  DeckInstance *instance;
-
-  for (guint i = 0; i < list->len; i++)
-    {
-      const DeckChange *change = g_ptr_array_index (list, i);
-
-      instance = deck_store_find_instance_by_id (self->store, change->instance_id);
-      if (instance != NULL)
-        return deck_store_find_organization (self->store,
-                                             deck_instance_get_organization_id (instance));
-    }
-  return NULL;
 }
 
 static void
@@ -422,9 +399,7 @@ can_apply (DeckReviewDialog *self)
 {
   if (self->plan == NULL || deck_plan_get_n_requests (self->plan) == 0)
     return FALSE;
-  if (!deck_plan_needs_authorization (self->plan))
-    return TRUE;
-  if (self->password != NULL)
+  if (!deck_apply_job_needs_password (self->job))
     return TRUE;
   return gtk_widget_get_visible (GTK_WIDGET (self->password_group)) &&
          *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0';
@@ -477,12 +452,11 @@ failure_text (DeckReviewDialog *self,
 }
 
 static void
-on_operation_finished (DeckApplier  *applier,
-                       DeckPlanOp   *op,
-                       const GError *error,
-                       gpointer      user_data)
+on_operation_finished (DeckApplyJob     *job,
+                       DeckPlanOp       *op,
+                       const GError     *error,
+                       DeckReviewDialog *self)
 {
-  DeckReviewDialog *self = user_data;
   GtkWidget *row = g_hash_table_lookup (self->op_rows, op);
 
   if (row == NULL)
@@ -497,87 +471,16 @@ on_operation_finished (DeckApplier  *applier,
     }
 }
 
-static GHashTable *
-instance_names (DeckReviewDialog *self)
-{
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
-
-  for (guint i = 0; i < list->len; i++)
-    {
-      const DeckChange *change = g_ptr_array_index (list, i);
-
-      g_hash_table_insert (names, g_strdup (change->instance_id),
-                           g_strdup (instance_name (self, change->instance_id)));
-    }
-  /* A unit's operations go to its peers too. */
-  for (guint i = 0; self->plan != NULL && i < deck_plan_get_instance_ids (self->plan)->len; i++)
-    {
-      const char *id = g_ptr_array_index (deck_plan_get_instance_ids (self->plan), i);
-
-      g_hash_table_insert (names, g_strdup (id), g_strdup (instance_name (self, id)));
-    }
-  return names;
-}
-
+/* The apply ended: what was sent, and what it did. The job has settled the
+ * history and the pending changes already. */
 static void
-on_history_appended (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+applied (DeckReviewDialog *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!deck_history_append_finish (result, &error))
-    g_warning ("The history could not be written: %s", error->message);
-}
-
-/* What applied leaves the pending set; what did not is (still) in it. */
-static DeckChangeSet *
-settle_pending (DeckReviewDialog      *self,
-                const DeckApplyResult *result)
-{
-  g_autoptr(DeckChangeSet) applied = deck_change_set_new ();
-  g_autoptr(GPtrArray) remaining = deck_change_set_dup_changes (result->remaining);
-
-  for (guint i = 0; i < result->results->len; i++)
-    {
-      const DeckApplyOpResult *op = g_ptr_array_index (result->results, i);
-
-      for (guint j = 0; op->changes != NULL && j < op->changes->len; j++)
-        {
-          const DeckChange *change = g_ptr_array_index (op->changes, j);
-
-          if (deck_change_set_lookup (result->remaining, change->instance_id, change->peer,
-                                      change->database, change->table) != NULL)
-            continue;
-          deck_change_set_add_change (applied, change);
-          deck_change_set_remove (self->pending, change->instance_id, change->peer,
-                                  change->database, change->table);
-        }
-    }
-  for (guint i = 0; i < remaining->len; i++)
-    deck_change_set_add_change (self->pending, g_ptr_array_index (remaining, i));
-
-  g_clear_object (&self->changes);
-  self->changes = deck_change_set_copy (result->remaining);
-  return g_steal_pointer (&applied);
-}
-
-static void
-on_applied (GObject      *source,
-            GAsyncResult *res,
-            gpointer      user_data)
-{
-  g_autoptr(DeckReviewDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DeckApplyResult) result = NULL;
-  g_autoptr(GHashTable) names = NULL;
-  g_autoptr(DeckChangeSet) applied = NULL;
-  g_autofree char *history = NULL;
+  const DeckApplyResult *result = deck_apply_job_get_result (self->job);
+  const GError *error = deck_job_get_error (DECK_JOB (self->job));
+  DeckChangeSet *done = deck_apply_job_get_applied (self->job);
   g_autofree char *summary = NULL;
 
-  result = deck_applier_apply_finish (DECK_APPLIER (source), res, &error);
-  g_clear_object (&self->applier);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -595,7 +498,7 @@ on_applied (GObject      *source,
                                    error->message);
       else
         summary = g_strdup_printf (_("Nothing was sent: %s The changes are still pending."),
-                                   error->message);
+                                   error != NULL ? error->message : "");
       gtk_label_set_label (self->summary, summary);
       gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
       set_state (self, "refused");
@@ -628,13 +531,11 @@ on_applied (GObject      *source,
         }
     }
 
-  names = instance_names (self);
-  history = deck_history_default_path ();
-  deck_history_append_async (history, result, names, NULL, on_history_appended, NULL);
+  /* What did not apply is what Retry applies. */
+  g_clear_object (&self->changes);
+  self->changes = deck_change_set_copy (result->remaining);
 
-  applied = settle_pending (self, result);
-
-  if (result->n_failed == 0 && deck_change_set_get_n_changes (result->remaining) == 0)
+  if (deck_job_get_state (DECK_JOB (self->job)) == DECK_JOB_STATE_SUCCEEDED)
     {
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                               "The operation succeeded.",
@@ -655,16 +556,8 @@ on_applied (GObject      *source,
   else
     {
       guint n_left = deck_change_set_get_n_changes (result->remaining);
-
-      g_autofree char *failed = NULL;
       g_autofree char *left = NULL;
 
-      /* Translators: failed operations, then all operations */
-      failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%u of %u operation failed or was not sent.",
-                                             "%u of %u operations failed or were not sent.",
-                                             result->n_ok + result->n_failed),
-                                result->n_failed, result->n_ok + result->n_failed);
       left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u change is still pending: see each operation’s "
                                            "message, then Retry.",
@@ -672,33 +565,32 @@ on_applied (GObject      *source,
                                            "message, then Retry.",
                                            n_left),
                               n_left);
-      summary = g_strdup_printf ("%s %s", failed, left);
+      /* The job's error says how many operations failed. */
+      summary = g_strdup_printf ("%s %s", error != NULL ? error->message : "", left);
       gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
       set_state (self, "failed");
     }
   gtk_label_set_label (self->summary, summary);
   update_buttons (self);
 
-  if (deck_change_set_get_n_changes (applied) > 0)
-    g_signal_emit (self, signals[SIGNAL_APPLIED], 0, applied);
+  if (done != NULL && deck_change_set_get_n_changes (done) > 0)
+    g_signal_emit (self, signals[SIGNAL_APPLIED], 0, done);
 }
 
 static void
 start_apply (DeckReviewDialog *self)
 {
-  DeckOrganization *org = organization (self);
-  const char *cluster_user = NULL;
+  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer row;
 
-  if (deck_plan_needs_authorization (self->plan))
+  if (deck_apply_job_needs_password (self->job))
     {
-      cluster_user = org != NULL && deck_organization_get_cluster_user (org) != NULL
-                     ? deck_organization_get_cluster_user (org) : DECK_DEFAULT_CLUSTER_USER;
-      if (self->password == NULL)
-        self->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
-      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+      deck_credentials_free_secret (self->password);
+      self->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+      deck_apply_job_set_cluster_password (self->job, self->password);
     }
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_widget_set_visible (GTK_WIDGET (self->password_group), FALSE);
 
   g_hash_table_iter_init (&iter, self->op_rows);
@@ -711,11 +603,22 @@ start_apply (DeckReviewDialog *self)
   self->retrying = FALSE;
   update_buttons (self);
 
-  self->applier = deck_applier_new ();
-  g_signal_connect_object (self->applier, "operation-finished",
-                           G_CALLBACK (on_operation_finished), self, 0);
-  deck_applier_apply_async (self->applier, self->plan, self->clients, cluster_user, self->password,
-                            self->cancellable, on_applied, g_object_ref (self));
+  self->sent = TRUE;
+  g_signal_connect_object (self->job, "operation-finished", G_CALLBACK (on_operation_finished),
+                           self, 0);
+  if (!deck_apply_job_apply (self->job, &error))
+    {
+      GHashTableIter rows;
+
+      self->sent = FALSE;
+      g_hash_table_iter_init (&rows, self->op_rows);
+      while (g_hash_table_iter_next (&rows, NULL, &row))
+        set_row_result (row, "action-unavailable-symbolic", NULL, _("Not sent"));
+      gtk_label_set_label (self->summary, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
+      set_state (self, "refused");
+      update_buttons (self);
+    }
 }
 
 /**
@@ -745,43 +648,11 @@ deck_review_dialog_apply (DeckReviewDialog *self)
 /* Loading ------------------------------------------------------------------- */
 
 static void
-on_password (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+prepared (DeckReviewDialog *self)
 {
-  g_autoptr(DeckReviewDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *password;
+  GHashTable *unreadable = deck_apply_job_get_unreadable (self->job);
 
-  password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->password_looked_up = TRUE;
-  g_clear_pointer (&self->password, deck_credentials_free_secret);
-  self->password = password;
-  gtk_widget_set_visible (GTK_WIDGET (self->password_group), password == NULL);
-  if (error != NULL)
-    adw_preferences_group_set_description (self->password_group, error->message);
-  update_buttons (self);
-  if ((self->apply_at_once || self->retrying) && can_apply (self))
-    start_apply (self);
-}
-
-static void
-on_plan_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DeckReviewDialog) self = user_data;
-  g_autoptr(GHashTable) unreadable = NULL;
-  g_autoptr(GError) error = NULL;
-  DeckOrganization *org;
-
-  g_clear_object (&self->plan);
-  self->plan = deck_plan_load_finish (result, &unreadable, &error);
-  if (self->plan == NULL)
-    return;
-
+  self->plan = deck_apply_job_get_plan (self->job);
   if (deck_plan_get_n_requests (self->plan) == 0 && deck_plan_get_problems (self->plan)->len == 0)
     {
       adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
@@ -790,56 +661,68 @@ on_plan_loaded (GObject      *source,
       gtk_stack_set_visible_child_name (self->stack, "status");
       set_state (self, "empty");
       update_buttons (self);
+      deck_job_cancel (DECK_JOB (self->job));
       return;
     }
 
   show_plan (self, unreadable);
   set_state (self, "review");
+  /* Neither in the keyring nor typed before (Retry): asked for here. */
+  gtk_widget_set_visible (GTK_WIDGET (self->password_group),
+                          deck_apply_job_needs_password (self->job));
   update_buttons (self);
-
-  org = organization (self);
-  if (deck_plan_needs_authorization (self->plan) && self->password == NULL && org != NULL &&
-      !self->password_looked_up)
-    {
-      deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
-                                     deck_organization_get_id (org), self->cancellable,
-                                     on_password, g_object_ref (self));
-      return;
-    }
-  if (deck_plan_needs_authorization (self->plan) && self->password == NULL)
-    gtk_widget_set_visible (GTK_WIDGET (self->password_group), TRUE);
   if ((self->apply_at_once || self->retrying) && can_apply (self))
     start_apply (self);
 }
 
 static void
+on_job_state (DeckReviewDialog *self)
+{
+  DeckJobState state = deck_job_get_state (DECK_JOB (self->job));
+
+  if (state == DECK_JOB_STATE_PREPARED)
+    prepared (self);
+  else if (deck_job_is_finished (DECK_JOB (self->job)) && self->sent)
+    applied (self);
+  else if (state == DECK_JOB_STATE_FAILED)
+    {
+      adw_status_page_set_icon_name (self->status_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->status_page, _("Could Not Read the Current State"));
+      adw_status_page_set_description (self->status_page,
+                                       deck_job_get_error (DECK_JOB (self->job))->message);
+      gtk_stack_set_visible_child_name (self->stack, "status");
+      set_state (self, "refused");
+      update_buttons (self);
+    }
+}
+
+/* Drops the current job: one that was only planning is cancelled (it would
+ * keep the next apply waiting); one that applies goes on to its end. */
+static void
+drop_job (DeckReviewDialog *self)
+{
+  if (self->job == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->job, self);
+  if (!self->sent)
+    deck_job_cancel (DECK_JOB (self->job));
+  self->plan = NULL;
+  g_clear_object (&self->job);
+}
+
+static void
 load_plan (DeckReviewDialog *self)
 {
-  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (self->changes);
-  DeckOrganization *org = organization (self);
-  GListModel *instances = org != NULL ? deck_organization_get_instances (org) : NULL;
+  g_autoptr(GError) error = NULL;
 
-  g_hash_table_remove_all (self->clients);
-  /* The peers too: a mesh in full replication is converted as one unit,
-   * on all of its instances. */
-  for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
-    {
-      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-      HdbClient *client = deck_instance_monitor_get_client (self->monitor, instance);
-
-      if (client != NULL)
-        g_hash_table_insert (self->clients, g_strdup (deck_instance_get_id (instance)),
-                             g_object_ref (client));
-    }
-  for (guint i = 0; i < list->len; i++)
-    {
-      const DeckChange *change = g_ptr_array_index (list, i);
-      DeckInstance *instance = deck_store_find_instance_by_id (self->store, change->instance_id);
-      HdbClient *client = instance ? deck_instance_monitor_get_client (self->monitor, instance) : NULL;
-
-      if (client != NULL)
-        g_hash_table_insert (self->clients, g_strdup (change->instance_id), g_object_ref (client));
-    }
+  drop_job (self);
+  clear_groups (self);
+  self->sent = FALSE;
+  self->job = deck_apply_job_new (self->context, self->changes);
+  if (self->password != NULL)
+    deck_apply_job_set_cluster_password (self->job, self->password);
+  g_signal_connect_object (self->job, "notify::state", G_CALLBACK (on_job_state), self,
+                           G_CONNECT_SWAPPED);
 
   adw_status_page_set_icon_name (self->status_page, "content-loading-symbolic");
   adw_status_page_set_title (self->status_page, _("Reading the Current State…"));
@@ -847,8 +730,14 @@ load_plan (DeckReviewDialog *self)
   gtk_stack_set_visible_child_name (self->stack, "status");
   set_state (self, "loading");
   update_buttons (self);
-  deck_plan_load_async (self->changes, self->clients, self->cancellable, on_plan_loaded,
-                        g_object_ref (self));
+  if (!deck_job_start (DECK_JOB (self->job), &error))
+    {
+      adw_status_page_set_icon_name (self->status_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->status_page, _("Cannot Apply Now"));
+      adw_status_page_set_description (self->status_page, error->message);
+      set_state (self, "refused");
+      update_buttons (self);
+    }
 }
 
 /* The window ---------------------------------------------------------------- */
@@ -862,7 +751,7 @@ deck_review_dialog_close_request (GtkWindow *window)
    * the middle would hide which operations went through. */
   if (g_strcmp0 (self->state, "applying") == 0)
     return TRUE;
-  g_cancellable_cancel (self->cancellable);
+  drop_job (self);
   return GTK_WINDOW_CLASS (deck_review_dialog_parent_class)->close_request (window);
 }
 
@@ -871,30 +760,16 @@ deck_review_dialog_dispose (GObject *object)
 {
   DeckReviewDialog *self = DECK_REVIEW_DIALOG (object);
 
-  g_cancellable_cancel (self->cancellable);
+  /* A job that applies goes on without the dialog (its context keeps it). */
+  drop_job (self);
   g_clear_pointer (&self->password, deck_credentials_free_secret);
-  g_clear_object (&self->applier);
-  g_clear_object (&self->plan);
   g_clear_object (&self->changes);
-  g_clear_object (&self->pending);
-  g_clear_object (&self->store);
-  g_clear_object (&self->credentials);
-  g_clear_object (&self->monitor);
-  g_clear_pointer (&self->clients, g_hash_table_unref);
+  self->store = NULL;
+  g_clear_object (&self->context);
   g_clear_pointer (&self->op_rows, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
 
   G_OBJECT_CLASS (deck_review_dialog_parent_class)->dispose (object);
-}
-
-static void
-deck_review_dialog_finalize (GObject *object)
-{
-  DeckReviewDialog *self = DECK_REVIEW_DIALOG (object);
-
-  g_clear_object (&self->cancellable);
-
-  G_OBJECT_CLASS (deck_review_dialog_parent_class)->finalize (object);
 }
 
 static void
@@ -904,7 +779,6 @@ deck_review_dialog_class_init (DeckReviewDialogClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = deck_review_dialog_dispose;
-  object_class->finalize = deck_review_dialog_finalize;
   window_class->close_request = deck_review_dialog_close_request;
 
   /**
@@ -936,8 +810,6 @@ deck_review_dialog_init (DeckReviewDialog *self)
 {
   GtkWidget *box, *header, *title, *plan_box, *group_box;
 
-  self->cancellable = g_cancellable_new ();
-  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->op_rows = g_hash_table_new (NULL, NULL);
   self->groups = g_ptr_array_new ();
   self->state = "loading";
@@ -1000,38 +872,30 @@ deck_review_dialog_init (DeckReviewDialog *self)
 /**
  * deck_review_dialog_new:
  * @parent: (nullable): the window it belongs to
- * @store: the organizations
- * @credentials: the keyring (the cluster user's password)
- * @monitor: the instances' clients
- * @pending: the pending changes: what applies leaves them, what does not
- *   applies stays (or is added, when @changes is another set)
- * @changes: what to apply: @pending itself, or an Undo's inverse
+ * @context: the organizations, the keyring, the instances' clients and the
+ *   pending changes: what applies leaves them, what does not apply stays
+ *   (or is added, when @changes is another set)
+ * @changes: what to apply: the pending changes, or an Undo's inverse
  * @apply_at_once: send without waiting for Apply (Undo)
  *
  * Returns: (transfer none): the dialog, shown, reading the state
  */
 DeckReviewDialog *
-deck_review_dialog_new (GtkWindow           *parent,
-                        DeckStore           *store,
-                        DeckCredentials     *credentials,
-                        DeckInstanceMonitor *monitor,
-                        DeckChangeSet       *pending,
-                        DeckChangeSet       *changes,
-                        gboolean             apply_at_once)
+deck_review_dialog_new (GtkWindow     *parent,
+                        DeckContext   *context,
+                        DeckChangeSet *changes,
+                        gboolean       apply_at_once)
 {
   DeckReviewDialog *self;
 
-  g_return_val_if_fail (DECK_IS_STORE (store), NULL);
-  g_return_val_if_fail (DECK_IS_CHANGE_SET (pending), NULL);
+  g_return_val_if_fail (DECK_IS_CONTEXT (context), NULL);
   g_return_val_if_fail (DECK_IS_CHANGE_SET (changes), NULL);
 
   self = g_object_new (DECK_TYPE_REVIEW_DIALOG, NULL);
   if (parent != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (self), parent);
-  self->store = g_object_ref (store);
-  self->credentials = g_object_ref (credentials);
-  self->monitor = g_object_ref (monitor);
-  self->pending = g_object_ref (pending);
+  self->context = g_object_ref (context);
+  self->store = deck_context_get_store (context);
   self->changes = deck_change_set_copy (changes);
   self->apply_at_once = apply_at_once;
   if (apply_at_once)

@@ -7,10 +7,7 @@
 
 #include <adwaita.h>
 
-#include "deck-change-set.h"
-#include "deck-credentials.h"
-#include "deck-instance-monitor.h"
-#include "deck-store.h"
+#include "deck-context.h"
 
 G_BEGIN_DECLS
 
@@ -19,10 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeckReviewDialog, deck_review_dialog, DECK, REVIEW_DIALOG, AdwWindow)
 
 DeckReviewDialog *deck_review_dialog_new          (GtkWindow           *parent,
-                                                   DeckStore           *store,
-                                                   DeckCredentials     *credentials,
-                                                   DeckInstanceMonitor *monitor,
-                                                   DeckChangeSet       *pending,
+                                                   DeckContext         *context,
                                                    DeckChangeSet       *changes,
                                                    gboolean             apply_at_once);
 void              deck_review_dialog_apply        (DeckReviewDialog    *self);

@@ -14,7 +14,6 @@
 
 #include <glib/gi18n.h>
 
-#include "deck-history.h"
 #include "deck-history-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-instance-row.h"
@@ -27,9 +26,10 @@ struct _DeckWindow
 {
   AdwApplicationWindow  parent_instance;
 
-  DeckStore            *store;
-  DeckCredentials      *credentials;
-  DeckInstanceMonitor  *monitor;
+  DeckContext          *context;
+  DeckStore            *store;          /* the context's, borrowed */
+  DeckCredentials      *credentials;    /* the context's, borrowed */
+  DeckInstanceMonitor  *monitor;        /* the context's, borrowed */
   GSettings            *settings;
 
   DeckOrganization     *organization;   /* selected */
@@ -57,7 +57,7 @@ struct _DeckWindow
   AdwViewStack         *view_stack;
   DeckOverviewPage     *overview_page;
   DeckReplicationPage  *replication_page;
-  DeckPending          *pending;
+  DeckPending          *pending;        /* the context's, borrowed */
   char                 *banner_pending;
 };
 
@@ -562,8 +562,7 @@ add_instance_action (GtkWidget  *widget,
 
   if (self->organization == NULL)
     return;
-  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->store, self->credentials,
-                                     self->monitor, self->organization, NULL);
+  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->context, self->organization, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -577,8 +576,7 @@ edit_instance_action (GtkWidget  *widget,
 
   if (self->instance == NULL)
     return;
-  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->store, self->credentials,
-                                     self->monitor, self->organization, self->instance);
+  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->context, self->organization, self->instance);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -643,9 +641,9 @@ history_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  g_autofree char *path = deck_history_default_path ();
+  DeckWindow *self = DECK_WINDOW (widget);
 
-  deck_history_window_new (GTK_WINDOW (widget), path);
+  deck_history_window_new (GTK_WINDOW (widget), deck_context_get_history_path (self->context));
 }
 
 static void
@@ -684,8 +682,7 @@ on_add_unregistered (DeckWindow *self,
 
   if (self->organization == NULL)
     return;
-  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->store, self->credentials,
-                                     self->monitor, self->organization, NULL);
+  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->context, self->organization, NULL);
   deck_instance_dialog_prefill (dialog, node_name, url);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -733,19 +730,21 @@ deck_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->credentials, self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (deck_store_get_organizations (self->store), self);
-  g_clear_object (&self->store);
-  if (self->pending != NULL)
+  if (self->context != NULL)
     {
       g_autoptr(GError) error = NULL;
 
+      /* Staged switches are on disk when the window is gone. */
       g_signal_handlers_disconnect_by_data (self->pending, self);
       if (!deck_pending_flush (self->pending, &error))
         g_warning ("The pending changes could not be saved: %s", error->message);
-      g_clear_object (&self->pending);
     }
   g_clear_pointer (&self->banner_pending, g_free);
-  g_clear_object (&self->credentials);
-  g_clear_object (&self->monitor);
+  self->pending = NULL;
+  self->store = NULL;
+  self->credentials = NULL;
+  self->monitor = NULL;
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->banner_store, g_free);
   g_clear_pointer (&self->banner_keyring, g_free);
@@ -844,35 +843,35 @@ settings_new_if_installed (void)
 
 /**
  * deck_window_new:
- * @application: the application
- * @store: the organizations and instances
- * @credentials: the keyring
- * @monitor: the instances' live state
+ * @application: (nullable): the application
+ * @context: the organizations and instances, the keyring, the instances'
+ *   live state, the pending changes and the jobs
  *
  * Returns: (transfer full): a new main window
  */
 DeckWindow *
-deck_window_new (GtkApplication      *application,
-                 DeckStore           *store,
-                 DeckCredentials     *credentials,
-                 DeckInstanceMonitor *monitor)
+deck_window_new (GtkApplication *application,
+                 DeckContext    *context)
 {
   DeckWindow *self = g_object_new (DECK_TYPE_WINDOW, "application", application, NULL);
+  DeckStore *store = deck_context_get_store (context);
+  DeckCredentials *credentials = deck_context_get_credentials (context);
   GListModel *orgs = deck_store_get_organizations (store);
   const GError *problem;
 
-  self->store = g_object_ref (store);
-  self->credentials = g_object_ref (credentials);
-  self->monitor = g_object_ref (monitor);
+  self->context = g_object_ref (context);
+  self->store = store;
+  self->credentials = credentials;
+  self->monitor = deck_context_get_monitor (context);
   self->settings = settings_new_if_installed ();
-  deck_replication_page_set_context (self->replication_page, store, credentials, monitor);
   /* Staged switches survive a closed window or a crash, and what the
-   * command line stages shows here. */
-  self->pending = deck_pending_open (NULL, NULL);
+   * command line stages shows here: the context's pending changes, saved
+   * as they change and read again when the file does. */
+  self->pending = deck_context_get_pending (context);
+  deck_pending_set_autosave (self->pending, TRUE);
   g_signal_connect_swapped (self->pending, "notify::problem",
                             G_CALLBACK (on_pending_problem_changed), self);
-  deck_replication_page_set_pending (self->replication_page,
-                                     deck_pending_get_changes (self->pending));
+  deck_replication_page_set_context (self->replication_page, context);
   g_signal_connect_swapped (self->replication_page, "configure-instance",
                             G_CALLBACK (on_configure_instance), self);
   g_signal_connect_swapped (self->replication_page, "add-instance",

@@ -7,9 +7,7 @@
 
 #include <adwaita.h>
 
-#include "deck-credentials.h"
-#include "deck-instance-monitor.h"
-#include "deck-store.h"
+#include "deck-context.h"
 
 G_BEGIN_DECLS
 
@@ -18,9 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeckWindow, deck_window, DECK, WINDOW, AdwApplicationWindow)
 
 DeckWindow       *deck_window_new                       (GtkApplication      *application,
-                                                         DeckStore           *store,
-                                                         DeckCredentials     *credentials,
-                                                         DeckInstanceMonitor *monitor);
+                                                         DeckContext         *context);
 void              deck_window_restore_selection         (DeckWindow          *self);
 void              deck_window_select_instance           (DeckWindow          *self,
                                                          DeckInstance        *instance);

@@ -18,6 +18,13 @@
 #   two `set` processes at once           20 tables staged, 10 by each: all 20 pending
 # with the exit statuses of DESIGN.md §6 (0 success, 1 failure, 2 usage).
 #
+# A third node, enabled but without any table, then shows what connect does
+# about tables one side lacks (replication never creates them):
+#   connect node1 node3                   exit 1, naming each missing table;
+#                                         nothing sent (no node added on either)
+#   connect node1 node3 --create-missing  creates them on node3, connects, and
+#                                         a record of node1 reaches node3
+#
 # Records are written and looked for with curl on the operations API. A
 # record of clidb.dog is followed by a control record in another database
 # (ctldb.ctl, replicated both ways throughout); once the control arrived, the
@@ -37,10 +44,11 @@ SWITCH_S=20   # Harper applies new subscriptions shortly after answering
 
 need_fresh_xdg
 base=$(cli_base_dir clusterdeck-cli-repl)
-start_nodes "$base" 2 28150 HARPER_REPLICATION=0 || tap_done
-echo "# Harper $HARPER_VERSION: 2 nodes in ${HARPER_START_SECONDS}s at $HARPER_NODE1_URL, $HARPER_NODE2_URL"
+start_nodes "$base" 3 28150 HARPER_REPLICATION=0 || tap_done
+echo "# Harper $HARPER_VERSION: 3 nodes in ${HARPER_START_SECONDS}s at $HARPER_NODE1_URL, $HARPER_NODE2_URL, $HARPER_NODE3_URL"
 n1=$HARPER_NODE1_URL
 n2=$HARPER_NODE2_URL
+n3=$HARPER_NODE3_URL
 
 cluster_user=repl_cluster
 export CLUSTERDECK_CLUSTER_PASSWORD=Repl-Cli-Pass-9
@@ -171,6 +179,9 @@ for i in 1 2; do
     op "${!url_var}" "{\"operation\":\"create_table\",\"database\":\"${t%.*}\",\"table\":\"${t#*.}\",\"primary_key\":\"id\"}" >/dev/null
   done
 done
+# node3: registered, no table at all
+"$cli" instance add --org Demo --name node3 --url "$n3" --username "$HARPER_USER" \
+  </dev/null >/dev/null 2>&1
 out=$( { "$cli" enable node1 --cluster-user "$cluster_user" &&
          "$cli" enable node2 --cluster-user "$cluster_user" &&
          "$cli" connect node1 node2; } </dev/null 2>&1); rc=$?
@@ -360,4 +371,53 @@ for c in pending discard plan history; do
 done
 [ -z "$bad" ]
 check "pending, discard, plan and history take no arguments (exit 2)" $? "exit statuses:$bad"
+
+# ------------------------------------------------------------------ missing tables
+# tables NODE_URL: the node's non-system databases and tables, "db.table" sorted
+tables() {
+  op "$1" '{"operation":"describe_all"}' | /usr/bin/python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    print("unreadable describe_all"); sys.exit(0)
+print(" ".join(sorted(db + "." + t for db, ts in d.items() if db != "system" and isinstance(ts, dict)
+                      for t in ts)))'
+}
+run enable node3 --cluster-user "$cluster_user"
+[ $rc = 0 ]
+check "enable node3 (no tables) (exit 0)" $? "exit status $rc" "$out"
+
+snap1=$(replication "$n1"); snap3=$(replication "$n3")
+# node1's tables (clidb.dog, ctldb.ctl and those of the two writers), which
+# node3 lacks: "a.b c.d" and "a.b, c.d"
+node1_tables=$(tables "$n1")
+run connect node1 node3
+want="clusterdeck-cli: “node3” lacks the tables ${node1_tables// /, }, which would not replicate (replication never creates them): create them there first, or run connect with --create-missing."
+[ $rc = 1 ] && [ "$out" = "$want" ]
+check "connect to a node that lacks tables: exit 1, one sentence naming them" $? \
+  "exit status $rc" "got:  $out" "want: $want"
+now1=$(replication "$n1"); now3=$(replication "$n3")
+[ "$now1" = "$snap1" ] && [ "$now3" = "$snap3" ] && ! grep -q node3 <<<"$now1" && [ "$now3" = "[]" ]
+check "nothing sent: no node added on node1 or node3 (cluster_status unchanged)" $? \
+  "node1 was: $snap1" "node1 is:  $now1" "node3 was: $snap3" "node3 is:  $now3"
+now3=$(tables "$n3")
+[ -z "$now3" ]
+check "nothing sent: node3 still has no table" $? "node3 has: $now3"
+
+run connect node1 node3 --create-missing
+[ $rc = 0 ] && grep -qxF "Created ${node1_tables// /, } on “node3”." <<<"$out" &&
+  grep -q '^Connected “node1” (node node1) to “node3” (node node3)\.$' <<<"$out"
+check "connect --create-missing creates the tables on node3, then connects (exit 0)" $? \
+  "exit status $rc" "$out"
+no_secret "connect --create-missing prints neither password nor Basic authorization" "$out"
+now3=$(tables "$n3")
+[ "$now3" = "$node1_tables" ]
+check "node3 has the tables now" $? "node3 has: $now3" "node1 has: $node1_tables"
+now1=$(replication "$n1"); now3=$(replication "$n3")
+grep -q '"node3"' <<<"$now1" && grep -q '"node1"' <<<"$now3"
+check "node1 and node3 list each other in cluster_status" $? "node1: $now1" "node3: $now3"
+write "$n1" clidb dog
+wait_record "$n3" clidb dog "$id" "$ARRIVE_S"
+check "a record written on node1 after the connect reaches node3" $? "record $id"
 tap_done

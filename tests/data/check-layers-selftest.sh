@@ -57,5 +57,9 @@ violation core/cluster/deck-engine.c deck-plan.h \
   "cluster including a replication header fails the check, naming it"
 violation hdb/hdb-types.c deck-store.h \
   "hdb including a core header fails the check, naming it"
+violation core/replication/deck-applier.c deck-context.h \
+  "replication including the context (src/core itself) fails the check, naming it"
+violation core/deck-context.c deck-cli-private.h \
+  "the core including a command-line header fails the check, naming it"
 
 tap_done

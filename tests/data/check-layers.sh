@@ -4,6 +4,8 @@
 # The layering rules of the source tree (DESIGN.md §3, STYLE.md 2), checked on the
 # #include lines so a violation is named even when the build happens to compile:
 #   - src/hdb/, src/core/ and src/cli/ include no GTK, GDK, libadwaita or src/ui/ header;
+#   - src/hdb/ and src/core/ include no src/cli/ header (the command line, like the
+#     window, stands on the core);
 #   - src/hdb/ includes no src/core/ header (the client knows nothing of the domain);
 #   - the sub-layers of src/core/ stand in this order, each including only its own
 #     headers and those of the layers to its left:
@@ -44,6 +46,15 @@ pattern='^(gtk|gdk|gsk)/|^adwaita[.]h$|^ui/'
 bad=$(includes src/hdb src/core src/cli | awk -F: -v re="$pattern" '$3 ~ re')
 [ -z "$bad" ]
 check "src/hdb, src/core and src/cli include no GTK, GDK, libadwaita or src/ui header" $? \
+  "$(printf '%s\n' "$bad" | sed 's/^/forbidden include: /')"
+
+cli_headers=$(headers_of src/cli)
+bad=
+if [ -n "$cli_headers" ]; then
+  bad=$(includes src/hdb src/core | awk -F: -v re="^cli/|(^|/)($cli_headers)\$" '$3 ~ re')
+fi
+[ -z "$bad" ]
+check "src/hdb and src/core include no src/cli header" $? \
   "$(printf '%s\n' "$bad" | sed 's/^/forbidden include: /')"
 
 core_headers=$(headers_of src/core)

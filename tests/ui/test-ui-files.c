@@ -86,6 +86,7 @@ typedef struct
   DeckStore           *store;
   DeckCredentials     *credentials;
   DeckInstanceMonitor *monitor;
+  DeckContext         *context;
   DeckWindow          *window;
 } Opened;
 
@@ -103,7 +104,8 @@ open_window (Opened *opened)
     g_test_message ("the store's problem: %s", problem->message);
   opened->credentials = g_object_ref (deck_credentials_get_default ());
   opened->monitor = deck_instance_monitor_new (opened->store, opened->credentials);
-  opened->window = deck_window_new (NULL, opened->store, opened->credentials, opened->monitor);
+  opened->context = deck_context_new (opened->store, opened->credentials, opened->monitor);
+  opened->window = deck_window_new (NULL, opened->context);
   gtk_window_present (GTK_WINDOW (opened->window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (opened->window));
 }
@@ -118,6 +120,7 @@ close_window (Opened *opened)
   gtk_window_destroy (GTK_WINDOW (opened->window));
   WAIT_UNTIL (destroyed, 5000);
   flush_main_context ();
+  g_clear_object (&opened->context);
   g_clear_object (&opened->monitor);
   g_clear_object (&opened->credentials);
   g_clear_object (&opened->store);

@@ -56,6 +56,7 @@ static HarperFixture *tls_node;       /* node 0: "Lisbon (HTTPS)" */
 static DeckStore *store;
 static DeckCredentials *credentials;
 static DeckInstanceMonitor *monitor;
+static DeckContext *deck_context;
 static DeckWindow *window;
 static DeckOrganization *demo;
 static char *store_dir;
@@ -664,7 +665,8 @@ setup (GError **error)
   deck_instance_monitor_set_timeout (monitor, CHECK_TIMEOUT_MS);
   deck_instance_monitor_start (monitor);
 
-  window = deck_window_new (NULL, store, credentials, monitor);
+  deck_context = deck_context_new (store, credentials, monitor);
+  window = deck_window_new (NULL, deck_context);
   gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -701,6 +703,7 @@ teardown (void)
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
   flush_main_context ();
+  g_clear_object (&deck_context);
   g_clear_object (&monitor);
   g_clear_object (&credentials);
   g_clear_object (&store);

@@ -31,6 +31,15 @@
  * timeout: seen once on a loaded machine), the test presses F5 as a user
  * would, and says so in a "NOTE" line.
  *
+ * The jobs outlive what the user looks at: /ui/replication/enable-elsewhere
+ * enables node2 and selects node1 at once (a look back at node2 midway
+ * shows the restart's progress); the restart is followed to its end, node2
+ * is enabled on the server, and its page shows the management screen when
+ * the user comes back. /ui/replication/connect-elsewhere connects node1 and
+ * node2 and selects node3 at once; both nodes list each other
+ * (cluster_status), and node1's page shows node2 connected on return; the
+ * same for disconnecting.
+ *
  * /ui/replication/paused-node freezes node3 with SIGSTOP; it is thawed by the
  * test, by its fixture's teardown, by an atexit() hook and, when a failed
  * assertion aborts, by a SIGABRT handler.
@@ -45,6 +54,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "deck-enable-job.h"
 #include "deck-engine.h"
 #include "deck-restart-monitor.h"
 #include "ui-test-harper.h"
@@ -772,12 +782,7 @@ test_connect (void)
   double ms;
   gint64 t0;
 
-  /* node2, through its own form; the password comes from the keyring. */
-  enable_through_ui (1, TRUE, NULL, NULL);
-  /* Its management screen: node1 enabled but not connected, node3 not enabled */
-  WAIT_MANAGE (find_button_by_tooltip ("Connect node1") != NULL, 10000);
-  g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node1"), ==, "Node “node1”");
-
+  /* (node2 was enabled by /ui/replication/enable-elsewhere.) */
   /* On node1's management screen: Connect node2 */
   show_replication_of (instances[0]);
   WAIT_UNTIL (view_is ("manage"), 10000);
@@ -872,6 +877,187 @@ test_disconnect (void)
   log_connections (1);
   g_assert_false (connected_to (0, "node2"));
   g_assert_false (connected_to (1, "node1"));
+}
+
+
+/* Jobs that outlive what the user looks at ----------------------------------- */
+
+static void
+test_enable_elsewhere (void)
+{
+  DeckInstance *node2 = instances[1];
+  g_autoptr(DeckJob) job = NULL;
+  DeckRestartMonitor *restart;
+  GtkWidget *button;
+  gboolean looked_back = FALSE;
+  double ms;
+
+  /* node2's form: the password comes from the keyring (node1's enable
+   * kept it for the organization). */
+  g_assert_cmpint (deck_instance_get_engine (node2), ==, HDB_ENGINE_NONE);
+  show_replication_of (node2);
+  WAIT_UNTIL (view_is ("enable"), 10000);
+  WAIT_UNTIL (*entry_text ("Cluster Password") != '\0', 10000);
+  button = find_widget (view_widget ("enable"), match_button_label, "_Enable Clustering");
+  g_assert_nonnull (button);
+  WAIT_UNTIL (gtk_widget_is_sensitive (button), 2000);
+  g_assert_true (gtk_widget_activate (button));
+  answer_dialog ("Enable Clustering?", "enable", "_Enable and Restart");
+  g_assert_cmpstr (page_view (), ==, "progress");
+
+  /* At once, the user looks at node1. */
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  job = deck_context_find_job (deck_context, deck_instance_get_id (node2), DECK_JOB_KIND_ENABLE);
+  g_assert_nonnull (job);
+  g_object_ref (job);
+  restart = deck_enable_job_get_restart_monitor (DECK_ENABLE_JOB (job));
+  g_assert_nonnull (restart);
+
+  /* Midway through the restart, a look back at node2: its progress. */
+  WAIT_UNTIL (deck_restart_monitor_get_phase (restart) >= DECK_RESTART_PHASE_WAITING ||
+              deck_job_is_finished (job), ENABLE_BOUND_MS);
+  if (!deck_job_is_finished (job))
+    {
+      g_autofree char *title = g_strdup_printf ("Enabling Clustering on %s",
+                                                deck_instance_get_name (node2));
+
+      show_replication_of (node2);
+      if (!deck_job_is_finished (job))
+        {
+          g_assert_cmpstr (page_view (), ==, "progress");
+          g_assert_nonnull (find_widget (view_widget ("progress"), match_label_text, title));
+          g_test_message ("back on node2 while it restarts: the progress (“%s”, %s)",
+                          deck_restart_phase_describe (deck_restart_monitor_get_phase (restart)),
+                          gtk_label_get_label (elapsed_label ()));
+          looked_back = TRUE;
+        }
+      show_replication_of (instances[0]);
+      WAIT_UNTIL (view_is ("manage"), 10000);
+    }
+  if (!looked_back)
+    g_test_message ("NOTE: the restart was over before the look back at node2");
+
+  /* The restart is followed to its end while the user looks at node1. */
+  WAIT_UNTIL_TIMED (deck_job_is_finished (job), ENABLE_BOUND_MS, ms);
+  if (deck_job_get_state (job) != DECK_JOB_STATE_SUCCEEDED)
+    g_error ("enabling node2 ended %s: %s",
+             g_enum_to_string (DECK_TYPE_JOB_STATE, deck_job_get_state (job)),
+             deck_job_get_error (job) ? deck_job_get_error (job)->message : "");
+  g_assert_cmpint (deck_restart_monitor_get_phase (restart), ==, DECK_RESTART_PHASE_DONE);
+  g_test_message ("node2 enabled while the user looked at node1: restart followed for %.1f s "
+                  "(%.1f s after the look back)", deck_restart_monitor_get_elapsed (restart),
+                  ms / 1000.0);
+  g_assert_true (deck_replication_page_get_instance (replication_page ()) == instances[0]);
+  g_assert_cmpstr (page_view (), ==, "manage");
+  verify_enabled_on_node (1);
+
+  /* Back on node2: the outcome, its management screen (once the monitor's
+   * check has seen the instance enabled). */
+  show_replication_of (node2);
+  WAIT_UNTIL_TIMED (view_is ("manage"), 20000, ms);
+  g_test_message ("back on node2: the management screen after %.0f ms", ms);
+  {
+    g_autofree char *description = g_strdup_printf ("This instance is the node “%s” (native replication).",
+                                                    deck_instance_get_name (node2));
+
+    g_assert_cmpstr (adw_preferences_group_get_description (
+                       ADW_PREFERENCES_GROUP (manage_group ("Connected Instances"))), ==, description);
+  }
+  /* node1 enabled but not connected, node3 not enabled */
+  WAIT_MANAGE (find_button_by_tooltip ("Connect node1") != NULL, 10000);
+  g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node1"), ==, "Node “node1”");
+}
+
+/* Polls both nodes (our own clients) until they list each other, or no
+ * longer do (@want), within @ms; returns the time it took, -1 when not. */
+static double
+wait_linked (gboolean want,
+             guint    ms)
+{
+  gint64 t0 = g_get_monotonic_time ();
+
+  do
+    {
+      if (connected_to (0, "node2") == want && connected_to (1, "node1") == want)
+        return ms_since (t0);
+      test_util_spin (500);
+    }
+  while (ms_since (t0) < ms);
+  return -1;
+}
+
+static void
+test_connect_elsewhere (void)
+{
+  GtkWidget *button;
+  DeckJob *job;
+  double ms;
+
+  show_replication_of (instances[0]);
+  WAIT_UNTIL (view_is ("manage"), 10000);
+  g_assert_false (connected_to (0, "node2"));
+  WAIT_MANAGE ((button = find_button_by_tooltip ("Connect node2")) != NULL, 10000);
+  g_assert_true (gtk_widget_activate (button));
+
+  /* As soon as the click took (a button's click comes a moment after its
+   * activation), the user looks at node3 (not enabled: its form). */
+  WAIT_UNTIL ((job = deck_context_find_job (deck_context, deck_instance_get_id (instances[0]),
+                                            DECK_JOB_KIND_CONNECT)) != NULL, 5000);
+  g_assert_false (deck_job_is_finished (job));
+  show_replication_of (instances[2]);
+  WAIT_UNTIL (view_is ("enable"), 10000);
+
+  /* The connect goes on: both nodes list each other. */
+  ms = wait_linked (TRUE, CONNECT_BOUND_MS);
+  if (ms < 0)
+    {
+      log_connections (0);
+      log_connections (1);
+      job = deck_context_find_job (deck_context, deck_instance_get_id (instances[0]),
+                                   DECK_JOB_KIND_CONNECT);
+      g_error ("node1 and node2 are not connected after %u ms (job: %s, %s)", CONNECT_BOUND_MS,
+               job ? g_enum_to_string (DECK_TYPE_JOB_STATE, deck_job_get_state (job)) : "none",
+               job && deck_job_get_error (job) ? deck_job_get_error (job)->message : "");
+    }
+  g_test_message ("node1 and node2 list each other %.1f s after Connect, the user on node3",
+                  ms / 1000.0);
+  /* The job ends (and, done, is forgotten by the page). */
+  WAIT_UNTIL ((job = deck_context_find_job (deck_context, deck_instance_get_id (instances[0]),
+                                            DECK_JOB_KIND_CONNECT)) == NULL ||
+              deck_job_get_state (job) == DECK_JOB_STATE_SUCCEEDED, CONNECT_BOUND_MS);
+  g_assert_true (deck_replication_page_get_instance (replication_page ()) == instances[2]);
+  g_assert_cmpstr (page_view (), ==, "enable");
+
+  /* Back on node1: node2 connected. */
+  show_replication_of (instances[0]);
+  WAIT_MANAGE (manage_row ("Connected Instances", "node2") != NULL, 20000);
+  g_assert_null (manage_row ("Unconnected Instances", "node2"));
+  g_test_message ("back on node1: node2 “%s”", manage_row_subtitle ("Connected Instances", "node2"));
+
+  /* Disconnect, and the same at once. */
+  WAIT_MANAGE ((button = find_button_by_tooltip ("Disconnect node2")) != NULL, 10000);
+  g_assert_true (gtk_widget_activate (button));
+  answer_dialog ("Disconnect?", "disconnect", "_Disconnect");
+  job = deck_context_find_job (deck_context, deck_instance_get_id (instances[0]),
+                               DECK_JOB_KIND_DISCONNECT);
+  g_assert_nonnull (job);
+  g_assert_false (deck_job_is_finished (job));
+  show_replication_of (instances[2]);
+  WAIT_UNTIL (view_is ("enable"), 10000);
+  ms = wait_linked (FALSE, DISCONNECT_BOUND_MS);
+  if (ms < 0)
+    {
+      log_connections (0);
+      log_connections (1);
+      g_error ("node1 and node2 still list each other %u ms after Disconnect", DISCONNECT_BOUND_MS);
+    }
+  g_test_message ("node1 and node2 forgot each other %.1f s after Disconnect, the user on node3",
+                  ms / 1000.0);
+  show_replication_of (instances[0]);
+  WAIT_MANAGE (manage_row ("Unconnected Instances", "node2") != NULL &&
+               find_button_by_tooltip ("Connect node2") != NULL, 20000);
+  g_assert_null (manage_row ("Connected Instances", "node2"));
 }
 
 /* A paused node -------------------------------------------------------------- */
@@ -1206,8 +1392,10 @@ main (int   argc,
     }
 
   g_test_add_func ("/ui/replication/enable", test_enable);
+  g_test_add_func ("/ui/replication/enable-elsewhere", test_enable_elsewhere);
   g_test_add_func ("/ui/replication/connect", test_connect);
   g_test_add_func ("/ui/replication/disconnect", test_disconnect);
+  g_test_add_func ("/ui/replication/connect-elsewhere", test_connect_elsewhere);
   g_test_add ("/ui/replication/paused-node", PausedFixture, GUINT_TO_POINTER (2),
               paused_setup, test_paused_node, paused_teardown);
   g_test_add_func ("/ui/replication/unregistered", test_unregistered);

@@ -16,7 +16,8 @@
  *   ui_harper_start_nodes ()      screenshots directory, the Harper nodes
  *   ui_harper_open_store ()       a store in a temporary directory, the keyring
  *   ui_harper_add_instances ()    "node1"… in `demo`, their logins in the keyring
- *   ui_harper_start_monitor ()    refreshing every 2 s, 1.5 s check timeout
+ *   ui_harper_start_monitor ()    refreshing every 2 s, 1.5 s check timeout;
+ *                                 the context (store, keyring, monitor)
  *   ui_harper_create_window ()    presented, 1100×720 without its frame
  *   ui_harper_teardown ()         all of it (a paused node resumed first)
  *
@@ -36,6 +37,7 @@
 
 #include <adwaita.h>
 
+#include "deck-context.h"
 #include "deck-credentials.h"
 #include "deck-instance-monitor.h"
 #include "deck-replication-page.h"
@@ -60,6 +62,7 @@ static DeckInstance *instances[N_NODES] G_GNUC_UNUSED;
 static DeckStore *store G_GNUC_UNUSED;
 static DeckCredentials *credentials G_GNUC_UNUSED;
 static DeckInstanceMonitor *monitor G_GNUC_UNUSED;
+static DeckContext *deck_context G_GNUC_UNUSED;
 static DeckWindow *window G_GNUC_UNUSED;
 static DeckOrganization *demo G_GNUC_UNUSED;
 static char *store_dir G_GNUC_UNUSED;
@@ -331,13 +334,14 @@ ui_harper_start_monitor (void)
   deck_instance_monitor_set_interval (monitor, REFRESH_INTERVAL_S);
   deck_instance_monitor_set_timeout (monitor, CHECK_TIMEOUT_MS);
   deck_instance_monitor_start (monitor);
+  deck_context = deck_context_new (store, credentials, monitor);
 }
 
 /* A new window, presented, showing `demo`, WINDOW_WIDTH×WINDOW_HEIGHT */
 static inline void
 ui_harper_create_window (void)
 {
-  window = deck_window_new (NULL, store, credentials, monitor);
+  window = deck_window_new (NULL, deck_context);
   gtk_window_set_default_size (GTK_WINDOW (window), WINDOW_WIDTH, WINDOW_HEIGHT);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
@@ -367,6 +371,7 @@ ui_harper_teardown (void)
     gtk_window_destroy (GTK_WINDOW (window));
   window = NULL;
   flush_main_context ();
+  g_clear_object (&deck_context);
   g_clear_object (&monitor);
   g_clear_object (&credentials);
   for (guint i = 0; i < N_NODES; i++)

@@ -1,0 +1,523 @@
+/* deck-connect-job.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Connecting two instances of an organization, in two steps.
+ *
+ * Prepare (deck_job_start()): reads both servers (enabled, with the same
+ * engine? their node names) and both schemas, and the cluster user's
+ * password from the keyring unless the caller gave one. Replication never
+ * creates a database (Q9), so the tables one side has and the other lacks
+ * would not replicate: the job says which (missing here, missing on the
+ * peer) and waits in %DECK_JOB_STATE_PREPARED for the caller to decide.
+ *
+ * Connect (deck_connect_job_connect()): creates the missing databases and
+ * tables on the side(s) that lack them when asked to, then connects
+ * through the engine, which waits until the link is up.
+ */
+
+#define G_LOG_DOMAIN "deck-connect-job"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "deck-connect-job.h"
+#include "deck-engine.h"
+#include "deck-job-private.h"
+#include "deck-schema-diff.h"
+
+struct _DeckConnectJob
+{
+  DeckJob        parent_instance;
+
+  DeckInstance  *instance;           /* the job's (borrowed) */
+  DeckInstance  *peer;               /* the job's (borrowed) */
+
+  /* Owned */
+  HdbClient     *client;
+  HdbClient     *peer_client;
+  char          *cluster_user;
+  char          *cluster_password;   /* wiped when done */
+  HdbServerInfo *info;
+  HdbServerInfo *peer_info;
+  HdbSchema     *schema;
+  HdbSchema     *peer_schema;
+  GPtrArray     *missing_here;       /* DeckMissingTable: the peer has them */
+  GPtrArray     *missing_on_peer;    /* DeckMissingTable: this instance has them */
+  GError        *prepare_error;      /* the first one */
+  guint          n_waiting;
+  gboolean       created;
+};
+
+G_DEFINE_FINAL_TYPE (DeckConnectJob, deck_connect_job, DECK_TYPE_JOB)
+
+static void
+wipe_password (DeckConnectJob *self)
+{
+  g_clear_pointer (&self->cluster_password, deck_credentials_free_secret);
+}
+
+static void
+fail (DeckConnectJob *self,
+      GError         *error)
+{
+  wipe_password (self);
+  _deck_job_fail (DECK_JOB (self), error);
+}
+
+/* Connecting ------------------------------------------------------------------ */
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  GError *error = NULL;
+
+  if (!deck_engine_connect_finish (DECK_ENGINE (source), result, &error))
+    {
+      fail (self, error);
+      return;
+    }
+  wipe_password (self);
+  _deck_job_succeed (DECK_JOB (self));
+}
+
+static void
+connect_now (DeckConnectJob *self)
+{
+  g_autoptr(DeckEngine) engine = deck_engine_new_for (self->info->engine);
+  g_autofree char *phase = NULL;
+  DeckPeer peer = { 0 };
+
+  /* The engine reads the peer's own replication URL from its configuration. */
+  peer.client = self->peer_client;
+  peer.node_name = self->peer_info->node_name;
+  peer.replication_url = NULL;
+  peer.pinned = deck_instance_get_pinned_certificate (self->peer) != NULL;
+
+  /* Translators: two instances' names */
+  phase = g_strdup_printf (_("Connecting “%s” to “%s”"), deck_instance_get_name (self->instance),
+                           deck_instance_get_name (self->peer));
+  _deck_job_set_phase (DECK_JOB (self), phase);
+  deck_engine_connect_async (engine, self->client, self->cluster_user, self->cluster_password,
+                             &peer, _deck_job_get_cancellable (DECK_JOB (self)), on_connected,
+                             g_object_ref (self));
+}
+
+static void
+on_created_here (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  GError *error = NULL;
+
+  if (!deck_schema_create_missing_finish (HDB_CLIENT (source), result, &error))
+    {
+      g_prefix_error (&error, "“%s”: ", deck_instance_get_name (self->instance));
+      fail (self, error);
+      return;
+    }
+  self->created = TRUE;
+  connect_now (self);
+}
+
+static void
+create_here (DeckConnectJob *self)
+{
+  g_autofree char *phase = NULL;
+
+  if (self->missing_here->len == 0)
+    {
+      connect_now (self);
+      return;
+    }
+  /* Translators: an instance's name */
+  phase = g_strdup_printf (_("Creating the missing tables on “%s”"),
+                           deck_instance_get_name (self->instance));
+  _deck_job_set_phase (DECK_JOB (self), phase);
+  deck_schema_create_missing_async (self->client, self->missing_here,
+                                    _deck_job_get_cancellable (DECK_JOB (self)), on_created_here,
+                                    g_object_ref (self));
+}
+
+static void
+on_created_on_peer (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  GError *error = NULL;
+
+  if (!deck_schema_create_missing_finish (HDB_CLIENT (source), result, &error))
+    {
+      g_prefix_error (&error, "“%s”: ", deck_instance_get_name (self->peer));
+      fail (self, error);
+      return;
+    }
+  self->created = TRUE;
+  create_here (self);
+}
+
+/**
+ * deck_connect_job_connect:
+ * @self: a prepared job (%DECK_JOB_STATE_PREPARED)
+ * @create_missing: create the tables each side lacks first
+ * @error: return location for why the job cannot go on
+ *
+ * The second step: creates what is missing when asked, then connects. The
+ * job runs again and ends when the link is up (or with the reason it is
+ * not).
+ *
+ * Returns: whether the job runs again
+ */
+gboolean
+deck_connect_job_connect (DeckConnectJob  *self,
+                          gboolean         create_missing,
+                          GError         **error)
+{
+  g_autofree char *phase = NULL;
+
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), FALSE);
+
+  if (deck_job_get_state (DECK_JOB (self)) != DECK_JOB_STATE_PREPARED)
+    {
+      g_set_error_literal (error, DECK_JOB_ERROR, DECK_JOB_ERROR_FAILED,
+                           _("The connection is not prepared."));
+      return FALSE;
+    }
+  if (!_deck_job_resume (DECK_JOB (self), error))
+    return FALSE;
+
+  if (!create_missing || self->missing_on_peer->len == 0)
+    {
+      if (create_missing)
+        create_here (self);
+      else
+        connect_now (self);
+      return TRUE;
+    }
+  /* Translators: an instance's name */
+  phase = g_strdup_printf (_("Creating the missing tables on “%s”"),
+                           deck_instance_get_name (self->peer));
+  _deck_job_set_phase (DECK_JOB (self), phase);
+  deck_schema_create_missing_async (self->peer_client, self->missing_on_peer,
+                                    _deck_job_get_cancellable (DECK_JOB (self)),
+                                    on_created_on_peer, g_object_ref (self));
+  return TRUE;
+}
+
+/* Preparing ------------------------------------------------------------------- */
+
+static void
+prepared (DeckConnectJob *self)
+{
+  const char *name = deck_instance_get_name (self->instance);
+  const char *peer_name = deck_instance_get_name (self->peer);
+
+  if (self->prepare_error != NULL)
+    {
+      fail (self, g_steal_pointer (&self->prepare_error));
+      return;
+    }
+  if (self->info->engine == HDB_ENGINE_NONE || self->info->engine == HDB_ENGINE_UNKNOWN ||
+      self->info->node_name == NULL)
+    {
+      fail (self, g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED,
+                               _("Clustering is not enabled on “%s”."), name));
+      return;
+    }
+  if (self->peer_info->engine != self->info->engine || self->peer_info->node_name == NULL)
+    {
+      fail (self, g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_PEER_NOT_ENABLED,
+                               _("“%s” is not enabled with the same engine (%s) as “%s”."),
+                               peer_name, hdb_engine_to_string (self->info->engine), name));
+      return;
+    }
+  if (self->cluster_password == NULL)
+    {
+      fail (self, g_error_new_literal (DECK_JOB_ERROR, DECK_JOB_ERROR_NO_CLUSTER_PASSWORD,
+                                       _("The cluster user’s password is not in the keyring. "
+                                         "Enable clustering on an instance of this organization "
+                                         "with Clusterdeck first, so that it knows the "
+                                         "password.")));
+      return;
+    }
+
+  self->missing_on_peer = deck_schema_diff_missing (self->schema, self->peer_schema);
+  self->missing_here = deck_schema_diff_missing (self->peer_schema, self->schema);
+  _deck_job_set_phase (DECK_JOB (self), NULL);
+  _deck_job_prepared (DECK_JOB (self));
+}
+
+/* One of the reads is done; the job goes on when all of them are. */
+static void
+read_done (DeckConnectJob *self,
+           GError         *error,
+           DeckInstance   *instance)
+{
+  if (error != NULL && self->prepare_error == NULL)
+    {
+      /* Which instance did not answer, unless the error says it. */
+      if (instance == self->peer && error->domain == HDB_ERROR)
+        g_prefix_error (&error, "“%s”: ", deck_instance_get_name (instance));
+      self->prepare_error = error;
+    }
+  else if (error != NULL)
+    g_error_free (error);
+
+  if (--self->n_waiting == 0)
+    prepared (self);
+}
+
+static void
+on_info (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  GError *error = NULL;
+  HdbServerInfo *info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
+
+  if (HDB_CLIENT (source) == self->client)
+    self->info = info;
+  else
+    self->peer_info = info;
+  read_done (self, error, HDB_CLIENT (source) == self->client ? self->instance : self->peer);
+}
+
+static void
+on_schema (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  GError *error = NULL;
+  HdbSchema *schema = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
+
+  if (HDB_CLIENT (source) == self->client)
+    self->schema = schema;
+  else
+    self->peer_schema = schema;
+  read_done (self, error, HDB_CLIENT (source) == self->client ? self->instance : self->peer);
+}
+
+static void
+on_cluster_password (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  GError *error = NULL;
+
+  self->cluster_password = deck_credentials_lookup_finish (DECK_CREDENTIALS (source), result,
+                                                           &error);
+  read_done (self, error, NULL);
+}
+
+static void
+deck_connect_job_run (DeckJob *job)
+{
+  DeckConnectJob *self = DECK_CONNECT_JOB (job);
+  DeckContext *context = deck_job_get_context (job);
+  DeckOrganization *org = deck_context_get_organization (context, self->instance);
+  GCancellable *cancellable = _deck_job_get_cancellable (job);
+  HdbClient *client = deck_context_get_client (context, self->instance);
+  HdbClient *peer_client = deck_context_get_client (context, self->peer);
+
+  if (client == NULL || peer_client == NULL)
+    {
+      fail (self, g_error_new_literal (DECK_JOB_ERROR, DECK_JOB_ERROR_NO_CLIENT,
+                                       _("The password of one of the two instances is not "
+                                         "known.")));
+      return;
+    }
+  self->client = g_object_ref (client);
+  self->peer_client = g_object_ref (peer_client);
+  self->cluster_user = g_strdup (deck_context_get_cluster_user (context, org));
+
+  _deck_job_set_phase (job, _("Reading both instances and their tables"));
+  self->n_waiting = 4;
+  hdb_client_server_info_async (self->client, cancellable, on_info, g_object_ref (self));
+  hdb_client_server_info_async (self->peer_client, cancellable, on_info, g_object_ref (self));
+  hdb_client_describe_all_async (self->client, cancellable, on_schema, g_object_ref (self));
+  hdb_client_describe_all_async (self->peer_client, cancellable, on_schema, g_object_ref (self));
+  if (self->cluster_password == NULL && org != NULL)
+    {
+      self->n_waiting++;
+      deck_credentials_lookup_async (deck_context_get_credentials (context),
+                                     DECK_SECRET_CLUSTER_USER, deck_organization_get_id (org),
+                                     cancellable, on_cluster_password, g_object_ref (self));
+    }
+}
+
+/* The type ------------------------------------------------------------------- */
+
+static void
+deck_connect_job_finalize (GObject *object)
+{
+  DeckConnectJob *self = DECK_CONNECT_JOB (object);
+
+  wipe_password (self);
+  g_clear_object (&self->client);
+  g_clear_object (&self->peer_client);
+  g_clear_pointer (&self->info, hdb_server_info_free);
+  g_clear_pointer (&self->peer_info, hdb_server_info_free);
+  g_clear_pointer (&self->schema, hdb_schema_free);
+  g_clear_pointer (&self->peer_schema, hdb_schema_free);
+  g_clear_pointer (&self->missing_here, g_ptr_array_unref);
+  g_clear_pointer (&self->missing_on_peer, g_ptr_array_unref);
+  g_clear_error (&self->prepare_error);
+  g_free (self->cluster_user);
+
+  G_OBJECT_CLASS (deck_connect_job_parent_class)->finalize (object);
+}
+
+static void
+deck_connect_job_class_init (DeckConnectJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  DeckJobClass *job_class = DECK_JOB_CLASS (klass);
+
+  object_class->finalize = deck_connect_job_finalize;
+  job_class->kind = DECK_JOB_KIND_CONNECT;
+  job_class->run = deck_connect_job_run;
+}
+
+static void
+deck_connect_job_init (DeckConnectJob *self)
+{
+}
+
+/**
+ * deck_connect_job_new:
+ * @context: the context
+ * @instance: the instance to connect
+ * @peer: the instance of the organization to connect it to
+ *
+ * Returns: (transfer full): a job, not started: deck_job_start() prepares it
+ */
+DeckConnectJob *
+deck_connect_job_new (DeckContext  *context,
+                      DeckInstance *instance,
+                      DeckInstance *peer)
+{
+  DeckConnectJob *self;
+
+  g_return_val_if_fail (DECK_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (DECK_IS_INSTANCE (instance), NULL);
+  g_return_val_if_fail (DECK_IS_INSTANCE (peer), NULL);
+
+  self = g_object_new (DECK_TYPE_CONNECT_JOB,
+                       "context", context,
+                       "instance", instance,
+                       "peer", peer,
+                       NULL);
+  self->instance = instance;
+  self->peer = peer;
+  return self;
+}
+
+/**
+ * deck_connect_job_set_cluster_password:
+ * @self: a job, not started
+ * @password: the cluster user's password
+ *
+ * Uses @password rather than the one the keyring keeps for the
+ * organization.
+ */
+void
+deck_connect_job_set_cluster_password (DeckConnectJob *self,
+                                       const char     *password)
+{
+  g_return_if_fail (DECK_IS_CONNECT_JOB (self));
+  g_return_if_fail (deck_job_get_state (DECK_JOB (self)) == DECK_JOB_STATE_IDLE);
+
+  wipe_password (self);
+  self->cluster_password = g_strdup (password);
+}
+
+/**
+ * deck_connect_job_get_node_name:
+ * @self: a job
+ *
+ * Returns: (nullable): the instance's node name, once prepared
+ */
+const char *
+deck_connect_job_get_node_name (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->info != NULL ? self->info->node_name : NULL;
+}
+
+/**
+ * deck_connect_job_get_peer_node_name:
+ * @self: a job
+ *
+ * Returns: (nullable): the peer's node name, once prepared
+ */
+const char *
+deck_connect_job_get_peer_node_name (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->peer_info != NULL ? self->peer_info->node_name : NULL;
+}
+
+/**
+ * deck_connect_job_get_missing_here:
+ * @self: a job
+ *
+ * Returns: (nullable) (transfer none) (element-type DeckMissingTable): the
+ *   tables the peer has that the instance lacks, once prepared
+ */
+GPtrArray *
+deck_connect_job_get_missing_here (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->missing_here;
+}
+
+/**
+ * deck_connect_job_get_missing_on_peer:
+ * @self: a job
+ *
+ * Returns: (nullable) (transfer none) (element-type DeckMissingTable): the
+ *   tables the instance has that the peer lacks, once prepared
+ */
+GPtrArray *
+deck_connect_job_get_missing_on_peer (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->missing_on_peer;
+}
+
+/**
+ * deck_connect_job_has_missing:
+ * @self: a job
+ *
+ * Returns: whether either side lacks tables the other has
+ */
+gboolean
+deck_connect_job_has_missing (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), FALSE);
+
+  return (self->missing_here != NULL && self->missing_here->len > 0) ||
+         (self->missing_on_peer != NULL && self->missing_on_peer->len > 0);
+}
+
+/**
+ * deck_connect_job_get_created_missing:
+ * @self: a job
+ *
+ * Returns: whether the job created missing tables (on either side)
+ */
+gboolean
+deck_connect_job_get_created_missing (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), FALSE);
+  return self->created;
+}
