@@ -365,7 +365,8 @@ add_clients (DeckCli       *cli,
       for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
         {
           g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-          g_autoptr(HdbClient) client = deck_cli_client_for (cli, instance, NULL);
+          /* Made for the context's monitor to hold; not used here. */
+          g_autoptr(HdbClient) client G_GNUC_UNUSED = deck_cli_client_for (cli, instance, NULL);
         }
     }
 }

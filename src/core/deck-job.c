@@ -95,7 +95,8 @@ finish (DeckJob      *self,
         GError       *error)
 {
   DeckJobPrivate *priv = deck_job_get_instance_private (self);
-  g_autoptr(DeckJob) hold = g_object_ref (self);
+  /* Alive until the end, whatever the signal handlers drop. */
+  g_autoptr(DeckJob) hold G_GNUC_UNUSED = g_object_ref (self);
 
   g_clear_error (&priv->error);
   priv->error = error;

@@ -696,7 +696,7 @@ on_job_state (DeckJob             *job,
               GParamSpec          *pspec,
               DeckReplicationPage *self)
 {
-  g_autoptr(DeckJob) hold = g_object_ref (job);
+  g_autoptr(DeckJob) hold G_GNUC_UNUSED = g_object_ref (job);
 
   if (DECK_IS_CONNECT_JOB (job) && deck_job_get_state (job) == DECK_JOB_STATE_PREPARED)
     {
