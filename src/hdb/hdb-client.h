@@ -88,6 +88,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbSecret, hdb_secret_free)
 
 char        *hdb_normalize_fingerprint        (const char  *fingerprint);
 char        *hdb_format_fingerprint           (const char  *fingerprint);
+gboolean     hdb_fingerprint_equal            (const char  *a,
+                                               const char  *b);
+char        *hdb_certificate_public_key_sha256 (const guint8 *der,
+                                                gsize         len);
+/* The certificate a wss:// or https:// endpoint presents, read without
+ * trusting it or sending it anything (hdb-certificate.c). */
+void         hdb_fetch_certificate_async      (const char          *url,
+                                               guint                timeout_ms,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+HdbCertificateInfo *hdb_fetch_certificate_finish (GAsyncResult     *result,
+                                                  GError          **error);
 char        *hdb_basic_authorization          (const char  *username,
                                                const char  *password);
 
