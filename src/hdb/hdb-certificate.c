@@ -109,6 +109,8 @@ hdb_client_dup_peer_certificate (HdbClient *self)
   return hdb_certificate_info_copy (self->peer_certificate);
 }
 
+static char *public_key_sha256 (GTlsCertificate *certificate);
+
 static HdbCertificateInfo *
 certificate_info_new (GTlsCertificate *certificate)
 {
@@ -125,6 +127,7 @@ certificate_info_new (GTlsCertificate *certificate)
   info->sha256 = hdb_format_fingerprint (hex);
   info->subject = g_tls_certificate_get_subject_name (certificate);
   info->issuer = g_tls_certificate_get_issuer_name (certificate);
+  info->public_key_sha256 = public_key_sha256 (certificate);
   info->not_before = g_tls_certificate_get_not_valid_before (certificate);
   info->not_after = g_tls_certificate_get_not_valid_after (certificate);
   return info;
@@ -234,6 +237,35 @@ public_key_sha256 (GTlsCertificate *certificate)
   return hdb_certificate_public_key_sha256 (der->data, der->len);
 }
 
+/* Whether the pin accepts the certificate @info describes: the pinned one
+ * (whose key is then known), or one the server renewed with that key, to
+ * which the pin then moves. */
+static gboolean
+pin_accepts (HdbClient                *self,
+             const HdbCertificateInfo *info)
+{
+  g_autofree char *presented = hdb_normalize_fingerprint (info->sha256);
+
+  if (g_strcmp0 (presented, self->pinned) == 0)
+    {
+      /* The pinned certificate: its key is what a renewal must keep. */
+      if (info->public_key_sha256 != NULL)
+        {
+          g_free (self->pinned_key);
+          self->pinned_key = g_strdup (info->public_key_sha256);
+        }
+      return TRUE;
+    }
+  if (self->pinned_key != NULL && g_strcmp0 (info->public_key_sha256, self->pinned_key) == 0)
+    {
+      g_debug ("The certificate of %s was renewed with the pinned certificate's key; "
+               "the pin moves to it", self->base_url);
+      _hdb_client_move_pin (self, presented);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* The handler of every message's accept-certificate signal: libsoup asks
  * it about a certificate the session's database did not vouch for (every
  * certificate, when a pin is set). */
@@ -244,8 +276,6 @@ _hdb_client_accept_certificate (SoupMessage          *message,
                                 gpointer              user_data)
 {
   HdbClient *self = HDB_CLIENT (user_data);
-  g_autofree char *presented = NULL;
-  g_autofree char *key = NULL;
   HdbCertificateInfo *info;
 
   info = certificate_info_new (certificate);
@@ -255,29 +285,7 @@ _hdb_client_accept_certificate (SoupMessage          *message,
   g_clear_pointer (&self->peer_certificate, hdb_certificate_info_free);
   self->peer_certificate = info;
 
-  if (self->pinned == NULL)
-    return FALSE;
-
-  presented = hdb_normalize_fingerprint (info->sha256);
-  key = public_key_sha256 (certificate);
-  if (g_strcmp0 (presented, self->pinned) == 0)
-    {
-      /* The pinned certificate: its key is what a renewal must keep. */
-      if (key != NULL)
-        {
-          g_free (self->pinned_key);
-          self->pinned_key = g_steal_pointer (&key);
-        }
-      return TRUE;
-    }
-  if (self->pinned_key != NULL && key != NULL && g_str_equal (key, self->pinned_key))
-    {
-      g_debug ("The certificate of %s was renewed with the pinned certificate's key; "
-               "the pin moves to it", hdb_client_get_base_url (self));
-      _hdb_client_move_pin (self, presented);
-      return TRUE;
-    }
-  return FALSE;
+  return self->pinned != NULL && pin_accepts (self, info);
 }
 
 
@@ -345,6 +353,7 @@ typedef struct
   guint               timeout_source;
   guint               timeout_ms;
   gboolean            timed_out;
+  GSocketConnection  *tcp;
   GIOStream          *connection;
   HdbCertificateInfo *certificate;
 } Fetch;
@@ -358,6 +367,9 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->caller_cancellable);
   g_clear_object (&fetch->cancellable);
   g_clear_object (&fetch->connection);
+  if (fetch->tcp != NULL)
+    g_io_stream_close (G_IO_STREAM (fetch->tcp), NULL, NULL);
+  g_clear_object (&fetch->tcp);
   g_clear_object (&fetch->address);
   g_clear_pointer (&fetch->certificate, hdb_certificate_info_free);
   g_free (fetch->where);
@@ -442,18 +454,24 @@ on_fetch_connected (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Fetch *fetch = g_task_get_task_data (task);
-  g_autoptr(GSocketConnection) tcp = NULL;
+  g_autoptr(GIOStream) plain = NULL;
   g_autoptr(GTlsDatabase) nobody = NULL;
   GIOStream *tls;
   GError *error = NULL;
 
-  tcp = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
-  if (tcp == NULL)
+  fetch->tcp = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (fetch->tcp == NULL)
     {
       fetch_return (task, error);
       return;
     }
-  tls = g_tls_client_connection_new (G_IO_STREAM (tcp), fetch->address, &error);
+  /* TLS over the socket's streams, not over the socket connection itself:
+   * glib-networking resumes a session (skipping the certificate, and any
+   * check of it) only on a socket connection to an address it met before,
+   * as this process's own clients do. A full handshake is the point here. */
+  plain = g_simple_io_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (fetch->tcp)),
+                                  g_io_stream_get_output_stream (G_IO_STREAM (fetch->tcp)));
+  tls = g_tls_client_connection_new (plain, fetch->address, &error);
   if (tls == NULL)
     {
       fetch_return (task, error);
@@ -574,5 +592,89 @@ hdb_fetch_certificate_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hdb_fetch_certificate_async,
                         NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Following a renewed certificate ----------------------------------------- */
+
+static void
+on_follow_fetched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HdbClient *self = g_task_get_source_object (task);
+  g_autoptr(HdbCertificateInfo) info = NULL;
+  GError *error = NULL;
+
+  info = hdb_fetch_certificate_finish (result, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A certificate the pin does not accept is left for the next request to
+   * report, with its own words. */
+  if (self->pinned != NULL && pin_accepts (self, info))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&info),
+                             (GDestroyNotify) hdb_certificate_info_free);
+      return;
+    }
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+/**
+ * hdb_client_follow_certificate_async:
+ * @self: a client
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Reads the certificate the server presents now, on a connection of its
+ * own (an open keep-alive connection still shows the one it started
+ * with), and moves the pin to it when the server renewed the pinned
+ * certificate with the same key (see hdb_client_set_pinned_certificate()).
+ * For after an operation that makes the server renew it: Harper reissues
+ * a node's certificate when the node is connected over wss://.
+ */
+void
+hdb_client_follow_certificate_async (HdbClient           *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HDB_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hdb_client_follow_certificate_async);
+  if (self->pinned == NULL || self->pinned_key == NULL || hdb_client_is_plaintext (self))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  hdb_fetch_certificate_async (self->base_url, self->timeout_ms, cancellable, on_follow_fetched,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * hdb_client_follow_certificate_finish:
+ * @self: a client
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the certificate the server presents
+ *   now, which the pin names (it may have moved to it, now or before);
+ *   %NULL without an error when the pin does not accept it, or when the
+ *   client has no pin to follow (none, or its certificate not seen yet)
+ */
+HdbCertificateInfo *
+hdb_client_follow_certificate_finish (HdbClient     *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

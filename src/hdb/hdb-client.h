@@ -77,6 +77,13 @@ gsize        hdb_client_get_max_response_size (HdbClient   *self);
 void         hdb_client_set_max_response_size (HdbClient   *self,
                                                gsize        max_bytes);
 HdbCertificateInfo *hdb_client_dup_peer_certificate (HdbClient *self);
+void         hdb_client_follow_certificate_async  (HdbClient           *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+HdbCertificateInfo *hdb_client_follow_certificate_finish (HdbClient     *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
 guint        hdb_client_get_request_count     (HdbClient   *self);
 
 gboolean     hdb_client_is_plaintext          (HdbClient   *self);

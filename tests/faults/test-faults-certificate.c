@@ -14,8 +14,9 @@
  *   B, as Harper reissues a node's certificate), another for another key,
  *   nothing for any truncated certificate.
  * - A pinned client follows a certificate renewed with the pinned one's key
- *   (its pin moves, notified), refuses one with another key, and a client
- *   that never saw the pinned certificate accepts no renewal.
+ *   (hdb_client_follow_certificate_async(), or any request: its pin moves,
+ *   notified), refuses one with another key, and a client that never saw
+ *   the pinned certificate accepts no renewal.
  */
 
 #include <string.h>
@@ -373,6 +374,35 @@ replace_server (SoupServer      *old,
   return tls_server_on (certificate, &port);
 }
 
+static HdbCertificateInfo *
+follow (HdbClient  *client,
+        GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  TEST_AWAIT (result, FETCH_BOUND_MS,
+              hdb_client_follow_certificate_async (client, NULL, test_util_store_result, &result));
+  return hdb_client_follow_certificate_finish (client, result, error);
+}
+
+static void
+assert_registration_refused (HdbClient *client)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
+
+  g_assert_null (info);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "has changed"));
+}
+
+static void
+flush_idles (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
 static void
 test_pin_follows_renewal (void)
 {
@@ -382,9 +412,12 @@ test_pin_follows_renewal (void)
   g_autoptr(GTlsCertificate) cert_b = load_certificate ("test-cert-b.pem", "test-key-b.pem");
   g_autofree char *fp_a = certificate_sha256 (cert_a);
   g_autofree char *fp_renewed = certificate_sha256 (renewed);
+  g_autofree char *normal_a = hdb_normalize_fingerprint (fp_a);
   g_autofree char *normal_renewed = hdb_normalize_fingerprint (fp_renewed);
   g_autoptr(HdbClient) client = NULL;
   g_autoptr(HdbClient) stranger = NULL;
+  g_autoptr(HdbCertificateInfo) moved = NULL;
+  g_autoptr(HdbCertificateInfo) unmoved = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   guint port = 0;
@@ -397,61 +430,62 @@ test_pin_follows_renewal (void)
   hdb_client_set_pinned_certificate (client, fp_a);
   g_signal_connect (client, "notify::pinned-certificate", G_CALLBACK (on_pin_notify), &notified);
 
-  /* 1. The pinned certificate: accepted, its key learned. */
+  /* 1. The pinned certificate: accepted, its key learned. Following finds
+   *    it where it was. */
   {
     g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
 
     g_assert_no_error (error);
   }
+  unmoved = follow (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (unmoved->sha256, ==, fp_a);
+  flush_idles ();
   g_assert_cmpuint (notified, ==, 0);
 
-  /* 2. Reissued with the same key: accepted, and the pin moves to it. */
+  /* 2. Reissued with the same key: following it moves the pin (notified
+   *    from an idle, not inside the handshake). */
   server = replace_server (server, renewed, port);
+  moved = follow (client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (moved);
+  g_assert_cmpstr (moved->sha256, ==, fp_renewed);
+  g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, normal_renewed);
+  flush_idles ();
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* 3. A request meeting a certificate with the same key is accepted too,
+   *    and the pin moves with it (back to the first one here). */
+  server = replace_server (server, cert_a, port);
   {
     g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
 
     g_assert_no_error (error);
   }
-  g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, normal_renewed);
-  /* Notified from an idle, not inside the handshake. */
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, normal_a);
+  flush_idles ();
+  g_assert_cmpuint (notified, ==, 2);
 
-  /* 3. A client that never saw the pinned certificate knows no key: the
+  /* 4. A client that never saw the pinned certificate knows no key: a
    *    renewed one is refused, as a changed certificate. */
+  server = replace_server (server, renewed, port);
   stranger = fault_client_for (url);
   hdb_client_set_pinned_certificate (stranger, fp_a);
-  {
-    g_autoptr(HdbRegistrationInfo) info = registration (stranger, &error);
+  assert_registration_refused (stranger);
 
-    g_assert_null (info);
-    g_assert_error (error, HDB_ERROR, HDB_ERROR_TLS);
-    g_assert_nonnull (strstr (error->message, "has changed"));
-    g_clear_error (&error);
-  }
-
-  /* 4. Another key: refused, and the pin stays. */
+  /* 5. Another key: refused, and the pin stays. */
   server = replace_server (server, cert_b, port);
-  {
-    g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
+  assert_registration_refused (client);
+  g_clear_pointer (&unmoved, hdb_certificate_info_free);
+  unmoved = follow (client, &error);
+  g_assert_no_error (error);
+  g_assert_null (unmoved);
+  g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, normal_a);
 
-    g_assert_null (info);
-    g_assert_error (error, HDB_ERROR, HDB_ERROR_TLS);
-    g_assert_nonnull (strstr (error->message, "has changed"));
-    g_clear_error (&error);
-  }
-  g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, normal_renewed);
-
-  /* 5. A pin set by hand forgets the key learned before. */
-  hdb_client_set_pinned_certificate (client, fp_a);
-  server = replace_server (server, renewed, port);
-  {
-    g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
-
-    g_assert_null (info);
-    g_assert_error (error, HDB_ERROR, HDB_ERROR_TLS);
-  }
+  /* 6. A pin set by hand forgets the key learned before. */
+  hdb_client_set_pinned_certificate (client, fp_renewed);
+  server = replace_server (server, cert_a, port);
+  assert_registration_refused (client);
 
   soup_server_disconnect (server);
   g_object_unref (server);
