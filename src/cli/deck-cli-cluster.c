@@ -303,6 +303,10 @@ cmd_connect (DeckCli      *cli,
       return DECK_CLI_EXIT_FAILURE;
     }
 
+  /* What trust the connect extends (a pinned certificate accepted without
+   * a certificate authority), said before anything is sent. */
+  if (deck_connect_job_get_trust (job) != NULL)
+    g_print ("%s\n", deck_connect_job_get_trust (job));
   if (!deck_connect_job_connect (job, create_missing, &error))
     return deck_cli_fail ("%s", error->message);
   deck_cli_wait_job (DECK_JOB (job));
@@ -327,6 +331,12 @@ cmd_connect (DeckCli      *cli,
   g_print (_("Connected “%s” (node %s) to “%s” (node %s).\n"),
            deck_instance_get_name (instance), deck_connect_job_get_node_name (job),
            deck_instance_get_name (other), deck_connect_job_get_peer_node_name (job));
+  if (deck_connect_job_get_followed_certificate (job) != NULL)
+    g_print (_("Harper gave “%s” a new certificate with the same key, issued by %s; its pin now "
+               "names SHA-256 %s.\n"),
+             deck_instance_get_name (instance),
+             deck_connect_job_get_followed_certificate (job)->issuer ?: "?",
+             deck_connect_job_get_followed_certificate (job)->sha256);
   return DECK_CLI_EXIT_OK;
 }
 

@@ -614,6 +614,16 @@ row_show_error (RowData    *rd,
 static void build_manage (DeckReplicationPage *self);
 static void offer_missing (DeckReplicationPage *self, DeckConnectJob *job);
 
+/* A prepared connect waits for the user when tables are missing on either
+ * side, or when it extends trust: the instance will accept the peer's
+ * pinned certificate without a certificate authority (verify_tls false),
+ * which the user confirms knowing for which URL. */
+static gboolean
+needs_decision (DeckConnectJob *job)
+{
+  return deck_connect_job_has_missing (job) || deck_connect_job_get_trust (job) != NULL;
+}
+
 /* The newest connect or disconnect job between the shown instance and a
  * row's peer: @peer, or the node outside the organization @node_name. */
 static DeckJob *
@@ -704,14 +714,15 @@ on_job_state (DeckJob             *job,
       g_autoptr(GError) error = NULL;
 
       /* Nothing to decide: it goes on, wherever the user is. */
-      if (!deck_connect_job_has_missing (connect))
+      if (!needs_decision (connect))
         {
           if (!deck_connect_job_connect (connect, FALSE, &error))
             toast (self, error->message);
           return;
         }
-      /* Missing tables are the user's decision, offered on a page that
-       * shows one of the two instances (now, or when the user comes back). */
+      /* Missing tables and trust are the user's decision, offered on a page
+       * that shows one of the two instances (now, or when the user comes
+       * back). */
       if (deck_job_involves (job, instance_id (self)) &&
           g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "manage") == 0)
         offer_missing (self, connect);
@@ -739,7 +750,8 @@ watch_job (DeckReplicationPage *self,
 /* Connecting ------------------------------------------------------------------ */
 
 /* Replication never creates a database (Q9): tables one side lacks are
- * offered to be created there first. */
+ * offered to be created there first. The trust a connect extends to a
+ * pinned certificate is said in the same question. */
 static void
 on_missing_response (AdwMessageDialog    *dialog,
                      const char          *response,
@@ -766,12 +778,27 @@ offer_missing (DeckReplicationPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GPtrArray *on_peer = deck_connect_job_get_missing_on_peer (job);
   GPtrArray *here = deck_connect_job_get_missing_here (job);
+  const char *trust = deck_connect_job_get_trust (job);
   g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
 
   if (self->offered_job != NULL)
     return;
   g_set_object (&self->offered_job, job);
+
+  if (!deck_connect_job_has_missing (job))
+    {
+      /* Only the trust to confirm. */
+      dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                       _("Connect With the Pinned Certificate?"), trust);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                        "connect", _("C_onnect"), NULL);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "connect");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_missing_response), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
 
   if (on_peer->len > 0)
     {
@@ -791,6 +818,8 @@ offer_missing (DeckReplicationPage *self,
   g_string_append (body, _("Replication never creates a database: without them, these tables "
                            "do not replicate. Clusterdeck can create the databases and tables "
                            "(without their records; those come with replication)."));
+  if (trust != NULL)
+    g_string_append_printf (body, "\n\n%s", trust);
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Create the Missing Tables?"), body->str);
@@ -933,7 +962,7 @@ show_row_job (DeckReplicationPage *self,
       watch_job (self, job);
       row_busy (rd, TRUE);
       if (DECK_IS_CONNECT_JOB (job) && deck_job_get_state (job) == DECK_JOB_STATE_PREPARED &&
-          deck_connect_job_has_missing (DECK_CONNECT_JOB (job)))
+          needs_decision (DECK_CONNECT_JOB (job)))
         offer_missing (self, DECK_CONNECT_JOB (job));
       return;
     }

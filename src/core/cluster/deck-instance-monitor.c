@@ -56,6 +56,19 @@ static void watch_check (Watch *watch);
 static void deck_instance_monitor_sync (DeckInstanceMonitor *self);
 
 
+/* The clients may outlive the watch (a job holds one): they no longer
+ * report to it. */
+static void
+watch_clear_clients (Watch *watch)
+{
+  if (watch->client != NULL)
+    g_signal_handlers_disconnect_by_data (watch->client, watch);
+  if (watch->check_client != NULL)
+    g_signal_handlers_disconnect_by_data (watch->check_client, watch);
+  g_clear_object (&watch->client);
+  g_clear_object (&watch->check_client);
+}
+
 static void
 watch_free (Watch *watch)
 {
@@ -63,9 +76,8 @@ watch_free (Watch *watch)
   g_clear_object (&watch->cancellable);
   g_clear_handle_id (&watch->timer, g_source_remove);
   g_clear_signal_handler (&watch->notify_handler, watch->instance);
+  watch_clear_clients (watch);
   g_clear_object (&watch->instance);
-  g_clear_object (&watch->client);
-  g_clear_object (&watch->check_client);
   g_free (watch->client_key);
   g_clear_pointer (&watch->password, deck_credentials_free_secret);
   g_free (watch);
@@ -77,6 +89,34 @@ client_key_for (DeckInstance *instance)
   return g_strdup_printf ("%s\n%s\n%s", deck_instance_get_url (instance),
                           deck_instance_get_username (instance),
                           deck_instance_get_pinned_certificate (instance) ?: "");
+}
+
+/* A client moved its pin to a certificate the server renewed with the
+ * pinned one's key (hdb_client_set_pinned_certificate()): Harper reissues
+ * a node's certificate when it is connected over wss://. The instance
+ * keeps the new pin, so that the next run and the other clients accept it
+ * too. Saving it makes the instance notify, and its clients are rebuilt. */
+static void
+on_client_pin_moved (HdbClient  *client,
+                     GParamSpec *pspec,
+                     Watch      *watch)
+{
+  /* Setting the pin rebuilds the watch's clients, and saving may read the
+   * file again: only what is held here is used afterwards. */
+  g_autoptr(DeckInstance) instance = g_object_ref (watch->instance);
+  DeckStore *store = watch->monitor->store;
+  g_autofree char *moved = g_strdup (hdb_client_get_pinned_certificate (client));
+  const char *stored = deck_instance_get_pinned_certificate (instance);
+  g_autoptr(GError) error = NULL;
+
+  if (moved == NULL || stored == NULL || hdb_fingerprint_equal (moved, stored))
+    return;
+  g_debug ("%s: the pin follows a certificate renewed with the same key",
+           deck_instance_get_id (instance));
+  deck_instance_set_pinned_certificate (instance, moved);
+  if (store != NULL && !deck_store_update_instance (store, instance, &error))
+    g_debug ("%s: the renewed pin was not saved: %s", deck_instance_get_id (instance),
+             error->message);
 }
 
 /* (Re)builds the client when the URL, the login or the pin changed. */
@@ -93,8 +133,7 @@ watch_ensure_client (Watch *watch)
   if (watch->client != NULL && g_strcmp0 (key, watch->client_key) == 0)
     return watch->client;
 
-  g_clear_object (&watch->client);
-  g_clear_object (&watch->check_client);
+  watch_clear_clients (watch);
   watch->client = hdb_client_new (deck_instance_get_url (watch->instance),
                                   deck_instance_get_username (watch->instance),
                                   watch->password, &error);
@@ -112,6 +151,10 @@ watch_ensure_client (Watch *watch)
                                         watch->password, NULL);
   hdb_client_set_pinned_certificate (watch->check_client,
                                      deck_instance_get_pinned_certificate (watch->instance));
+  g_signal_connect (watch->client, "notify::pinned-certificate",
+                    G_CALLBACK (on_client_pin_moved), watch);
+  g_signal_connect (watch->check_client, "notify::pinned-certificate",
+                    G_CALLBACK (on_client_pin_moved), watch);
   g_free (watch->client_key);
   watch->client_key = g_steal_pointer (&key);
   return watch->client;
@@ -564,8 +607,7 @@ deck_instance_monitor_set_password (DeckInstanceMonitor *self,
   g_clear_pointer (&watch->password, deck_credentials_free_secret);
   watch->password = g_strdup (password);
   watch->password_known = password != NULL;
-  g_clear_object (&watch->client);
-  g_clear_object (&watch->check_client);
+  watch_clear_clients (watch);
   g_clear_pointer (&watch->client_key, g_free);
   g_cancellable_cancel (watch->cancellable);
   g_clear_object (&watch->cancellable);
