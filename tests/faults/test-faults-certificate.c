@@ -436,6 +436,7 @@ test_pin_follows_renewal (void)
     g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (info);
   }
   unmoved = follow (client, &error);
   g_assert_no_error (error);
@@ -461,6 +462,7 @@ test_pin_follows_renewal (void)
     g_autoptr(HdbRegistrationInfo) info = registration (client, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (info);
   }
   g_assert_cmpstr (hdb_client_get_pinned_certificate (client), ==, normal_a);
   flush_idles ();
