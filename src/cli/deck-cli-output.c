@@ -288,6 +288,10 @@ deck_cli_error_code (const GError *error)
   return "failed";
 }
 
+static int fail_valist (const char *code,
+                        const char *format,
+                        va_list     args) G_GNUC_PRINTF (2, 0);
+
 static int
 fail_valist (const char *code,
              const char *format,
