@@ -235,10 +235,16 @@ check "org list --json: the name escaped by JSON's rules, the same characters on
 # A server's error message.
 hostile_server=${CLI_HOSTILE_SERVER:-}
 start_server() { # start_server [CERT KEY]: server_url, server_pid
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  coproc hostile { exec "$hostile_server" "$@"; }
-  server_pid=$hostile_PID
-  read -r -t 10 server_url <&"${hostile[0]}"
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  rm -f "$tmp/server-url"
+  mkfifo "$tmp/server-url"
+  "$hostile_server" "$@" >"$tmp/server-url" &
+  server_pid=$!
+  server_url=
+  read -r -t 10 server_url <"$tmp/server-url"
 }
 rm -f "$orgs"
 "$cli" org add Demo >/dev/null
