@@ -224,34 +224,44 @@ find_command (const char *family,
 }
 
 /* Parses @command's options and counts its arguments; @argv[0] is the
- * command's own word. Returns -1 to go on, else the exit status (0 after
- * printing the help). */
+ * command's own word. Returns -1 to go on, with @args the command's word
+ * and its arguments ("--" taken out: what follows it is an argument even
+ * when it starts with a dash); else the exit status (0 after printing the
+ * help). */
 static int
 parse_command (const DeckCliCommand   *command,
-               int                    *argc,
-               char                 ***argv)
+               int                     argc,
+               char                  **argv,
+               GStrv                  *args)
 {
   g_autofree char *words = command_words (command);
   g_autoptr(GOptionContext) context = g_option_context_new (command->parameters);
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) remaining = NULL;
+  GOptionEntry remaining_entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &remaining, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   int n_args;
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (command->entries != NULL)
     g_option_context_add_main_entries (context, command->entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, remaining_entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, command->summary);
 
-  if (wants_help (*argc, *argv))
+  if (wants_help (argc, argv))
     {
       print_help (context, words);
       return DECK_CLI_EXIT_OK;
     }
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error))
     return deck_cli_usage_error (words, error->message);
 
-  n_args = *argc - 1;
+  n_args = remaining != NULL ? (int) g_strv_length (remaining) : 0;
   if (n_args < command->min_args)
     return deck_cli_usage_error (words, _(command->missing));
   if (n_args > command->max_args)
@@ -259,9 +269,14 @@ parse_command (const DeckCliCommand   *command,
       g_autofree char *message = NULL;
 
       message = g_strdup_printf (_("“%s” is one argument too many for %s."),
-                                 (*argv)[1 + command->max_args], words);
+                                 remaining[command->max_args], words);
       return deck_cli_usage_error (words, message);
     }
+
+  g_strv_builder_add (builder, command->name);
+  for (int i = 0; i < n_args; i++)
+    g_strv_builder_add (builder, remaining[i]);
+  *args = g_strv_builder_end (builder);
   return -1;
 }
 
@@ -317,6 +332,7 @@ dispatch (DeckCli  *cli,
           char    **argv)
 {
   const DeckCliCommand *command;
+  g_auto(GStrv) args = NULL;
   const char *family = NULL;
   int status;
 
@@ -353,10 +369,10 @@ dispatch (DeckCli  *cli,
         }
     }
 
-  status = parse_command (command, &argc, &argv);
+  status = parse_command (command, argc, argv, &args);
   if (status >= 0)
     return status;
-  return run_command (cli, command, argc, argv);
+  return run_command (cli, command, (int) g_strv_length (args), args);
 }
 
 /**
