@@ -123,6 +123,13 @@ run org list
 [ "$out" = "Demo	0" ]
 check "... and nothing was added or renamed meanwhile" $? "$out"
 
+run org add -- -dash
+rc_add=$rc
+run org list
+[ $rc_add = 0 ] && grep -qx -- '-dash	0' <<<"$out"
+check "after \"--\" an argument may start with a dash (org add -- -dash)" $? "exit $rc_add" "$out" "$err"
+"$cli" org remove -- -dash >/dev/null
+
 run frobnicate
 [ $rc = 2 ] && grep -q '“frobnicate” is not a command' <<<"$err" && grep -q 'clusterdeck-cli --help' <<<"$err"
 check "an unknown command is a usage error with the hint (exit 2)" $? "exit $rc" "$err"
