@@ -9,6 +9,10 @@
 # URL; with its own URL, the connect says first what trust it extends, and
 # goes through; the connected node's reissued certificate (same key) is
 # followed, so that the next process still reaches it.
+# Then `instance trust --clear` asks, forgets the pin, and the certificate is
+# refused again. Then plain http://: a login to an address that is not the
+# loopback (one the namespace gives lo) is warned about once, without
+# failing; one to 127.0.0.1 is not.
 # Run through tests/integration/in-netns.sh (Harper's TLS mode also listens on
 # all interfaces, quirk Q1) and tests/with-keyring.sh. Prints TAP.
 set -uo pipefail
@@ -127,5 +131,42 @@ if [ $rc = 0 ] && grep -q reachable <<<"$out"; then
 else
   not_ok "status of tls1 after the connect (rc $rc)" "$out"
 fi
+
+# Forgetting a pin ---------------------------------------------------------------
+# pin: the stored pin of tls1, "null" when none
+pin() { "$cli" --json instance list | jq -r '.[] | select(.name == "tls1") | .pinned_certificate'; }
+# The pin as stored now (the connect above may have moved it to a reissued
+# certificate), and as the CLI shows it.
+want_pin=$(pin)
+fingerprint=$(sed -E 's/(..)/\1:/g; s/:$//' <<<"$want_pin" | tr 'a-f' 'A-F')
+out=$(echo n | "$cli" instance trust tls1 --clear 2>&1); rc=$?
+[ $rc = 1 ] && grep -q "$fingerprint" <<<"$out" && grep -q 'Kept' <<<"$out" && [ "$(pin)" = "$want_pin" ]
+check "instance trust --clear shows the pin and asks; answering no keeps it (exit 1)" $? "exit $rc" "$out"
+out=$("$cli" instance trust tls1 --clear --yes 2>&1); rc=$?
+[ $rc = 0 ] && grep -q 'Forgotten' <<<"$out" && [ "$(pin)" = null ]
+check "instance trust --clear --yes forgets the pin (exit 0)" $? "exit $rc" "$out" "pin: $(pin)"
+out=$("$cli" status tls1 2>&1); rc=$?
+[ $rc = 1 ] && grep -q 'not trusted' <<<"$out"
+check "without the pin the self-signed certificate is refused again" $? "exit $rc" "$out"
+out=$("$cli" instance trust tls1 --clear 2>&1 </dev/null); rc=$?
+[ $rc = 0 ] && grep -q 'nothing to clear' <<<"$out"
+check "instance trust --clear with no pin: nothing to clear (exit 0)" $? "exit $rc" "$out"
+
+# ------------------------------------------------------------------ http://
+# An address of this namespace that is not the loopback: a login to it would
+# cross a network. Nothing listens on port 9: refused at once.
+ip addr add 192.0.2.77/32 dev lo
+out=$(CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Secure --name plain \
+      --url http://192.0.2.77:9 --username "$HARPER_USER" </dev/null 2>&1); rc=$?
+[ $rc = 1 ] && grep -q '^Added instance' <<<"$out" && [ "$(grep -c 'in clear' <<<"$out")" = 1 ]
+check "instance add over http:// to another host: warned once that the password crosses in clear, not stopped" $? \
+  "exit $rc" "$out"
+out=$("$cli" --json status plain 2>&1 >/dev/null); rc=$?
+[ $rc = 1 ] && [ "$(jq -r 'select(.warning) | .warning.code' <<<"$out" | grep -c in-clear)" = 1 ]
+check "status --json over http:// to another host: one JSON warning (code in-clear)" $? "exit $rc" "$out"
+out=$(CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Secure --name loop \
+      --url http://127.0.0.1:9 --username "$HARPER_USER" </dev/null 2>&1); rc=$?
+[ $rc = 1 ] && ! grep -q 'in clear' <<<"$out"
+check "instance add over http:// to 127.0.0.1: no warning (the loopback is no network)" $? "exit $rc" "$out"
 
 tap_done
