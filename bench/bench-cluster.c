@@ -145,6 +145,44 @@ now_ns (void)
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
+/* Tracing (CLUSTERDECK_BENCH_TRACE=1) ------------------------------------------ */
+
+/* Every debug message of the app's libraries with its time since the
+ * program began (or since exec, for --app-start), on stderr: where a wait
+ * goes. */
+static gint64 trace_t0;
+
+static void
+trace_handler (const char     *log_domain,
+               GLogLevelFlags  log_level,
+               const char     *message,
+               gpointer        user_data)
+{
+  if ((log_level & G_LOG_LEVEL_DEBUG) == 0)
+    {
+      g_log_default_handler (log_domain, log_level, message, user_data);
+      return;
+    }
+  if (log_domain != NULL && (g_str_has_prefix (log_domain, "deck") ||
+                             g_str_has_prefix (log_domain, "hdb")))
+    g_printerr ("[%9.1f ms] %s: %s\n", (now_ns () - trace_t0) / 1e6, log_domain, message);
+}
+
+static void
+trace_init (gint64 t0)
+{
+  trace_t0 = t0;
+  if (g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
+    g_log_set_default_handler (trace_handler, NULL);
+}
+
+static void
+trace_mark (const char *what)
+{
+  if (g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
+    g_printerr ("[%9.1f ms] bench: %s\n", (now_ns () - trace_t0) / 1e6, what);
+}
+
 /* Painted frames ----------------------------------------------------------- */
 
 typedef gboolean (*Condition) (gpointer data);
@@ -155,14 +193,33 @@ typedef struct
   Condition  condition;
   gpointer   data;
   gint64     t;
+  char      *state;   /* for the trace: what the window shows, last seen */
 } PaintWait;
+
+/* What the replication page shows, for the trace */
+static char *describe_page (void);
+
+static gint64
+cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* The process's CPU time over the last measured wait */
+static double last_cpu_ms;
 
 static void
 on_after_paint (GdkFrameClock *clock,
                 PaintWait     *wait)
 {
   if (wait->t == 0 && wait->condition (wait->data))
-    wait->t = now_ns ();
+    {
+      wait->t = now_ns ();
+      trace_mark ("painted");
+    }
 }
 
 /* A frame when the condition holds but nothing asked for one */
@@ -173,6 +230,17 @@ on_poll (gpointer data)
 
   if (wait->t == 0 && wait->condition (wait->data))
     gtk_widget_queue_draw (wait->widget);
+  if (wait->t == 0 && trace_t0 != 0 && g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
+    {
+      g_autofree char *state = describe_page ();
+
+      if (g_strcmp0 (state, wait->state) != 0)
+        {
+          trace_mark (state);
+          g_free (wait->state);
+          wait->state = g_steal_pointer (&state);
+        }
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -184,8 +252,9 @@ wait_painted (GtkWidget *widget,
               gpointer   data,
               gint64     t0)
 {
-  PaintWait wait = { GTK_WIDGET (gtk_widget_get_root (widget)), condition, data, 0 };
+  PaintWait wait = { GTK_WIDGET (gtk_widget_get_root (widget)), condition, data, 0, NULL };
   GdkFrameClock *clock = gtk_widget_get_frame_clock (wait.widget);
+  gint64 cpu0 = cpu_ns ();
   gulong handler;
   guint poll;
 
@@ -195,14 +264,28 @@ wait_painted (GtkWidget *widget,
   WAIT_UNTIL (wait.t != 0, STEP_MS);
   g_source_remove (poll);
   g_signal_handler_disconnect (clock, handler);
+  g_free (wait.state);
+  last_cpu_ms = (cpu_ns () - cpu0) / 1e6;
   return (wait.t - t0) / 1e6;
 }
 
 /* Start-up: the application itself (--app-start) -------------------------- */
 
+static guint
+count_widgets (GtkWidget *widget)
+{
+  guint n = 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_widgets (child);
+  return n;
+}
+
 static struct
 {
   GApplication *app;
+  guint         n_widgets;
   gint64        anchor;
   gint64        first_frame;
   gint64        all_known;
@@ -251,10 +334,15 @@ on_start_after_paint (GdkFrameClock *clock,
   struct timespec ts;
 
   if (start.first_frame == 0)
-    start.first_frame = now_ns ();
+    {
+      start.first_frame = now_ns ();
+      start.n_widgets = count_widgets (window_);
+      trace_mark ("first frame");
+    }
   if (start.all_known == 0 && all_statuses_known (the_store, &start.n_instances))
     {
       start.all_known = now_ns ();
+      trace_mark ("every status known, painted");
       clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
       start.cpu_ns = (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
       g_idle_add (quit_app, NULL);
@@ -282,9 +370,22 @@ on_start_realize (GtkWidget *window_)
 }
 
 static void
+on_app_startup (GApplication *app)
+{
+  trace_mark ("startup done");
+}
+
+static void
+on_app_activate (GApplication *app)
+{
+  trace_mark ("activate done");
+}
+
+static void
 on_window_added (GtkApplication *app,
                  GtkWindow      *window_)
 {
+  trace_mark ("window added");
   if (gtk_widget_get_realized (GTK_WIDGET (window_)))
     on_start_realize (GTK_WIDGET (window_));
   else
@@ -309,8 +410,12 @@ run_app_start (char *argv0)
   char *argv[] = { argv0, NULL };
 
   start.anchor = anchor != NULL ? g_ascii_strtoll (anchor, NULL, 10) : now_ns ();
+  trace_init (start.anchor);
+  trace_mark ("main");
   start.app = G_APPLICATION (app);
   g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
+  g_signal_connect (app, "startup", G_CALLBACK (on_app_startup), NULL);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_app_activate), NULL);
   g_timeout_add_seconds (60, on_start_watchdog, NULL);
   g_application_run (G_APPLICATION (app), 1, argv);
   if (start.all_known == 0)
@@ -321,6 +426,7 @@ run_app_start (char *argv0)
   printf ("start.cpu_ms=%.2f\n", start.cpu_ns / 1e6);
   printf ("start.maxrss_kb=%ld\n", usage.ru_maxrss);
   printf ("start.instances=%u\n", start.n_instances);
+  printf ("start.widgets=%u\n", start.n_widgets);
   return 0;
 }
 
@@ -505,6 +611,8 @@ spawn_output (const char * const *argv)
     g_error ("%s: %s", argv[0], error->message);
   if (!g_spawn_check_wait_status (status, &error))
     g_error ("%s %s: %s\n%s", argv[0], argv[1], error->message, err);
+  if (g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
+    g_printerr ("# %s:\n%s", argv[1], err);
   return g_steal_pointer (&out);
 }
 
@@ -549,6 +657,7 @@ bench_start (char *self_path)
       record ("start.app_first_frame_ms", kv_number (app, "start.first_frame_ms"));
       record ("start.app_cpu_ms", kv_number (app, "start.cpu_ms"));
       record ("start.app_maxrss_kb", kv_number (app, "start.maxrss_kb"));
+      record ("start.app_widgets", kv_number (app, "start.widgets"));
       record ("start.floor_window_ms", kv_number (bare, "first_paint_ms"));
       record ("start.floor_slowest_status_ms", slowest);
       record ("start.floor_ms", kv_number (bare, "first_paint_ms") + slowest);
@@ -581,6 +690,22 @@ grid_rows (void)
   GListModel *model = deck_replication_grid_get_model (grid ());
 
   return model != NULL ? g_list_model_get_n_items (model) : 0;
+}
+
+static char *
+describe_page (void)
+{
+  DeckReplicationPage *p = window != NULL ? page () : NULL;
+
+  if (p == NULL)
+    return g_strdup ("no window");
+  return g_strdup_printf ("page %s of %s, tables %s, %u rows, grid %s",
+                          deck_replication_page_get_view (p),
+                          deck_replication_page_get_instance (p)
+                          ? deck_instance_get_name (deck_replication_page_get_instance (p)) : "-",
+                          deck_replication_tables_is_loading (tables ()) ? "loading" : "loaded",
+                          grid_rows (),
+                          gtk_widget_get_mapped (GTK_WIDGET (grid ())) ? "mapped" : "unmapped");
 }
 
 static gboolean
@@ -659,9 +784,11 @@ bench_open (void)
 
       show_tables_of (instances[1]);
       test_util_spin (300);
+      trace_mark ("select node1");
       t0 = now_ns ();
       deck_window_select_instance (window, instances[0]);
       record ("open.app_ms", wait_painted (GTK_WIDGET (window), grid_shown, instances[0], t0));
+      record ("open.app_cpu_ms", last_cpu_ms);
       record ("open.floor_ms", bare_grid_reads ());
     }
 }
@@ -744,8 +871,8 @@ bare_apply_floor (const char  *key,
 {
   BareCall read = { .body = "{\"operation\":\"cluster_status\"}" };
   double read_ms, slowest = 0;
-  g_autofree char *read_key = g_strconcat (key, ".floor_drift_read_ms", NULL);
-  g_autofree char *update_key = g_strconcat (key, ".floor_update_node_ms", NULL);
+  g_autofree char *read_key = g_strconcat (key ? key : "", ".floor_drift_read_ms", NULL);
+  g_autofree char *update_key = g_strconcat (key ? key : "", ".floor_update_node_ms", NULL);
 
   read_ms = bare_sequence (harper_fixture_get_url (nodes, 0), harper_fixture_get_username (nodes),
                            harper_fixture_get_password (nodes), &read, 1, STEP_MS);
@@ -769,8 +896,11 @@ bare_apply_floor (const char  *key,
       memset (back, 0, strlen (back));
       test_util_spin (300);
     }
-  record (read_key, read_ms);
-  record (update_key, slowest);
+  if (key != NULL)
+    {
+      record (read_key, read_ms);
+      record (update_key, slowest);
+    }
   return read_ms + slowest;
 }
 
@@ -844,29 +974,56 @@ bench_apply (const char  *key,
   g_autofree char *review_key = g_strconcat (key, ".review_ms", NULL);
   g_autofree char *review_floor_key = g_strconcat (key, ".review_floor_ms", NULL);
   g_autofree char *failed_key = g_strconcat (key, ".failed", NULL);
+  g_autofree char *review_cpu_key = g_strconcat (key, ".review_cpu_ms", NULL);
+  g_autofree char *app_cpu_key = g_strconcat (key, ".app_cpu_ms", NULL);
 
   show_tables_of (instances[0]);
-  for (guint r = 0; r < opt_rounds; r++)
+  /* An even number of rounds, so that the tables end as they began; the
+   * last one is not counted when --rounds is odd. */
+  for (guint r = 0; r < opt_rounds + opt_rounds % 2; r++)
     {
       /* Published after an even round, not after an odd one */
       gboolean value = r % 2 == 0;
+      gboolean counted = r < opt_rounds;
+      double floor_ms, review_floor_ms, review_ms, review_cpu_ms, app_ms, app_cpu_ms;
       DeckReviewDialog *dialog;
       gboolean destroyed = FALSE;
       gint64 t0;
 
-      record (floor_key, bare_apply_floor (key, peers, n_peers, n_tables, value));
-      record (review_floor_key, bare_plan_reads ());
+      floor_ms = bare_apply_floor (counted ? key : NULL, peers, n_peers, n_tables, value);
+      review_floor_ms = bare_plan_reads ();
       test_util_spin (1000);
+      /* The grid may have read the state while the floor's update_node had
+       * it flipped: read again until it shows what the servers have. */
+      while (!grid_values_are (peers, n_peers, n_tables, !value))
+        {
+          deck_replication_tables_load (tables (), instances[0]);
+          WAIT_UNTIL (!deck_replication_tables_is_loading (tables ()), STEP_MS);
+          test_util_spin (200);
+        }
 
       g_assert_cmpuint (stage_publish_flips (peers, n_peers, n_tables, value), ==,
                         n_peers * n_tables);
+      trace_mark ("Review & Apply");
       t0 = now_ns ();
       dialog = DECK_REVIEW_DIALOG (deck_replication_tables_review (tables ()));
-      record (review_key, wait_painted (GTK_WIDGET (dialog), dialog_ready, dialog, t0));
+      review_ms = wait_painted (GTK_WIDGET (dialog), dialog_ready, dialog, t0);
+      review_cpu_ms = last_cpu_ms;
 
+      trace_mark ("Apply");
       t0 = now_ns ();
       deck_review_dialog_apply (dialog);
-      record (app_key, wait_painted (GTK_WIDGET (dialog), dialog_finished, dialog, t0));
+      app_ms = wait_painted (GTK_WIDGET (dialog), dialog_finished, dialog, t0);
+      app_cpu_ms = last_cpu_ms;
+      if (counted)
+        {
+          record (floor_key, floor_ms);
+          record (review_floor_key, review_floor_ms);
+          record (review_key, review_ms);
+          record (review_cpu_key, review_cpu_ms);
+          record (app_key, app_ms);
+          record (app_cpu_key, app_cpu_ms);
+        }
       if (g_strcmp0 (deck_review_dialog_get_state (dialog), "done") != 0)
         {
           g_autofree char *summary = deck_review_dialog_dup_summary (dialog);
@@ -968,8 +1125,10 @@ bench_enable (void)
   t0 = now_ns ();
   answer_dialog ("Enable Clustering?", "_Enable and Restart");
   /* From the answer: the dialog waits for the user, not for Harper */
+  trace_mark ("Enable and Restart");
   t0 = now_ns ();
   record ("enable.app_ms", wait_painted (GTK_WIDGET (window), management_shown, instance, t0));
+  record ("enable.app_cpu_ms", last_cpu_ms);
 
   /* The same restart, now with replication configured: the floor */
   test_util_spin (3000);
@@ -1086,6 +1245,7 @@ main (int   argc,
   if (opt_launch == NULL || opt_floor == NULL)
     usage ();
 
+  trace_init (now_ns ());
   results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   result_keys = g_ptr_array_new_with_free_func (g_free);
   if (!gtk_init_check ())
