@@ -57,6 +57,7 @@
 #include <adwaita.h>
 
 #include "bench-bare.h"
+#include "bench-util.h"
 #include "deck-application.h"
 #include "deck-credentials.h"
 #include "deck-instance-monitor.h"
@@ -74,7 +75,7 @@
 #define DB               "bench"
 #define CLUSTER_USER     "cluster_user"
 #define CLUSTER_PASSWORD "Bench-Cluster-7"
-#define STEP_MS          120000   /* a bound on any one wait: far beyond a client's timeout */
+#define STEP_MS          BENCH_STEP_MS
 
 static guint opt_rounds = 5;
 static guint opt_tables = 50;
@@ -91,344 +92,6 @@ static DeckInstanceMonitor *monitor;
 static DeckOrganization *org;
 static DeckInstance *instances[N_NODES + 1];
 static DeckWindow *window;
-
-/* Results ------------------------------------------------------------------ */
-
-static GHashTable *results;   /* key → GArray of double */
-static GPtrArray *result_keys;
-
-static void
-record (const char *key,
-        double      value)
-{
-  GArray *values = g_hash_table_lookup (results, key);
-
-  if (values == NULL)
-    {
-      values = g_array_new (FALSE, FALSE, sizeof (double));
-      g_hash_table_insert (results, g_strdup (key), values);
-      g_ptr_array_add (result_keys, g_strdup (key));
-    }
-  g_array_append_val (values, value);
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median_of (const char *key)
-{
-  GArray *values = g_hash_table_lookup (results, key);
-  g_autofree double *sorted = NULL;
-  guint n;
-
-  if (values == NULL || values->len == 0)
-    return -1;
-  n = values->len;
-  sorted = g_memdup2 (values->data, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), compare_doubles);
-  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
-static gint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-}
-
-/* Tracing (CLUSTERDECK_BENCH_TRACE=1) ------------------------------------------ */
-
-/* Every debug message of the app's libraries with its time since the
- * program began (or since exec, for --app-start), on stderr: where a wait
- * goes. */
-static gint64 trace_t0;
-
-static void
-trace_handler (const char     *log_domain,
-               GLogLevelFlags  log_level,
-               const char     *message,
-               gpointer        user_data)
-{
-  if ((log_level & G_LOG_LEVEL_DEBUG) == 0)
-    {
-      g_log_default_handler (log_domain, log_level, message, user_data);
-      return;
-    }
-  if (log_domain != NULL && (g_str_has_prefix (log_domain, "deck") ||
-                             g_str_has_prefix (log_domain, "hdb")))
-    g_printerr ("[%9.1f ms] %s: %s\n", (now_ns () - trace_t0) / 1e6, log_domain, message);
-}
-
-static void
-trace_init (gint64 t0)
-{
-  trace_t0 = t0;
-  if (g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
-    g_log_set_default_handler (trace_handler, NULL);
-}
-
-static void
-trace_mark (const char *what)
-{
-  if (g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
-    g_printerr ("[%9.1f ms] bench: %s\n", (now_ns () - trace_t0) / 1e6, what);
-}
-
-/* Painted frames ----------------------------------------------------------- */
-
-typedef gboolean (*Condition) (gpointer data);
-
-typedef struct
-{
-  GtkWidget *widget;
-  Condition  condition;
-  gpointer   data;
-  gint64     t;
-  char      *state;   /* for the trace: what the window shows, last seen */
-} PaintWait;
-
-/* What the replication page shows, for the trace */
-static char *describe_page (void);
-
-static gint64
-cpu_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-}
-
-/* The process's CPU time over the last measured wait */
-static double last_cpu_ms;
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                PaintWait     *wait)
-{
-  if (wait->t == 0 && wait->condition (wait->data))
-    {
-      wait->t = now_ns ();
-      trace_mark ("painted");
-    }
-}
-
-/* A frame when the condition holds but nothing asked for one */
-static gboolean
-on_poll (gpointer data)
-{
-  PaintWait *wait = data;
-
-  if (wait->t == 0 && wait->condition (wait->data))
-    gtk_widget_queue_draw (wait->widget);
-  if (wait->t == 0 && trace_t0 != 0 && g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0)
-    {
-      g_autofree char *state = describe_page ();
-
-      if (g_strcmp0 (state, wait->state) != 0)
-        {
-          trace_mark (state);
-          g_free (wait->state);
-          wait->state = g_steal_pointer (&state);
-        }
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates until a frame of @widget's toplevel was painted with
- * @condition holding; returns the milliseconds from @t0 to that frame. */
-static double
-wait_painted (GtkWidget *widget,
-              Condition  condition,
-              gpointer   data,
-              gint64     t0)
-{
-  PaintWait wait = { GTK_WIDGET (gtk_widget_get_root (widget)), condition, data, 0, NULL };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (wait.widget);
-  gint64 cpu0 = cpu_ns ();
-  gulong handler;
-  guint poll;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
-  poll = g_timeout_add (5, on_poll, &wait);
-  WAIT_UNTIL (wait.t != 0, STEP_MS);
-  g_source_remove (poll);
-  g_signal_handler_disconnect (clock, handler);
-  g_free (wait.state);
-  last_cpu_ms = (cpu_ns () - cpu0) / 1e6;
-  return (wait.t - t0) / 1e6;
-}
-
-/* Start-up: the application itself (--app-start) -------------------------- */
-
-static guint
-count_widgets (GtkWidget *widget)
-{
-  guint n = 1;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    n += count_widgets (child);
-  return n;
-}
-
-static struct
-{
-  GApplication *app;
-  guint         n_widgets;
-  gint64        anchor;
-  gint64        first_frame;
-  gint64        all_known;
-  gint64        cpu_ns;
-  guint         n_instances;
-} start;
-
-static gboolean
-all_statuses_known (DeckStore *the_store,
-                    guint     *n_instances)
-{
-  GListModel *orgs = deck_store_get_organizations (the_store);
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (orgs); i++)
-    {
-      g_autoptr(DeckOrganization) o = g_list_model_get_item (orgs, i);
-      GListModel *list = deck_organization_get_instances (o);
-
-      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
-        {
-          g_autoptr(DeckInstance) instance = g_list_model_get_item (list, j);
-          DeckInstanceStatus status = deck_instance_get_status (instance);
-
-          if (status == DECK_INSTANCE_STATUS_UNKNOWN || status == DECK_INSTANCE_STATUS_CHECKING)
-            return FALSE;
-          n++;
-        }
-    }
-  *n_instances = n;
-  return n > 0;
-}
-
-static gboolean
-quit_app (gpointer data)
-{
-  g_application_quit (start.app);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_start_after_paint (GdkFrameClock *clock,
-                      GtkWidget     *window_)
-{
-  DeckStore *the_store = deck_application_get_store (DECK_APPLICATION (start.app));
-  struct timespec ts;
-
-  if (start.first_frame == 0)
-    {
-      start.first_frame = now_ns ();
-      start.n_widgets = count_widgets (window_);
-      trace_mark ("first frame");
-    }
-  if (start.all_known == 0 && all_statuses_known (the_store, &start.n_instances))
-    {
-      start.all_known = now_ns ();
-      trace_mark ("every status known, painted");
-      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-      start.cpu_ns = (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-      g_idle_add (quit_app, NULL);
-    }
-}
-
-static gboolean
-on_start_poll (gpointer data)
-{
-  GtkWidget *window_ = data;
-  guint n;
-
-  if (start.all_known == 0 &&
-      all_statuses_known (deck_application_get_store (DECK_APPLICATION (start.app)), &n))
-    gtk_widget_queue_draw (window_);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_start_realize (GtkWidget *window_)
-{
-  g_signal_connect (gtk_widget_get_frame_clock (window_), "after-paint",
-                    G_CALLBACK (on_start_after_paint), window_);
-  g_timeout_add (5, on_start_poll, window_);
-}
-
-static void
-on_app_startup (GApplication *app)
-{
-  trace_mark ("startup done");
-}
-
-static void
-on_app_activate (GApplication *app)
-{
-  trace_mark ("activate done");
-}
-
-static void
-on_window_added (GtkApplication *app,
-                 GtkWindow      *window_)
-{
-  trace_mark ("window added");
-  if (gtk_widget_get_realized (GTK_WIDGET (window_)))
-    on_start_realize (GTK_WIDGET (window_));
-  else
-    g_signal_connect (window_, "realize", G_CALLBACK (on_start_realize), NULL);
-}
-
-static gboolean
-on_start_watchdog (gpointer data)
-{
-  g_printerr ("bench-cluster --app-start: no frame with every status known after 60 s\n");
-  g_application_quit (start.app);
-  return G_SOURCE_REMOVE;
-}
-
-/* The real application, as `clusterdeck` runs it (main.c), watched. */
-static int
-run_app_start (char *argv0)
-{
-  const char *anchor = g_getenv ("ANCHOR_T0_NS");
-  g_autoptr(DeckApplication) app = deck_application_new ();
-  struct rusage usage;
-  char *argv[] = { argv0, NULL };
-
-  start.anchor = anchor != NULL ? g_ascii_strtoll (anchor, NULL, 10) : now_ns ();
-  trace_init (start.anchor);
-  trace_mark ("main");
-  start.app = G_APPLICATION (app);
-  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
-  g_signal_connect (app, "startup", G_CALLBACK (on_app_startup), NULL);
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_app_activate), NULL);
-  g_timeout_add_seconds (60, on_start_watchdog, NULL);
-  g_application_run (G_APPLICATION (app), 1, argv);
-  if (start.all_known == 0)
-    return 1;
-  getrusage (RUSAGE_SELF, &usage);
-  printf ("start.first_frame_ms=%.2f\n", (start.first_frame - start.anchor) / 1e6);
-  printf ("start.all_known_ms=%.2f\n", (start.all_known - start.anchor) / 1e6);
-  printf ("start.cpu_ms=%.2f\n", start.cpu_ns / 1e6);
-  printf ("start.maxrss_kb=%ld\n", usage.ru_maxrss);
-  printf ("start.instances=%u\n", start.n_instances);
-  printf ("start.widgets=%u\n", start.n_widgets);
-  return 0;
-}
 
 /* Setting the cluster up --------------------------------------------------- */
 
@@ -653,14 +316,14 @@ bench_start (char *self_path)
       for (guint i = 0; i < N_NODES + (spare != NULL); i++)
         slowest = MAX (slowest, i < N_NODES ? bare_status_read (nodes, i)
                                             : bare_status_read (spare, 0));
-      record ("start.app_ms", kv_number (app, "start.all_known_ms"));
-      record ("start.app_first_frame_ms", kv_number (app, "start.first_frame_ms"));
-      record ("start.app_cpu_ms", kv_number (app, "start.cpu_ms"));
-      record ("start.app_maxrss_kb", kv_number (app, "start.maxrss_kb"));
-      record ("start.app_widgets", kv_number (app, "start.widgets"));
-      record ("start.floor_window_ms", kv_number (bare, "first_paint_ms"));
-      record ("start.floor_slowest_status_ms", slowest);
-      record ("start.floor_ms", kv_number (bare, "first_paint_ms") + slowest);
+      bench_record ("start.app_ms", kv_number (app, "start.all_known_ms"));
+      bench_record ("start.app_first_frame_ms", kv_number (app, "start.first_frame_ms"));
+      bench_record ("start.app_cpu_ms", kv_number (app, "start.cpu_ms"));
+      bench_record ("start.app_maxrss_kb", kv_number (app, "start.maxrss_kb"));
+      bench_record ("start.app_widgets", kv_number (app, "start.widgets"));
+      bench_record ("start.floor_window_ms", kv_number (bare, "first_paint_ms"));
+      bench_record ("start.floor_slowest_status_ms", slowest);
+      bench_record ("start.floor_ms", kv_number (bare, "first_paint_ms") + slowest);
     }
 }
 
@@ -713,7 +376,7 @@ statuses_known (gpointer data)
 {
   guint n;
 
-  return all_statuses_known (store, &n);
+  return bench_all_statuses_known (store, &n);
 }
 
 /* @instance's grid, loaded and on screen */
@@ -749,7 +412,7 @@ open_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), STEP_MS);
-  wait_painted (GTK_WIDGET (window), statuses_known, NULL, now_ns ());
+  bench_wait_painted (GTK_WIDGET (window), statuses_known, NULL, bench_now_ns ());
 }
 
 /* Opening an instance ------------------------------------------------------- */
@@ -784,12 +447,12 @@ bench_open (void)
 
       show_tables_of (instances[1]);
       test_util_spin (300);
-      trace_mark ("select node1");
-      t0 = now_ns ();
+      bench_trace_mark ("select node1");
+      t0 = bench_now_ns ();
       deck_window_select_instance (window, instances[0]);
-      record ("open.app_ms", wait_painted (GTK_WIDGET (window), grid_shown, instances[0], t0));
-      record ("open.app_cpu_ms", last_cpu_ms);
-      record ("open.floor_ms", bare_grid_reads ());
+      bench_record ("open.app_ms", bench_wait_painted (GTK_WIDGET (window), grid_shown, instances[0], t0));
+      bench_record ("open.app_cpu_ms", bench_last_cpu_ms);
+      bench_record ("open.floor_ms", bare_grid_reads ());
     }
 }
 
@@ -898,8 +561,8 @@ bare_apply_floor (const char  *key,
     }
   if (key != NULL)
     {
-      record (read_key, read_ms);
-      record (update_key, slowest);
+      bench_record (read_key, read_ms);
+      bench_record (update_key, slowest);
     }
   return read_ms + slowest;
 }
@@ -1004,25 +667,25 @@ bench_apply (const char  *key,
 
       g_assert_cmpuint (stage_publish_flips (peers, n_peers, n_tables, value), ==,
                         n_peers * n_tables);
-      trace_mark ("Review & Apply");
-      t0 = now_ns ();
+      bench_trace_mark ("Review & Apply");
+      t0 = bench_now_ns ();
       dialog = DECK_REVIEW_DIALOG (deck_replication_tables_review (tables ()));
-      review_ms = wait_painted (GTK_WIDGET (dialog), dialog_ready, dialog, t0);
-      review_cpu_ms = last_cpu_ms;
+      review_ms = bench_wait_painted (GTK_WIDGET (dialog), dialog_ready, dialog, t0);
+      review_cpu_ms = bench_last_cpu_ms;
 
-      trace_mark ("Apply");
-      t0 = now_ns ();
+      bench_trace_mark ("Apply");
+      t0 = bench_now_ns ();
       deck_review_dialog_apply (dialog);
-      app_ms = wait_painted (GTK_WIDGET (dialog), dialog_finished, dialog, t0);
-      app_cpu_ms = last_cpu_ms;
+      app_ms = bench_wait_painted (GTK_WIDGET (dialog), dialog_finished, dialog, t0);
+      app_cpu_ms = bench_last_cpu_ms;
       if (counted)
         {
-          record (floor_key, floor_ms);
-          record (review_floor_key, review_floor_ms);
-          record (review_key, review_ms);
-          record (review_cpu_key, review_cpu_ms);
-          record (app_key, app_ms);
-          record (app_cpu_key, app_cpu_ms);
+          bench_record (floor_key, floor_ms);
+          bench_record (review_floor_key, review_floor_ms);
+          bench_record (review_key, review_ms);
+          bench_record (review_cpu_key, review_cpu_ms);
+          bench_record (app_key, app_ms);
+          bench_record (app_cpu_key, app_cpu_ms);
         }
       if (g_strcmp0 (deck_review_dialog_get_state (dialog), "done") != 0)
         {
@@ -1030,7 +693,7 @@ bench_apply (const char  *key,
 
           g_printerr ("# %s round %u: %s: %s\n", key, r + 1, deck_review_dialog_get_state (dialog),
                       summary);
-          record (failed_key, 1);
+          bench_record (failed_key, 1);
         }
 
       g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
@@ -1099,7 +762,7 @@ bench_enable (void)
   ms = bare_restart_probe (harper_fixture_get_url (spare, 0), harper_fixture_get_username (spare),
                            harper_fixture_get_password (spare), 10, STEP_MS, &down_after,
                            &down_for);
-  record ("enable.floor_unconfigured_ms", ms);
+  bench_record ("enable.floor_unconfigured_ms", ms);
   WAIT_UNTIL (deck_instance_get_status (instance) == DECK_INSTANCE_STATUS_REACHABLE, STEP_MS);
   test_util_spin (3000);
 
@@ -1122,22 +785,22 @@ bench_enable (void)
   WAIT_UNTIL (gtk_widget_is_sensitive (button), STEP_MS);
   gtk_widget_activate (button);
 
-  t0 = now_ns ();
+  t0 = bench_now_ns ();
   answer_dialog ("Enable Clustering?", "_Enable and Restart");
   /* From the answer: the dialog waits for the user, not for Harper */
-  trace_mark ("Enable and Restart");
-  t0 = now_ns ();
-  record ("enable.app_ms", wait_painted (GTK_WIDGET (window), management_shown, instance, t0));
-  record ("enable.app_cpu_ms", last_cpu_ms);
+  bench_trace_mark ("Enable and Restart");
+  t0 = bench_now_ns ();
+  bench_record ("enable.app_ms", bench_wait_painted (GTK_WIDGET (window), management_shown, instance, t0));
+  bench_record ("enable.app_cpu_ms", bench_last_cpu_ms);
 
   /* The same restart, now with replication configured: the floor */
   test_util_spin (3000);
   ms = bare_restart_probe (harper_fixture_get_url (spare, 0), harper_fixture_get_username (spare),
                            harper_fixture_get_password (spare), 10, STEP_MS, &down_after,
                            &down_for);
-  record ("enable.floor_ms", ms);
-  record ("enable.floor_down_after_ms", down_after);
-  record ("enable.floor_down_for_ms", down_for);
+  bench_record ("enable.floor_ms", ms);
+  bench_record ("enable.floor_down_after_ms", down_after);
+  bench_record ("enable.floor_down_for_ms", down_for);
 }
 
 /* Output -------------------------------------------------------------------- */
@@ -1147,7 +810,7 @@ row_out (const char *what,
          const char *app_key,
          const char *floor_key)
 {
-  double app = median_of (app_key), floor = median_of (floor_key);
+  double app = bench_median (app_key), floor = bench_median (floor_key);
 
   if (app < 0)
     return;
@@ -1172,18 +835,7 @@ print_results (void)
   printf ("cluster.tables=%u\n", opt_tables);
   printf ("cluster.rounds=%u\n", opt_rounds);
   printf ("cluster.apply100.changes=%u\n", 2 * opt_tables);
-  for (guint i = 0; i < result_keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (result_keys, i);
-      GArray *values = g_hash_table_lookup (results, key);
-      GString *all = g_string_new (NULL);
-
-      for (guint k = 0; k < values->len; k++)
-        g_string_append_printf (all, "%s%.2f", k ? "," : "", g_array_index (values, double, k));
-      printf ("cluster.%s=%.2f\n", key, median_of (key));
-      printf ("cluster.%s.rounds=%s\n", key, all->str);
-      g_string_free (all, TRUE);
-    }
+  bench_print_records ("cluster.");
 }
 
 /* Main ---------------------------------------------------------------------- */
@@ -1228,7 +880,7 @@ main (int   argc,
       const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
       if (strcmp (a, "--app-start") == 0)
-        return run_app_start (argv[0]);
+        return bench_cluster_app_start (argv[0]);
       else if (strcmp (a, "--no-enable") == 0)
         opt_no_enable = TRUE;
       else if (v != NULL && strcmp (a, "--rounds") == 0 && atoi (v) > 0)
@@ -1245,9 +897,8 @@ main (int   argc,
   if (opt_launch == NULL || opt_floor == NULL)
     usage ();
 
-  trace_init (now_ns ());
-  results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
-  result_keys = g_ptr_array_new_with_free_func (g_free);
+  bench_trace_init (bench_now_ns ());
+  bench_set_describe (describe_page);
   if (!gtk_init_check ())
     g_error ("cannot open a display: run under bench/run-cluster.sh");
   adw_init ();
