@@ -75,19 +75,17 @@ baseline_value (DeckToggleCell *self)
 
 /* Showing ------------------------------------------------------------------ */
 
-/**
- * deck_toggle_cell_sync:
- * @self: a cell
- *
- * Shows the item's value and whether it is changed again, without emitting
- * #DeckToggleCell::toggled: after a toggle that was not staged.
- */
-void
-deck_toggle_cell_sync (DeckToggleCell *self)
+/* Shows the item's value and whether it is changed. With @force, the
+ * switch is set even when it already shows the value: that also ends a
+ * flip the user started, whose animation ends by switching it (GtkSwitch
+ * changes its value at the end). Without, such a flip goes on: the row
+ * was read again (the same table of the same peer), and the user's toggle
+ * still means what it meant. */
+static void
+sync_switch (DeckToggleCell *self,
+             gboolean        force)
 {
   gboolean value, changed;
-
-  g_return_if_fail (DECK_IS_TOGGLE_CELL (self));
 
   if (self->item == NULL)
     return;
@@ -95,9 +93,12 @@ deck_toggle_cell_sync (DeckToggleCell *self)
   value = deck_replication_item_get_value (self->item, self->direction);
   changed = deck_replication_item_get_changed (self->item, self->direction);
 
-  g_signal_handler_block (self->toggle, self->active_handler);
-  gtk_switch_set_active (GTK_SWITCH (self->toggle), value);
-  g_signal_handler_unblock (self->toggle, self->active_handler);
+  if (force || gtk_switch_get_active (GTK_SWITCH (self->toggle)) != value)
+    {
+      g_signal_handler_block (self->toggle, self->active_handler);
+      gtk_switch_set_active (GTK_SWITCH (self->toggle), value);
+      g_signal_handler_unblock (self->toggle, self->active_handler);
+    }
 
   if (changed == self->changed)
     return;
@@ -117,6 +118,44 @@ deck_toggle_cell_sync (DeckToggleCell *self)
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANGED]);
+}
+
+/**
+ * deck_toggle_cell_sync:
+ * @self: a cell
+ *
+ * Shows the item's value and whether it is changed again, without emitting
+ * #DeckToggleCell::toggled: after a toggle that was not staged.
+ */
+void
+deck_toggle_cell_sync (DeckToggleCell *self)
+{
+  g_return_if_fail (DECK_IS_TOGGLE_CELL (self));
+
+  sync_switch (self, TRUE);
+}
+
+/* The item notified a new value or changed state: a flip in progress is
+ * not undone when it already agrees. */
+static void
+on_item_notify (DeckToggleCell *self)
+{
+  sync_switch (self, FALSE);
+}
+
+/* Whether @a and @b are the same table of the same peer (the row read
+ * again, not another row) */
+static gboolean
+same_row (DeckReplicationItem *a,
+          DeckReplicationItem *b)
+{
+  return a != NULL && b != NULL &&
+         g_strcmp0 (deck_replication_item_get_instance_id (a),
+                    deck_replication_item_get_instance_id (b)) == 0 &&
+         g_strcmp0 (deck_replication_item_get_peer (a), deck_replication_item_get_peer (b)) == 0 &&
+         g_strcmp0 (deck_replication_item_get_database (a),
+                    deck_replication_item_get_database (b)) == 0 &&
+         g_strcmp0 (deck_replication_item_get_table (a), deck_replication_item_get_table (b)) == 0;
 }
 
 static void
@@ -154,6 +193,7 @@ deck_toggle_cell_set_item (DeckToggleCell      *self,
                            DeckReplicationItem *item)
 {
   const char *property;
+  gboolean force;
   g_autofree char *value_signal = NULL;
   g_autofree char *changed_signal = NULL;
   g_autofree char *label = NULL;
@@ -163,6 +203,8 @@ deck_toggle_cell_set_item (DeckToggleCell      *self,
 
   if (self->item == item)
     return;
+  /* Another row: a flip the user started on the previous one ends here. */
+  force = !same_row (self->item, item);
   forget_item (self);
   if (item == NULL)
     {
@@ -175,9 +217,9 @@ deck_toggle_cell_set_item (DeckToggleCell      *self,
   value_signal = g_strconcat ("notify::", property, NULL);
   changed_signal = g_strconcat ("notify::", property, "-changed", NULL);
   self->value_handler = g_signal_connect_swapped (item, value_signal,
-                                                  G_CALLBACK (deck_toggle_cell_sync), self);
+                                                  G_CALLBACK (on_item_notify), self);
   self->changed_handler = g_signal_connect_swapped (item, changed_signal,
-                                                    G_CALLBACK (deck_toggle_cell_sync), self);
+                                                    G_CALLBACK (on_item_notify), self);
 
   if (self->direction == DECK_REPLICATION_PUBLISH)
     /* Translators: "Publish dev.dog to node2": database.table, then the peer */
@@ -193,7 +235,7 @@ deck_toggle_cell_set_item (DeckToggleCell      *self,
                              deck_replication_item_get_peer_label (item));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  deck_toggle_cell_sync (self);
+  sync_switch (self, force);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }
 
