@@ -54,7 +54,8 @@ static void
 on_start_after_paint (GdkFrameClock *clock,
                       GtkWidget     *window_)
 {
-  DeckStore *the_store = deck_application_get_store (DECK_APPLICATION (start.app));
+  DeckContext *context = deck_application_get_context (DECK_APPLICATION (start.app));
+  DeckStore *the_store = deck_context_get_store (context);
   struct timespec ts;
 
   if (start.first_frame == 0)
@@ -80,7 +81,8 @@ on_start_poll (gpointer data)
   guint n;
 
   if (start.all_known == 0 &&
-      bench_all_statuses_known (deck_application_get_store (DECK_APPLICATION (start.app)), &n))
+      bench_all_statuses_known (deck_context_get_store (deck_application_get_context (
+                                  DECK_APPLICATION (start.app))), &n))
     gtk_widget_queue_draw (window_);
   return G_SOURCE_CONTINUE;
 }

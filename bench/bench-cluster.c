@@ -59,6 +59,7 @@
 #include "bench-bare.h"
 #include "bench-util.h"
 #include "deck-application.h"
+#include "deck-context.h"
 #include "deck-credentials.h"
 #include "deck-instance-monitor.h"
 #include "deck-replication-grid.h"
@@ -91,6 +92,7 @@ static DeckCredentials *credentials;
 static DeckInstanceMonitor *monitor;
 static DeckOrganization *org;
 static DeckInstance *instances[N_NODES + 1];
+static DeckContext *context;
 static DeckWindow *window;
 
 /* Setting the cluster up --------------------------------------------------- */
@@ -408,7 +410,8 @@ open_window (void)
 {
   monitor = deck_instance_monitor_new (store, credentials);
   deck_instance_monitor_start (monitor);
-  window = deck_window_new (NULL, store, credentials, monitor);
+  context = deck_context_new (store, credentials, monitor);
+  window = deck_window_new (NULL, context);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), STEP_MS);
@@ -847,6 +850,7 @@ teardown (void)
     gtk_window_destroy (GTK_WINDOW (window));
   window = NULL;
   flush_main_context ();
+  g_clear_object (&context);
   g_clear_object (&monitor);
   for (guint i = 0; i < N_NODES; i++)
     g_clear_object (&probes[i]);

@@ -47,6 +47,7 @@
 
 #include "bench-bare.h"
 #include "deck-applier.h"
+#include "deck-context.h"
 #include "deck-credentials.h"
 #include "deck-instance-monitor.h"
 #include "deck-plan-loader.h"
@@ -83,6 +84,7 @@ static char *store_dir;
 static DeckStore *store;
 static DeckCredentials *credentials;
 static DeckInstanceMonitor *monitor;
+static DeckContext *context;
 static DeckWindow *window;
 static gint64 t_start;
 static GArray *frame_ms;
@@ -358,7 +360,8 @@ bench_statuses (void)
 
   monitor = deck_instance_monitor_new (store, credentials);
   deck_instance_monitor_set_interval (monitor, opt_interval_s);
-  window = deck_window_new (NULL, store, credentials, monitor);
+  context = deck_context_new (store, credentials, monitor);
+  window = deck_window_new (NULL, context);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)), STEP_MS);
@@ -586,6 +589,7 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   flush_main_context ();
+  g_clear_object (&context);
   g_clear_object (&monitor);
   g_clear_object (&credentials);
   g_clear_object (&store);
