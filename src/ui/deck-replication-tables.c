@@ -234,7 +234,6 @@ on_status (GObject      *source,
       return;
     }
 
-  load_schema (self, HDB_CLIENT (source), NULL);
   org = deck_store_find_organization (self->store,
                                       deck_instance_get_organization_id (self->instance));
   instances = org != NULL ? deck_organization_get_instances (org) : NULL;
@@ -292,8 +291,11 @@ deck_replication_tables_load (DeckReplicationTables *self,
   if (self->shown != instance || deck_replication_grid_get_model (self->grid) == NULL ||
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "grid") != 0)
     show_message (self, "content-loading-symbolic", _("Reading the Tables…"), NULL);
+  /* The instance's own schema does not wait for its state; the peers'
+   * do, since the state says which peers there are. */
   self->n_loading = 1;
   hdb_client_cluster_status_async (client, self->cancellable, on_status, g_object_ref (self));
+  load_schema (self, client, NULL);
 }
 
 gboolean

@@ -901,8 +901,9 @@ deck_review_dialog_new (GtkWindow     *parent,
   if (apply_at_once)
     gtk_window_set_title (GTK_WINDOW (self), _("Undo Changes"));
 
-  gtk_window_present (GTK_WINDOW (self));
+  /* The reads first: the window is made and mapped while they run. */
   load_plan (self);
+  gtk_window_present (GTK_WINDOW (self));
   return self;
 }
 

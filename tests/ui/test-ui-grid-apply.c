@@ -65,6 +65,7 @@
 #include "deck-replication-grid.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
+#include "deck-toggle-cell.h"
 #include "ui-test-harper.h"
 
 #define CLUSTER_PASSWORD   "Grid-Apply-Cluster-9"
@@ -427,27 +428,27 @@ find_switch (const char *label)
   return NULL;
 }
 
-/* The "Changed" label next to a switch */
+/* The switch's cell: DeckToggleCell draws the "Changed" mark next to the
+ * switch while it has the "changed" style class */
 static GtkWidget *
 changed_mark (GtkSwitch *toggle)
 {
-  GtkWidget *mark = gtk_widget_get_next_sibling (GTK_WIDGET (toggle));
+  GtkWidget *cell = gtk_widget_get_parent (GTK_WIDGET (toggle));
 
-  g_assert_true (GTK_IS_LABEL (mark));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (mark)), ==, "Changed");
-  return mark;
+  g_assert_true (DECK_IS_TOGGLE_CELL (cell));
+  return cell;
 }
 
-/* Whether the cell shows its value as changed: the mark shown, the switch
- * with the "changed" class, the accessible description saying so. */
+/* Whether the cell shows its value as changed: the mark shown (the cell's
+ * "changed" class), the accessible description saying so. */
 static gboolean
 shows_changed (GtkSwitch *toggle)
 {
   GtkWidget *mark = changed_mark (toggle);
-  gboolean shown = gtk_widget_get_visible (mark);
+  gboolean shown = deck_toggle_cell_get_changed (DECK_TOGGLE_CELL (mark));
   g_autofree char *description = NULL;
 
-  g_assert_cmpint (shown, ==, gtk_widget_has_css_class (GTK_WIDGET (toggle), "changed"));
+  g_assert_cmpint (shown, ==, gtk_widget_has_css_class (mark, "changed"));
   description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (toggle),
                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                                     "changed, not applied");
@@ -455,7 +456,8 @@ shows_changed (GtkSwitch *toggle)
   return shown;
 }
 
-/* The mark is drawn bold, as the design asks ("shown in bold until applied") */
+/* The mark is drawn bold, as the design asks ("shown in bold until applied"):
+ * the cell's font, in which it draws the mark */
 static void
 assert_mark_bold (GtkSwitch *toggle)
 {
@@ -463,7 +465,7 @@ assert_mark_bold (GtkSwitch *toggle)
   PangoContext *context = gtk_widget_get_pango_context (mark);
   const PangoFontDescription *font = pango_context_get_font_description (context);
 
-  g_assert_true (gtk_widget_has_css_class (mark, "changed-mark"));
+  g_assert_true (gtk_widget_has_css_class (mark, "changed"));
   g_assert_true (gtk_widget_get_mapped (mark));
   g_assert_nonnull (font);
   g_test_message ("the Changed mark: font weight %d (bold is %d)",

@@ -27,7 +27,9 @@
 #define RECORD_TIMEOUT_MS    5000    /* the threads before the restart */
 #define POLL_TIMEOUT_MS      2000    /* one poll request */
 #define TICK_MS              200     /* "elapsed" is notified at least this often */
-#define FAILING_INTERVAL_MS  250     /* between polls once the server stopped answering */
+#define FAILING_INTERVAL_MS  50      /* between polls once the server stopped answering: a
+                                        * refused connection costs nothing, and the instance
+                                        * is seen back within this of answering again */
 #define VERIFY_INTERVAL_MS   250
 #define NO_JOB_SETTLE_US     G_USEC_PER_SEC
 

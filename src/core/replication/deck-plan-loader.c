@@ -101,6 +101,16 @@ load_step_done (GTask *task)
       return;
     }
 
+  /* Both reads of an instance run at once: a schema whose instance's state
+   * could not be read plays no part. */
+  {
+    GHashTableIter iter;
+    gpointer id;
+
+    g_hash_table_iter_init (&iter, data->unreadable);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      g_hash_table_remove (data->schemas, id);
+  }
   plan = deck_plan_new_full (data->changes, data->statuses, NULL, data->schemas);
   g_task_return_pointer (task, plan, g_object_unref);
 }
@@ -137,17 +147,10 @@ on_status (GObject      *source,
 
   status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
   if (status != NULL)
-    {
-      g_hash_table_insert (data->statuses, g_strdup (request->instance_id), status);
-      data->n_waiting++;
-      hdb_client_describe_all_async (HDB_CLIENT (source), g_task_get_cancellable (request->task),
-                                     on_schema, request);
-      load_step_done (request->task);
-      return;
-    }
-
-  g_hash_table_insert (data->unreadable, g_strdup (request->instance_id),
-                       g_strdup (error->message));
+    g_hash_table_insert (data->statuses, g_strdup (request->instance_id), status);
+  else
+    g_hash_table_insert (data->unreadable, g_strdup (request->instance_id),
+                         g_strdup (error->message));
   load_step_done (request->task);
   g_object_unref (request->task);
   g_free (request->instance_id);
@@ -160,12 +163,22 @@ read_instance (GTask      *task,
                HdbClient  *client)
 {
   LoadData *data = g_task_get_task_data (task);
-  Request *request = g_new0 (Request, 1);
 
-  request->task = g_object_ref (task);
-  request->instance_id = g_strdup (instance_id);
-  data->n_waiting++;
-  hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status, request);
+  /* The state and the schema at once: neither waits for the other. */
+  for (guint k = 0; k < 2; k++)
+    {
+      Request *request = g_new0 (Request, 1);
+
+      request->task = g_object_ref (task);
+      request->instance_id = g_strdup (instance_id);
+      data->n_waiting++;
+      if (k == 0)
+        hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status,
+                                         request);
+      else
+        hdb_client_describe_all_async (client, g_task_get_cancellable (task), on_schema,
+                                       request);
+    }
 }
 
 /**
