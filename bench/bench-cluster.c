@@ -181,6 +181,7 @@ setup_cluster (void)
           g_autofree char *made = HDB_SYNC (probes[i], create_table, &error, DB, table, "id");
 
           g_assert_no_error (error);
+          g_assert_nonnull (made);
         }
     }
 
