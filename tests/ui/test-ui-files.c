@@ -19,6 +19,7 @@
 
 #include "../unit/file-test-util.h"
 #include "deck-credentials.h"
+#include "deck-history-window.h"
 #include "deck-instance-monitor.h"
 #include "deck-instance-row.h"
 #include "deck-store.h"
@@ -215,7 +216,8 @@ test_hostile (void)
   /* The history: the good entry, the others counted. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (opened.window), "win.history", NULL));
   WAIT_UNTIL ((history_window = find_window_titled ("Replication History")) != NULL, 5000);
-  WAIT_UNTIL (find_of_type (GTK_WIDGET (history_window), GTK_TYPE_SPINNER) == NULL, 5000);
+  g_assert_true (DECK_IS_HISTORY_WINDOW (history_window));
+  WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history_window)), 5000);
   find_all_widgets (GTK_WIDGET (history_window), match_type,
                     GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
   g_assert_cmpuint (rows->len, ==, 1);

@@ -125,11 +125,11 @@ parse_fixture (const char *name)
   return parsed;
 }
 
-static DeckPeer *
+static DeckPeerItem *
 peer_at (DeckPeerList *list,
          guint         position)
 {
-  g_autoptr(DeckPeer) peer = g_list_model_get_item (G_LIST_MODEL (list), position);
+  g_autoptr(DeckPeerItem) peer = g_list_model_get_item (G_LIST_MODEL (list), position);
 
   g_assert_nonnull (peer);
   return peer;   /* the list holds it */
@@ -221,7 +221,7 @@ test_classify (void)
   g_autoptr(HdbClusterStatus) status = status_new ("node1");
   HdbConnection *conn;
   ItemsChanged seen = { 0 };
-  DeckPeer *peer;
+  DeckPeerItem *peer;
 
   organization_init (&org);
 
@@ -242,7 +242,7 @@ test_classify (void)
   g_assert_cmpuint (seen.removed, ==, 0);
   g_assert_cmpuint (seen.added, ==, 7);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 7);
-  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == DECK_TYPE_PEER);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == DECK_TYPE_PEER_ITEM);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 7));
   g_assert_cmpuint (deck_peer_list_count (list, DECK_PEER_GROUP_CONNECTED), ==, 1);
   g_assert_cmpuint (deck_peer_list_count (list, DECK_PEER_GROUP_UNREGISTERED), ==, 1);
@@ -251,59 +251,59 @@ test_classify (void)
   /* Connected: the instance, known by its name; its state per database,
    * and what is wrong. */
   peer = peer_at (list, 0);
-  g_assert_cmpint (deck_peer_get_group (peer), ==, DECK_PEER_GROUP_CONNECTED);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_LINKED);
-  g_assert_true (deck_peer_get_instance (peer) == org.node2);
-  g_assert_cmpstr (deck_peer_get_name (peer), ==, "Paris & <Berlin>");
-  g_assert_cmpstr (deck_peer_get_node_name (peer), ==, "node2");
-  g_assert_cmpstr (deck_peer_get_url (peer), ==, "ws://127.0.0.1:9225");
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==, "data connected (5.0 ms), shop not connected");
-  g_assert_nonnull (deck_peer_get_problem (peer));
-  g_assert_true (g_str_has_prefix (deck_peer_get_problem (peer),
+  g_assert_cmpint (deck_peer_item_get_group (peer), ==, DECK_PEER_GROUP_CONNECTED);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_LINKED);
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node2);
+  g_assert_cmpstr (deck_peer_item_get_name (peer), ==, "Paris & <Berlin>");
+  g_assert_cmpstr (deck_peer_item_get_node_name (peer), ==, "node2");
+  g_assert_cmpstr (deck_peer_item_get_url (peer), ==, "ws://127.0.0.1:9225");
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==, "data connected (5.0 ms), shop not connected");
+  g_assert_nonnull (deck_peer_item_get_problem (peer));
+  g_assert_true (g_str_has_prefix (deck_peer_item_get_problem (peer),
                                    "Database “shop” is not connected. Harper keeps retrying."));
-  g_assert_false (deck_peer_get_replicates (peer));
+  g_assert_false (deck_peer_item_get_replicates (peer));
 
   /* Unregistered: known by its node name and address, as the server wrote
    * them (text, whatever characters it holds). */
   peer = peer_at (list, 1);
-  g_assert_cmpint (deck_peer_get_group (peer), ==, DECK_PEER_GROUP_UNREGISTERED);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_LINKED);
-  g_assert_null (deck_peer_get_instance (peer));
-  g_assert_cmpstr (deck_peer_get_name (peer), ==, "far <&> away");
-  g_assert_cmpstr (deck_peer_get_node_name (peer), ==, "far <&> away");
-  g_assert_cmpstr (deck_peer_get_url (peer), ==, "ws://far.example:9925/<x>");
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==, "ws://far.example:9925/<x> · Connecting…");
-  g_assert_true (g_str_has_prefix (deck_peer_get_problem (peer), "No database connection is open yet."));
+  g_assert_cmpint (deck_peer_item_get_group (peer), ==, DECK_PEER_GROUP_UNREGISTERED);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_LINKED);
+  g_assert_null (deck_peer_item_get_instance (peer));
+  g_assert_cmpstr (deck_peer_item_get_name (peer), ==, "far <&> away");
+  g_assert_cmpstr (deck_peer_item_get_node_name (peer), ==, "far <&> away");
+  g_assert_cmpstr (deck_peer_item_get_url (peer), ==, "ws://far.example:9925/<x>");
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==, "ws://far.example:9925/<x> · Connecting…");
+  g_assert_true (g_str_has_prefix (deck_peer_item_get_problem (peer), "No database connection is open yet."));
 
   /* Unconnected, in the organization's order, each saying what it lacks. */
   peer = peer_at (list, 2);
-  g_assert_true (deck_peer_get_instance (peer) == org.node3);
-  g_assert_cmpint (deck_peer_get_group (peer), ==, DECK_PEER_GROUP_UNCONNECTED);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_CONNECTABLE);
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==, "Node “node3”");
-  g_assert_null (deck_peer_get_problem (peer));
-  g_assert_null (deck_peer_get_url (peer));
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node3);
+  g_assert_cmpint (deck_peer_item_get_group (peer), ==, DECK_PEER_GROUP_UNCONNECTED);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_CONNECTABLE);
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==, "Node “node3”");
+  g_assert_null (deck_peer_item_get_problem (peer));
+  g_assert_null (deck_peer_item_get_url (peer));
 
   peer = peer_at (list, 3);
-  g_assert_true (deck_peer_get_instance (peer) == org.node4);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_NOT_ENABLED);
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==, "Clustering is not enabled on this instance");
-  g_assert_null (deck_peer_get_node_name (peer));
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node4);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_NOT_ENABLED);
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==, "Clustering is not enabled on this instance");
+  g_assert_null (deck_peer_item_get_node_name (peer));
 
   peer = peer_at (list, 4);
-  g_assert_true (deck_peer_get_instance (peer) == org.node5);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_UNREACHABLE);
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==, "Not reachable now");
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node5);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_UNREACHABLE);
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==, "Not reachable now");
 
   peer = peer_at (list, 5);
-  g_assert_true (deck_peer_get_instance (peer) == org.node6);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_INCOMPATIBLE);
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==,
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node6);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_INCOMPATIBLE);
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==,
                    "Uses another replication engine, or has not restarted yet");
 
   peer = peer_at (list, 6);
-  g_assert_true (deck_peer_get_instance (peer) == org.node7);
-  g_assert_cmpint (deck_peer_get_state (peer), ==, DECK_PEER_STATE_INCOMPATIBLE);
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node7);
+  g_assert_cmpint (deck_peer_item_get_state (peer), ==, DECK_PEER_STATE_INCOMPATIBLE);
 
   /* Found by what the rows' actions carry. */
   g_assert_true (deck_peer_list_find_node (list, "node2") == peer_at (list, 0));
@@ -337,7 +337,7 @@ test_no_status (void)
   g_autoptr(DeckPeerList) list = deck_peer_list_new ();
   g_autoptr(HdbClusterStatus) status = status_new ("node1");
   ItemsChanged seen = { 0 };
-  g_autoptr(DeckPeer) kept = NULL;
+  g_autoptr(DeckPeerItem) kept = NULL;
 
   organization_init (&org);
   g_ptr_array_add (status->connections, connection_new ("node2", "ws://127.0.0.1:9225"));
@@ -353,15 +353,15 @@ test_no_status (void)
   g_assert_cmpuint (deck_peer_list_count (list, DECK_PEER_GROUP_CONNECTED), ==, 0);
   g_assert_cmpuint (deck_peer_list_count (list, DECK_PEER_GROUP_UNREGISTERED), ==, 0);
   g_assert_cmpuint (deck_peer_list_count (list, DECK_PEER_GROUP_UNCONNECTED), ==, 6);
-  g_assert_cmpint (deck_peer_get_state (deck_peer_list_find_node (list, "node2")), ==,
+  g_assert_cmpint (deck_peer_item_get_state (deck_peer_list_find_node (list, "node2")), ==,
                    DECK_PEER_STATE_CONNECTABLE);
   /* A peer is never changed: the one taken before still says what it said. */
-  g_assert_cmpint (deck_peer_get_group (kept), ==, DECK_PEER_GROUP_CONNECTED);
+  g_assert_cmpint (deck_peer_item_get_group (kept), ==, DECK_PEER_GROUP_CONNECTED);
 
   /* No organization (it was removed): nothing but unregistered nodes. */
   deck_peer_list_update (list, org.node1, NULL, status);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
-  g_assert_cmpint (deck_peer_get_group (peer_at (list, 0)), ==, DECK_PEER_GROUP_UNREGISTERED);
+  g_assert_cmpint (deck_peer_item_get_group (peer_at (list, 0)), ==, DECK_PEER_GROUP_UNREGISTERED);
 
   g_signal_handlers_disconnect_by_data (list, &seen);
   organization_clear (&org);
@@ -378,29 +378,29 @@ test_fixtures (void)
   g_autoptr(HdbClusterStatus) replicates = parse_fixture ("cluster_status_native_replicates.json");
   g_autoptr(HdbClusterStatus) nats = parse_fixture ("cluster_status_nats.json");
   g_autoptr(HdbClusterStatus) empty = parse_fixture ("cluster_status_native_empty.json");
-  DeckPeer *peer;
+  DeckPeerItem *peer;
 
   organization_init (&org);
 
   deck_peer_list_update (list, org.node1, G_LIST_MODEL (org.instances), subscriptions);
   peer = deck_peer_list_find_node (list, "node2");
   g_assert_nonnull (peer);
-  g_assert_cmpint (deck_peer_get_group (peer), ==, DECK_PEER_GROUP_CONNECTED);
-  g_assert_true (deck_peer_get_instance (peer) == org.node2);
-  g_assert_cmpstr (deck_peer_get_summary (peer), ==, "shop connected (5.0 ms)");
-  g_assert_null (deck_peer_get_problem (peer));
-  g_test_message ("native: %s", deck_peer_get_summary (peer));
+  g_assert_cmpint (deck_peer_item_get_group (peer), ==, DECK_PEER_GROUP_CONNECTED);
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node2);
+  g_assert_cmpstr (deck_peer_item_get_summary (peer), ==, "shop connected (5.0 ms)");
+  g_assert_null (deck_peer_item_get_problem (peer));
+  g_test_message ("native: %s", deck_peer_item_get_summary (peer));
 
   deck_peer_list_update (list, org.node1, G_LIST_MODEL (org.instances), replicates);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
     {
       peer = peer_at (list, i);
-      if (deck_peer_get_state (peer) != DECK_PEER_STATE_LINKED)
+      if (deck_peer_item_get_state (peer) != DECK_PEER_STATE_LINKED)
         continue;
-      g_test_message ("full replication: %s: %s", deck_peer_get_name (peer),
-                      deck_peer_get_summary (peer));
-      g_assert_true (deck_peer_get_replicates (peer));
-      g_assert_true (g_str_has_suffix (deck_peer_get_summary (peer), " · full replication"));
+      g_test_message ("full replication: %s: %s", deck_peer_item_get_name (peer),
+                      deck_peer_item_get_summary (peer));
+      g_assert_true (deck_peer_item_get_replicates (peer));
+      g_assert_true (g_str_has_suffix (deck_peer_item_get_summary (peer), " · full replication"));
     }
 
   answered (org.node1, HDB_ENGINE_NATS, "node1", FALSE);
@@ -408,15 +408,15 @@ test_fixtures (void)
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
     {
       peer = peer_at (list, i);
-      if (deck_peer_get_state (peer) != DECK_PEER_STATE_LINKED)
+      if (deck_peer_item_get_state (peer) != DECK_PEER_STATE_LINKED)
         continue;
-      g_test_message ("NATS: %s: %s", deck_peer_get_name (peer), deck_peer_get_summary (peer));
-      g_assert_true (g_str_has_prefix (deck_peer_get_summary (peer), "NATS: "));
+      g_test_message ("NATS: %s: %s", deck_peer_item_get_name (peer), deck_peer_item_get_summary (peer));
+      g_assert_true (g_str_has_prefix (deck_peer_item_get_summary (peer), "NATS: "));
     }
   /* Now NATS: node6 can be connected, the native ones no longer. */
-  g_assert_cmpint (deck_peer_get_state (deck_peer_list_find_instance (list, "6")), ==,
+  g_assert_cmpint (deck_peer_item_get_state (deck_peer_list_find_instance (list, "6")), ==,
                    DECK_PEER_STATE_CONNECTABLE);
-  g_assert_cmpint (deck_peer_get_state (deck_peer_list_find_instance (list, "3")), ==,
+  g_assert_cmpint (deck_peer_item_get_state (deck_peer_list_find_instance (list, "3")), ==,
                    DECK_PEER_STATE_INCOMPATIBLE);
 
   deck_peer_list_update (list, org.node1, G_LIST_MODEL (org.instances), empty);
@@ -432,13 +432,13 @@ test_lifetime (void)
 {
   Organization org;
   DeckPeerList *list = deck_peer_list_new ();
-  DeckPeer *peer;
+  DeckPeerItem *peer;
 
   organization_init (&org);
   deck_peer_list_update (list, org.node1, G_LIST_MODEL (org.instances), NULL);
   peer = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_finalize_object (list);
-  g_assert_true (deck_peer_get_instance (peer) == org.node2);
+  g_assert_true (deck_peer_item_get_instance (peer) == org.node2);
   g_assert_finalize_object (peer);
   organization_clear (&org);
 }

@@ -5,7 +5,7 @@
  * The peers of one instance, as its management screen lists them: the
  * instances of its organization it has a connection with (connected), the
  * ones it has none with (unconnected), and the nodes it is connected to
- * that are not in the organization (unregistered). Each is a DeckPeer that
+ * that are not in the organization (unregistered). Each is a DeckPeerItem that
  * says what can be done with it and what is wrong with its connection.
  *
  * The classification reads the instance's cluster status and the live state
@@ -28,7 +28,7 @@ struct _DeckPeerList
 {
   GObject    parent_instance;
 
-  GPtrArray *peers;   /* DeckPeer, owned */
+  GPtrArray *peers;   /* DeckPeerItem, owned */
 };
 
 static void deck_peer_list_model_init (GListModelInterface *iface);
@@ -49,7 +49,7 @@ static GParamSpec *properties[N_PROPS];
 static GType
 deck_peer_list_get_item_type (GListModel *model)
 {
-  return DECK_TYPE_PEER;
+  return DECK_TYPE_PEER_ITEM;
 }
 
 static guint
@@ -159,7 +159,7 @@ find_instance_by_node (GListModel   *instances,
   return NULL;
 }
 
-static DeckPeer *
+static DeckPeerItem *
 linked_peer (DeckInstance        *peer_instance,
              const HdbConnection *conn)
 {
@@ -171,7 +171,7 @@ linked_peer (DeckInstance        *peer_instance,
   if (peer_instance == NULL)
     summary = g_strdup_printf ("%s · %s", conn->url != NULL ? conn->url : conn->name, state);
 
-  return g_object_new (DECK_TYPE_PEER,
+  return g_object_new (DECK_TYPE_PEER_ITEM,
                        "group", peer_instance != NULL ? DECK_PEER_GROUP_CONNECTED
                                                       : DECK_PEER_GROUP_UNREGISTERED,
                        "state", DECK_PEER_STATE_LINKED,
@@ -186,7 +186,7 @@ linked_peer (DeckInstance        *peer_instance,
                        NULL);
 }
 
-static DeckPeer *
+static DeckPeerItem *
 unconnected_peer (DeckInstance *self_instance,
                   DeckInstance *other)
 {
@@ -218,7 +218,7 @@ unconnected_peer (DeckInstance *self_instance,
       summary = g_strdup_printf (_("Node “%s”"), deck_instance_get_node_name (other));
     }
 
-  return g_object_new (DECK_TYPE_PEER,
+  return g_object_new (DECK_TYPE_PEER_ITEM,
                        "group", DECK_PEER_GROUP_UNCONNECTED,
                        "state", state,
                        "instance", other,
@@ -391,7 +391,7 @@ deck_peer_list_count (DeckPeerList  *self,
   g_return_val_if_fail (DECK_IS_PEER_LIST (self), 0);
 
   for (guint i = 0; i < self->peers->len; i++)
-    n += deck_peer_get_group (g_ptr_array_index (self->peers, i)) == group;
+    n += deck_peer_item_get_group (g_ptr_array_index (self->peers, i)) == group;
   return n;
 }
 
@@ -404,11 +404,11 @@ deck_peer_list_count (DeckPeerList  *self,
  *   @node_name (connected or unregistered), else an unconnected instance
  *   with that node name
  */
-DeckPeer *
+DeckPeerItem *
 deck_peer_list_find_node (DeckPeerList *self,
                           const char   *node_name)
 {
-  DeckPeer *unconnected = NULL;
+  DeckPeerItem *unconnected = NULL;
 
   g_return_val_if_fail (DECK_IS_PEER_LIST (self), NULL);
 
@@ -416,11 +416,11 @@ deck_peer_list_find_node (DeckPeerList *self,
     return NULL;
   for (guint i = 0; i < self->peers->len; i++)
     {
-      DeckPeer *peer = g_ptr_array_index (self->peers, i);
+      DeckPeerItem *peer = g_ptr_array_index (self->peers, i);
 
-      if (g_strcmp0 (deck_peer_get_node_name (peer), node_name) != 0)
+      if (g_strcmp0 (deck_peer_item_get_node_name (peer), node_name) != 0)
         continue;
-      if (deck_peer_get_state (peer) == DECK_PEER_STATE_LINKED)
+      if (deck_peer_item_get_state (peer) == DECK_PEER_STATE_LINKED)
         return peer;
       if (unconnected == NULL)
         unconnected = peer;
@@ -436,7 +436,7 @@ deck_peer_list_find_node (DeckPeerList *self,
  * Returns: (nullable) (transfer none): the peer that is the organization's
  *   instance @instance_id
  */
-DeckPeer *
+DeckPeerItem *
 deck_peer_list_find_instance (DeckPeerList *self,
                               const char   *instance_id)
 {
@@ -444,10 +444,10 @@ deck_peer_list_find_instance (DeckPeerList *self,
 
   for (guint i = 0; instance_id != NULL && i < self->peers->len; i++)
     {
-      DeckPeer *peer = g_ptr_array_index (self->peers, i);
+      DeckPeerItem *peer = g_ptr_array_index (self->peers, i);
 
-      if (deck_peer_get_instance (peer) != NULL &&
-          g_strcmp0 (deck_instance_get_id (deck_peer_get_instance (peer)), instance_id) == 0)
+      if (deck_peer_item_get_instance (peer) != NULL &&
+          g_strcmp0 (deck_instance_get_id (deck_peer_item_get_instance (peer)), instance_id) == 0)
         return peer;
     }
   return NULL;

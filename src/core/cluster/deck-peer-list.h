@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 
 #include "deck-instance.h"
-#include "deck-peer.h"
+#include "deck-peer-item.h"
 #include "hdb-types.h"
 
 G_BEGIN_DECLS
@@ -25,9 +25,9 @@ void          deck_peer_list_update        (DeckPeerList           *self,
 void          deck_peer_list_clear         (DeckPeerList           *self);
 guint         deck_peer_list_count         (DeckPeerList           *self,
                                             DeckPeerGroup           group);
-DeckPeer     *deck_peer_list_find_node     (DeckPeerList           *self,
+DeckPeerItem     *deck_peer_list_find_node     (DeckPeerList           *self,
                                             const char             *node_name);
-DeckPeer     *deck_peer_list_find_instance (DeckPeerList           *self,
+DeckPeerItem     *deck_peer_list_find_instance (DeckPeerList           *self,
                                             const char             *instance_id);
 
 G_END_DECLS

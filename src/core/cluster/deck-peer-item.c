@@ -1,4 +1,4 @@
-/* deck-peer.c
+/* deck-peer-item.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -9,13 +9,13 @@
  * again makes new ones.
  */
 
-#define G_LOG_DOMAIN "deck-peer"
+#define G_LOG_DOMAIN "deck-peer-item"
 
 #include "config.h"
 
-#include "deck-peer.h"
+#include "deck-peer-item.h"
 
-struct _DeckPeer
+struct _DeckPeerItem
 {
   GObject        parent_instance;
 
@@ -30,7 +30,7 @@ struct _DeckPeer
   gboolean       replicates;   /* full replication */
 };
 
-G_DEFINE_FINAL_TYPE (DeckPeer, deck_peer, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (DeckPeerItem, deck_peer_item, G_TYPE_OBJECT)
 
 G_DEFINE_ENUM_TYPE (DeckPeerGroup, deck_peer_group,
   G_DEFINE_ENUM_VALUE (DECK_PEER_GROUP_CONNECTED, "connected"),
@@ -61,9 +61,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-deck_peer_finalize (GObject *object)
+deck_peer_item_finalize (GObject *object)
 {
-  DeckPeer *self = DECK_PEER (object);
+  DeckPeerItem *self = DECK_PEER_ITEM (object);
 
   g_clear_object (&self->instance);
   g_free (self->name);
@@ -72,16 +72,16 @@ deck_peer_finalize (GObject *object)
   g_free (self->summary);
   g_free (self->problem);
 
-  G_OBJECT_CLASS (deck_peer_parent_class)->finalize (object);
+  G_OBJECT_CLASS (deck_peer_item_parent_class)->finalize (object);
 }
 
 static void
-deck_peer_get_property (GObject    *object,
+deck_peer_item_get_property (GObject    *object,
                         guint       prop_id,
                         GValue     *value,
                         GParamSpec *pspec)
 {
-  DeckPeer *self = DECK_PEER (object);
+  DeckPeerItem *self = DECK_PEER_ITEM (object);
 
   switch (prop_id)
     {
@@ -118,12 +118,12 @@ deck_peer_get_property (GObject    *object,
 }
 
 static void
-deck_peer_set_property (GObject      *object,
+deck_peer_item_set_property (GObject      *object,
                         guint         prop_id,
                         const GValue *value,
                         GParamSpec   *pspec)
 {
-  DeckPeer *self = DECK_PEER (object);
+  DeckPeerItem *self = DECK_PEER_ITEM (object);
 
   switch (prop_id)
     {
@@ -160,14 +160,14 @@ deck_peer_set_property (GObject      *object,
 }
 
 static void
-deck_peer_class_init (DeckPeerClass *klass)
+deck_peer_item_class_init (DeckPeerItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = deck_peer_finalize;
-  object_class->get_property = deck_peer_get_property;
-  object_class->set_property = deck_peer_set_property;
+  object_class->finalize = deck_peer_item_finalize;
+  object_class->get_property = deck_peer_item_get_property;
+  object_class->set_property = deck_peer_item_set_property;
 
   properties[PROP_GROUP] =
     g_param_spec_enum ("group", NULL, NULL, DECK_TYPE_PEER_GROUP, DECK_PEER_GROUP_CONNECTED, flags);
@@ -186,81 +186,81 @@ deck_peer_class_init (DeckPeerClass *klass)
 }
 
 static void
-deck_peer_init (DeckPeer *self)
+deck_peer_item_init (DeckPeerItem *self)
 {
 }
 
 DeckPeerGroup
-deck_peer_get_group (DeckPeer *self)
+deck_peer_item_get_group (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), DECK_PEER_GROUP_CONNECTED);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), DECK_PEER_GROUP_CONNECTED);
   return self->group;
 }
 
 DeckPeerState
-deck_peer_get_state (DeckPeer *self)
+deck_peer_item_get_state (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), DECK_PEER_STATE_LINKED);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), DECK_PEER_STATE_LINKED);
   return self->state;
 }
 
 /**
- * deck_peer_get_instance:
+ * deck_peer_item_get_instance:
  * @self: a peer
  *
  * Returns: (nullable) (transfer none): the organization's instance, %NULL
  *   for a node outside the organization
  */
 DeckInstance *
-deck_peer_get_instance (DeckPeer *self)
+deck_peer_item_get_instance (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), NULL);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), NULL);
   return self->instance;
 }
 
 /**
- * deck_peer_get_name:
+ * deck_peer_item_get_name:
  * @self: a peer
  *
  * Returns: the name people know the peer by: its instance's name, or the
  *   node name of a node outside the organization
  */
 const char *
-deck_peer_get_name (DeckPeer *self)
+deck_peer_item_get_name (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), NULL);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), NULL);
   return self->name;
 }
 
 /**
- * deck_peer_get_node_name:
+ * deck_peer_item_get_node_name:
  * @self: a peer
  *
  * Returns: (nullable): its node name (an instance not enabled has none)
  */
 const char *
-deck_peer_get_node_name (DeckPeer *self)
+deck_peer_item_get_node_name (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), NULL);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), NULL);
   return self->node_name;
 }
 
 /**
- * deck_peer_get_url:
+ * deck_peer_item_get_url:
  * @self: a peer
  *
  * Returns: (nullable): the replication URL the connection names (native
  *   replication only)
  */
 const char *
-deck_peer_get_url (DeckPeer *self)
+deck_peer_item_get_url (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), NULL);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), NULL);
   return self->url;
 }
 
 /**
- * deck_peer_get_summary:
+ * deck_peer_item_get_summary:
  * @self: a peer
  *
  * Returns: one line on the peer's state, in plain words ("Node “node2”",
@@ -268,29 +268,29 @@ deck_peer_get_url (DeckPeer *self)
  *   markup, and it may hold text from the server
  */
 const char *
-deck_peer_get_summary (DeckPeer *self)
+deck_peer_item_get_summary (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), NULL);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), NULL);
   return self->summary;
 }
 
 /**
- * deck_peer_get_problem:
+ * deck_peer_item_get_problem:
  * @self: a peer
  *
  * Returns: (nullable): what is wrong with the connection and what the user
  *   can do, or %NULL when nothing is
  */
 const char *
-deck_peer_get_problem (DeckPeer *self)
+deck_peer_item_get_problem (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), NULL);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), NULL);
   return self->problem;
 }
 
 gboolean
-deck_peer_get_replicates (DeckPeer *self)
+deck_peer_item_get_replicates (DeckPeerItem *self)
 {
-  g_return_val_if_fail (DECK_IS_PEER (self), FALSE);
+  g_return_val_if_fail (DECK_IS_PEER_ITEM (self), FALSE);
   return self->replicates;
 }

@@ -1,4 +1,4 @@
-/* deck-peer.h
+/* deck-peer-item.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -58,18 +58,18 @@ typedef enum
 GType deck_peer_group_get_type (void) G_GNUC_CONST;
 GType deck_peer_state_get_type (void) G_GNUC_CONST;
 
-#define DECK_TYPE_PEER (deck_peer_get_type ())
+#define DECK_TYPE_PEER_ITEM (deck_peer_item_get_type ())
 
-G_DECLARE_FINAL_TYPE (DeckPeer, deck_peer, DECK, PEER, GObject)
+G_DECLARE_FINAL_TYPE (DeckPeerItem, deck_peer_item, DECK, PEER_ITEM, GObject)
 
-DeckPeerGroup  deck_peer_get_group      (DeckPeer *self);
-DeckPeerState  deck_peer_get_state      (DeckPeer *self);
-DeckInstance  *deck_peer_get_instance   (DeckPeer *self);
-const char    *deck_peer_get_name       (DeckPeer *self);
-const char    *deck_peer_get_node_name  (DeckPeer *self);
-const char    *deck_peer_get_url        (DeckPeer *self);
-const char    *deck_peer_get_summary    (DeckPeer *self);
-const char    *deck_peer_get_problem    (DeckPeer *self);
-gboolean       deck_peer_get_replicates (DeckPeer *self);
+DeckPeerGroup  deck_peer_item_get_group      (DeckPeerItem *self);
+DeckPeerState  deck_peer_item_get_state      (DeckPeerItem *self);
+DeckInstance  *deck_peer_item_get_instance   (DeckPeerItem *self);
+const char    *deck_peer_item_get_name       (DeckPeerItem *self);
+const char    *deck_peer_item_get_node_name  (DeckPeerItem *self);
+const char    *deck_peer_item_get_url        (DeckPeerItem *self);
+const char    *deck_peer_item_get_summary    (DeckPeerItem *self);
+const char    *deck_peer_item_get_problem    (DeckPeerItem *self);
+gboolean       deck_peer_item_get_replicates (DeckPeerItem *self);
 
 G_END_DECLS
