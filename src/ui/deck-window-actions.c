@@ -118,10 +118,14 @@ rename_organization_action (GtkWidget  *widget,
     ask_organization_name (self, self->organization);
 }
 
+/* A deleted organization, while its toast offers to undo: the toast may
+ * outlive the window (it is dismissed when the window goes). */
 typedef struct
 {
-  DeckWindow       *window;
-  DeckOrganization *organization;
+  GWeakRef          window;         /* DeckWindow */
+  DeckStore        *store;          /* owned */
+  DeckCredentials  *credentials;    /* owned */
+  DeckOrganization *organization;   /* owned */
   gboolean          undone;
 } DeletedOrganization;
 
@@ -131,6 +135,9 @@ deleted_organization_free (gpointer  data,
 {
   DeletedOrganization *deleted = data;
 
+  g_weak_ref_clear (&deleted->window);
+  g_clear_object (&deleted->store);
+  g_clear_object (&deleted->credentials);
   g_clear_object (&deleted->organization);
   g_free (deleted);
 }
@@ -139,13 +146,18 @@ static void
 on_undo_delete (AdwToast            *toast,
                 DeletedOrganization *deleted)
 {
+  g_autoptr(DeckWindow) self = g_weak_ref_get (&deleted->window);
   g_autoptr(GError) error = NULL;
+  gboolean restored;
 
   deleted->undone = TRUE;
-  if (!deck_store_restore_organization (deleted->window->store, deleted->organization, &error))
-    _deck_window_show_toast (deleted->window, error->message);
+  restored = deck_store_restore_organization (deleted->store, deleted->organization, &error);
+  if (self == NULL)
+    return;
+  if (!restored)
+    _deck_window_show_toast (self, error->message);
   else
-    _deck_window_select_organization_row (deleted->window, deleted->organization);
+    _deck_window_select_organization_row (self, deleted->organization);
 }
 
 static void
@@ -163,10 +175,10 @@ on_delete_toast_dismissed (AdwToast            *toast,
     {
       g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
 
-      deck_credentials_clear_async (deleted->window->credentials, DECK_SECRET_INSTANCE_LOGIN,
+      deck_credentials_clear_async (deleted->credentials, DECK_SECRET_INSTANCE_LOGIN,
                                     deck_instance_get_id (instance), NULL, NULL, NULL);
     }
-  deck_credentials_clear_async (deleted->window->credentials, DECK_SECRET_CLUSTER_USER,
+  deck_credentials_clear_async (deleted->credentials, DECK_SECRET_CLUSTER_USER,
                                 deck_organization_get_id (deleted->organization), NULL, NULL, NULL);
 }
 
@@ -185,7 +197,9 @@ delete_organization_action (GtkWidget  *widget,
     return;
 
   deleted = g_new0 (DeletedOrganization, 1);
-  deleted->window = self;
+  g_weak_ref_init (&deleted->window, self);
+  deleted->store = g_object_ref (self->store);
+  deleted->credentials = g_object_ref (self->credentials);
   deleted->organization = g_object_ref (self->organization);
 
   if (!deck_store_remove_organization (self->store, self->organization, &error))

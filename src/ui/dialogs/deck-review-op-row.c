@@ -81,10 +81,15 @@ GtkWidget *
 deck_review_op_row_new (const char *title,
                         const char *description)
 {
-  DeckReviewOpRow *self = g_object_new (DECK_TYPE_REVIEW_OP_ROW, "title", title, NULL);
+  DeckReviewOpRow *self = g_object_new (DECK_TYPE_REVIEW_OP_ROW, NULL);
   g_auto(GStrv) lines = g_strsplit (description != NULL ? description : "", "\n", -1);
   g_autoptr(GString) details = g_string_new (NULL);
 
+  /* Not given to g_object_new(): notifications are held back while an
+   * object is made and sent newest first, so the expander's header row
+   * would get the title before it hears that use-markup is off (the
+   * template's), and parse it. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   self->request = g_strdup (lines[0] != NULL ? lines[0] : "");
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), self->request);
   for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
