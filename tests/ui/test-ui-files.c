@@ -224,8 +224,13 @@ test_hostile (void)
   g_assert_nonnull (find_widget (GTK_WIDGET (history_window), match_label_text,
                                  "2 lines of the file could not be read."));
   g_signal_connect (history_window, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
+  /* Held until it is closed, then let go: it must go (its last reference
+   * dropped disposes it, and says "destroy"). */
+  g_object_ref (history_window);
   gtk_window_close (history_window);
-  WAIT_UNTIL (destroyed, 5000);
+  WAIT_UNTIL (find_window_titled ("Replication History") == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (history_window);
+  g_assert_true (destroyed);
   history_after = file_test_read (history, NULL);
   g_assert_cmpstr (history_after, ==, lines->str);
 

@@ -794,9 +794,14 @@ close_review (DeckReviewDialog *dialog)
 
   g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
   g_assert_true (gtk_widget_is_sensitive (dialog_button (dialog, "_Close")));
+  /* Held until it is closed, then let go: it must go (a job it started
+   * goes on in the context); its last reference dropped disposes it, and
+   * says "destroy", which the Tables hear. */
+  g_object_ref (dialog);
   g_assert_true (gtk_widget_activate (dialog_button (dialog, "_Close")));
-  WAIT_UNTIL (destroyed, 5000);
-  g_assert_null (find_review_dialog ());
+  WAIT_UNTIL (find_review_dialog () == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (dialog);
+  g_assert_true (destroyed);
   wait_tables_loaded ();
 }
 
@@ -1717,8 +1722,13 @@ test_history (void)
                   g_strv_length (lines));
 
   g_signal_connect (history, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
+  /* Held until it is closed, then let go: it must go (its last reference
+   * dropped disposes it, and says "destroy"). */
+  g_object_ref (history);
   gtk_window_close (history);
-  WAIT_UNTIL (destroyed, 5000);
+  WAIT_UNTIL (find_window_titled ("Replication History") == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (history);
+  g_assert_true (destroyed);
 
   g_test_message ("secrets in log messages: %u", n_secret_leaks);
   g_assert_cmpuint (n_secret_leaks, ==, 0);

@@ -39,6 +39,7 @@
 #include "deck-history-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-instance-monitor.h"
+#include "deck-overview-page.h"
 #include "deck-peer-row.h"
 #include "deck-replication-page.h"
 #include "deck-replication-tables.h"
@@ -651,15 +652,16 @@ test_history (void)
 
 /* Lifetimes -------------------------------------------------------------------------- */
 
-/* The replication page's parts, each on its own: made, shown in a window,
- * given a context and an instance, and gone when let go. */
+/* The pages and the replication page's parts, each on its own: made,
+ * shown in a window, given a context and an instance, and gone when let
+ * go. */
 static void
 test_parts_lifetime (void)
 {
   App app = { 0 };
   GType types[] = {
     DECK_TYPE_ENABLE_PANEL, DECK_TYPE_RESTART_PROGRESS, DECK_TYPE_CONNECTIONS_VIEW,
-    DECK_TYPE_REPLICATION_TABLES, DECK_TYPE_REPLICATION_PAGE,
+    DECK_TYPE_REPLICATION_TABLES, DECK_TYPE_REPLICATION_PAGE, DECK_TYPE_OVERVIEW_PAGE,
   };
 
   fresh_files ();
@@ -690,6 +692,8 @@ test_parts_lifetime (void)
           deck_replication_page_set_context (DECK_REPLICATION_PAGE (part), app.context);
           deck_replication_page_set_instance (DECK_REPLICATION_PAGE (part), app.instance);
         }
+      else if (DECK_IS_OVERVIEW_PAGE (part))
+        deck_overview_page_set_instance (DECK_OVERVIEW_PAGE (part), app.instance);
       gtk_window_set_child (GTK_WINDOW (window), part);
       gtk_window_present (GTK_WINDOW (window));
       gtk_test_widget_wait_for_draw (window);
@@ -754,7 +758,7 @@ main (int   argc,
   g_test_add_func ("/ui/text/error-message", test_error_message);
   g_test_add_func ("/ui/text/management", test_management);
   g_test_add_func ("/ui/text/history", test_history);
-  g_test_add_func ("/ui/lifetime/replication-parts", test_parts_lifetime);
+  g_test_add_func ("/ui/lifetime/pages-and-parts", test_parts_lifetime);
   status = g_test_run ();
 
   g_clear_pointer (&harper, fault_server_free);
