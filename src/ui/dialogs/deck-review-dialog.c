@@ -455,11 +455,22 @@ deck_review_dialog_dispose (GObject *object)
   drop_job (self);
   g_clear_pointer (&self->password, deck_credentials_free_secret);
   g_clear_object (&self->changes);
-  g_clear_object (&self->applied);
   self->store = NULL;
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (deck_review_dialog_parent_class)->dispose (object);
+}
+
+static void
+deck_review_dialog_finalize (GObject *object)
+{
+  DeckReviewDialog *self = DECK_REVIEW_DIALOG (object);
+
+  /* Kept until the end: who hears "destroy" (emitted in GtkWidget's
+   * dispose, after ours) reads what was applied. */
+  g_clear_object (&self->applied);
+
+  G_OBJECT_CLASS (deck_review_dialog_parent_class)->finalize (object);
 }
 
 static void
@@ -486,6 +497,7 @@ deck_review_dialog_class_init (DeckReviewDialogClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = deck_review_dialog_dispose;
+  object_class->finalize = deck_review_dialog_finalize;
   window_class->close_request = deck_review_dialog_close_request;
 
   /**
