@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 
 #include "deck-instance-dialog.h"
+#include "deck-ui-util.h"
 #include "hdb-client.h"
 
 struct _DeckInstanceDialog
@@ -278,13 +279,17 @@ on_password_stored (GObject      *source,
 
   if (!deck_credentials_store_finish (DECK_CREDENTIALS (source), result, &error))
     {
+      g_autofree char *text = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The instance is saved and the monitor has the password for this
-       * run; say that the keyring did not take it. */
-      g_warning ("Password not stored: %s", error->message);
-      g_object_set_data_full (G_OBJECT (self->instance), "deck-keyring-warning",
-                              g_strdup (error->message), g_free);
+       * run; say that the keyring did not take it, in the window the
+       * dialog belongs to (the dialog goes). */
+      g_debug ("Password not stored: %s", error->message);
+      /* Translators: why the keyring refused the password */
+      text = g_strdup_printf (_("The password was not kept in the keyring: %s"), error->message);
+      deck_widget_toast (GTK_WIDGET (self), text);
     }
   gtk_window_destroy (GTK_WINDOW (self));
 }

@@ -60,12 +60,14 @@
 
 #include "deck-change-set.h"
 #include "deck-history.h"
+#include "deck-history-window.h"
 #include "deck-instance-row.h"
 #include "deck-pending.h"
 #include "deck-replication-grid.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
 #include "deck-toggle-cell.h"
+#include "deck-review-op-row.h"
 #include "ui-test-harper.h"
 
 #define CLUSTER_PASSWORD   "Grid-Apply-Cluster-9"
@@ -706,7 +708,7 @@ op_rows (DeckReviewDialog *dialog)
 {
   GPtrArray *rows = g_ptr_array_new ();
 
-  find_all_widgets (GTK_WIDGET (dialog), match_type, GSIZE_TO_POINTER (ADW_TYPE_EXPANDER_ROW), rows);
+  find_all_widgets (GTK_WIDGET (dialog), match_type, GSIZE_TO_POINTER (DECK_TYPE_REVIEW_OP_ROW), rows);
   return rows;
 }
 
@@ -725,36 +727,36 @@ op_row (DeckReviewDialog *dialog,
 static const char *
 op_row_result (GtkWidget *row)
 {
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "deck-status-label");
+  DeckReviewOpRow *op = DECK_REVIEW_OP_ROW (row);
 
-  g_assert_true (GTK_IS_LABEL (label));
-  /* A failure says "Failed" next to the title, and why under it. */
-  if (!gtk_widget_get_visible (label))
-    return NULL;
-  if (gtk_widget_has_css_class (label, "error"))
+  switch (deck_review_op_row_get_status (op))
     {
-      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Failed");
-      return adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+    case DECK_REVIEW_OP_PLANNED:
+      return NULL;
+    case DECK_REVIEW_OP_FAILED:
+      /* A failure says "Failed" next to the title, and why under it. */
+      g_assert_cmpstr (deck_review_op_row_get_result (op), ==, "Failed");
+      g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==,
+                       deck_review_op_row_get_message (op));
+      return deck_review_op_row_get_message (op);
+    case DECK_REVIEW_OP_SENDING:
+    case DECK_REVIEW_OP_DONE:
+    case DECK_REVIEW_OP_NOT_SENT:
+    default:
+      return deck_review_op_row_get_result (op);
     }
-  return gtk_label_get_label (GTK_LABEL (label));
 }
 
 static gboolean
 op_row_failed (GtkWidget *row)
 {
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "deck-status-label");
-  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "deck-status-icon");
-
-  return gtk_widget_get_visible (icon) && gtk_widget_has_css_class (icon, "error") &&
-         gtk_widget_has_css_class (label, "error");
+  return deck_review_op_row_get_status (DECK_REVIEW_OP_ROW (row)) == DECK_REVIEW_OP_FAILED;
 }
 
 static gboolean
 op_row_done (GtkWidget *row)
 {
-  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "deck-status-icon");
-
-  return gtk_widget_get_visible (icon) && gtk_widget_has_css_class (icon, "success") &&
+  return deck_review_op_row_get_status (DECK_REVIEW_OP_ROW (row)) == DECK_REVIEW_OP_DONE &&
          g_strcmp0 (op_row_result (row), "Done") == 0;
 }
 
@@ -794,9 +796,14 @@ close_review (DeckReviewDialog *dialog)
 
   g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
   g_assert_true (gtk_widget_is_sensitive (dialog_button (dialog, "_Close")));
+  /* Held until it is closed, then let go: it must go (a job it started
+   * goes on in the context); its last reference dropped disposes it, and
+   * says "destroy", which the Tables hear. */
+  g_object_ref (dialog);
   g_assert_true (gtk_widget_activate (dialog_button (dialog, "_Close")));
-  WAIT_UNTIL (destroyed, 5000);
-  g_assert_null (find_review_dialog ());
+  WAIT_UNTIL (find_review_dialog () == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (dialog);
+  g_assert_true (destroyed);
   wait_tables_loaded ();
 }
 
@@ -1672,9 +1679,9 @@ test_history (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (history));
   g_assert_true (gtk_window_get_transient_for (history) == GTK_WINDOW (window));
 
-  /* The history is read in a worker thread: rows once its spinner went. */
-  WAIT_UNTIL (find_widget (GTK_WIDGET (history), match_type,
-                           GSIZE_TO_POINTER (GTK_TYPE_SPINNER)) == NULL, 5000);
+  /* The history is read in a worker thread: rows once it is read. */
+  g_assert_true (DECK_IS_HISTORY_WINDOW (history));
+  WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history)), 5000);
   find_all_widgets (GTK_WIDGET (history), match_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -1717,8 +1724,13 @@ test_history (void)
                   g_strv_length (lines));
 
   g_signal_connect (history, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
+  /* Held until it is closed, then let go: it must go (its last reference
+   * dropped disposes it, and says "destroy"). */
+  g_object_ref (history);
   gtk_window_close (history);
-  WAIT_UNTIL (destroyed, 5000);
+  WAIT_UNTIL (find_window_titled ("Replication History") == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (history);
+  g_assert_true (destroyed);
 
   g_test_message ("secrets in log messages: %u", n_secret_leaks);
   g_assert_cmpuint (n_secret_leaks, ==, 0);

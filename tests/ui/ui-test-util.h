@@ -143,6 +143,14 @@ ui_test_on_destroyed (GtkWidget *widget,
   *(gboolean *) data = TRUE;
 }
 
+/* Lifetimes ------------------------------------------------------------------ */
+
+/* Drops the caller's reference to @object, which must then be finalized:
+ * waits (bounded) until it is the last one first, since what the object
+ * started (a read it cancelled, a window's last frame) lets go of it from
+ * the main loop. A hang is a leak, and fails saying so. */
+#define UI_TEST_ASSERT_FINALIZED(object) G_STMT_START {                            GObject *finalized_object_ = G_OBJECT (object);                                WAIT_UNTIL (g_atomic_int_get ((int *) &finalized_object_->ref_count) == 1,                 10000);                                                            g_assert_finalize_object (finalized_object_);                                } G_STMT_END
+
 /* Finding widgets ----------------------------------------------------------- */
 
 typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);

@@ -194,7 +194,7 @@ deck_instance_row_class_init (DeckInstanceRowClass *klass)
   widget_class->query_tooltip = on_query_tooltip;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/clusterdeck/Clusterdeck/deck-instance-row.ui");
+                                               "/io/github/clusterdeck/Clusterdeck/sidebar/deck-instance-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, detail_label);
