@@ -123,14 +123,9 @@ print_text (GPtrArray *rows,
   else
     /* What Harper does not catch up is the reason for this command: say
      * it where the numbers are. */
-    g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u of %u table differs. Records written while a direction was off "
-                          "may never arrive after it is switched back on; records still on "
-                          "their way make counts differ for a moment: check again to tell.\n",
-                          "%u of %u tables differ. Records written while a direction was off "
-                          "may never arrive after it is switched back on; records still on "
-                          "their way make counts differ for a moment: check again to tell.\n",
-                          n_differ), n_differ, rows->len);
+    g_print (_("Tables that differ: %u of %u. Records written while a direction was off may "
+               "never arrive after it is switched back on; records still on their way make "
+               "counts differ for a moment: check again to tell.\n"), n_differ, rows->len);
 }
 
 static int

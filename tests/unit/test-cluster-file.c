@@ -184,6 +184,35 @@ test_diff (void)
   g_assert_nonnull (strstr (g_ptr_array_index (unresolved, 1), "disconnect node2 node1"));
 }
 
+/* A native change asked for from both sides (the file read from both
+ * nodes' mirrored records) is sent once, from the first instance. */
+static void
+test_diff_mirror (void)
+{
+  g_autoptr(DeckClusterState) state = make_state ();
+  g_autoptr(DeckClusterFile) file = deck_cluster_state_export (state, "Demo");
+  g_autoptr(DeckChangeSet) changes = NULL;
+  g_autoptr(GPtrArray) unresolved = NULL;
+  DeckClusterFileInstance *node1 = g_ptr_array_index (file->instances, 0);
+  DeckClusterFileInstance *node2 = g_ptr_array_index (file->instances, 1);
+  DeckClusterFileLink *link1 = g_ptr_array_index (node1->links, 0);
+  DeckClusterFileLink *link2 = g_ptr_array_index (node2->links, 0);
+
+  ((HdbSubscription *) g_ptr_array_index (link1->subscriptions, 0))->publish = FALSE;
+  ((HdbSubscription *) g_ptr_array_index (link2->subscriptions, 0))->subscribe = FALSE;
+  changes = deck_cluster_state_diff (state, file, &unresolved);
+  g_assert_cmpuint (unresolved->len, ==, 0);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 1);
+  g_assert_nonnull (deck_change_set_lookup (changes, "id1", "n2", "clidb", "dog"));
+
+  /* A mirror that does not match (edited by hand) is kept on both sides. */
+  ((HdbSubscription *) g_ptr_array_index (link2->subscriptions, 0))->publish = FALSE;
+  g_clear_object (&changes);
+  g_clear_pointer (&unresolved, g_ptr_array_unref);
+  changes = deck_cluster_state_diff (state, file, &unresolved);
+  g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 2);
+}
+
 static void
 test_check (void)
 {
@@ -218,6 +247,7 @@ main (int   argc,
   g_test_add_func ("/cluster-file/round-trip", test_round_trip);
   g_test_add_func ("/cluster-file/hostile", test_hostile);
   g_test_add_func ("/cluster-file/diff", test_diff);
+  g_test_add_func ("/cluster-file/diff-mirror", test_diff_mirror);
   g_test_add_func ("/cluster-file/check", test_check);
   return g_test_run ();
 }

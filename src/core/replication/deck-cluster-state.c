@@ -382,6 +382,20 @@ diff_link (DeckChangeSet             *changes,
 }
 
 static DeckInstance *
+find_by_id (DeckClusterState *state,
+                    const char       *instance_id)
+{
+  for (guint i = 0; i < state->instances->len; i++)
+    {
+      DeckInstance *instance = g_ptr_array_index (state->instances, i);
+
+      if (g_strcmp0 (deck_instance_get_id (instance), instance_id) == 0)
+        return instance;
+    }
+  return NULL;
+}
+
+static DeckInstance *
 find_instance (DeckClusterState *state,
                const char       *name)
 {
@@ -460,6 +474,49 @@ diff_instance (DeckClusterState              *state,
     }
 }
 
+/* Harper's native node records are mirrored: update_node on one instance
+ * rewrites the peer's record of it too (its publish is the peer's
+ * subscribe), as tests/cli/test-cli-cluster-file.sh sees on the servers. So
+ * a file read from both sides asks for each native change twice, once as
+ * its mirror image; only the first instance's is kept, so that the plan
+ * sends the one operation that restores the link. A change whose mirror
+ * differs (a file edited by hand) is kept on both sides, and NATS records,
+ * which are each node's own, are never paired. */
+static void
+drop_mirrors (DeckClusterState *state,
+              DeckChangeSet    *changes)
+{
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (changes);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (list, i);
+      DeckInstance *instance = find_by_id (state, change->instance_id);
+      DeckInstance *peer = deck_cluster_state_find_node (state, change->peer);
+      const HdbClusterStatus *mine, *theirs;
+      const DeckChange *mirror;
+      guint at_instance = 0, at_peer = 0;
+
+      if (instance == NULL || peer == NULL)
+        continue;
+      mine = g_hash_table_lookup (state->statuses, change->instance_id);
+      theirs = g_hash_table_lookup (state->statuses, deck_instance_get_id (peer));
+      if (mine == NULL || theirs == NULL || mine->engine != HDB_ENGINE_NATIVE ||
+          theirs->engine != HDB_ENGINE_NATIVE)
+        continue;
+      g_ptr_array_find (state->instances, instance, &at_instance);
+      g_ptr_array_find (state->instances, peer, &at_peer);
+      if (at_peer >= at_instance)
+        continue;
+      mirror = deck_change_set_lookup (changes, deck_instance_get_id (peer), mine->node_name,
+                                       change->database, change->table);
+      if (mirror != NULL && mirror->publish == change->subscribe &&
+          mirror->subscribe == change->publish)
+        deck_change_set_remove (changes, change->instance_id, change->peer, change->database,
+                                change->table);
+    }
+}
+
 /**
  * deck_cluster_state_diff:
  * @state: the live state
@@ -484,6 +541,7 @@ deck_cluster_state_diff (DeckClusterState      *state,
 
   for (guint i = 0; i < file->instances->len; i++)
     diff_instance (state, g_ptr_array_index (file->instances, i), changes, problems);
+  drop_mirrors (state, changes);
 
   if (unresolved != NULL)
     *unresolved = g_steal_pointer (&problems);
