@@ -127,6 +127,11 @@ DeckChangeSet    *deck_cli_changes_from_file (DeckCli          *cli,
                                               GPtrArray       **unresolved,
                                               GError          **error);
 
+/* status --watch (deck-cli-watch.c) */
+int               deck_cli_watch             (DeckCli          *cli,
+                                              GPtrArray        *instances,
+                                              guint             interval);
+
 /* How long the command line waits for one answer of an instance. */
 #define DECK_CLI_TIMEOUT_MS 10000
 

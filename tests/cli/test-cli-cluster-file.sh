@@ -18,6 +18,8 @@
 #                                                     switches it back off; nothing sent
 #   apply -f FILE --yes                               both nodes' cluster_status as at
 #                                                     the export; then plan -f: matches
+#   status --watch                                    the first reading; node2 SIGSTOPped:
+#                                                     unreachable; SIGCONT: reachable; SIGINT: exit 0
 #   plan -f on hostile files                          exit 1, one sentence naming the problem
 #
 # The counts compared are read from the servers by the test itself
@@ -267,6 +269,46 @@ check "plan -f after apply -f: the cluster matches the file (exit 0)" $? "exit s
 run pending
 [ $rc = 0 ] && [ "$out" = "No pending changes." ]
 check "apply -f leaves nothing pending" $? "$out"
+
+# ------------------------------------------------------------------ status --watch
+# Reads every second and prints what changed, a JSON object per line. node2
+# is stopped (SIGSTOP): its reading times out, and watch says it became
+# unreachable; SIGCONT brings it back. Bounded by the client's timeout plus
+# generous slack, never by a timed assertion of Harper's own behaviour.
+watch_out=$base/watch.jsonl
+"$cli" --json status --watch --interval 1 </dev/null >"$watch_out" 2>"$base/watch.err" &
+watch_pid=$!
+# wait_watch FROM_LINE PATTERN SECONDS: a line after FROM_LINE matches PATTERN
+wait_watch() {
+  local end=$((SECONDS + $3))
+  while [ $SECONDS -lt $end ]; do
+    tail -n +"$(($1 + 1))" "$watch_out" | grep -Eq -- "$2" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+wait_watch 0 '"instance":"node1","peer":"node2","database":"clidb","state":"(up-to-date|catching-up|connected)"' 30 &&
+  wait_watch 0 '"instance":"node2","peer":null,"database":null,"state":"reachable"' 1
+check "status --watch: the first reading, node1's link to node2 (clidb) connected, node2 reachable" $? \
+  "$(cat "$watch_out" "$base/watch.err")"
+pid2=$("$cluster_script" pid "$base/cluster" 2)
+lines=$(wc -l <"$watch_out")
+kill -STOP "$pid2"
+wait_watch "$lines" '"instance":"node2","peer":null,"database":null,"state":"unreachable"' 60
+rc_stop=$?
+lines=$(wc -l <"$watch_out")
+kill -CONT "$pid2"
+check "status --watch: node2 stopped (SIGSTOP) turns unreachable" $rc_stop "$(cat "$watch_out")"
+wait_watch "$lines" '"instance":"node2","peer":null,"database":null,"state":"reachable"' 60
+check "status --watch: node2 continued (SIGCONT) is reachable again" $? "$(tail -n +"$lines" "$watch_out")"
+kill -INT "$watch_pid"
+wait "$watch_pid"
+rc=$?
+[ $rc = 0 ]
+check "status --watch ends on SIGINT with exit status 0" $? "exit status $rc" "$(cat "$base/watch.err")"
+diag "status --watch printed $(wc -l <"$watch_out") lines; while node2 was stopped:"
+while IFS= read -r line; do diag "  $line"; done < <(grep -E 'unreachable|disconnected|catching-up|gone' "$watch_out" | head -n 10)
+no_secret "status --watch prints no secret" "$(cat "$watch_out" "$base/watch.err")"
 
 # ------------------------------------------------------------------ hostile files
 bad=$base/bad.json
