@@ -12,6 +12,7 @@
 
 #include "deck-cluster-check.h"
 #include "deck-cluster-file.h"
+#include "deck-cluster-health.h"
 #include "deck-cluster-state.h"
 #include "hdb-json.h"
 #include "hdb-parse.h"
@@ -239,6 +240,51 @@ test_check (void)
   g_assert_true (ctl->from_peer);
 }
 
+/* The first reading is all new; an instance that stops answering is one
+ * change (its links are not reported "gone": nothing is known of them);
+ * one that answers again without a link reports the link gone. */
+static void
+test_health (void)
+{
+  g_autoptr(DeckClusterState) state = make_state ();
+  g_autoptr(GPtrArray) first = deck_cluster_health_read (state);
+  g_autoptr(GPtrArray) all = deck_cluster_health_changes (NULL, first);
+  g_autoptr(GPtrArray) same = deck_cluster_health_changes (first, first);
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) third = NULL;
+  g_autoptr(GPtrArray) gone = NULL;
+  const DeckHealthItem *item;
+  HdbClusterStatus *status;
+
+  /* Two instances and their links (no database sockets in the fixture:
+   * each link as a whole). */
+  g_assert_cmpuint (first->len, ==, 4);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_cmpuint (same->len, ==, 0);
+
+  g_hash_table_remove (state->statuses, "id2");
+  g_hash_table_insert (state->unreadable, g_strdup ("id2"), g_strdup ("timed out"));
+  second = deck_cluster_health_read (state);
+  changes = deck_cluster_health_changes (first, second);
+  g_assert_cmpuint (changes->len, ==, 1);
+  item = g_ptr_array_index (changes, 0);
+  g_assert_cmpstr (item->instance, ==, "node2");
+  g_assert_null (item->peer);
+  g_assert_cmpstr (item->state, ==, "unreachable");
+  g_assert_cmpstr (item->detail, ==, "timed out");
+
+  status = g_hash_table_lookup (state->statuses, "id1");
+  g_ptr_array_set_size (status->connections, 0);
+  third = deck_cluster_health_read (state);
+  gone = deck_cluster_health_changes (second, third);
+  g_assert_cmpuint (gone->len, ==, 1);
+  item = g_ptr_array_index (gone, 0);
+  g_assert_cmpstr (item->instance, ==, "node1");
+  g_assert_cmpstr (item->peer_node, ==, "n2");
+  g_assert_cmpstr (item->state, ==, "gone");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,5 +295,6 @@ main (int   argc,
   g_test_add_func ("/cluster-file/diff", test_diff);
   g_test_add_func ("/cluster-file/diff-mirror", test_diff_mirror);
   g_test_add_func ("/cluster-file/check", test_check);
+  g_test_add_func ("/cluster-file/health", test_health);
   return g_test_run ();
 }

@@ -24,6 +24,7 @@ deck_health_item_free (DeckHealthItem *item)
     return;
   g_free (item->instance);
   g_free (item->peer);
+  g_free (item->peer_node);
   g_free (item->database);
   g_free (item->state);
   g_free (item->detail);
@@ -33,6 +34,7 @@ deck_health_item_free (DeckHealthItem *item)
 static DeckHealthItem *
 item_new (const char *instance,
           const char *peer,
+          const char *peer_node,
           const char *database,
           const char *state,
           char       *detail)
@@ -41,6 +43,7 @@ item_new (const char *instance,
 
   item->instance = g_strdup (instance);
   item->peer = g_strdup (peer);
+  item->peer_node = g_strdup (peer_node);
   item->database = g_strdup (database);
   item->state = g_strdup (state);
   item->detail = detail;
@@ -51,7 +54,7 @@ static DeckHealthItem *
 item_copy (const DeckHealthItem *item,
            const char           *state)
 {
-  return item_new (item->instance, item->peer, item->database, state, NULL);
+  return item_new (item->instance, item->peer, item->peer_node, item->database, state, NULL);
 }
 
 static int
@@ -63,7 +66,7 @@ compare_items (gconstpointer a,
   int by;
 
   if ((by = g_strcmp0 (x->instance, y->instance)) != 0 ||
-      (by = g_strcmp0 (x->peer, y->peer)) != 0)
+      (by = g_strcmp0 (x->peer_node, y->peer_node)) != 0)
     return by;
   return g_strcmp0 (x->database, y->database);
 }
@@ -82,7 +85,7 @@ add_link (GPtrArray           *items,
       /* NATS, or a native link without a socket yet: the link as a whole. */
       gboolean connected = hdb_connection_is_connected (conn);
 
-      g_ptr_array_add (items, item_new (name, peer, NULL,
+      g_ptr_array_add (items, item_new (name, peer, conn->name, NULL,
                                         connected ? "connected" : "disconnected",
                                         conn->latency_ms >= 0
                                         ? g_strdup_printf (_("latency %.1f ms"), conn->latency_ms)
@@ -102,7 +105,8 @@ add_link (GPtrArray           *items,
         detail = g_strdup_printf (_("catching up from %s"), socket->catching_up_from);
       else if (socket->connected && socket->latency >= 0)
         detail = g_strdup_printf (_("latency %.1f ms"), socket->latency);
-      g_ptr_array_add (items, item_new (name, peer, socket->database, word, detail));
+      g_ptr_array_add (items, item_new (name, peer, conn->name, socket->database, word,
+                                        detail));
     }
 }
 
@@ -129,10 +133,11 @@ deck_cluster_health_read (DeckClusterState *state)
         {
           const char *why = g_hash_table_lookup (state->unreadable, id);
 
-          g_ptr_array_add (items, item_new (name, NULL, NULL, "unreachable", g_strdup (why)));
+          g_ptr_array_add (items, item_new (name, NULL, NULL, NULL, "unreachable",
+                                            g_strdup (why)));
           continue;
         }
-      g_ptr_array_add (items, item_new (name, NULL, NULL, "reachable", NULL));
+      g_ptr_array_add (items, item_new (name, NULL, NULL, NULL, "reachable", NULL));
       for (guint j = 0; j < status->connections->len; j++)
         {
           const HdbConnection *conn = g_ptr_array_index (status->connections, j);
@@ -194,7 +199,7 @@ deck_cluster_health_changes (GPtrArray *before,
       /* An unreachable instance reports no links: they are not "gone". */
       if (item->peer != NULL && find_item (after, item) == NULL)
         {
-          DeckHealthItem like = { item->instance, NULL, NULL, NULL, NULL };
+          DeckHealthItem like = { item->instance, NULL, NULL, NULL, NULL, NULL };
           const DeckHealthItem *owner = find_item (after, &like);
 
           if (owner == NULL || g_strcmp0 (owner->state, "reachable") == 0)

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  * @instance: the instance's name
  * @peer: (nullable): the peer (its instance name, else its node name);
  *   %NULL for the instance itself
+ * @peer_node: (nullable): the peer's node name: what identifies the link
+ *   (the peer's instance name is known only while the peer answers)
  * @database: (nullable): the database of a native link's socket; %NULL
  *   for the instance, or for a NATS link as a whole
  * @state: one word, for scripts: `reachable`, `unreachable` (an
@@ -31,6 +33,7 @@ typedef struct
 {
   char *instance;
   char *peer;
+  char *peer_node;
   char *database;
   char *state;
   char *detail;
