@@ -296,7 +296,7 @@ static const GOptionEntry status_entries[] = {
 };
 
 const DeckCliCommand deck_cli_status_commands[] = {
-  { NULL, "status", N_("[NAME] [--watch]"),
+  { NULL, "status", N_("[NAME]"),
     N_("Show what the instances run and their links"),
     NULL, status_entries, 0, 1, cmd_status },
   { NULL }
