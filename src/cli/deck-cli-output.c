@@ -281,6 +281,10 @@ deck_cli_error_code (const GError *error)
         default: return "failed";
         }
     }
+  if (g_error_matches (error, DECK_CLUSTER_FILE_ERROR, DECK_CLUSTER_FILE_ERROR_NEWER))
+    return "newer";
+  if (error->domain == DECK_CLUSTER_FILE_ERROR)
+    return "invalid";
   if (error->domain == DECK_PLAN_ERROR)
     return error->code == DECK_PLAN_ERROR_DRIFT ? "drift" : "verification";
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "deck-cluster-state.h"
 #include "deck-context.h"
 #include "deck-credentials.h"
 #include "deck-job.h"
@@ -63,6 +64,8 @@ extern const DeckCliCommand deck_cli_status_commands[];
 extern const DeckCliCommand deck_cli_cluster_commands[];
 extern const DeckCliCommand deck_cli_set_commands[];
 extern const DeckCliCommand deck_cli_replication_commands[];
+extern const DeckCliCommand deck_cli_file_commands[];
+extern const DeckCliCommand deck_cli_check_commands[];
 
 /* Output (deck-cli-output.c). Everything printed goes through the escaping
  * print handlers; errors and warnings are a sentence on stderr, or a JSON
@@ -112,6 +115,22 @@ HdbSchema        *deck_cli_describe_all   (HdbClient  *client,
 /* The pending changes (deck-cli-replication.c) */
 DeckChangeSet *deck_cli_load_pending  (DeckCli       *cli,
                                        GError       **error);
+
+/* The cluster as a file (deck-cli-file.c) */
+DeckOrganization *deck_cli_find_organization (DeckCli          *cli,
+                                              const char       *name,
+                                              GError          **error);
+DeckClusterState *deck_cli_read_cluster      (DeckCli          *cli,
+                                              DeckOrganization *org);
+DeckChangeSet    *deck_cli_changes_from_file (DeckCli          *cli,
+                                              const char       *path,
+                                              GPtrArray       **unresolved,
+                                              GError          **error);
+
+/* status --watch (deck-cli-watch.c) */
+int               deck_cli_watch             (DeckCli          *cli,
+                                              GPtrArray        *instances,
+                                              guint             interval);
 
 /* How long the command line waits for one answer of an instance. */
 #define DECK_CLI_TIMEOUT_MS 10000

@@ -118,6 +118,9 @@ describe_change (DeckCli          *cli,
 
 /* The options; one command runs per process. */
 static gboolean opt_yes;
+static char *opt_file;
+/* What the cluster file of -f asks for that no change set can do. */
+static guint n_unresolved;
 
 /* pending, discard ------------------------------------------------------------ */
 
@@ -247,18 +250,52 @@ add_clients (DeckCli       *cli,
 
 /* Plans the pending changes through an apply job, reading the current
  * state of every instance they name; says which could not be read. */
-static DeckApplyJob *
-prepare_apply (DeckCli  *cli,
-               GError  **error)
+/* The changes to plan: the pending ones, or, with -f, those that bring the
+ * live cluster to the file's state (deck-cli-file.c); what they cannot do
+ * is said first, as warnings. */
+static DeckChangeSet *
+load_changes (DeckCli  *cli,
+              GError  **error)
 {
-  g_autoptr(DeckChangeSet) changes = deck_cli_load_pending (cli, error);
+  g_autoptr(GPtrArray) unresolved = NULL;
+  DeckChangeSet *changes;
+
+  if (opt_file == NULL)
+    return deck_cli_load_pending (cli, error);
+  changes = deck_cli_changes_from_file (cli, opt_file, &unresolved, error);
+  if (changes == NULL)
+    return NULL;
+  n_unresolved = unresolved->len;
+  for (guint i = 0; i < unresolved->len; i++)
+    deck_cli_warn ("unresolved", "%s", (const char *) g_ptr_array_index (unresolved, i));
+  return changes;
+}
+
+/* With -f, a cluster that already matches the file plans nothing: said
+ * here, since an apply job needs changes to plan. Returns whether it did. */
+static gboolean
+matches_file (DeckChangeSet *changes)
+{
+  if (opt_file == NULL || deck_change_set_get_n_changes (changes) > 0)
+    return FALSE;
+  if (n_unresolved == 0)
+    g_print (_("The cluster matches the file: nothing to send.\n"));
+  else
+    g_print (_("No per-table direction differs from the file; what else differs is listed "
+               "above and is not done by apply.\n"));
+  return TRUE;
+}
+
+static DeckApplyJob *
+prepare_apply (DeckCli        *cli,
+               DeckChangeSet  *changes,
+               GError        **error)
+{
   g_autoptr(DeckApplyJob) job = NULL;
   GHashTable *unreadable;
   GHashTableIter iter;
   gpointer id, why;
 
-  if (changes == NULL)
-    return NULL;
   add_clients (cli, changes);
 
   job = deck_apply_job_new (cli->context, changes);
@@ -290,10 +327,16 @@ cmd_plan (DeckCli  *cli,
           char    **argv)
 {
   g_autoptr(DeckApplyJob) job = NULL;
+  g_autoptr(DeckChangeSet) changes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  job = prepare_apply (cli, &error);
+  changes = load_changes (cli, &error);
+  if (changes == NULL)
+    return deck_cli_fail_error (error);
+  if (matches_file (changes))
+    return DECK_CLI_EXIT_OK;
+  job = prepare_apply (cli, changes, &error);
   if (job == NULL)
     return deck_cli_fail_error (error);
 
@@ -340,13 +383,19 @@ cmd_apply (DeckCli  *cli,
            char    **argv)
 {
   g_autoptr(DeckApplyJob) job = NULL;
+  g_autoptr(DeckChangeSet) changes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   const DeckApplyResult *result;
   DeckPlan *plan;
   guint n_requests, n_left;
 
-  job = prepare_apply (cli, &error);
+  changes = load_changes (cli, &error);
+  if (changes == NULL)
+    return deck_cli_fail_error (error);
+  if (matches_file (changes))
+    return n_unresolved > 0 ? DECK_CLI_EXIT_FAILURE : DECK_CLI_EXIT_OK;
+  job = prepare_apply (cli, changes, &error);
   if (job == NULL)
     return deck_cli_fail_error (error);
 
@@ -373,7 +422,9 @@ cmd_apply (DeckCli  *cli,
         {
           deck_job_cancel (DECK_JOB (job));
           return deck_cli_fail_code ("declined",
-                                     _("Nothing was sent; the changes are still pending."));
+                                     opt_file != NULL
+                                     ? _("Nothing was sent.")
+                                     : _("Nothing was sent; the changes are still pending."));
         }
     }
 
@@ -417,7 +468,7 @@ cmd_apply (DeckCli  *cli,
   g_print (_("%u ok, %u failed; %u changes still pending.\n"), result->n_ok, result->n_failed,
            n_left);
   if (result->n_failed == 0 && n_left == 0)
-    return DECK_CLI_EXIT_OK;
+    return n_unresolved > 0 ? DECK_CLI_EXIT_PARTIAL : DECK_CLI_EXIT_OK;
   return result->n_ok > 0 ? DECK_CLI_EXIT_PARTIAL : DECK_CLI_EXIT_FAILURE;
 }
 
@@ -498,17 +549,26 @@ cmd_history (DeckCli  *cli,
 
 /* The table ------------------------------------------------------------------- */
 
+static const GOptionEntry plan_entries[] = {
+  { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file,
+    N_("Plan what brings the live cluster to the state of a cluster file (see export)"),
+    N_("FILE") },
+  { NULL }
+};
+
 static const GOptionEntry apply_entries[] = {
   { "yes", 0, 0, G_OPTION_ARG_NONE, &opt_yes, N_("Send the requests without asking"), NULL },
+  { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file,
+    N_("Bring the live cluster to the state of a cluster file (see export)"), N_("FILE") },
   { NULL }
 };
 
 const DeckCliCommand deck_cli_replication_commands[] = {
   { NULL, "pending", "", N_("List the staged changes"), NULL, NULL, 0, 0, cmd_pending },
   { NULL, "discard", "", N_("Drop every staged change"), NULL, NULL, 0, 0, cmd_discard },
-  { NULL, "plan", "", N_("Print the requests apply would send"),
-    NULL, NULL, 0, 0, cmd_plan },
-  { NULL, "apply", N_("[--yes]"), N_("Send the staged changes, a line per request"),
+  { NULL, "plan", N_("[-f FILE]"), N_("Print the requests apply would send"),
+    NULL, plan_entries, 0, 0, cmd_plan },
+  { NULL, "apply", N_("[--yes] [-f FILE]"), N_("Send the staged changes, a line per request"),
     NULL, apply_entries, 0, 0, cmd_apply },
   { NULL, "history", "", N_("List the changes applied so far"), NULL, NULL, 0, 0, cmd_history },
   { NULL }

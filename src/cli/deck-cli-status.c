@@ -15,6 +15,9 @@
 #include "deck-cli.h"
 #include "deck-cli-private.h"
 
+static gboolean opt_watch;
+static int opt_interval = 5;
+
 typedef struct
 {
   DeckInstance     *instance;
@@ -192,6 +195,19 @@ cmd_status (DeckCli  *cli,
         }
     }
 
+  if (opt_watch)
+    {
+      g_autoptr(GPtrArray) instances = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (opt_interval < 1 || opt_interval > 3600)
+        return deck_cli_usage_error ("status", _("--interval is a number of seconds from 1 "
+                                                 "to 3600."));
+      for (guint i = 0; i < jobs->len; i++)
+        g_ptr_array_add (instances,
+                         g_object_ref (((StatusJob *) g_ptr_array_index (jobs, i))->instance));
+      return deck_cli_watch (cli, instances, (guint) opt_interval);
+    }
+
   /* Every instance is asked at once, each with its own timeout. */
   for (guint i = 0; i < jobs->len; i++)
     {
@@ -271,9 +287,17 @@ cmd_status (DeckCli  *cli,
   return failed == jobs->len ? DECK_CLI_EXIT_FAILURE : DECK_CLI_EXIT_PARTIAL;
 }
 
+static const GOptionEntry status_entries[] = {
+  { "watch", 0, 0, G_OPTION_ARG_NONE, &opt_watch,
+    N_("Print the links’ health as it changes, until interrupted"), NULL },
+  { "interval", 0, 0, G_OPTION_ARG_INT, &opt_interval,
+    N_("Seconds between two readings with --watch (default 5)"), N_("SECONDS") },
+  { NULL }
+};
+
 const DeckCliCommand deck_cli_status_commands[] = {
   { NULL, "status", N_("[NAME]"),
     N_("Show what the instances run and their links"),
-    NULL, NULL, 0, 1, cmd_status },
+    NULL, status_entries, 0, 1, cmd_status },
   { NULL }
 };

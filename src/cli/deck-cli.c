@@ -48,6 +48,8 @@ static const DeckCliCommand * const tables[] = {
   deck_cli_cluster_commands,
   deck_cli_set_commands,
   deck_cli_replication_commands,
+  deck_cli_file_commands,
+  deck_cli_check_commands,
 };
 
 /* What the help says after the options. The man page is made from the help

@@ -1,0 +1,211 @@
+/* deck-cluster-health.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The health of an organization's links as one list (`clusterdeck-cli
+ * status --watch`): each instance reachable or not, and each link, per
+ * database on the native engine (cluster_status's database_sockets), up to
+ * date, catching up, or disconnected. Two readings compared give what
+ * changed. Pure functions over a DeckClusterState: reading is the state's.
+ */
+
+#define G_LOG_DOMAIN "deck-cluster-health"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "deck-cluster-health.h"
+
+void
+deck_health_item_free (DeckHealthItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->instance);
+  g_free (item->peer);
+  g_free (item->peer_node);
+  g_free (item->database);
+  g_free (item->state);
+  g_free (item->detail);
+  g_free (item);
+}
+
+static DeckHealthItem *
+item_new (const char *instance,
+          const char *peer,
+          const char *peer_node,
+          const char *database,
+          const char *state,
+          char       *detail)
+{
+  DeckHealthItem *item = g_new0 (DeckHealthItem, 1);
+
+  item->instance = g_strdup (instance);
+  item->peer = g_strdup (peer);
+  item->peer_node = g_strdup (peer_node);
+  item->database = g_strdup (database);
+  item->state = g_strdup (state);
+  item->detail = detail;
+  return item;
+}
+
+static DeckHealthItem *
+item_copy (const DeckHealthItem *item,
+           const char           *state)
+{
+  return item_new (item->instance, item->peer, item->peer_node, item->database, state, NULL);
+}
+
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  const DeckHealthItem *x = *(DeckHealthItem * const *) a;
+  const DeckHealthItem *y = *(DeckHealthItem * const *) b;
+  int by;
+
+  if ((by = g_strcmp0 (x->instance, y->instance)) != 0 ||
+      (by = g_strcmp0 (x->peer_node, y->peer_node)) != 0)
+    return by;
+  return g_strcmp0 (x->database, y->database);
+}
+
+static void
+add_link (GPtrArray           *items,
+          DeckClusterState    *state,
+          const char          *name,
+          const HdbConnection *conn)
+{
+  DeckInstance *peer_instance = deck_cluster_state_find_node (state, conn->name);
+  const char *peer = peer_instance != NULL ? deck_instance_get_name (peer_instance) : conn->name;
+
+  if (conn->database_sockets->len == 0)
+    {
+      /* NATS, or a native link without a socket yet: the link as a whole. */
+      gboolean connected = hdb_connection_is_connected (conn);
+
+      g_ptr_array_add (items, item_new (name, peer, conn->name, NULL,
+                                        connected ? "connected" : "disconnected",
+                                        conn->latency_ms >= 0
+                                        ? g_strdup_printf (_("latency %.1f ms"), conn->latency_ms)
+                                        : NULL));
+      return;
+    }
+  for (guint k = 0; k < conn->database_sockets->len; k++)
+    {
+      const HdbDatabaseSocket *socket = g_ptr_array_index (conn->database_sockets, k);
+      gboolean up_to_date = g_strcmp0 (socket->catching_up_from, "up-to-date") == 0 ||
+                            socket->catching_up_from == NULL;
+      const char *word = !socket->connected ? "disconnected"
+                         : up_to_date ? "up-to-date" : "catching-up";
+      char *detail = NULL;
+
+      if (socket->connected && !up_to_date)
+        detail = g_strdup_printf (_("catching up from %s"), socket->catching_up_from);
+      else if (socket->connected && socket->latency >= 0)
+        detail = g_strdup_printf (_("latency %.1f ms"), socket->latency);
+      g_ptr_array_add (items, item_new (name, peer, conn->name, socket->database, word,
+                                        detail));
+    }
+}
+
+/**
+ * deck_cluster_health_read:
+ * @state: an organization's state
+ *
+ * Returns: (transfer full) (element-type DeckHealthItem): the instances and
+ *   their links, sorted by instance, peer and database
+ */
+GPtrArray *
+deck_cluster_health_read (DeckClusterState *state)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_health_item_free);
+
+  for (guint i = 0; i < state->instances->len; i++)
+    {
+      DeckInstance *instance = g_ptr_array_index (state->instances, i);
+      const char *id = deck_instance_get_id (instance);
+      const char *name = deck_instance_get_name (instance);
+      const HdbClusterStatus *status = g_hash_table_lookup (state->statuses, id);
+
+      if (status == NULL)
+        {
+          const char *why = g_hash_table_lookup (state->unreadable, id);
+
+          g_ptr_array_add (items, item_new (name, NULL, NULL, NULL, "unreachable",
+                                            g_strdup (why)));
+          continue;
+        }
+      g_ptr_array_add (items, item_new (name, NULL, NULL, NULL, "reachable", NULL));
+      for (guint j = 0; j < status->connections->len; j++)
+        {
+          const HdbConnection *conn = g_ptr_array_index (status->connections, j);
+
+          if (conn->name != NULL)
+            add_link (items, state, name, conn);
+        }
+    }
+  g_ptr_array_sort (items, compare_items);
+  return items;
+}
+
+static const DeckHealthItem *
+find_item (GPtrArray            *items,
+           const DeckHealthItem *like)
+{
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      const DeckHealthItem *item = g_ptr_array_index (items, i);
+
+      if (compare_items (&item, &like) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+/**
+ * deck_cluster_health_changes:
+ * @before: (nullable) (element-type DeckHealthItem): the previous reading;
+ *   %NULL for the first, when everything is new
+ * @after: (element-type DeckHealthItem): the new reading
+ *
+ * Returns: (transfer full) (element-type DeckHealthItem): what is new or
+ *   changed state in @after, and what @after no longer has (as `gone`)
+ */
+GPtrArray *
+deck_cluster_health_changes (GPtrArray *before,
+                             GPtrArray *after)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) deck_health_item_free);
+
+  for (guint i = 0; i < after->len; i++)
+    {
+      const DeckHealthItem *item = g_ptr_array_index (after, i);
+      const DeckHealthItem *was = find_item (before, item);
+
+      if (was == NULL || g_strcmp0 (was->state, item->state) != 0)
+        {
+          DeckHealthItem *copy = item_copy (item, item->state);
+
+          copy->detail = g_strdup (item->detail);
+          g_ptr_array_add (changes, copy);
+        }
+    }
+  for (guint i = 0; before != NULL && i < before->len; i++)
+    {
+      const DeckHealthItem *item = g_ptr_array_index (before, i);
+
+      /* An unreachable instance reports no links: they are not "gone". */
+      if (item->peer != NULL && find_item (after, item) == NULL)
+        {
+          DeckHealthItem like = { item->instance, NULL, NULL, NULL, NULL, NULL };
+          const DeckHealthItem *owner = find_item (after, &like);
+
+          if (owner == NULL || g_strcmp0 (owner->state, "reachable") == 0)
+            g_ptr_array_add (changes, item_copy (item, "gone"));
+        }
+    }
+  g_ptr_array_sort (changes, compare_items);
+  return changes;
+}
