@@ -12,6 +12,8 @@
 
 #define G_LOG_DOMAIN "hdb-client"
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-client-private.h"
 #include "hdb-pin-database.h"
 
@@ -319,18 +321,18 @@ _hdb_client_tls_error (HdbClient    *self,
 
   if (self->pinned != NULL && self->peer_certificate != NULL)
     hdb_set_error (&mapped, HDB_ERROR_TLS, 0, NULL,
-                   "The certificate of %s has changed: it is not the one you trusted "
-                   "(it now presents %s). Check with the server's administrator before "
-                   "trusting it again.", where, self->peer_certificate->sha256);
+                   _("The certificate of %s has changed: it is not the one you trusted "
+                     "(it now presents %s). Check with the server's administrator before "
+                     "trusting it again."), where, self->peer_certificate->sha256);
   else if (self->peer_certificate != NULL)
     hdb_set_error (&mapped, HDB_ERROR_TLS, 0, NULL,
-                   "The certificate of %s is not trusted (self-signed or from an unknown "
-                   "authority). Its SHA-256 fingerprint is %s.",
+                   _("The certificate of %s is not trusted (self-signed or from an unknown "
+                     "authority). Its SHA-256 fingerprint is %s."),
                    where, self->peer_certificate->sha256);
   else
     hdb_set_error (&mapped, HDB_ERROR_TLS, 0, NULL,
-                   "Could not set up a secure connection to %s: %s. Check that the URL "
-                   "uses the right scheme (http or https).", where, error->message);
+                   _("Could not set up a secure connection to %s: %s. Check that the URL "
+                     "uses the right scheme (http or https)."), where, error->message);
   return mapped;
 }
 
@@ -397,23 +399,23 @@ fetch_return (GTask  *task,
 
   if (fetch->timed_out)
     hdb_set_error (&mapped, HDB_ERROR_TIMEOUT, 0, NULL,
-                   "%s did not present a certificate within %.1f s.",
+                   _("%s did not present a certificate within %.1f s."),
                    fetch->where, fetch->timeout_ms / 1000.0);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     mapped = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                          "Reading the certificate of %s was cancelled.", fetch->where);
+                          _("Reading the certificate of %s was cancelled."), fetch->where);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "%s refused the connection.", fetch->where);
+                   _("%s refused the connection."), fetch->where);
   else if (error->domain == G_RESOLVER_ERROR)
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "The host of %s could not be found: %s", fetch->where, error->message);
+                   _("The host of %s could not be found: %s"), fetch->where, error->message);
   else if (error->domain == G_TLS_ERROR)
     hdb_set_error (&mapped, HDB_ERROR_TLS, 0, NULL,
-                   "%s did not set up a secure connection: %s", fetch->where, error->message);
+                   _("%s did not set up a secure connection: %s"), fetch->where, error->message);
   else
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "Could not reach %s: %s", fetch->where, error->message);
+                   _("Could not reach %s: %s"), fetch->where, error->message);
   g_clear_error (&error);
   g_task_return_error (task, mapped);
 }
@@ -443,7 +445,7 @@ on_fetch_handshake (GObject      *source,
   /* The handler refused every certificate, so the handshake cannot have
    * succeeded; what it ended with matters only when none was presented. */
   if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
-    g_set_error_literal (&error, G_TLS_ERROR, G_TLS_ERROR_MISC, "no certificate presented");
+    g_set_error_literal (&error, G_TLS_ERROR, G_TLS_ERROR_MISC, _("no certificate presented"));
   fetch_return (task, error);
 }
 
@@ -550,7 +552,7 @@ hdb_fetch_certificate_async (const char          *url,
       GError *error = NULL;
 
       hdb_set_error (&error, HDB_ERROR_TLS, 0, NULL,
-                     "“%s” is not a wss:// or https:// URL, so it has no certificate to read.",
+                     _("“%s” is not a wss:// or https:// URL, so it has no certificate to read."),
                      url);
       g_task_return_error (task, error);
       return;

@@ -10,6 +10,8 @@
 
 #define G_LOG_DOMAIN "hdb-client"
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-client-private.h"
 #include "hdb-json.h"
 #include "hdb-parse.h"
@@ -197,8 +199,8 @@ hdb_client_add_role_finish (HdbClient     *self,
   if (role == NULL)
     {
       hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 200, NULL,
-                     "The answer to add_role does not name the role. Check that the URL is "
-                     "the operations API of a Harper instance.");
+                     _("The answer to add_role does not name the role. Check that the URL is "
+                       "the operations API of a Harper instance."));
       return NULL;
     }
   return g_strdup (role);
@@ -341,8 +343,8 @@ parse_record_array (JsonNode  *node,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 200, NULL,
-                     "The answer to search_by_id is not a list of records. Check that the "
-                     "URL is the operations API of a Harper instance.");
+                     _("The answer to search_by_id is not a list of records. Check that the "
+                       "URL is the operations API of a Harper instance."));
       return NULL;
     }
   return json_array_ref (json_node_get_array (node));

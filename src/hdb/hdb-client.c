@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-client-private.h"
 
 G_DEFINE_FINAL_TYPE (HdbClient, hdb_client, G_TYPE_OBJECT)
@@ -222,7 +224,7 @@ hdb_client_new (const char  *base_url,
   if (uri == NULL)
     {
       hdb_set_error (error, HDB_ERROR_NETWORK, 0, NULL,
-                     "“%s” is not a valid URL: %s", base_url, local_error->message);
+                     _("“%s” is not a valid URL: %s"), base_url, local_error->message);
       return NULL;
     }
 
@@ -231,7 +233,7 @@ hdb_client_new (const char  *base_url,
   if (g_uri_get_userinfo (uri) != NULL)
     {
       hdb_set_error (error, HDB_ERROR_NETWORK, 0, NULL,
-                     "The URL must not contain a user name or password.");
+                     _("The URL must not contain a user name or password."));
       return NULL;
     }
 
@@ -239,13 +241,13 @@ hdb_client_new (const char  *base_url,
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
     {
       hdb_set_error (error, HDB_ERROR_NETWORK, 0, NULL,
-                     "“%s” is not an http or https URL.", base_url);
+                     _("“%s” is not an http or https URL."), base_url);
       return NULL;
     }
   if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
       hdb_set_error (error, HDB_ERROR_NETWORK, 0, NULL,
-                     "“%s” names no host.", base_url);
+                     _("“%s” names no host."), base_url);
       return NULL;
     }
 

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-json.h"
 
 G_DEFINE_QUARK (hdb-json-error-quark, hdb_json_error)
@@ -59,7 +61,7 @@ check_shape (const char  *data,
       if (depth == 0 && (top_done || (in_top_scalar && (c == '"' || c == '[' || c == '{'))))
         {
           g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX,
-                       "a second value begins at byte %" G_GSIZE_FORMAT, i);
+                       _("a second value begins at byte %lu"), (unsigned long) i);
           return FALSE;
         }
 
@@ -72,7 +74,7 @@ check_shape (const char  *data,
           if (++depth > HDB_JSON_MAX_DEPTH)
             {
               g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_TOO_DEEP,
-                           "arrays and objects are nested more than %d deep",
+                           _("arrays and objects are nested more than %d deep"),
                            HDB_JSON_MAX_DEPTH);
               return FALSE;
             }
@@ -91,7 +93,7 @@ check_shape (const char  *data,
           if (!g_ascii_isalnum (c))
             {
               g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_SYNTAX,
-                           "unexpected character at byte %" G_GSIZE_FORMAT, i);
+                           _("unexpected character at byte %lu"), (unsigned long) i);
               return FALSE;
             }
           if (depth == 0)
@@ -103,7 +105,7 @@ check_shape (const char  *data,
 
   if (only_space)
     {
-      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_EMPTY, "no JSON value");
+      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_EMPTY, _("no JSON value"));
       return FALSE;
     }
   return TRUE;
@@ -165,14 +167,16 @@ hdb_json_parse (const char  *data,
   if (length > max_size)
     {
       g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_TOO_LARGE,
-                   "%" G_GSIZE_FORMAT " bytes, more than the %" G_GSIZE_FORMAT " allowed",
-                   length, max_size);
+                   /* Translators: the answer's size and the limit, in bytes */
+                   g_dngettext (GETTEXT_PACKAGE, "%lu byte, more than the %lu allowed",
+                                "%lu bytes, more than the %lu allowed", length),
+                   (unsigned long) length, (unsigned long) max_size);
       return NULL;
     }
   if (!g_utf8_validate_len (data, length, &end))
     {
       g_set_error (error, HDB_JSON_ERROR, HDB_JSON_ERROR_ENCODING,
-                   "not UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (end - data));
+                   _("not UTF-8 (byte %lu)"), (unsigned long) (end - data));
       return NULL;
     }
   if (!check_shape (data, length, error))
@@ -189,7 +193,7 @@ hdb_json_parse (const char  *data,
   root = json_parser_get_root (parser);
   if (root == NULL)
     {
-      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_EMPTY, "no JSON value");
+      g_set_error_literal (error, HDB_JSON_ERROR, HDB_JSON_ERROR_EMPTY, _("no JSON value"));
       return NULL;
     }
   return json_node_ref (root);

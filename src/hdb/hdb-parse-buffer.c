@@ -5,6 +5,8 @@
 
 #define G_LOG_DOMAIN "hdb-parse"
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-client-private.h"
 #include "hdb-json.h"
 #include "hdb-parse.h"
@@ -115,7 +117,7 @@ hdb_parse_buffer (HdbParserId      id,
   if (root == NULL)
     {
       hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                     "The answer to %s is not JSON: %s.", parsers[id].name,
+                     _("The answer to %s is not JSON: %s."), parsers[id].name,
                      json_error->message);
       return NULL;
     }
@@ -125,7 +127,7 @@ hdb_parse_buffer (HdbParserId      id,
       result = _hdb_harper_error_text (root);
       if (result == NULL)
         hdb_set_error (error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                       "The body is not an error of Harper's.");
+                       _("The body is not an error of Harper's."));
       return result;
     }
   return parsers[id].parse (root, error);

@@ -8,6 +8,8 @@
 
 #define G_LOG_DOMAIN "hdb-parse"
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-parse-private.h"
 
 #define QUOTE_MAX_CHARS 80
@@ -43,8 +45,8 @@ _hdb_reader_fail (HdbReader  *reader,
   va_end (args);
 
   hdb_set_error (reader->error, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                 "The answer to %s is not what Harper sends: %s. Check that the URL is "
-                 "the operations API of a Harper instance.", reader->operation, detail);
+                 _("The answer to %s is not what Harper sends: %s. Check that the URL is "
+                   "the operations API of a Harper instance."), reader->operation, detail);
 }
 
 static const char *

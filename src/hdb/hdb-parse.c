@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-parse.h"
 #include "hdb-parse-private.h"
 
@@ -388,7 +390,7 @@ hdb_parse_node_message (JsonNode  *node,
       if (strstr (message, partial_failures[i]) != NULL)
         {
           hdb_set_error (error, HDB_ERROR_HARPER, 200, message,
-                         "Harper reported a failure: %s", message);
+                         _("Harper reported a failure: %s"), message);
           return NULL;
         }
     }

@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "hdb-client-private.h"
 #include "hdb-json.h"
 
@@ -169,34 +171,34 @@ map_transport_error (Request *req,
       if ((req->timed_out && (attempt_is_last (req) || !caller_cancelled (req))) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         hdb_set_error (&mapped, HDB_ERROR_TIMEOUT, 0, NULL,
-                       "%s did not answer %s within %.1f s.",
+                       _("%s did not answer %s within %.1f s."),
                        where, req->operation, req->reported_ms / 1000.0);
       else
         mapped = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                              "The request %s to %s was cancelled.", req->operation, where);
+                              _("The request %s to %s was cancelled."), req->operation, where);
     }
   else if (error->domain == G_TLS_ERROR)
     mapped = _hdb_client_tls_error (self, error);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "%s refused the connection. Check that Harper is running and that the "
-                   "port is right.", where);
+                   _("%s refused the connection. Check that Harper is running and that the "
+                     "port is right."), where);
   else if (error->domain == G_RESOLVER_ERROR)
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "The host of %s could not be found: %s", where, error->message);
+                   _("The host of %s could not be found: %s"), where, error->message);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "The connection to %s closed before the whole answer to %s arrived.",
+                   _("The connection to %s closed before the whole answer to %s arrived."),
                    where, req->operation);
   else if (error->domain == SOUP_SESSION_ERROR)
     hdb_set_error (&mapped, HDB_ERROR_INVALID_RESPONSE, 0, NULL,
-                   "%s did not answer %s with valid HTTP: %s",
+                   _("%s did not answer %s with valid HTTP: %s"),
                    where, req->operation, error->message);
   else
     hdb_set_error (&mapped, HDB_ERROR_NETWORK, 0, NULL,
-                   "Could not reach %s: %s", where, error->message);
+                   _("Could not reach %s: %s"), where, error->message);
 
   return mapped;
 }
@@ -258,7 +260,7 @@ request_complete (GTask *task)
           return;
         }
       hdb_set_error (&error, status >= 500 ? HDB_ERROR_SERVER : HDB_ERROR_HARPER, status, NULL,
-                     "%s answered the health check with HTTP %u %s.",
+                     _("%s answered the health check with HTTP %u %s."),
                      where, status, soup_message_get_reason_phrase (req->message));
       request_return_error (task, error);
       return;
@@ -275,12 +277,18 @@ request_complete (GTask *task)
 
       if (!is_json || root == NULL)
         {
-          hdb_set_error (&error, HDB_ERROR_INVALID_RESPONSE, status, NULL,
-                         "%s answered %s with something that is not JSON%s%s. Is this "
-                         "the operations API of a Harper instance?",
-                         where, req->operation,
-                         parse_error ? ": " : "",
-                         parse_error ? parse_error->message : "");
+          /* Whole sentences, one per case: a translation cannot be
+           * assembled from pieces. */
+          if (parse_error != NULL)
+            hdb_set_error (&error, HDB_ERROR_INVALID_RESPONSE, status, NULL,
+                           _("%s answered %s with something that is not JSON: %s. Is this "
+                             "the operations API of a Harper instance?"),
+                           where, req->operation, parse_error->message);
+          else
+            hdb_set_error (&error, HDB_ERROR_INVALID_RESPONSE, status, NULL,
+                           _("%s answered %s with something that is not JSON. Is this "
+                             "the operations API of a Harper instance?"),
+                           where, req->operation);
           request_return_error (task, error);
           return;
         }
@@ -298,35 +306,41 @@ request_complete (GTask *task)
 
   harper_text = is_json ? _hdb_harper_error_text (root) : NULL;
 
-  if (status == SOUP_STATUS_UNAUTHORIZED)
+  if (status == SOUP_STATUS_UNAUTHORIZED && harper_text != NULL)
     hdb_set_error (&error, HDB_ERROR_AUTH, status, harper_text,
-                   "%s refused the login of “%s”%s%s. Check the user name and password.",
-                   where, self->username ? self->username : "",
-                   harper_text ? ": " : "", harper_text ? harper_text : "");
-  else if (status == SOUP_STATUS_FORBIDDEN)
+                   _("%s refused the login of “%s”: %s. Check the user name and password."),
+                   where, self->username ? self->username : "", harper_text);
+  else if (status == SOUP_STATUS_UNAUTHORIZED)
+    hdb_set_error (&error, HDB_ERROR_AUTH, status, NULL,
+                   _("%s refused the login of “%s”. Check the user name and password."),
+                   where, self->username ? self->username : "");
+  else if (status == SOUP_STATUS_FORBIDDEN && harper_text != NULL)
     hdb_set_error (&error, HDB_ERROR_FORBIDDEN, status, harper_text,
-                   "“%s” may not run %s on %s%s%s. This needs a super user.",
-                   self->username ? self->username : "", req->operation, where,
-                   harper_text ? ": " : "", harper_text ? harper_text : "");
+                   _("“%s” may not run %s on %s: %s. This needs a super user."),
+                   self->username ? self->username : "", req->operation, where, harper_text);
+  else if (status == SOUP_STATUS_FORBIDDEN)
+    hdb_set_error (&error, HDB_ERROR_FORBIDDEN, status, NULL,
+                   _("“%s” may not run %s on %s. This needs a super user."),
+                   self->username ? self->username : "", req->operation, where);
   else if (status >= 400 && status < 500 && harper_text != NULL)
     hdb_set_error (&error, HDB_ERROR_HARPER, status, harper_text,
-                   "%s refused %s: %s", where, req->operation, harper_text);
+                   _("%s refused %s: %s"), where, req->operation, harper_text);
   else if (status >= 400 && status < 500)
     hdb_set_error (&error, HDB_ERROR_HARPER, status, NULL,
-                   "%s refused %s with HTTP %u %s.", where, req->operation, status,
+                   _("%s refused %s with HTTP %u %s."), where, req->operation, status,
                    soup_message_get_reason_phrase (req->message));
   else if (status >= 500 && harper_text != NULL)
     hdb_set_error (&error, HDB_ERROR_SERVER, status, harper_text,
-                   "%s failed to run %s: %s", where, req->operation, harper_text);
+                   _("%s failed to run %s: %s"), where, req->operation, harper_text);
   else if (status >= 500)
     hdb_set_error (&error, HDB_ERROR_SERVER, status, NULL,
-                   "%s answered %s with HTTP %u %s and a page that does not come from "
-                   "Harper (a proxy in between, or a server that is starting or failing).",
+                   _("%s answered %s with HTTP %u %s and a page that does not come from "
+                     "Harper (a proxy in between, or a server that is starting or failing)."),
                    where, req->operation, status,
                    soup_message_get_reason_phrase (req->message));
   else
     hdb_set_error (&error, HDB_ERROR_INVALID_RESPONSE, status, NULL,
-                   "%s answered %s with an unexpected HTTP %u %s. Check the URL.",
+                   _("%s answered %s with an unexpected HTTP %u %s. Check the URL."),
                    where, req->operation, status,
                    soup_message_get_reason_phrase (req->message));
 
@@ -370,7 +384,7 @@ on_chunk_read (GObject      *source,
       g_cancellable_cancel (req->cancellable);
       hdb_set_error (&error, HDB_ERROR_INVALID_RESPONSE,
                      soup_message_get_status (req->message), NULL,
-                     "The answer of %s to %s is larger than %s; it was not read.",
+                     _("The answer of %s to %s is larger than %s; it was not read."),
                      where, req->operation, limit);
       request_return_error (task, error);
       return;

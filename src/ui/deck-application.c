@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "deck-application.h"
+#include "deck-preferences-window.h"
 #include "deck-window.h"
 
 struct _DeckApplication
@@ -23,6 +24,7 @@ struct _DeckApplication
   AdwApplication       parent_instance;
 
   DeckContext         *context;
+  GSettings           *settings;         /* nullable: the schema is not installed */
   gboolean             loaded;
   gboolean             activate_pending;
 };
@@ -91,8 +93,22 @@ deck_application_about_action (GSimpleAction *action,
                          "issue-url", "https://github.com/clusterdeck/clusterdeck/issues",
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: put your names here, one per line, e.g.
+                          * "Jane Doe <jane@example.org>"; they show in the About window. */
+                         "translator-credits", _("translator-credits"),
                          "comments", _("Manage the clustering and replication of Harper instances"),
                          NULL);
+}
+
+static void
+deck_application_preferences_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  DeckApplication *self = DECK_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (deck_preferences_window_new (window, self->settings)));
 }
 
 static void
@@ -104,23 +120,64 @@ deck_application_quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { .name = "preferences", .activate = deck_application_preferences_action },
   { .name = "about", .activate = deck_application_about_action },
   { .name = "quit", .activate = deck_application_quit_action },
 };
 
-static guint
-refresh_interval (void)
+/* The keys of every action with one. They are application accelerators,
+ * not widget-class bindings, because GtkShortcutsShortcut shows only these
+ * (tests/ui/test-ui-shortcuts.c checks every row of the shortcuts window
+ * has a key). An action a window does not have (win.add-instance in a
+ * dialog) lets the key go on to the focused widget. */
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.quit", { "<Primary>q", NULL } },
+  { "app.preferences", { "<Primary>comma", NULL } },
+  { "window.close", { "<Primary>w", NULL } },
+  { "win.show-help-overlay", { "<Primary>question", NULL } },
+  { "win.add-instance", { "<Primary>n", NULL } },
+  { "win.add-organization", { "<Shift><Primary>n", NULL } },
+  { "win.refresh", { "<Primary>r", "F5", NULL } },
+};
+
+/**
+ * deck_application_add_accels:
+ * @app: an application
+ *
+ * Sets the keyboard shortcuts of Clusterdeck's actions on @app.
+ */
+void
+deck_application_add_accels (GtkApplication *app)
+{
+  g_return_if_fail (GTK_IS_APPLICATION (app));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (app, app_accels[i].action, app_accels[i].accels);
+}
+
+static GSettings *
+settings_new_if_installed (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
   if (schema == NULL)
-    return 10;
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_uint (settings, "refresh-interval");
+    return NULL;
+  return g_settings_new (APP_ID);
+}
+
+/* The Preferences change it while the app runs. */
+static void
+on_refresh_interval_changed (DeckApplication *self)
+{
+  deck_instance_monitor_set_interval (deck_context_get_monitor (self->context),
+                                      g_settings_get_uint (self->settings, "refresh-interval"));
 }
 
 static void
@@ -132,19 +189,22 @@ deck_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
-                                         (const char *[]) { "<primary>q", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
-                                         (const char *[]) { "<primary>question", NULL });
+  deck_application_add_accels (GTK_APPLICATION (app));
+  self->settings = settings_new_if_installed ();
 
   {
     g_autoptr(DeckStore) store = deck_store_new (NULL);
     g_autoptr(DeckInstanceMonitor) monitor = deck_instance_monitor_new (store,
                                                                          deck_credentials_get_default ());
 
-    deck_instance_monitor_set_interval (monitor, refresh_interval ());
+    if (self->settings != NULL)
+      deck_instance_monitor_set_interval (monitor, g_settings_get_uint (self->settings,
+                                                                        "refresh-interval"));
     self->context = deck_context_new (store, deck_credentials_get_default (), monitor);
   }
+  if (self->settings != NULL)
+    g_signal_connect_swapped (self->settings, "changed::refresh-interval",
+                              G_CALLBACK (on_refresh_interval_changed), self);
 
   /* Held until the store is read, so that the application does not quit
    * before its window exists. */
@@ -160,6 +220,14 @@ deck_application_shutdown (GApplication *app)
 
   /* Jobs still running are cancelled with it. */
   g_clear_object (&self->context);
+  /* The window size is bound to the settings and written as it changes;
+   * app.quit ends the process right after, so the writes must be out. */
+  if (self->settings != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->settings, self);
+      g_settings_sync ();
+    }
+  g_clear_object (&self->settings);
 
   G_APPLICATION_CLASS (deck_application_parent_class)->shutdown (app);
 }

@@ -17,5 +17,6 @@ G_DECLARE_FINAL_TYPE (DeckApplication, deck_application, DECK, APPLICATION, AdwA
 
 DeckApplication     *deck_application_new             (void);
 DeckContext         *deck_application_get_context     (DeckApplication *self);
+void                 deck_application_add_accels      (GtkApplication  *app);
 
 G_END_DECLS

@@ -326,6 +326,15 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The back buttons of the folded window (deck-window.ui). */
+static void
+navigate_back_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  adw_leaflet_navigate (DECK_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 static void
 dismiss_banner_action (GtkWidget  *widget,
                        const char *action_name,
@@ -338,7 +347,7 @@ dismiss_banner_action (GtkWidget  *widget,
  * _deck_window_class_actions_init:
  * @widget_class: DeckWindow's class
  *
- * Installs the win.* actions and their shortcuts.
+ * Installs the win.* actions and the window's own key (Ctrl+F).
  */
 void
 _deck_window_class_actions_init (GtkWidgetClass *widget_class)
@@ -353,11 +362,11 @@ _deck_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL, navigate_back_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-instance", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.add-organization", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  /* The other keys are application accelerators (deck-application.c), so
+   * that the shortcuts window shows them. Ctrl+F stays a key of the window:
+   * bound here, it reaches the window only when the focused widget did not
+   * take it, and the Tables filter takes it while it has the focus. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }

@@ -43,6 +43,9 @@ struct _DeckWindow
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *instances_pane;
+  GtkWidget            *content_pane;
   GtkStack             *organizations_stack;
   GtkListBox           *organizations_list;
   AdwWindowTitle       *instances_title;

@@ -296,6 +296,22 @@ on_instance_selected (GtkListBox    *list,
   _deck_window_select_instance (self, row ? deck_instance_row_get_instance (DECK_INSTANCE_ROW (row)) : NULL);
 }
 
+/* Folded, the leaflet shows one pane at a time: a row the user picks
+ * (a click, Enter; not a selection the window restores) shows the next pane. */
+static void
+on_organization_activated (DeckWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->instances_pane);
+}
+
+static void
+on_instance_activated (DeckWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
+}
+
 static void
 on_search_changed (DeckWindow *self)
 {
@@ -340,26 +356,6 @@ on_add_unregistered (DeckWindow *self,
 }
 
 /* Window ----------------------------------------------------------------- */
-
-static gboolean
-deck_window_close_request (GtkWindow *window)
-{
-  DeckWindow *self = DECK_WINDOW (window);
-
-  if (self->settings != NULL)
-    {
-      int width, height;
-
-      gtk_window_get_default_size (window, &width, &height);
-      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-      if (!gtk_window_is_maximized (window))
-        {
-          g_settings_set_int (self->settings, "window-width", width);
-          g_settings_set_int (self->settings, "window-height", height);
-        }
-    }
-  return GTK_WINDOW_CLASS (deck_window_parent_class)->close_request (window);
-}
 
 static void
 deck_window_dispose (GObject *object)
@@ -409,10 +405,8 @@ deck_window_class_init (DeckWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = deck_window_dispose;
-  window_class->close_request = deck_window_close_request;
 
   g_type_ensure (DECK_TYPE_OVERVIEW_PAGE);
   g_type_ensure (DECK_TYPE_REPLICATION_PAGE);
@@ -422,6 +416,9 @@ deck_window_class_init (DeckWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, instances_pane);
+  gtk_widget_class_bind_template_child (widget_class, DeckWindow, content_pane);
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, organizations_stack);
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, organizations_list);
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, instances_title);
@@ -453,6 +450,10 @@ deck_window_init (DeckWindow *self)
                     G_CALLBACK (on_organization_selected), self);
   g_signal_connect (self->instances_list, "row-selected",
                     G_CALLBACK (on_instance_selected), self);
+  g_signal_connect_swapped (self->organizations_list, "row-activated",
+                            G_CALLBACK (on_organization_activated), self);
+  g_signal_connect_swapped (self->instances_list, "row-activated",
+                            G_CALLBACK (on_instance_activated), self);
   g_signal_connect_swapped (self->search_entry, "search-changed",
                             G_CALLBACK (on_search_changed), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
@@ -513,13 +514,15 @@ deck_window_new (GtkApplication *application,
   g_signal_connect_swapped (self->replication_page, "add-instance",
                             G_CALLBACK (on_add_unregistered), self);
 
+  /* Bound, not saved on close: GTK keeps default-width and default-height
+   * at the unmaximized size as the user resizes, so the settings follow
+   * every change and a quit by app.quit (Ctrl+Q), which closes no window,
+   * loses nothing. */
   if (self->settings != NULL)
     {
-      gtk_window_set_default_size (GTK_WINDOW (self),
-                                   g_settings_get_int (self->settings, "window-width"),
-                                   g_settings_get_int (self->settings, "window-height"));
-      if (g_settings_get_boolean (self->settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
     }
 
   gtk_list_box_bind_model (self->organizations_list, orgs, create_organization_row, self, NULL);

@@ -68,7 +68,7 @@ pairs=$(awk '
 missing=()
 for pair in 'data/io.github.clusterdeck.Clusterdeck.desktop.in|Clusterdeck' \
             'data/io.github.clusterdeck.Clusterdeck.desktop.in|Manage the clustering and replication of Harper instances' \
-            'data/io.github.clusterdeck.Clusterdeck.metainfo.xml.in|Manage clustering and replication of Harper instances' \
+            'data/io.github.clusterdeck.Clusterdeck.metainfo.xml.in|Manage Harper database replication' \
             'data/io.github.clusterdeck.Clusterdeck.gschema.xml|Refresh interval'; do
   printf '%s\n' "$pairs" | grep -qxF -- "$pair" ||
     missing+=("msgid \"${pair#*|}\" from ${pair%%|*} is not in the template")

@@ -32,6 +32,7 @@
 #include "deck-instance-dialog.h"
 #include "deck-instance-monitor.h"
 #include "deck-instance-row.h"
+#include "deck-organization-row.h"
 #include "deck-overview-page.h"
 #include "deck-store.h"
 #include "deck-window.h"
@@ -621,6 +622,132 @@ test_main_window_screenshots (void)
   adw_view_stack_set_visible_child_name (view_stack (), "overview");
 }
 
+/* The window at @width × @height (its frame's shadow counted out, as in
+ * setup ()). */
+static void
+resize_window (int width,
+               int height)
+{
+  int frame_w, frame_h;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &frame_w, &frame_h);
+  frame_w -= gtk_widget_get_width (GTK_WIDGET (window));
+  frame_h -= gtk_widget_get_height (GTK_WIDGET (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), width + frame_w, height + frame_h);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == width &&
+              gtk_widget_get_height (GTK_WIDGET (window)) == height, 5000);
+  wait_frames (GTK_WIDGET (window), 3);
+}
+
+static gboolean
+match_leaflet (GtkWidget *widget, gconstpointer data)
+{
+  return ADW_IS_LEAFLET (widget);
+}
+
+static gboolean
+match_row_of_instance (GtkWidget *widget, gconstpointer instance)
+{
+  return DECK_IS_INSTANCE_ROW (widget) &&
+         deck_instance_row_get_instance (DECK_INSTANCE_ROW (widget)) == instance;
+}
+
+static gboolean
+match_row_of_organization (GtkWidget *widget, gconstpointer org)
+{
+  return DECK_IS_ORGANIZATION_ROW (widget) &&
+         deck_organization_row_get_organization (DECK_ORGANIZATION_ROW (widget)) == org;
+}
+
+static gboolean
+match_visible_button_named (GtkWidget *widget, gconstpointer tooltip)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_is_drawable (widget) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+/* A phone-sized window (400 × 700) folds the three panes into one at a
+ * time: the organizations, then the instances of the one picked, then the
+ * instance's pages, each with a back button; back at the normal size all
+ * three show again. Each step is rendered (narrow-*.png). */
+static void
+test_narrow_window (void)
+{
+  DeckInstance *berlin = deck_store_find_instance (store, "Berlin", NULL);
+  AdwLeaflet *leaflet = ADW_LEAFLET (find_widget (GTK_WIDGET (window), match_leaflet, NULL));
+  GtkWidget *row;
+
+  g_assert_nonnull (berlin);
+  g_assert_nonnull (leaflet);
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+
+  resize_window (400, 700);
+  WAIT_UNTIL (adw_leaflet_get_folded (leaflet), 5000);
+  adw_leaflet_set_visible_child_name (leaflet, "organizations");
+  wait_frames (GTK_WIDGET (window), 3);
+  test_util_spin (400);   /* the leaflet's slide */
+  /* A frame drawn just now: a redraw queued since (a spinner) leaves no image. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  render_screenshot (GTK_WIDGET (window), "narrow-organizations.png");
+
+  /* A click on an organization shows its instances, with a way back. */
+  row = find_widget (GTK_WIDGET (window), match_row_of_organization, demo);
+  g_assert_nonnull (row);
+  gtk_widget_activate (row);
+  WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (leaflet), "instances") == 0, 5000);
+  test_util_spin (400);
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_visible_button_named,
+                                 "Back to Organizations"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  render_screenshot (GTK_WIDGET (window), "narrow-instances.png");
+
+  /* A click on an instance shows its pages. */
+  row = find_widget (GTK_WIDGET (window), match_row_of_instance, berlin);
+  g_assert_nonnull (row);
+  adw_view_stack_set_visible_child_name (view_stack (), "overview");
+  gtk_widget_activate (row);
+  WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (leaflet), "content") == 0, 5000);
+  g_assert_true (deck_window_get_selected_instance (window) == berlin);
+  test_util_spin (400);
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_visible_button_named,
+                                 "Back to Instances"));
+  wait_frames (GTK_WIDGET (window), 3);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  render_screenshot (GTK_WIDGET (window), "narrow-overview.png");
+  adw_view_stack_set_visible_child_name (view_stack (), "replication");
+  wait_frames (GTK_WIDGET (window), 3);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  render_screenshot (GTK_WIDGET (window), "narrow-replication.png");
+
+  /* The metainfo promises 400 px (display_length ≥ 400), which the renders
+   * above show; the window's own minimum, for the record, is measured on
+   * both pages (a phone's 360 px is not reached: see the metainfo). */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *page = i == 0 ? "replication" : "overview";
+      int min_width;
+
+      adw_view_stack_set_visible_child_name (view_stack (), page);
+      wait_frames (GTK_WIDGET (window), 3);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                          &min_width, NULL, NULL, NULL);
+      g_test_message ("folded, on the %s page, the window needs at least %d px", page, min_width);
+    }
+
+  /* Back, and back again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.navigate-back", NULL));
+  WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (leaflet), "instances") == 0, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.navigate-back", NULL));
+  WAIT_UNTIL (g_strcmp0 (adw_leaflet_get_visible_child_name (leaflet), "organizations") == 0, 5000);
+
+  resize_window (WINDOW_WIDTH, WINDOW_HEIGHT);
+  WAIT_UNTIL (!adw_leaflet_get_folded (leaflet), 5000);
+  g_assert_null (find_widget (GTK_WIDGET (window), match_visible_button_named,
+                              "Back to Organizations"));
+  g_assert_null (find_widget (GTK_WIDGET (window), match_visible_button_named,
+                              "Back to Instances"));
+}
+
 /* Setup ----------------------------------------------------------------------- */
 
 static GLogFunc test_log_handler;
@@ -753,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/ui/add-instance-tls-trust", test_add_instance_tls_trust);
   g_test_add_func ("/ui/unreachable-and-back", test_unreachable_and_back);
   g_test_add_func ("/ui/main-window-screenshots", test_main_window_screenshots);
+  g_test_add_func ("/ui/narrow-window", test_narrow_window);
   status = g_test_run ();
   teardown ();
   return status;
