@@ -229,6 +229,7 @@ ask_origin (DeckInstanceDialog *self,
                                   deck_instance_get_name (self->instance), origin);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
                                     "send", _("_Send Password"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -588,6 +589,7 @@ static void
 deck_instance_dialog_init (DeckInstanceDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   reset_accessible_label (self->save_button);
   reset_accessible_label (self->cancel_button);

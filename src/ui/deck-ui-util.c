@@ -48,23 +48,40 @@ deck_button_set_mnemonic_label (GtkButton  *button,
   gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
+/* GTK 4.8 sets the label again, with its underscore, as the button's
+ * accessible name whenever the label changes: reset it each time. */
+static void
+mnemonic_label_changed (GtkButton *button)
+{
+  if (gtk_button_get_use_underline (button) && gtk_button_get_label (button) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 /**
  * deck_widget_reset_mnemonic_labels:
- * @widget: a widget, usually a template's root after gtk_widget_init_template()
+ * @widget: a widget, usually a template's root after gtk_widget_init_template(),
+ *   or an #AdwMessageDialog after its responses were added
  *
  * For every button under @widget (itself included) whose label has a
  * mnemonic, lets the accessible name come from the label alone, as
- * deck_mnemonic_button_new() does: buttons built from a template get the
- * doubled name too.
+ * deck_mnemonic_button_new() does: buttons built from a template, and the
+ * response buttons of a message dialog, get the doubled name too
+ * ("_Cancel Cancel": the raw label set as the accessible label, plus the
+ * visible label the button is labelled by). The name then is the visible
+ * label's text, without the underscore; it stays so when the label changes.
  */
 void
 deck_widget_reset_mnemonic_labels (GtkWidget *widget)
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
-      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  if (GTK_IS_BUTTON (widget) && !g_object_get_data (G_OBJECT (widget), "deck-mnemonic-name"))
+    {
+      g_object_set_data (G_OBJECT (widget), "deck-mnemonic-name", GINT_TO_POINTER (1));
+      mnemonic_label_changed (GTK_BUTTON (widget));
+      g_signal_connect (widget, "notify::label", G_CALLBACK (mnemonic_label_changed), NULL);
+      g_signal_connect (widget, "notify::use-underline", G_CALLBACK (mnemonic_label_changed), NULL);
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -63,6 +63,48 @@ deck_review_op_row_class_init (DeckReviewOpRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, details_label);
 }
 
+/* The header row AdwExpanderRow 1.2 makes inside itself, which the user
+ * activates: the first list box row below @widget. */
+static GtkWidget *
+find_header_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_LIST_BOX_ROW (child) ? child : find_header_row (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 names neither the row nor the expander's header row after the
+ * labels they show, and the status icon says the result by its colour and
+ * shape only: all three get a name in words. */
+static void
+deck_review_op_row_update_accessible (DeckReviewOpRow *self)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+  const char *subtitle = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (self));
+  const char *result = deck_review_op_row_get_result (self);
+  g_autoptr(GString) name = g_string_new (title != NULL ? title : "");
+  GtkWidget *header = find_header_row (GTK_WIDGET (self));
+
+  if (subtitle != NULL && *subtitle != '\0')
+    g_string_append_printf (name, ", %s", subtitle);
+  if (*result != '\0')
+    g_string_append_printf (name, ", %s", result);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name->str, -1);
+  if (header != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name->str, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, result, -1);
+}
+
 static void
 deck_review_op_row_init (DeckReviewOpRow *self)
 {
@@ -103,6 +145,7 @@ deck_review_op_row_new (const char *title,
       g_string_append (details, line);
     }
   gtk_label_set_label (self->details_label, details->str);
+  deck_review_op_row_update_accessible (self);
   return GTK_WIDGET (self);
 }
 
@@ -158,6 +201,7 @@ deck_review_op_row_set_status (DeckReviewOpRow    *self,
   gtk_label_set_label (self->status_label, deck_review_op_row_get_result (self));
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), shown);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), failed ? self->message : self->request);
+  deck_review_op_row_update_accessible (self);
 }
 
 /**

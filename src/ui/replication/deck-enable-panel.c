@@ -208,6 +208,7 @@ enable_action (GtkWidget  *widget,
                                   deck_instance_get_name (self->instance));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "enable", _("_Enable and Restart"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "enable",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
