@@ -60,9 +60,9 @@ WINDOW_ROLES = {"frame", "dialog", "alert", "window", "file chooser"}
 TYPE_NAME = re.compile(r"^(Gtk|Adw|Deck)[A-Z][A-Za-z]*$")
 # A mnemonic underscore: one before a letter or digit ("_Edit", "C_hange").
 # Names taken from data (table, node and user names) may hold underscores:
-# the audit's data has none but these.
+# the audit's data has none but these, and operation names.
 MNEMONIC = re.compile(r"_[^\W_]")
-DATA_WITH_UNDERSCORES = ("cluster_user",)
+DATA_WITH_UNDERSCORES = ("cluster_user", "add_node", "remove_node", "update_node")
 SWITCH_ROLES = ("check box", "toggle button", "switch")
 SWITCHER_ROLES = ("page tab", "toggle button", "radio button", "push button")
 
