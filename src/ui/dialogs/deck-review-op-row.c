@@ -31,6 +31,7 @@ struct _DeckReviewOpRow
   GtkLabel           *status_label;
   GtkSpinner         *spinner;
   GtkImage           *status_icon;
+  GtkListBoxRow      *details_row;
   GtkLabel           *details_label;
 };
 
@@ -60,6 +61,7 @@ deck_review_op_row_class_init (DeckReviewOpRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, details_row);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, details_label);
 }
 
@@ -99,16 +101,55 @@ deck_review_op_row_update_accessible (DeckReviewOpRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name->str, -1);
   if (header != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    name->str, -1);
+    {
+      /* AdwActionRow is labelled by its title label, and GTK 4.8 reads
+       * the label property and then the labels: the title twice. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name->str, -1);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, result, -1);
+}
+
+/* The arrow AdwExpanderRow 1.2 shows in its header row: the image with
+ * the style class "expander-row-arrow". */
+static GtkWidget *
+find_arrow (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_IMAGE (child) && gtk_widget_has_css_class (child, "expander-row-arrow")
+                         ? child : find_arrow (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 names the arrow "GtkImage": it says in words what its
+ * direction shows. */
+static void
+deck_review_op_row_update_arrow (DeckReviewOpRow *self)
+{
+  GtkWidget *arrow = find_arrow (GTK_WIDGET (self));
+
+  if (arrow != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self))
+                                    ? _("Details shown") : _("Details hidden"),
+                                    -1);
 }
 
 static void
 deck_review_op_row_init (DeckReviewOpRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_review_op_row_update_arrow (self);
+  g_signal_connect (self, "notify::expanded", G_CALLBACK (deck_review_op_row_update_arrow), NULL);
 }
 
 /**
@@ -145,6 +186,9 @@ deck_review_op_row_new (const char *title,
       g_string_append (details, line);
     }
   gtk_label_set_label (self->details_label, details->str);
+  /* GTK 4.8 does not name a row after the label it holds. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->details_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  details->len > 0 ? details->str : self->request, -1);
   deck_review_op_row_update_accessible (self);
   return GTK_WIDGET (self);
 }

@@ -268,6 +268,7 @@ deck_enable_panel_init (DeckEnablePanel *self)
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
+  deck_password_entry_name_icons (GTK_WIDGET (self->cluster_password_row));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "enable-panel.enable", FALSE);
 }
 
