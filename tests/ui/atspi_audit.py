@@ -270,9 +270,9 @@ def first_run(tap, audit, app, window):
         else:
             keyboard(["Escape"])
             keyboard(["Control_L", "question"])
-        win = window_named(app, "Shortcuts", ("frame", "window", "dialog"))
+        win = window_named(app, "Keyboard Shortcuts", ("frame", "window", "dialog"))
         if win is None and activate_window_action(tap, "show-help-overlay"):
-            win = window_named(app, "Shortcuts", ("frame", "window", "dialog"))
+            win = window_named(app, "Keyboard Shortcuts", ("frame", "window", "dialog"))
         if win is None:
             tops = [(role_of(app.get_child_at_index(i)), name_of(app.get_child_at_index(i)))
                     for i in range(app.get_child_count())]
