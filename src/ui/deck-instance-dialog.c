@@ -78,10 +78,13 @@ field (AdwEntryRow *row)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
+/* @state names the icon in words: its colour and shape say it only to
+ * the eye. */
 static void
 set_test_state (DeckInstanceDialog *self,
                 const char         *icon,
                 const char         *css,
+                const char         *state,
                 const char         *text)
 {
   static const char * const classes[] = { "success", "error", "warning" };
@@ -91,6 +94,8 @@ set_test_state (DeckInstanceDialog *self,
   if (css != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->test_icon), css);
   gtk_image_set_from_icon_name (self->test_icon, icon);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->test_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  state, -1);
   adw_action_row_set_subtitle (self->test_row, text);
 }
 
@@ -184,7 +189,7 @@ on_origin_answered (AdwMessageDialog   *dialog,
   if (g_strcmp0 (response, "send") != 0)
     {
       self->save_after_test = FALSE;
-      set_test_state (self, "dialog-password-symbolic", "warning",
+      set_test_state (self, "dialog-password-symbolic", "warning", _("Not tested"),
                       _("Not tested: enter the password for the new address, or allow the "
                         "stored one to be sent there."));
       update_save_button (self);
@@ -229,6 +234,7 @@ ask_origin (DeckInstanceDialog *self,
                                   deck_instance_get_name (self->instance), origin);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
                                     "send", _("_Send Password"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -318,7 +324,7 @@ commit (DeckInstanceDialog *self)
                                                      username, self->pinned, &error);
       if (added == NULL)
         {
-          set_test_state (self, "dialog-error-symbolic", "error", error->message);
+          set_test_state (self, "dialog-error-symbolic", "error", _("Failed"), error->message);
           return;
         }
       self->instance = g_object_ref (added);
@@ -331,7 +337,7 @@ commit (DeckInstanceDialog *self)
       deck_instance_set_pinned_certificate (self->instance, self->pinned);
       if (!deck_store_update_instance (self->store, self->instance, &error))
         {
-          set_test_state (self, "dialog-error-symbolic", "error", error->message);
+          set_test_state (self, "dialog-error-symbolic", "error", _("Failed"), error->message);
           return;
         }
     }
@@ -387,7 +393,7 @@ on_server_info (GObject      *source,
                               ? _("Connected: Harper %s, logged in as %s (super user), %s")
                               : _("Connected: Harper %s, logged in as %s (not a super user), %s"),
                               info->version, info->username, engine);
-      set_test_state (self, "emblem-ok-symbolic", "success", text);
+      set_test_state (self, "emblem-ok-symbolic", "success", _("Connected"), text);
       self->tested_ok = TRUE;
       self->save_anyway = FALSE;
       if (self->peer != NULL && self->pinned != NULL)
@@ -404,7 +410,7 @@ on_server_info (GObject      *source,
       self->peer = hdb_client_dup_peer_certificate (HDB_CLIENT (source));
     }
   show_certificate (self);
-  set_test_state (self, "dialog-warning-symbolic", "error", error->message);
+  set_test_state (self, "dialog-warning-symbolic", "error", _("Failed"), error->message);
   self->tested_ok = FALSE;
   self->save_anyway = self->save_after_test;
   self->save_after_test = FALSE;
@@ -425,7 +431,7 @@ start_test_with_password (DeckInstanceDialog *self,
     {
       self->testing = FALSE;
       gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
-      set_test_state (self, "dialog-error-symbolic", "error", error->message);
+      set_test_state (self, "dialog-error-symbolic", "error", _("Failed"), error->message);
       update_save_button (self);
       return;
     }
@@ -451,7 +457,7 @@ on_stored_password (GObject      *source,
     {
       self->testing = FALSE;
       gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
-      set_test_state (self, "dialog-password-symbolic", "warning",
+      set_test_state (self, "dialog-password-symbolic", "warning", _("Not tested"),
                       error ? error->message : _("No password is stored for this instance: enter it."));
       update_save_button (self);
       return;
@@ -476,7 +482,7 @@ test_connection (DeckInstanceDialog *self)
   self->testing = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
   gtk_spinner_start (self->test_spinner);
-  set_test_state (self, "network-server-symbolic", NULL, _("Connecting…"));
+  set_test_state (self, "network-server-symbolic", NULL, _("Connecting"), _("Connecting…"));
   update_save_button (self);
 
   if (*typed == '\0' && self->instance != NULL)
@@ -588,6 +594,8 @@ static void
 deck_instance_dialog_init (DeckInstanceDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
+  deck_password_entry_name_icons (GTK_WIDGET (self->password_row));
   self->cancellable = g_cancellable_new ();
   reset_accessible_label (self->save_button);
   reset_accessible_label (self->cancel_button);

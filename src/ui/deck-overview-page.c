@@ -13,6 +13,7 @@
 
 #include "deck-instance-row.h"
 #include "deck-overview-page.h"
+#include "deck-ui-util.h"
 #include "hdb-client.h"
 
 struct _DeckOverviewPage
@@ -183,6 +184,7 @@ static void
 deck_overview_page_init (DeckOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
 }
 
 DeckInstance *

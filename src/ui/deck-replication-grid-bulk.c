@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "deck-replication-grid-private.h"
+#include "deck-ui-util.h"
 
 static gboolean
 baseline_value (DeckReplicationItem      *item,
@@ -241,6 +242,7 @@ _deck_replication_grid_confirm (DeckReplicationGrid      *self,
                                   deck_replication_item_get_peer_label (item));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "change", _("C_hange"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "change",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "change");

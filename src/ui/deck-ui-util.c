@@ -3,10 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Small widget helpers the pages and dialogs share: buttons whose mnemonic
- * does not double their accessible name, and the places where libadwaita
- * 1.2 parses a string as Pango markup (toasts, status page descriptions,
- * preferences group titles and descriptions), which get text from a
- * server, a file or the user only escaped. Rows are made plain text with
+ * does not double their accessible name, password fields whose icons have
+ * a name, and the places where libadwaita 1.2 parses a string as Pango
+ * markup (toasts, status page descriptions, preferences group titles and
+ * descriptions), which get text from a server, a file or the user only
+ * escaped. Rows are made plain text with
  * adw_preferences_row_set_use_markup() (or use-markup in a template).
  */
 
@@ -48,27 +49,101 @@ deck_button_set_mnemonic_label (GtkButton  *button,
   gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
+/* GTK 4.8 sets the label again, with its underscore, as the button's
+ * accessible name whenever the label changes: reset it each time. */
+static void
+mnemonic_label_changed (GtkButton *button)
+{
+  if (gtk_button_get_use_underline (button) && gtk_button_get_label (button) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 /**
  * deck_widget_reset_mnemonic_labels:
- * @widget: a widget, usually a template's root after gtk_widget_init_template()
+ * @widget: a widget, usually a template's root after gtk_widget_init_template(),
+ *   or an #AdwMessageDialog after its responses were added
  *
  * For every button under @widget (itself included) whose label has a
  * mnemonic, lets the accessible name come from the label alone, as
- * deck_mnemonic_button_new() does: buttons built from a template get the
- * doubled name too.
+ * deck_mnemonic_button_new() does: buttons built from a template, and the
+ * response buttons of a message dialog, get the doubled name too
+ * ("_Cancel Cancel": the raw label set as the accessible label, plus the
+ * visible label the button is labelled by). The name then is the visible
+ * label's text, without the underscore; it stays so when the label changes.
  */
 void
 deck_widget_reset_mnemonic_labels (GtkWidget *widget)
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
-      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  if (GTK_IS_BUTTON (widget) && !g_object_get_data (G_OBJECT (widget), "deck-mnemonic-name"))
+    {
+      g_object_set_data (G_OBJECT (widget), "deck-mnemonic-name", GINT_TO_POINTER (1));
+      mnemonic_label_changed (GTK_BUTTON (widget));
+      g_signal_connect (widget, "notify::label", G_CALLBACK (mnemonic_label_changed), NULL);
+      g_signal_connect (widget, "notify::use-underline", G_CALLBACK (mnemonic_label_changed), NULL);
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     deck_widget_reset_mnemonic_labels (child);
+}
+
+/* The icon's name is its tooltip, which the entry changes as the icon
+ * changes ("Show Text" → "Hide Text"). */
+static void
+icon_tooltip_changed (GtkWidget *icon)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (icon);
+
+  if (tooltip != NULL && *tooltip != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    tooltip, -1);
+}
+
+static void
+name_icons_below (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if ((GTK_IS_BUTTON (child) || GTK_IS_IMAGE (child)) &&
+          !g_object_get_data (G_OBJECT (child), "deck-icon-name"))
+        {
+          g_object_set_data (G_OBJECT (child), "deck-icon-name", GINT_TO_POINTER (1));
+          icon_tooltip_changed (child);
+          g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (icon_tooltip_changed), NULL);
+        }
+      else
+        name_icons_below (child);
+    }
+}
+
+/**
+ * deck_password_entry_name_icons:
+ * @entry: a #GtkPasswordEntry or an #AdwPasswordEntryRow
+ *
+ * Names the icons of a password field after their tooltips: the peek icon
+ * ("Show Text", a #GtkButton in #AdwPasswordEntryRow 1.2, a #GtkImage in
+ * #GtkPasswordEntry) and the Caps Lock warning. GTK 4.8 gives them no
+ * accessible name, so a screen reader hears the peek icon as a button
+ * called "GtkImage"; the tooltip is only its description. The name follows
+ * the tooltip, which says what pressing the icon does next ("Hide Text"),
+ * in libadwaita's and GTK's own translation.
+ */
+void
+deck_password_entry_name_icons (GtkWidget *entry)
+{
+  g_return_if_fail (GTK_IS_PASSWORD_ENTRY (entry) || ADW_IS_PASSWORD_ENTRY_ROW (entry));
+
+  name_icons_below (entry);
+  /* GtkPasswordEntry makes its peek icon when it is asked to show it. */
+  if (GTK_IS_PASSWORD_ENTRY (entry) && !g_object_get_data (G_OBJECT (entry), "deck-icon-name"))
+    {
+      g_object_set_data (G_OBJECT (entry), "deck-icon-name", GINT_TO_POINTER (1));
+      g_signal_connect (entry, "notify::show-peek-icon", G_CALLBACK (name_icons_below), NULL);
+    }
 }
 
 /* Text -------------------------------------------------------------------- */

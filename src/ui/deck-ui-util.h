@@ -13,6 +13,7 @@ GtkWidget *deck_mnemonic_button_new                (const char          *label);
 void       deck_button_set_mnemonic_label          (GtkButton           *button,
                                                     const char          *label);
 void       deck_widget_reset_mnemonic_labels       (GtkWidget           *widget);
+void       deck_password_entry_name_icons          (GtkWidget           *entry);
 
 /* Text is text: libadwaita 1.2 parses these as Pango markup, so a text
  * from a server, a file or the user goes through them escaped. */

@@ -79,6 +79,7 @@ ask_organization_name (DeckWindow       *self,
                                                        NULL));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
                                     "apply", org ? _("_Rename") : _("_Add"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "apply");
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -289,6 +290,7 @@ remove_instance_action (GtkWidget  *widget,
                                   deck_instance_get_name (self->instance));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "remove", _("_Remove"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");

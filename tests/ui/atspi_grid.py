@@ -78,7 +78,9 @@ class Tap:
         self.n += 1
         print(f"{'ok' if cond else 'not ok'} {self.n} - {desc}", flush=True)
         if not cond:
-            self.failed += 1
+            # A TODO result is a known gap, not a failure (TAP).
+            if "# TODO " not in desc:
+                self.failed += 1
             if diag:
                 self.note(diag)
         return cond

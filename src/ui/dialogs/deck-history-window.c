@@ -148,6 +148,7 @@ deck_history_window_init (DeckHistoryWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
 }
 
 /**

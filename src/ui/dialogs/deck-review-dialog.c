@@ -537,6 +537,7 @@ deck_review_dialog_init (DeckReviewDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
+  deck_password_entry_name_icons (GTK_WIDGET (self->password_row));
 }
 
 /**

@@ -31,6 +31,7 @@ struct _DeckReviewOpRow
   GtkLabel           *status_label;
   GtkSpinner         *spinner;
   GtkImage           *status_icon;
+  GtkListBoxRow      *details_row;
   GtkLabel           *details_label;
 };
 
@@ -60,13 +61,95 @@ deck_review_op_row_class_init (DeckReviewOpRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, details_row);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewOpRow, details_label);
+}
+
+/* The header row AdwExpanderRow 1.2 makes inside itself, which the user
+ * activates: the first list box row below @widget. */
+static GtkWidget *
+find_header_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_LIST_BOX_ROW (child) ? child : find_header_row (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 names neither the row nor the expander's header row after the
+ * labels they show, and the status icon says the result by its colour and
+ * shape only: all three get a name in words. */
+static void
+deck_review_op_row_update_accessible (DeckReviewOpRow *self)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+  const char *subtitle = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (self));
+  const char *result = deck_review_op_row_get_result (self);
+  g_autoptr(GString) name = g_string_new (title != NULL ? title : "");
+  GtkWidget *header = find_header_row (GTK_WIDGET (self));
+
+  if (subtitle != NULL && *subtitle != '\0')
+    g_string_append_printf (name, ", %s", subtitle);
+  if (*result != '\0')
+    g_string_append_printf (name, ", %s", result);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name->str, -1);
+  if (header != NULL)
+    {
+      /* AdwActionRow is labelled by its title label, and GTK 4.8 reads
+       * the label property and then the labels: the title twice. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name->str, -1);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, result, -1);
+}
+
+/* The arrow AdwExpanderRow 1.2 shows in its header row: the image with
+ * the style class "expander-row-arrow". */
+static GtkWidget *
+find_arrow (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = GTK_IS_IMAGE (child) && gtk_widget_has_css_class (child, "expander-row-arrow")
+                         ? child : find_arrow (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 names the arrow "GtkImage": it says in words what its
+ * direction shows. */
+static void
+deck_review_op_row_update_arrow (DeckReviewOpRow *self)
+{
+  GtkWidget *arrow = find_arrow (GTK_WIDGET (self));
+
+  if (arrow != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self))
+                                    ? _("Details shown") : _("Details hidden"),
+                                    -1);
 }
 
 static void
 deck_review_op_row_init (DeckReviewOpRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_review_op_row_update_arrow (self);
+  g_signal_connect (self, "notify::expanded", G_CALLBACK (deck_review_op_row_update_arrow), NULL);
 }
 
 /**
@@ -103,6 +186,10 @@ deck_review_op_row_new (const char *title,
       g_string_append (details, line);
     }
   gtk_label_set_label (self->details_label, details->str);
+  /* GTK 4.8 does not name a row after the label it holds. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->details_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  details->len > 0 ? details->str : self->request, -1);
+  deck_review_op_row_update_accessible (self);
   return GTK_WIDGET (self);
 }
 
@@ -158,6 +245,7 @@ deck_review_op_row_set_status (DeckReviewOpRow    *self,
   gtk_label_set_label (self->status_label, deck_review_op_row_get_result (self));
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), shown);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), failed ? self->message : self->request);
+  deck_review_op_row_update_accessible (self);
 }
 
 /**

@@ -397,6 +397,7 @@ offer_missing (DeckConnectionsView *self,
                                        _("Connect With the Pinned Certificate?"), trust);
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                         "connect", _("C_onnect"), NULL);
+      deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
       adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "connect");
       adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_missing_response), self, 0);
@@ -431,6 +432,7 @@ offer_missing (DeckConnectionsView *self,
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "connect", _("Connect _Without Them"),
                                     "create", _("C_reate and Connect"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
@@ -546,6 +548,7 @@ disconnect_action (GtkWidget  *widget,
                                   deck_instance_get_name (self->instance), request->node_name);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "disconnect", _("_Disconnect"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disconnect",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -686,6 +689,7 @@ static void
 deck_connections_view_init (DeckConnectionsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->watched_jobs = g_ptr_array_new_with_free_func (g_object_unref);

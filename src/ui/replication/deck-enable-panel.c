@@ -208,6 +208,7 @@ enable_action (GtkWidget  *widget,
                                   deck_instance_get_name (self->instance));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "enable", _("_Enable and Restart"), NULL);
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "enable",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -267,6 +268,7 @@ deck_enable_panel_init (DeckEnablePanel *self)
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
+  deck_password_entry_name_icons (GTK_WIDGET (self->cluster_password_row));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "enable-panel.enable", FALSE);
 }
 

@@ -411,6 +411,7 @@ deck_replication_page_init (DeckReplicationPage *self)
 {
   self->watched_jobs = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
 }
 
 /**

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "deck-restart-phase-row.h"
 
 struct _DeckRestartPhaseRow
@@ -120,6 +122,8 @@ deck_restart_phase_row_set_phase (DeckRestartPhaseRow *self,
     return;
   self->phase = phase;
   gtk_label_set_label (self->label, deck_restart_phase_describe (phase));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  deck_restart_phase_describe (phase), -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
 }
 
@@ -139,9 +143,19 @@ deck_restart_phase_row_show_status (DeckRestartPhaseRow *self,
   gboolean now = current == self->phase && current != DECK_RESTART_PHASE_IDLE;
   gboolean done = current == DECK_RESTART_PHASE_DONE ||
                   (current != DECK_RESTART_PHASE_FAILED && current > self->phase);
+  g_autofree char *accessible = NULL;
+  const char *state;
 
   g_return_if_fail (DECK_IS_RESTART_PHASE_ROW (self));
 
+  /* The check mark, the spinner and the dimmed circle say the state by
+   * their looks only: the row and its icon say it in words. */
+  state = now ? _("in progress") : done ? _("done") : _("to come");
+  accessible = g_strdup_printf ("%s, %s", deck_restart_phase_describe (self->phase), state);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  state, -1);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), now);
   gtk_spinner_set_spinning (self->spinner, now);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), !now);

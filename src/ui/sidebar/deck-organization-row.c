@@ -32,6 +32,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* A list box row is not named after its children in GTK 4.8: a screen
+ * reader would announce an empty list item. The row is named after the
+ * organization. */
+static void
+deck_organization_row_name_changed (DeckOrganizationRow *self)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  deck_organization_get_name (self->organization), -1);
+}
+
 static void
 deck_organization_row_constructed (GObject *object)
 {
@@ -41,6 +51,10 @@ deck_organization_row_constructed (GObject *object)
 
   g_object_bind_property (self->organization, "name", self->name_label, "label",
                           G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->organization, "notify::name",
+                           G_CALLBACK (deck_organization_row_name_changed), self,
+                           G_CONNECT_SWAPPED);
+  deck_organization_row_name_changed (self);
 }
 
 static void
