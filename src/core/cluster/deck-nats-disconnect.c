@@ -102,42 +102,6 @@ route_deleted (DeckStepRun   *run,
   return message != NULL ? DECK_STEP_NEXT : DECK_STEP_REQUEST_FAILED;
 }
 
-static void
-reload_own (DeckStepRun         *run,
-            gpointer             data,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  Disconnect *disconnect = data;
-
-  _deck_nats_reload_async (_deck_step_run_get_engine (run), disconnect->link.client,
-                           _deck_step_run_get_cancellable (run), callback, user_data);
-}
-
-static void
-reload_peer (DeckStepRun         *run,
-             gpointer             data,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  Disconnect *disconnect = data;
-
-  _deck_nats_reload_async (_deck_step_run_get_engine (run), disconnect->link.peer_client,
-                           _deck_step_run_get_cancellable (run), callback, user_data);
-}
-
-static DeckStepResult
-reloaded (DeckStepRun   *run,
-          gpointer       data,
-          GObject       *source,
-          GAsyncResult  *result,
-          GError       **error)
-{
-  if (!_deck_nats_reload_finish (DECK_ENGINE (source), result, error))
-    return DECK_STEP_REQUEST_FAILED;
-  return DECK_STEP_NEXT;
-}
-
 /* The base class refuses a disconnect without the peer's client: its
  * routes need its login. */
 static const DeckStep disconnect_steps[] = {
@@ -156,9 +120,10 @@ static const DeckStep disconnect_steps[] = {
   { "cluster_delete_routes", DECK_STEP_DEFAULT, NULL, delete_own_route, route_deleted, NULL },
   { "cluster_delete_routes (peer)", DECK_STEP_ON_PEER, NULL, delete_peer_route, route_deleted,
     NULL },
-  { "restart_service clustering_config", DECK_STEP_DEFAULT, NULL, reload_own, reloaded, NULL },
-  { "restart_service clustering_config (peer)", DECK_STEP_ON_PEER, NULL, reload_peer, reloaded,
-    NULL },
+  { "restart_service clustering_config", DECK_STEP_DEFAULT, NULL, _deck_nats_step_reload,
+    _deck_nats_step_reloaded, NULL },
+  { "restart_service clustering_config (peer)", DECK_STEP_ON_PEER, NULL, _deck_nats_step_reload,
+    _deck_nats_step_reloaded, NULL },
   { "cluster_status (until the peer is forgotten)", DECK_STEP_DEFAULT, NULL,
     _deck_link_wait_own_forgotten, _deck_link_own_forgotten, NULL },
   { "cluster_status (peer, until it forgot us)", DECK_STEP_ON_PEER, NULL,
