@@ -43,8 +43,11 @@ export XDG_STATE_HOME=$HOME/.local/state XDG_CACHE_HOME=$HOME/.cache
 # Whatever the caller's session had must not leak in.
 unset GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
 
+# The daemon and gdbus are not under test: G_DEBUG=fatal-warnings, which the
+# test programs run with, would make a warning of theirs (gnome-keyring-daemon
+# warns as it starts without a login session) a crash of the keyring.
 printf '%s' "${KEYRING_PASSWORD:-ci-password}" |
-  gnome-keyring-daemon --foreground --unlock --components=secrets >"$tmp/gkd.log" 2>&1 &
+  env -u G_DEBUG gnome-keyring-daemon --foreground --unlock --components=secrets >"$tmp/gkd.log" 2>&1 &
 gkd_pid=$!
 
 cleanup() {
@@ -63,7 +66,7 @@ trap 'exit 143' TERM
 # Wait (at most 5 s) until the daemon owns org.freedesktop.secrets.
 owned=no
 for _ in $(seq 100); do
-  if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+  if env -u G_DEBUG gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
        --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null |
        grep -q true; then
     owned=yes

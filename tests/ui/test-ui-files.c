@@ -17,7 +17,7 @@
 
 #include <adwaita.h>
 
-#include "../unit/file-test-util.h"
+#include "file-test-util.h"
 #include "deck-credentials.h"
 #include "deck-history-window.h"
 #include "deck-instance-monitor.h"

@@ -30,7 +30,7 @@
 
 /* Named from this header's directory, so that a program needs no include
  * directory for tests/ (ui-grid has none). */
-#include "../test-util.h"
+#include "test-util.h"
 
 G_BEGIN_DECLS
 

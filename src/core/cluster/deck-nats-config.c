@@ -201,3 +201,27 @@ _deck_nats_reload_finish (DeckEngine    *engine,
 {
   return _deck_steps_run_finish (engine, result, error);
 }
+
+/* The same reload as a step of a DeckStepList (connect, disconnect), on
+ * the side the step names (DECK_STEP_ON_PEER), like _deck_step_cluster_status(). */
+void
+_deck_nats_step_reload (DeckStepRun         *run,
+                        gpointer             data,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  _deck_nats_reload_async (_deck_step_run_get_engine (run), _deck_step_run_get_client (run),
+                           _deck_step_run_get_cancellable (run), callback, user_data);
+}
+
+DeckStepResult
+_deck_nats_step_reloaded (DeckStepRun   *run,
+                          gpointer       data,
+                          GObject       *source,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  if (!_deck_nats_reload_finish (DECK_ENGINE (source), result, error))
+    return DECK_STEP_REQUEST_FAILED;
+  return DECK_STEP_NEXT;
+}

@@ -134,19 +134,6 @@ route_set (DeckStepRun   *run,
   return message != NULL ? DECK_STEP_NEXT : DECK_STEP_REQUEST_FAILED;
 }
 
-/* Routes are read when the NATS servers start: reload them. */
-static void
-reload (DeckStepRun         *run,
-        gpointer             data,
-        GAsyncReadyCallback  callback,
-        gpointer             user_data)
-{
-  Connect *connect = data;
-
-  _deck_nats_reload_async (_deck_step_run_get_engine (run), connect->link.client,
-                           _deck_step_run_get_cancellable (run), callback, user_data);
-}
-
 static DeckStepResult
 reloaded (DeckStepRun   *run,
           gpointer       data,
@@ -264,7 +251,9 @@ static const DeckStep connect_steps[] = {
   { "get_configuration (peer)", DECK_STEP_ON_PEER, NULL, _deck_step_get_configuration,
     peer_config_read, NULL },
   { "cluster_set_routes", DECK_STEP_DEFAULT, NULL, set_route, route_set, NULL },
-  { "restart_service clustering_config", DECK_STEP_DEFAULT, NULL, reload, reloaded, NULL },
+  /* Routes are read when the NATS servers start: reload them. */
+  { "restart_service clustering_config", DECK_STEP_DEFAULT, NULL, _deck_nats_step_reload,
+    reloaded, NULL },
   { "add_node", DECK_STEP_DEFAULT, NULL, add_node, node_added, NULL },
   { "cluster_status (until the link is open)", DECK_STEP_DEFAULT, NULL, _deck_link_wait_linked,
     linked, NULL },

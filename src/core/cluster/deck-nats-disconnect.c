@@ -50,43 +50,25 @@ config_read (DeckStepRun   *run,
 }
 
 /* Either side may hold the route, depending on which one connected: the
- * instance's route to the peer's hub, and the peer's to the instance's. */
+ * instance's route to the peer's hub, and the peer's to the instance's. The
+ * step runs on the side its DECK_STEP_ON_PEER names; the route deleted
+ * there is the one to the other side. */
 static void
-delete_route (HdbClient              *on,
-              HdbClient              *to,
-              const HdbConfiguration *to_config,
-              DeckStepRun            *run,
-              GAsyncReadyCallback     callback,
-              gpointer                user_data)
+delete_route (DeckStepRun         *run,
+              gpointer             data,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
-  g_autoptr(JsonArray) routes = _deck_nats_hub_route_for (to, to_config);
+  Disconnect *disconnect = data;
+  HdbClient *on = _deck_step_run_get_client (run);
+  gboolean on_peer = on == disconnect->link.peer_client;
+  g_autoptr(JsonArray) routes = NULL;
 
+  routes = _deck_nats_hub_route_for (on_peer ? disconnect->link.client
+                                             : disconnect->link.peer_client,
+                                     on_peer ? disconnect->own_config : disconnect->peer_config);
   hdb_client_cluster_delete_routes_async (on, routes, _deck_step_run_get_cancellable (run),
                                           callback, user_data);
-}
-
-static void
-delete_own_route (DeckStepRun         *run,
-                  gpointer             data,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  Disconnect *disconnect = data;
-
-  delete_route (disconnect->link.client, disconnect->link.peer_client, disconnect->peer_config,
-                run, callback, user_data);
-}
-
-static void
-delete_peer_route (DeckStepRun         *run,
-                   gpointer             data,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
-{
-  Disconnect *disconnect = data;
-
-  delete_route (disconnect->link.peer_client, disconnect->link.client, disconnect->own_config,
-                run, callback, user_data);
 }
 
 static DeckStepResult
@@ -100,42 +82,6 @@ route_deleted (DeckStepRun   *run,
 
   message = hdb_client_cluster_delete_routes_finish (HDB_CLIENT (source), result, error);
   return message != NULL ? DECK_STEP_NEXT : DECK_STEP_REQUEST_FAILED;
-}
-
-static void
-reload_own (DeckStepRun         *run,
-            gpointer             data,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  Disconnect *disconnect = data;
-
-  _deck_nats_reload_async (_deck_step_run_get_engine (run), disconnect->link.client,
-                           _deck_step_run_get_cancellable (run), callback, user_data);
-}
-
-static void
-reload_peer (DeckStepRun         *run,
-             gpointer             data,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  Disconnect *disconnect = data;
-
-  _deck_nats_reload_async (_deck_step_run_get_engine (run), disconnect->link.peer_client,
-                           _deck_step_run_get_cancellable (run), callback, user_data);
-}
-
-static DeckStepResult
-reloaded (DeckStepRun   *run,
-          gpointer       data,
-          GObject       *source,
-          GAsyncResult  *result,
-          GError       **error)
-{
-  if (!_deck_nats_reload_finish (DECK_ENGINE (source), result, error))
-    return DECK_STEP_REQUEST_FAILED;
-  return DECK_STEP_NEXT;
 }
 
 /* The base class refuses a disconnect without the peer's client: its
@@ -153,12 +99,12 @@ static const DeckStep disconnect_steps[] = {
     config_read, NULL },
   { "get_configuration", DECK_STEP_DEFAULT, NULL, _deck_step_get_configuration, config_read,
     NULL },
-  { "cluster_delete_routes", DECK_STEP_DEFAULT, NULL, delete_own_route, route_deleted, NULL },
-  { "cluster_delete_routes (peer)", DECK_STEP_ON_PEER, NULL, delete_peer_route, route_deleted,
-    NULL },
-  { "restart_service clustering_config", DECK_STEP_DEFAULT, NULL, reload_own, reloaded, NULL },
-  { "restart_service clustering_config (peer)", DECK_STEP_ON_PEER, NULL, reload_peer, reloaded,
-    NULL },
+  { "cluster_delete_routes", DECK_STEP_DEFAULT, NULL, delete_route, route_deleted, NULL },
+  { "cluster_delete_routes (peer)", DECK_STEP_ON_PEER, NULL, delete_route, route_deleted, NULL },
+  { "restart_service clustering_config", DECK_STEP_DEFAULT, NULL, _deck_nats_step_reload,
+    _deck_nats_step_reloaded, NULL },
+  { "restart_service clustering_config (peer)", DECK_STEP_ON_PEER, NULL, _deck_nats_step_reload,
+    _deck_nats_step_reloaded, NULL },
   { "cluster_status (until the peer is forgotten)", DECK_STEP_DEFAULT, NULL,
     _deck_link_wait_own_forgotten, _deck_link_own_forgotten, NULL },
   { "cluster_status (peer, until it forgot us)", DECK_STEP_ON_PEER, NULL,

@@ -51,6 +51,17 @@ gboolean   _deck_nats_reload_finish           (DeckEngine              *engine,
                                                GAsyncResult            *result,
                                                GError                 **error);
 
+/* The reload as a step, on the side the step names. */
+void       _deck_nats_step_reload             (DeckStepRun             *run,
+                                               gpointer                 data,
+                                               GAsyncReadyCallback      callback,
+                                               gpointer                 user_data);
+DeckStepResult _deck_nats_step_reloaded       (DeckStepRun             *run,
+                                               gpointer                 data,
+                                               GObject                 *source,
+                                               GAsyncResult            *result,
+                                               GError                 **error);
+
 void       _deck_nats_engine_enable_async     (DeckEngine              *engine,
                                                HdbClient               *client,
                                                const DeckEnableRequest *request,

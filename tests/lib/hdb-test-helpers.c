@@ -1,31 +1,16 @@
-/* hdb-test-helpers.h
+/* hdb-test-helpers.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Blocking wrappers (for tests only) around the async HdbClient calls, and
- * polling with a bound for what replication does in its own time.
+ * Blocking wrappers around HdbClient calls for the test programs (see
+ * hdb-test-helpers.h).
  */
 
-#pragma once
+#define G_LOG_DOMAIN "hdb-test-helpers"
 
-#include "hdb-client.h"
-#include "test-util.h"
+#include "hdb-test-helpers.h"
 
-G_BEGIN_DECLS
-
-#define HDB_TEST_WAIT_MS 60000
-
-/* Calls NAME_async with ARGS, waits, and returns NAME_finish's value. */
-#define HDB_SYNC(client, name, error, ...)                                        \
-  ({                                                                              \
-    g_autoptr(GAsyncResult) _res = NULL;                                          \
-    TEST_AWAIT (_res, HDB_TEST_WAIT_MS,                                           \
-                hdb_client_##name##_async (client, ##__VA_ARGS__, NULL,           \
-                                           test_util_store_result, &_res));   \
-    hdb_client_##name##_finish (client, _res, error);                             \
-  })
-
-static inline JsonNode *
+JsonNode *
 hdb_test_call (HdbClient   *client,
                const char  *json,
                GError     **error)
@@ -40,7 +25,7 @@ hdb_test_call (HdbClient   *client,
   return hdb_client_call_finish (client, res, error);
 }
 
-static inline HdbClient *
+HdbClient *
 hdb_test_client (const char *url,
                  const char *user,
                  const char *password)
@@ -53,8 +38,7 @@ hdb_test_client (const char *url,
   return client;
 }
 
-/* Polls search_by_id until the record is there (TRUE) or @ms pass. */
-static inline gboolean
+gboolean
 hdb_test_wait_record (HdbClient  *client,
                       const char *database,
                       const char *table,
@@ -80,7 +64,7 @@ hdb_test_wait_record (HdbClient  *client,
   return FALSE;
 }
 
-static inline void
+void
 hdb_test_insert (HdbClient  *client,
                  const char *database,
                  const char *table,
@@ -100,8 +84,7 @@ hdb_test_insert (HdbClient  *client,
   g_assert_nonnull (strstr (message, "inserted 1"));
 }
 
-/* Polls user_info until the instance answers again after a restart. */
-static inline gboolean
+gboolean
 hdb_test_wait_answering (HdbClient *client,
                          guint      ms)
 {
@@ -129,8 +112,7 @@ hdb_test_wait_answering (HdbClient *client,
   return ok;
 }
 
-/* Polls cluster_status until the link to @peer is (or is no longer) up. */
-static inline gboolean
+gboolean
 hdb_test_wait_link (HdbClient  *client,
                     const char *peer,
                     gboolean    connected,
@@ -159,17 +141,7 @@ hdb_test_wait_link (HdbClient  *client,
   return FALSE;
 }
 
-/* Harper stops a flow some time after the operation that stops it answered
- * (an update_node that switches a direction off, a remove_node, a
- * disconnect): 4.4 renews a subscription on a 200 ms timer, later on a busy
- * machine. A record written at once may still go through, so a test that
- * asserts "this no longer flows" cannot write one record and wait: it writes
- * records of @table on @from, ids @first_id, then @first_id * 1000 + 1, + 2
- * …, until one has not reached @to within @absent_ms, and fails if records
- * still arrive @bound_ms after the first write. The test controls the
- * timing; what it asserts is what Harper guarantees (the flow stops).
- * Returns the id of the record held back. */
-static inline gint64
+gint64
 hdb_test_write_until_held (HdbClient  *from,
                            HdbClient  *to,
                            const char *database,
@@ -197,5 +169,3 @@ hdb_test_write_until_held (HdbClient  *from,
       id = first_id * 1000 + n_through + 1;
     }
 }
-
-G_END_DECLS

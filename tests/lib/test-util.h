@@ -12,50 +12,22 @@
 
 G_BEGIN_DECLS
 
-static inline gboolean
-test_util_timeout_cb (gpointer data)
-{
-  gboolean *flag = data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
+gboolean
+test_util_timeout_cb (gpointer data);
 
 /* Iterates the default main context until *cond is non-NULL or @ms pass. */
-static inline gboolean
+gboolean
 test_util_wait_for_pointer (gpointer *cond,
-                            guint     ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, test_util_timeout_cb, &timed_out);
+                            guint     ms);
 
-  while (*cond == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return *cond != NULL;
-}
-
-static inline void
+void
 test_util_store_result (GObject      *source,
                         GAsyncResult *result,
-                        gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
+                        gpointer      user_data);
 
 /* Sleeps @ms while the main context keeps running. */
-static inline void
-test_util_spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, test_util_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
+void
+test_util_spin (guint ms);
 
 /* Runs an _async call and waits for its result, failing the test after @ms. */
 #define TEST_AWAIT(result_var, ms, call_expr)                                  \

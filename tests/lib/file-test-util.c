@@ -1,28 +1,15 @@
-/* file-test-util.h
+/* file-test-util.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the tests of the app's files share: writing and reading files,
- * listing what was set aside beside one, hostile contents, and a file the
- * test process cannot read even as root.
+ * Files for the tests of the app's files (see file-test-util.h).
  */
 
-#pragma once
+#define G_LOG_DOMAIN "file-test-util"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/capability.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include "file-test-util.h"
 
-#include <glib.h>
-#include <glib/gstdio.h>
-
-G_BEGIN_DECLS
-
-static inline void
+void
 file_test_write (const char *path,
                  const char *contents,
                  gssize      length)
@@ -35,7 +22,7 @@ file_test_write (const char *path,
   g_assert_no_error (error);
 }
 
-static inline char *
+char *
 file_test_read (const char *path,
                 gsize      *length)
 {
@@ -46,8 +33,7 @@ file_test_read (const char *path,
   return contents;
 }
 
-/* The files beside @path named "BASENAME.TAG…", sorted. */
-static inline GPtrArray *
+GPtrArray *
 file_test_list_siblings (const char *path,
                          const char *tag)
 {
@@ -68,7 +54,7 @@ file_test_list_siblings (const char *path,
   return found;
 }
 
-static inline guint
+guint
 file_test_count_siblings (const char *path,
                           const char *tag)
 {
@@ -77,24 +63,13 @@ file_test_count_siblings (const char *path,
   return found->len;
 }
 
-/* Hostile contents, each of which must be set aside (or refused) without a
- * crash or a critical warning. */
-typedef struct
-{
-  const char *name;
-  char       *data;
-  gsize       length;
-} FileTestHostile;
-
-static inline void
+void
 file_test_hostile_clear (FileTestHostile *hostile)
 {
   g_clear_pointer (&hostile->data, g_free);
 }
 
-/* ~150 KB of "[": json-glib alone would recurse until the stack
- * overflows. */
-static inline FileTestHostile
+FileTestHostile
 file_test_hostile_nested (void)
 {
   FileTestHostile hostile = { "nested 150 KB deep", NULL, 150 * 1024 };
@@ -105,8 +80,7 @@ file_test_hostile_nested (void)
   return hostile;
 }
 
-/* A valid-looking file of @max_size + 1 bytes: one long string. */
-static inline FileTestHostile
+FileTestHostile
 file_test_hostile_too_large (gsize max_size)
 {
   FileTestHostile hostile = { "over the size limit", NULL, max_size + 1 };
@@ -121,8 +95,7 @@ file_test_hostile_too_large (gsize max_size)
   return hostile;
 }
 
-/* Latin-1 where UTF-8 belongs. */
-static inline FileTestHostile
+FileTestHostile
 file_test_hostile_not_utf8 (void)
 {
   static const char latin1[] = "{\"version\": 1, \"name\": \"Caf\xe9\"}";
@@ -132,9 +105,7 @@ file_test_hostile_not_utf8 (void)
   return hostile;
 }
 
-/* Capabilities are per thread: dropping them in the calling thread makes
- * the file unreadable to the reads that thread makes, even as root. */
-static inline void
+void
 file_test_set_dac_override (gboolean on)
 {
   struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -149,8 +120,7 @@ file_test_set_dac_override (gboolean on)
   g_assert_cmpint (syscall (SYS_capset, &header, data), ==, 0);
 }
 
-/* Makes @path unreadable (EACCES) for reads of the calling thread. */
-static inline void
+void
 file_test_deny_read (const char *path)
 {
   int fd;
@@ -165,12 +135,10 @@ file_test_deny_read (const char *path)
   g_assert_cmpint (errno, ==, EACCES);
 }
 
-static inline void
+void
 file_test_allow_read (const char *path)
 {
   if (geteuid () == 0)
     file_test_set_dac_override (TRUE);
   g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 }
-
-G_END_DECLS
