@@ -32,6 +32,8 @@
 #include "deck-disconnect-job.h"
 #include "deck-enable-job.h"
 #include "deck-engine.h"
+#include "deck-engine-preflight.h"
+#include "hdb-capabilities.h"
 #include "deck-schema-diff.h"
 #include "deck-replication-page.h"
 #include "deck-replication-tables.h"
@@ -129,12 +131,24 @@ organization (DeckReplicationPage *self)
                                        deck_instance_get_organization_id (self->instance));
 }
 
-/* The engine enabling would use, as the enable job decides it. */
+/* The engine enabling would use, as the enable job decides it
+ * (HDB_ENGINE_UNKNOWN when neither runs on the server's version). */
 static HdbEngine
 engine_to_enable (DeckReplicationPage *self)
 {
   return deck_enable_job_choose_engine (deck_instance_get_engine (self->instance),
                                         deck_instance_get_version (self->instance));
+}
+
+/* Whether the server can run the engine enabling would use; if not, why. */
+static gboolean
+can_enable (DeckReplicationPage  *self,
+            GError              **error)
+{
+  HdbEngine kind = engine_to_enable (self);
+
+  return deck_engine_check_version (kind != HDB_ENGINE_UNKNOWN ? kind : HDB_ENGINE_NATIVE,
+                                    deck_instance_get_version (self->instance), error);
 }
 
 static const char *
@@ -174,8 +188,16 @@ validate_enable_form (DeckReplicationPage *self)
   if (self->instance == NULL)
     return;
 
-  engine = deck_engine_new_for (engine_to_enable (self));
-  if (*node != '\0' && !deck_engine_validate_node_name (engine, node, &error))
+  /* Only what this server can run is offered; the reason shows otherwise. */
+  if (can_enable (self, &error))
+    engine = deck_engine_new_for (engine_to_enable (self));
+
+  if (engine == NULL)
+    {
+      gtk_label_set_label (self->enable_error, error->message);
+      valid = FALSE;
+    }
+  else if (*node != '\0' && !deck_engine_validate_node_name (engine, node, &error))
     {
       gtk_label_set_label (self->enable_error, error->message);
       valid = FALSE;
@@ -208,7 +230,10 @@ static void
 fill_enable_form (DeckReplicationPage *self)
 {
   DeckOrganization *org = organization (self);
-  g_autoptr(DeckEngine) engine = deck_engine_new_for (engine_to_enable (self));
+  HdbEngine kind = engine_to_enable (self);
+  g_autoptr(DeckEngine) engine = deck_engine_new_for (kind != HDB_ENGINE_UNKNOWN
+                                                      ? kind : HDB_ENGINE_NATIVE);
+  g_autoptr(GError) refusal = NULL;
   g_autofree char *node = NULL;
   const char *user;
 
@@ -220,12 +245,15 @@ fill_enable_form (DeckReplicationPage *self)
                                         deck_instance_get_url (self->instance));
   gtk_editable_set_text (GTK_EDITABLE (self->node_name_row), node);
 
-  adw_action_row_set_subtitle (self->engine_row,
-                               engine_to_enable (self) == HDB_ENGINE_NATIVE
-                               ? _("Native replication (Harper 4.4 and later). The cluster user "
-                                   "is a dedicated super user on every instance.")
-                               : _("NATS clustering. The cluster user gets the cluster_user role "
-                                   "on every instance."));
+  if (!can_enable (self, &refusal))
+    adw_action_row_set_subtitle (self->engine_row, _("None: this server cannot run it."));
+  else
+    adw_action_row_set_subtitle (self->engine_row,
+                                 kind == HDB_ENGINE_NATIVE
+                                 ? _("Native replication (Harper 4.4 and later). The cluster user "
+                                     "is a dedicated super user on every instance.")
+                                 : _("NATS clustering. The cluster user gets the cluster_user role "
+                                     "on every instance."));
 
   /* Every instance of the organization needs the same cluster user: offer
    * the password kept for it. */
