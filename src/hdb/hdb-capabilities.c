@@ -28,7 +28,7 @@ static const HdbCapabilities rows[] = {
   {
     .since = "4.0.0", .measured = "4.3.0", .known = TRUE,
     .native = FALSE, .nats = TRUE, .nats_server_shipped = TRUE,
-    .restart_style = HDB_RESTART_STYLE_WORKERS, .resumes_after_update = TRUE,
+    .restart_style = HDB_RESTART_STYLE_WORKERS, .updates_in_place = TRUE,
   },
   /* 4.4: native replication beside NATS; reference/harper-local-cluster.md. */
   {
@@ -36,7 +36,7 @@ static const HdbCapabilities rows[] = {
     .native = TRUE, .nats = TRUE, .nats_server_shipped = TRUE,
     .restart_style = HDB_RESTART_STYLE_WORKERS,
     .status_catching_up = TRUE, .binds_host = TRUE, .system_generation = 1,
-    .resumes_after_update = TRUE,
+    .updates_in_place = TRUE,
   },
   /* 4.5 and 4.6: as 4.7 (the NATS deprecation, the timing statistics of
    * cluster_status and the package without nats-server came with 4.5);

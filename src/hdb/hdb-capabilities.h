@@ -66,11 +66,13 @@ typedef enum
  * @tables_follow: a table created on one node of a replicated database is
  *   created on its peers too (4.7.29: within a second); 4.4 creates neither
  *   databases nor tables
- * @resumes_after_update: a direction switched back on with `update_node`
- *   flows again (4.4). 4.7.29 closes the receiving side's subscription when a
- *   direction is switched off and opens it again only when the link is made
- *   anew (remove_node on both sides, then add_node): neither an update_node
- *   from either side nor a second one made records arrive within 40 s
+ * @updates_in_place: `update_node` changes what flows as it asks (4.4). On
+ *   4.7.29 it does not: a direction switched back on stays closed (the
+ *   receiving side closed its subscription and does not open it again;
+ *   neither a second update_node nor one from the other side helped within
+ *   40 s), and one switched off was seen still flowing 20 s later. Making
+ *   the link anew (remove_node on both sides, then add_node with the
+ *   subscriptions) did what was asked at once, every time
  * @catch_up_guaranteed: records written while a direction was switched off
  *   arrive once it is on again. %FALSE for every version measured: Harper
  *   resumes a database's stream after the last record the peer received
@@ -105,7 +107,7 @@ typedef struct
   gboolean         status_catching_up;
   gboolean         status_timing;
   gboolean         tables_follow;
-  gboolean         resumes_after_update;
+  gboolean         updates_in_place;
   gboolean         catch_up_guaranteed;
   gboolean         binds_host;
   gboolean         registration_deprecated;

@@ -24,6 +24,7 @@ typedef struct
   GHashTable    *clients;     /* id → HdbClient */
   GHashTable    *statuses;    /* id → HdbClusterStatus */
   GHashTable    *schemas;     /* id → HdbSchema */
+  GHashTable    *versions;    /* id → Harper version */
   GHashTable    *unreadable;  /* id → message */
   guint          n_waiting;
   gboolean       peers_read;
@@ -36,6 +37,7 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->clients, g_hash_table_unref);
   g_clear_pointer (&data->statuses, g_hash_table_unref);
   g_clear_pointer (&data->schemas, g_hash_table_unref);
+  g_clear_pointer (&data->versions, g_hash_table_unref);
   g_clear_pointer (&data->unreadable, g_hash_table_unref);
   g_free (data);
 }
@@ -50,9 +52,11 @@ static void read_instance (GTask      *task,
                            const char *instance_id,
                            HdbClient  *client);
 
-/* Whether a change is about a link in full replication: its mesh is
- * converted as one unit, on all of its instances, whose states the plan
- * then needs too. */
+/* Whether a change is about a native link: in full replication, its mesh
+ * is converted as one unit, on all of its instances, whose states the plan
+ * then needs too; an explicit link is made anew, on both sides, where a
+ * version on it does not change it in place (deck_plan_new_versioned()),
+ * which the peer's version tells. */
 static gboolean
 needs_peers (LoadData *data)
 {
@@ -66,7 +70,7 @@ needs_peers (LoadData *data)
                                                                                change->peer)
                                          : NULL;
 
-      if (conn != NULL && conn->replicates)
+      if (conn != NULL && (conn->replicates || status->engine == HDB_ENGINE_NATIVE))
         return TRUE;
     }
   return FALSE;
@@ -101,8 +105,46 @@ load_step_done (GTask *task)
       return;
     }
 
-  plan = deck_plan_new_full (data->changes, data->statuses, NULL, data->schemas);
+  /* The versions by node name (hdb-capabilities.h: what update_node can
+   * do depends on both sides'). */
+  {
+    g_autoptr(GHashTable) by_node = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer id, status;
+
+    g_hash_table_iter_init (&iter, data->statuses);
+    while (g_hash_table_iter_next (&iter, &id, &status))
+      {
+        const char *version = g_hash_table_lookup (data->versions, id);
+        const char *node = ((HdbClusterStatus *) status)->node_name;
+
+        if (version != NULL && node != NULL)
+          g_hash_table_insert (by_node, (gpointer) node, (gpointer) version);
+      }
+    plan = deck_plan_new_versioned (data->changes, data->statuses, NULL, data->schemas, by_node);
+  }
   g_task_return_pointer (task, plan, g_object_unref);
+}
+
+static void
+on_version (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Request *request = user_data;
+  LoadData *data = g_task_get_task_data (request->task);
+  g_autoptr(HdbRegistrationInfo) info = NULL;
+
+  /* Without it, the plan takes the version to update a link in place, as
+   * 4.4 does. */
+  info = hdb_client_registration_info_finish (HDB_CLIENT (source), result, NULL);
+  if (info != NULL && info->version != NULL)
+    g_hash_table_insert (data->versions, g_strdup (request->instance_id),
+                         g_strdup (info->version));
+  load_step_done (request->task);
+  g_object_unref (request->task);
+  g_free (request->instance_id);
+  g_free (request);
 }
 
 static void
@@ -166,6 +208,12 @@ read_instance (GTask      *task,
   request->instance_id = g_strdup (instance_id);
   data->n_waiting++;
   hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status, request);
+
+  request = g_new0 (Request, 1);
+  request->task = g_object_ref (task);
+  request->instance_id = g_strdup (instance_id);
+  data->n_waiting++;
+  hdb_client_registration_info_async (client, g_task_get_cancellable (task), on_version, request);
 }
 
 /**
@@ -210,6 +258,7 @@ deck_plan_load_async (DeckChangeSet       *changes,
                                           (GDestroyNotify) hdb_cluster_status_free);
   data->schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) hdb_schema_free);
+  data->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   data->unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
