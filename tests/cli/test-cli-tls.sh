@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test-cli-tls.sh CLI_BINARY
 #
-# clusterdeck-cli and a real Harper 4.4.18 node served over HTTPS with its
+# clusterdeck-cli and a real Harper node (HARPER_VERSION) served over HTTPS with its
 # own self-signed certificate: `instance add` reports the fingerprint and the
 # hint, `instance trust --yes` pins it, and the pinned instance answers.
 # Run through tests/integration/in-netns.sh (Harper's TLS mode also listens on
@@ -35,7 +35,7 @@ else
 fi
 
 out=$("$cli" instance trust tls1 --yes 2>&1); rc=$?
-if [ $rc = 0 ] && grep -q "$fingerprint" <<<"$out" && grep -q 'Harper 4.4.18' <<<"$out"; then
+if [ $rc = 0 ] && grep -q "$fingerprint" <<<"$out" && grep -qF "Harper $HARPER_VERSION" <<<"$out"; then
   ok "instance trust --yes pins the certificate and the instance answers"
 else
   not_ok "instance trust --yes (rc $rc)" "$out"

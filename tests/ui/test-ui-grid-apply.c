@@ -9,7 +9,8 @@
  * and unlocked gnome-keyring, and a fresh $XDG_STATE_HOME (pending.json and
  * history.jsonl start empty).
  *
- * Nodes: three Harper 4.4.18 nodes started with replication configured
+ * Nodes: three Harper nodes of the version under test (HARPER_VERSION)
+ * started with replication configured
  * (node1…node3), a cluster user (a super user) on each, a database `data`
  * with the tables `dog` and `cat` on each, and node1 connected to node2 and
  * to node3 through add_node with explicit per-table subscriptions (not full
