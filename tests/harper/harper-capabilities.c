@@ -7,7 +7,7 @@
  * For the shell tests (tests/cli/), which compare with what the app's own
  * table says of the version under test instead of repeating it. FIELD is a
  * member of HdbCapabilities: native, nats, nats_server_shipped,
- * restart_style, resumes_after_update, status_camel_case, tables_follow,
+ * restart_style, updates_in_place, status_camel_case, tables_follow,
  * system_generation, known.
  */
 

@@ -339,7 +339,10 @@ make_lanes (GTask *task)
           const char *instance_id = g_ptr_array_index (unit->instance_ids, j);
           GPtrArray *ops = deck_plan_get_operations (data->plan, instance_id);
 
-          g_hash_table_add (in_unit, (gpointer) instance_id);
+          /* An instance in two units (two links made anew) sends its
+           * other operations in the first one's lane only. */
+          if (!g_hash_table_add (in_unit, (gpointer) instance_id))
+            continue;
           for (guint k = 0; ops != NULL && k < ops->len; k++)
             if (((const DeckPlanOp *) g_ptr_array_index (ops, k))->unit == 0)
               lane_add_op (lane, g_ptr_array_index (ops, k));

@@ -470,6 +470,22 @@ plan_peer (DeckPlan   *self,
   if (engine == HDB_ENGINE_NATIVE &&
       !updates_in_place (versions, status->node_name, first->peer))
     {
+      /* Removing the link on this side alone, with the other side out of
+       * reach, could leave it half made: nothing is planned then. */
+      if (_deck_plan_instance_for_node (statuses, conn->name) == NULL ||
+          status->node_name == NULL)
+        {
+          g_ptr_array_unref (_deck_subscription_set_finish (&set));
+          _deck_plan_add_problem (self, changes, from, to,
+                                  g_strdup_printf (_("This Harper version does not change a "
+                                                     "link in place, so it is removed on "
+                                                     "both sides and added again, and the "
+                                                     "replication state of %s was not "
+                                                     "loaded: it is not in the "
+                                                     "organization, or could not be read."),
+                                                   conn->name));
+          return;
+        }
       add_relink (self, changes, from, to, statuses, instance_id, status->node_name, conn,
                   _deck_subscription_set_finish (&set));
       return;
