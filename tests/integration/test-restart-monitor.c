@@ -535,6 +535,9 @@ forward (FakeRestartProxy  *proxy,
 
   if (auth != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (out), "Authorization", auth);
+  /* A new connection each time: one kept from before a restart would lead
+   * to the old (4.5+: dead) process. */
+  soup_message_headers_replace (soup_message_get_request_headers (out), "Connection", "close");
   request_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if (g_bytes_get_size (request_body) > 0)
     soup_message_set_request_body_from_bytes (out, "application/json", request_body);
@@ -543,6 +546,7 @@ forward (FakeRestartProxy  *proxy,
   reply = soup_session_send_and_read (proxy->session, out, NULL, &error);
   if (reply == NULL)
     {
+      g_debug ("proxy: %s %s: %s", soup_server_message_get_method (msg), path, error->message);
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_GATEWAY, NULL);
       return;
     }
