@@ -303,6 +303,18 @@ deck_engine_enable_async (DeckEngine              *self,
   data->request.replication_url = g_strdup (request->replication_url);
   g_task_set_task_data (task, data, (GDestroyNotify) enable_free);
 
+  /* What needs no request is refused before the first one. */
+  {
+    GError *error = NULL;
+
+    if (request->node_name != NULL &&
+        !deck_engine_validate_node_name (self, request->node_name, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
+
   deck_engine_preflight_async (deck_engine_get_kind (self), client, request, cancellable,
                                on_preflight, g_steal_pointer (&task));
 }
