@@ -9,8 +9,9 @@
 # lines).
 #
 # Reads DIR/subtests.json (written by run-tests.sh: every TAP subtest with the
-# Harper version it ran against) and DIR/testlog.json (meson's, for the
-# restart lines). DIR defaults to _build/meson-logs. Prints the Markdown; with
+# Harper version it ran against; the main pass's only) and DIR/testlog.json
+# (meson's, for the restart lines). DIR defaults to _build/meson-logs; give
+# --log-dir more than once to join runs made one version at a time. Prints the Markdown; with
 # --update FILE, replaces what FILE has between the lines
 # "<!-- compat-table:begin -->" and "<!-- compat-table:end -->" instead.
 #
@@ -43,6 +44,8 @@ FEATURES = [
      ["/engine/native/connect", "/engine/native/disconnect", "/engine/native/cancel"]),
     ("Change set → plan → apply (publish/subscribe toggles, drift, paused peer)", "native",
      "applier", []),
+    ("A mesh of three in full replication converted as one unit", "native", "applier-mesh", []),
+    ("Core jobs: enable, connect with missing tables, apply, disconnect", "native", "jobs", []),
     ("Missing databases and tables created", "native", "schema-diff", []),
     ("Enable refused where the version has no native replication", "native", "engine-nats",
      ["/engine/native/refused"]),
@@ -97,13 +100,16 @@ def cell(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--log-dir", default=os.path.join(os.path.dirname(__file__), "..", "_build",
-                                                      "meson-logs"))
+    ap.add_argument("--log-dir", action="append")
     ap.add_argument("--update", metavar="FILE")
     args = ap.parse_args()
 
-    with open(os.path.join(args.log_dir, "subtests.json")) as f:
-        subtests = json.load(f)
+    log_dirs = args.log_dir or [os.path.join(os.path.dirname(__file__), "..", "_build",
+                                             "meson-logs")]
+    subtests = []
+    for d in log_dirs:
+        with open(os.path.join(d, "subtests.json")) as f:
+            subtests += [s for s in json.load(f) if s.get("pass", "main") == "main"]
     versions = sorted({s["harper"] for s in subtests if s.get("harper") and s["harper"] != "mixed"},
                       key=version_key)
 
@@ -124,8 +130,10 @@ def main():
 
     # Restart detection delay per version.
     lags = {}
-    testlog = os.path.join(args.log_dir, "testlog.json")
-    if os.path.exists(testlog):
+    for d in log_dirs:
+        testlog = os.path.join(d, "testlog.json")
+        if not os.path.exists(testlog):
+            continue
         for line in open(testlog, encoding="utf-8", errors="replace"):
             try:
                 record = json.loads(line)
