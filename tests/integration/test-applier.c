@@ -144,7 +144,7 @@ make_plan (DeckChangeSet *changes)
       schema = HDB_SYNC (clients[i], describe_all, &error);
       g_assert_no_error (error);
       g_hash_table_insert (schemas, (gpointer) ids[i], schema);
-      g_hash_table_insert (versions, (gpointer) ids[i],
+      g_hash_table_insert (versions, (gpointer) node_name (i),
                            (gpointer) harper_fixture_get_node_version (cluster, i));
     }
   return deck_plan_new_versioned (changes, statuses, NULL, schemas, versions);
@@ -361,8 +361,11 @@ test_enable_and_connect (void)
       table = HDB_SYNC (clients[i], create_table, &error, DB, TABLE, "id");
       g_assert_no_error (error);
 
-      /* The tables of the direction tests, on the two nodes they link. */
-      if (i < 2)
+      /* The tables of the direction tests, on the two nodes they link; on
+       * node3 too where Harper starts a link with a copy of the whole
+       * database (4.5+): a link to a node that lacks some of its tables
+       * carried nothing there (seen on 4.7.29). */
+      if (i < 2 || relinks ())
         {
           g_autofree char *made = HDB_SYNC (clients[i], create_database, &error, CTL_DB);
 
@@ -929,8 +932,9 @@ test_drift (void)
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, DB "." TABLE ": publish was on when staged, is now off"));
   g_assert_nonnull (strstr (error->message, node_name (1)));
-  /* Only the cluster_status read again; no update. */
-  g_assert_cmpuint (n_sent, ==, 1);
+  /* Only the cluster_status read again (on both sides of a link made
+   * anew); no update. */
+  g_assert_cmpuint (n_sent, ==, relinks () ? 2 : 1);
   g_assert_cmpuint (signals.n_signals, ==, 0);
 
   /* The server keeps what the other party set. */

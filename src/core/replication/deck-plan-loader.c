@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-plan-loader.h"
+#include "hdb-capabilities.h"
 #include "hdb-client.h"
 
 /* Loading ------------------------------------------------------------------ */
@@ -52,11 +53,13 @@ static void read_instance (GTask      *task,
                            const char *instance_id,
                            HdbClient  *client);
 
-/* Whether a change is about a native link: in full replication, its mesh
- * is converted as one unit, on all of its instances, whose states the plan
- * then needs too; an explicit link is made anew, on both sides, where a
- * version on it does not change it in place (deck_plan_new_versioned()),
- * which the peer's version tells. */
+/* Whether a change needs the states of the other instances: a native link
+ * in full replication, whose mesh is converted as one unit on all of its
+ * instances; or an explicit native link on an instance whose version does
+ * not change a link in place (hdb-capabilities.h), which is made anew on
+ * both sides (deck_plan_new_versioned()). On a version that does (4.4), an
+ * explicit link is one update_node and the peers are not read: one that
+ * does not answer would hold the plan up for its timeout. */
 static gboolean
 needs_peers (LoadData *data)
 {
@@ -69,8 +72,15 @@ needs_peers (LoadData *data)
       const HdbConnection *conn = status ? hdb_cluster_status_find_connection (status,
                                                                                change->peer)
                                          : NULL;
+      const HdbCapabilities *caps;
 
-      if (conn != NULL && (conn->replicates || status->engine == HDB_ENGINE_NATIVE))
+      if (conn == NULL)
+        continue;
+      if (conn->replicates)
+        return TRUE;
+      caps = hdb_capabilities_for_version (g_hash_table_lookup (data->versions,
+                                                                change->instance_id));
+      if (status->engine == HDB_ENGINE_NATIVE && caps->known && !caps->updates_in_place)
         return TRUE;
     }
   return FALSE;
