@@ -11,7 +11,9 @@
  * switched off on the older node through change set →
  * plan → applier (the link becomes per-table subscriptions: only the newer
  * node's records flow), switched on again (new records flow both ways
- * again), disconnect (nothing flows any more). cluster_status is read from
+ * again), disconnect (nothing flows any more). The plan loader, given the
+ * versions the store knows, makes the older node's link anew too when
+ * only the older node is named. cluster_status is read from
  * both: 4.4 writes its socket fields in snake_case, 4.7 in camelCase, and
  * the parser reads both.
  *
@@ -27,6 +29,7 @@
 
 #include "deck-applier.h"
 #include "deck-engine.h"
+#include "deck-plan-loader.h"
 #include "harper-fixture.h"
 #include "hdb-capabilities.h"
 #include "hdb-test-helpers.h"
@@ -305,6 +308,48 @@ apply_toggle (gboolean publish,
   g_assert_cmpuint (deck_change_set_get_n_changes (result->remaining), ==, 0);
 }
 
+/* The plan as the window and the CLI load it (deck_plan_load_versioned_async(),
+ * given the versions the store knows), for a change made on the older node
+ * alone: where either side does not change a link in place, the loader reads
+ * the newer node too and the link is made anew, though only the older one
+ * was named. Nothing is sent. */
+static void
+test_plan_load (void)
+{
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(HdbClusterStatus) status = read_status (0);
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GHashTable) unreadable = NULL;
+  g_autoptr(DeckPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const HdbConnection *conn = hdb_cluster_status_find_connection (status, node_name (1));
+  gboolean relink = FALSE;
+  DeckBaseline baseline;
+
+  g_assert_nonnull (conn);
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      g_hash_table_insert (known, (gpointer) node_name (i), (gpointer) version (i));
+      relink |= !hdb_capabilities_for_version (version (i))->updates_in_place;
+    }
+  deck_baseline_from_connection (conn, DB, TABLE, &baseline);
+  deck_change_set_set_publish (changes, ids[0], node_name (1), DB, TABLE, FALSE, &baseline);
+
+  TEST_AWAIT (res, APPLY_WAIT_MS,
+              deck_plan_load_versioned_async (changes, client_table, known, NULL,
+                                              test_util_store_result, &res));
+  plan = deck_plan_load_finish (res, &unreadable, &error);
+  g_assert_no_error (error);
+  text = deck_plan_describe (plan);
+  g_test_message ("%s (Harper %s) → %s (Harper %s): %s", node_name (0), version (0),
+                  node_name (1), version (1), text);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+  g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, relink ? 1 : 0);
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, relink ? 3 : 1);
+}
+
 /* Publish off on the older node: its records stop reaching the newer one,
  * the newer one's still arrive. Then on again: new records flow both ways
  * (the newer node does not resume a direction switched back on by
@@ -402,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/mixed/enable", test_enable);
   g_test_add_func ("/mixed/connect-refused", test_connect_refused);
   g_test_add_func ("/mixed/connect", test_connect);
+  g_test_add_func ("/mixed/plan-load", test_plan_load);
   g_test_add_func ("/mixed/toggle", test_toggle);
   g_test_add_func ("/mixed/disconnect", test_disconnect);
 

@@ -1448,6 +1448,7 @@ partial_failure_relink (PausedFixture *f)
     g_autofree char *summary = deck_review_dialog_dup_summary (dialog);
 
     g_test_message ("summary: %s", summary);
+    g_assert_nonnull (strstr (summary, "1 change could not be planned"));
     g_assert_nonnull (strstr (summary, "1 change is still pending"));
   }
   g_assert_true (gtk_widget_is_sensitive (dialog_button (dialog, "_Retry")));
