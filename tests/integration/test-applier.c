@@ -127,6 +127,38 @@ read_status (guint i)
   return status;
 }
 
+/* node @i's links as it reports them now, for the log: "node2 [db.t: publish
+ * subscribe, …]" or "node2 (full replication)" */
+static char *
+describe_links_of (guint i)
+{
+  g_autoptr(HdbClusterStatus) status = read_status (i);
+  GString *text = g_string_new (NULL);
+
+  for (guint c = 0; c < status->connections->len; c++)
+    {
+      const HdbConnection *conn = g_ptr_array_index (status->connections, c);
+
+      g_string_append_printf (text, "%s%s", c > 0 ? "; " : "", conn->name);
+      if (conn->replicates)
+        {
+          g_string_append (text, " (full replication)");
+          continue;
+        }
+      g_string_append (text, " [");
+      for (guint k = 0; k < conn->subscriptions->len; k++)
+        {
+          const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, k);
+
+          g_string_append_printf (text, "%s%s.%s:%s%s", k > 0 ? ", " : "", sub->database,
+                                  sub->table, sub->publish ? " publish" : "",
+                                  sub->subscribe ? " subscribe" : "");
+        }
+      g_string_append (text, "]");
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* The plan as the app makes it: the loaded status and schema of every
  * instance of the organization (the peers too: a mesh in full replication
  * is converted as one unit, on all of its instances), and their versions. */
@@ -276,6 +308,14 @@ assert_requests (DeckPlan              *plan,
                   deck_plan_get_n_requests (plan), deck_plan_get_n_operations (plan),
                   deck_plan_get_n_reads (plan));
   g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan));
+  if (result->verification_error != NULL)
+    {
+      g_autofree char *links1 = describe_links_of (0);
+      g_autofree char *links2 = describe_links_of (1);
+
+      g_test_message ("read back differently: %s", result->verification_error->message);
+      g_test_message ("now node1: %s; node2: %s", links1, links2);
+    }
   g_assert_null (result->verification_error);
 }
 
