@@ -45,14 +45,21 @@
 #include <time.h>
 
 #include <adwaita.h>
+#ifdef HAVE_CALLGRIND_H
+#include <valgrind/callgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#define CALLGRIND_DUMP_STATS_AT(name)
+#define CALLGRIND_ZERO_STATS
+#endif
 
 #include "deck-change-set.h"
 #include "deck-replication-grid.h"
+#include "bench-grid-model.h"
 #include "deck-replication-model.h"
 #include "hdb-types.h"
 
 #define INSTANCE        "hub"
-#define N_DATABASES     4
 #define WATCHDOG_S      180
 #define SETTLE_MS       300
 #define JANK_MS         25.0   /* 1.5 frames at 60 Hz */
@@ -158,270 +165,6 @@ append_ms (GArray *samples,
   g_array_append_val (samples, ms);
 }
 
-/* Synthetic loaded state (grid mode) -------------------------------------- */
-
-static const char *database_names[N_DATABASES] = { "audit", "crm", "inventory", "sales" };
-static const char *table_stems[N_DATABASES] = { "event", "contact", "item", "order" };
-
-/* Table @t (0 .. opt_tables-1) of database @t % N_DATABASES. Two tables of
- * "sales" are "invoice" and "invoice_line", so that the word "invoice"
- * matches 2 of every peer's 200 rows: 1 %. */
-static char *
-table_name (guint t)
-{
-  guint d = t % N_DATABASES;
-  guint k = t / N_DATABASES;
-
-  if (d == 3 && k == 7)
-    return g_strdup ("invoice");
-  if (d == 3 && k == 8)
-    return g_strdup ("invoice_line");
-  return g_strdup_printf ("%s_%02u", table_stems[d], k);
-}
-
-static void
-bench_table_free (HdbTable *table)
-{
-  g_free (table->name);
-  g_free (table->primary_key);
-  g_free (table);
-}
-
-static void
-bench_database_free (HdbDatabase *db)
-{
-  g_free (db->name);
-  g_clear_pointer (&db->tables, g_ptr_array_unref);
-  g_free (db);
-}
-
-static void
-bench_socket_free (HdbDatabaseSocket *socket)
-{
-  g_free (socket->database);
-  g_free (socket->catching_up_from);
-  g_free (socket);
-}
-
-static int
-compare_tables (gconstpointer a,
-                gconstpointer b)
-{
-  const HdbTable *x = *(HdbTable * const *) a;
-  const HdbTable *y = *(HdbTable * const *) b;
-
-  return strcmp (x->name, y->name);
-}
-
-/* Every table, or all but the last one (a peer that lacks a table shows
- * the row's "Missing on …" state). */
-static HdbSchema *
-new_schema (gboolean all_tables)
-{
-  HdbSchema *schema = g_new0 (HdbSchema, 1);
-  guint n_tables = all_tables ? opt_tables : opt_tables - 1;
-
-  schema->databases = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_database_free);
-  for (guint d = 0; d < N_DATABASES; d++)
-    {
-      HdbDatabase *db = g_new0 (HdbDatabase, 1);
-
-      db->name = g_strdup (database_names[d]);
-      db->tables = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_table_free);
-      for (guint t = d; t < n_tables; t += N_DATABASES)
-        {
-          HdbTable *table = g_new0 (HdbTable, 1);
-
-          table->name = table_name (t);
-          table->primary_key = g_strdup ("id");
-          table->record_count = 1000 + t;
-          g_ptr_array_add (db->tables, table);
-        }
-      g_ptr_array_sort (db->tables, compare_tables);
-      g_ptr_array_add (schema->databases, db);
-    }
-  return schema;
-}
-
-static HdbClusterStatus *
-new_status (void)
-{
-  HdbClusterStatus *status = g_new0 (HdbClusterStatus, 1);
-
-  status->engine = HDB_ENGINE_NATIVE;
-  status->node_name = g_strdup (INSTANCE);
-  status->is_enabled = TRUE;
-  status->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_connection_free);
-
-  for (guint p = 0; p < opt_peers; p++)
-    {
-      HdbConnection *conn = g_new0 (HdbConnection, 1);
-
-      conn->name = g_strdup_printf ("node%02u", p);
-      conn->url = g_strdup_printf ("wss://node%02u.example:9933", p);
-      conn->subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_subscription_free);
-      for (guint t = 0; t < opt_tables; t++)
-        {
-          g_autofree char *table = table_name (t);
-
-          /* One table in seven is not listed (neither direction). */
-          if ((t + p) % 7 == 0)
-            continue;
-          g_ptr_array_add (conn->subscriptions,
-                           hdb_subscription_new (database_names[t % N_DATABASES], table,
-                                                 (t + p) % 2 == 0, (t + p) % 3 != 0));
-        }
-      conn->database_sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_socket_free);
-      for (guint d = 0; d < N_DATABASES; d++)
-        {
-          HdbDatabaseSocket *socket = g_new0 (HdbDatabaseSocket, 1);
-
-          socket->database = g_strdup (database_names[d]);
-          /* One peer's audit socket is down: "Not connected" rows. */
-          socket->connected = !(p == 1 && d == 0);
-          socket->latency = 0.4;
-          socket->catching_up_from = g_strdup ("up-to-date");
-          g_ptr_array_add (conn->database_sockets, socket);
-        }
-      conn->latency_ms = -1;
-      conn->has_authorization = TRUE;
-      g_ptr_array_add (status->connections, conn);
-    }
-  return status;
-}
-
-/* The floor's model (floor mode) ------------------------------------------ */
-
-#define BENCH_TYPE_FLOOR_ROW (bench_floor_row_get_type ())
-G_DECLARE_FINAL_TYPE (BenchFloorRow, bench_floor_row, BENCH, FLOOR_ROW, GObject)
-
-struct _BenchFloorRow
-{
-  GObject   parent_instance;
-  char     *name;
-  char     *url;
-  char     *tag;        /* "tag00" … "tag99": what the floor's filter looks at */
-  gboolean  publish;
-  gboolean  subscribe;
-};
-
-G_DEFINE_FINAL_TYPE (BenchFloorRow, bench_floor_row, G_TYPE_OBJECT)
-
-static void
-bench_floor_row_finalize (GObject *object)
-{
-  BenchFloorRow *self = BENCH_FLOOR_ROW (object);
-
-  g_free (self->name);
-  g_free (self->url);
-  g_free (self->tag);
-  G_OBJECT_CLASS (bench_floor_row_parent_class)->finalize (object);
-}
-
-static void
-bench_floor_row_class_init (BenchFloorRowClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = bench_floor_row_finalize;
-}
-
-static void
-bench_floor_row_init (BenchFloorRow *self)
-{
-}
-
-static GListStore *
-floor_model_build (guint n)
-{
-  GListStore *store = g_list_store_new (BENCH_TYPE_FLOOR_ROW);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    {
-      BenchFloorRow *row = g_object_new (BENCH_TYPE_FLOOR_ROW, NULL);
-
-      row->name = g_strdup_printf ("node%05u", i + 1);
-      row->url = g_strdup_printf ("ws://10.%u.%u.%u:9925", (i >> 16) & 255, (i >> 8) & 255, i & 255);
-      row->tag = g_strdup_printf ("tag%02u", i % 100);
-      row->publish = i % 2 == 0;
-      row->subscribe = i % 3 != 0;
-      g_ptr_array_add (items, row);
-    }
-  g_list_store_splice (store, 0, 0, items->pdata, items->len);
-  return store;
-}
-
-static void
-floor_setup_label (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-floor_bind_label (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item,
-                  gpointer                  which)
-{
-  BenchFloorRow *row = BENCH_FLOOR_ROW (gtk_list_item_get_item (list_item));
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                      GPOINTER_TO_INT (which) == 0 ? row->name : row->url);
-}
-
-static void
-floor_setup_switch (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    gpointer                  user_data)
-{
-  GtkWidget *sw = gtk_switch_new ();
-
-  gtk_widget_set_halign (sw, GTK_ALIGN_START);
-  gtk_list_item_set_child (list_item, sw);
-}
-
-static void
-floor_bind_switch (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   gpointer                  which)
-{
-  BenchFloorRow *row = BENCH_FLOOR_ROW (gtk_list_item_get_item (list_item));
-
-  gtk_switch_set_active (GTK_SWITCH (gtk_list_item_get_child (list_item)),
-                         GPOINTER_TO_INT (which) == 2 ? row->publish : row->subscribe);
-}
-
-static void
-floor_add_column (GtkColumnView *view,
-                  const char    *title,
-                  gboolean       is_switch,
-                  int            which)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) column = NULL;
-
-  g_signal_connect (factory, "setup",
-                    G_CALLBACK (is_switch ? floor_setup_switch : floor_setup_label), NULL);
-  g_signal_connect (factory, "bind",
-                    G_CALLBACK (is_switch ? floor_bind_switch : floor_bind_label),
-                    GINT_TO_POINTER (which));
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (column, !is_switch);
-  gtk_column_view_append_column (view, column);
-}
-
-static char *floor_needle;
-
-static gboolean
-floor_match (gpointer item,
-             gpointer user_data)
-{
-  return floor_needle == NULL || strstr (BENCH_FLOOR_ROW (item)->tag, floor_needle) != NULL;
-}
-
 /* The run ------------------------------------------------------------------ */
 
 typedef enum
@@ -516,8 +259,7 @@ set_filter (const char *text)
 {
   if (opt_floor)
     {
-      g_free (floor_needle);
-      floor_needle = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+      bench_floor_set_needle (text);
       gtk_filter_changed (GTK_FILTER (run.floor_filter), GTK_FILTER_CHANGE_DIFFERENT);
     }
   else
@@ -594,7 +336,7 @@ count_matching (GListModel *model,
     {
       g_autoptr(GObject) item = g_list_model_get_item (model, i);
 
-      if (opt_floor ? strstr (BENCH_FLOOR_ROW (item)->tag, word) != NULL
+      if (opt_floor ? strstr (bench_floor_row_get_tag (BENCH_FLOOR_ROW (item)), word) != NULL
                     : deck_replication_item_matches (DECK_REPLICATION_ITEM (item), needle))
         matching++;
     }
@@ -606,6 +348,7 @@ settled_cb (gpointer user_data)
 {
   /* Counted here, out of the start-up's timing. */
   run.n_matching = count_matching (run.model, run.filter_word);
+  CALLGRIND_ZERO_STATS;
   if (opt_filter_runs > 0)
     start_filter_phase (PHASE_FILTER);
   else if (!opt_no_scroll)
@@ -663,6 +406,7 @@ scroll_step (void)
       run.upper_end = upper;
       run.scroll_total_ms = ms_between (run.t_scroll_start, now_ns ());
       run.scroll_cpu_ms = ms_between (run.cpu_scroll_start, cpu_ns ());
+      CALLGRIND_DUMP_STATS_AT ("scroll");
       if (!opt_no_scroll)
         finish ();
       return;
@@ -700,6 +444,9 @@ on_after_paint (GdkFrameClock *clock,
         run.n_widgets = count_widgets (GTK_WIDGET (run.view));
         run.rss_first_paint_kb = proc_kb ("/proc/self/status", "VmRSS");
         run.pss_first_paint_kb = proc_kb ("/proc/self/smaps_rollup", "Pss");
+        /* Under callgrind (bench/run.sh --callgrind): the instructions of
+         * each phase, which the neighbours' load does not change. */
+        CALLGRIND_DUMP_STATS_AT ("first-frame");
         run.phase = PHASE_SETTLE;
         g_timeout_add (SETTLE_MS, settled_cb, NULL);
       }
@@ -721,6 +468,7 @@ on_after_paint (GdkFrameClock *clock,
           append_ms (run.filter_ms, ms_between (run.t_call, t));
           append_ms (run.filter_cpu_ms, ms_between (run.cpu_call, cpu_ns ()));
           g_array_append_val (run.filter_call_ms, run.call_ms);
+          CALLGRIND_DUMP_STATS_AT ("filter");
           start_filter_phase (PHASE_CLEAR);
         }
       else
@@ -728,6 +476,7 @@ on_after_paint (GdkFrameClock *clock,
           append_ms (run.clear_ms, ms_between (run.t_call, t));
           append_ms (run.clear_cpu_ms, ms_between (run.cpu_call, cpu_ns ()));
           g_array_append_val (run.clear_call_ms, run.call_ms);
+          CALLGRIND_DUMP_STATS_AT ("clear");
           if (++run.filter_run < opt_filter_runs)
             start_filter_phase (PHASE_FILTER);
           else if (!opt_no_scroll)
@@ -780,20 +529,20 @@ build_floor_content (void)
   gint64 t0;
 
   t0 = now_ns ();
-  store = floor_model_build (opt_peers * opt_tables);
+  store = bench_floor_model_build (opt_peers * opt_tables);
   run.model_ms = ms_between (t0, now_ns ());
   run.model = g_object_ref (G_LIST_MODEL (store));
 
-  run.floor_filter = gtk_custom_filter_new (floor_match, NULL, NULL);
+  run.floor_filter = gtk_custom_filter_new (bench_floor_match, NULL, NULL);
   run.floor_filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (store)),
                                                   g_object_ref (GTK_FILTER (run.floor_filter)));
   view = gtk_column_view_new (GTK_SELECTION_MODEL (
       gtk_no_selection_new (g_object_ref (G_LIST_MODEL (run.floor_filtered)))));
   run.view = GTK_COLUMN_VIEW (view);
-  floor_add_column (run.view, "Node", FALSE, 0);
-  floor_add_column (run.view, "URL", FALSE, 1);
-  floor_add_column (run.view, "Publish", TRUE, 2);
-  floor_add_column (run.view, "Subscribe", TRUE, 3);
+  bench_floor_add_column (run.view, "Node", FALSE, 0);
+  bench_floor_add_column (run.view, "URL", FALSE, 1);
+  bench_floor_add_column (run.view, "Publish", TRUE, 2);
+  bench_floor_add_column (run.view, "Subscribe", TRUE, 3);
 
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
@@ -804,9 +553,9 @@ build_floor_content (void)
 static GtkWidget *
 build_grid_content (void)
 {
-  g_autoptr(HdbClusterStatus) status = new_status ();
-  g_autoptr(HdbSchema) own_schema = new_schema (TRUE);
-  g_autoptr(HdbSchema) peer_schema = new_schema (FALSE);
+  g_autoptr(HdbClusterStatus) status = bench_grid_new_status (INSTANCE, opt_peers, opt_tables);
+  g_autoptr(HdbSchema) own_schema = bench_grid_new_schema (opt_tables);
+  g_autoptr(HdbSchema) peer_schema = bench_grid_new_schema (opt_tables - 1);
   g_autoptr(GHashTable) peer_schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) peer_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
@@ -850,6 +599,18 @@ activate (GApplication *app,
   run.t_activate = now_ns ();
   run.rss_before_model_kb = proc_kb ("/proc/self/status", "VmRSS");
 
+  /* The grid is styled as in the app (style.css, which the application
+   * loads from its resources); the floor stays bare. */
+  if (!opt_floor)
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (css, "/io/github/clusterdeck/Clusterdeck/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+
   run.window = adw_application_window_new (GTK_APPLICATION (app));
   gtk_window_set_title (GTK_WINDOW (run.window), "Clusterdeck bench");
   gtk_window_set_default_size (GTK_WINDOW (run.window), 1024, 700);
@@ -871,7 +632,8 @@ activate (GApplication *app,
     }
 
   g_signal_connect (run.window, "realize", G_CALLBACK (on_realize), NULL);
-  g_timeout_add_seconds (WATCHDOG_S, watchdog_cb, NULL);
+  /* Valgrind runs the program some fifty times slower. */
+  g_timeout_add_seconds (RUNNING_ON_VALGRIND ? 40 * WATCHDOG_S : WATCHDOG_S, watchdog_cb, NULL);
   run.t_present = now_ns ();
   gtk_window_present (GTK_WINDOW (run.window));
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/run.sh [-n N] [-C BUILDDIR] [-r cairo|gl] [-o OUTDIR] [--no-scroll] [--no-grid]
+#              [--sizes "1000 100000"] [--callgrind] [--no-cluster] [--no-fleet]
+#              [--tables "10 50 200"] [--fleet "10 50 200"]
 #
-# Runs the benchmarks and prints medians (docs/performance.md says what each
-# figure means and what it was compared with):
+# Runs every benchmark and prints medians (docs/performance.md says what
+# each figure means and what it was compared with):
 #
 #   bench-plan                       once (it repeats its own timing)
 #   bench-floor                      the floor: header bar + label
@@ -10,6 +12,16 @@
 #   bench-grid --floor               the same bare column view in bench-grid's
 #                                    harness (filter and scroll figures)
 #   bench-grid                       the replication grid, 10,000 rows
+#   the same three at each of --sizes rows (1,000 and 100,000; scrolling
+#   100,000 rows ten pages a step)
+#   --callgrind: bench-grid and its floor once more under valgrind's
+#                                    callgrind, for instruction counts per
+#                                    phase that the neighbours' load does
+#                                    not change
+#   bench/run-cluster.sh             the real-cluster benchmark (three
+#                                    Harper nodes, --tables sizes) and the
+#                                    fleet (--fleet sizes), unless
+#                                    --no-cluster / --no-fleet
 #
 # The GTK programs run on one Xvfb of our own (a free display, -displayfd),
 # each run in its own dbus-run-session (as the floor was measured), with a
@@ -36,6 +48,9 @@ renderer=cairo
 outdir=
 grid_args=()
 with_grid=yes
+sizes="1000 100000"
+with_callgrind=no
+cluster_args=()
 
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
@@ -47,6 +62,10 @@ while [ $# -gt 0 ]; do
     -o) outdir=${2:?}; shift ;;
     --no-scroll) grid_args+=(--no-scroll) ;;
     --no-grid) with_grid=no ;;
+    --sizes) sizes=${2?}; shift ;;
+    --callgrind) with_callgrind=yes ;;
+    --no-cluster|--no-fleet) cluster_args+=("$1") ;;
+    --tables|--fleet) cluster_args+=("$1" "${2:?}"); shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
@@ -146,6 +165,19 @@ gtk_run() {
 # column-view floor, is not needed then).
 labels=(floor-bare floor-10k)
 [ $with_grid = yes ] && labels+=(colview-floor grid)
+for size in $sizes; do
+  [[ $size =~ ^[1-9][0-9]*$ ]] && [ $((size % 200)) = 0 ] || die "--sizes wants multiples of 200 rows"
+  labels+=("floor-$size")
+  [ $with_grid = yes ] && labels+=("colview-floor-$size" "grid-$size")
+done
+
+# grid_size_args ROWS: bench-grid's options for ROWS rows (200 tables a
+# peer); 100,000 rows scroll ten pages a step, not to take ten minutes.
+grid_size_args() {
+  local rows=$1
+  printf '%s\n' --peers $((rows / 200))
+  [ "$rows" -lt 100000 ] || printf '%s\n' --scroll-step 10
+}
 
 one_round() {
   local round=$1 label
@@ -155,6 +187,13 @@ one_round() {
       floor-10k) gtk_run "$label" "$round" "$floor" --rows 10000 ;;
       colview-floor) gtk_run "$label" "$round" "$grid" --floor "${grid_args[@]}" ;;
       grid) gtk_run "$label" "$round" "$grid" "${grid_args[@]}" ;;
+      floor-*) gtk_run "$label" "$round" "$floor" --rows "${label#floor-}" ;;
+      colview-floor-*)
+        mapfile -t size_args < <(grid_size_args "${label#colview-floor-}")
+        gtk_run "$label" "$round" "$grid" --floor "${size_args[@]}" "${grid_args[@]}" ;;
+      grid-*)
+        mapfile -t size_args < <(grid_size_args "${label#grid-}")
+        gtk_run "$label" "$round" "$grid" "${size_args[@]}" "${grid_args[@]}" ;;
     esac
   done
 }
@@ -238,7 +277,17 @@ row "peak RSS at first frame (VmHWM), MiB" floor-bare vmhwm_kb 1024
 echo "floor (bare 10,000-row column view)"
 row "exec -> first frame" floor-10k first_paint_ms
 row "peak RSS at first frame (VmHWM), MiB" floor-10k vmhwm_kb 1024
-[ $with_grid = yes ] || { print_kv; exit 0; }
+# The real-cluster and fleet benchmarks, after the GTK programs (their
+# Harper nodes would weigh on the GTK figures).
+run_cluster() {
+  [ ${#cluster_args[@]} -gt 0 ] && [[ " ${cluster_args[*]} " == *" --no-cluster "* ]] &&
+    [[ " ${cluster_args[*]} " == *" --no-fleet "* ]] && return
+  echo
+  echo "# real cluster and fleet (bench/run-cluster.sh)"
+  bash "$here/run-cluster.sh" -C "$builddir" -o "$outdir" -n "$rounds" "${cluster_args[@]}"
+  echo "loadavg_cluster_end=$(loadavg)" >>"$outdir/machine.kv"
+}
+[ $with_grid = yes ] || { print_kv; run_cluster; exit 0; }
 echo "bare column view in bench-grid's harness (10,000 rows)"
 row "model build" colview-floor grid.model_build_ms
 row "exec -> first frame" colview-floor grid.exec_to_first_frame_ms
@@ -295,4 +344,55 @@ row "peak RSS at exit (after scrolling), MiB" colview-floor grid.peak_rss_kb 102
   ratio "scroll CPU per step / bare column view" grid grid.scroll_cpu_ms_per_step colview-floor grid.scroll_cpu_ms_per_step
   ratio "scroll frame interval p95 / bare column view" grid grid.scroll_interval_ms_p95 colview-floor grid.scroll_interval_ms_p95
 }
+
+# Growth: the same figures at the other sizes, each against the bare
+# column view of the same size.
+for size in $sizes; do
+  echo "growth: $size rows (grid, then bare column view; ratio)"
+  for key in grid.model_build_ms grid.cpu_to_first_frame_ms grid.exec_to_first_frame_ms \
+             grid.maxrss_first_frame_kb grid.filter_cpu_ms grid.clear_cpu_ms \
+             grid.scroll_cpu_ms_per_step grid.peak_rss_kb; do
+    a=$(get "grid-$size" "$key"); b=$(get "colview-floor-$size" "$key")
+    [ -n "$a" ] && [ -n "$b" ] || continue
+    awk -v k="$key" -v a="$a" -v b="$b" 'BEGIN {
+      d = (k ~ /_kb$/) ? 1024 : 1
+      printf "  %-34s %10.1f %10.1f %8.2f x\n", k, a / d, b / d, b > 0 ? a / b : 0 }'
+  done
+  row "  peak RSS, bare floor program, MiB" "floor-$size" vmhwm_kb 1024
+done
+
+# Callgrind: instructions per phase, for grid and floor (one run each)
+if [ $with_callgrind = yes ]; then
+  if command -v valgrind >/dev/null; then
+    echo "callgrind: instructions per phase (10,000 rows, 3 filter/clear pairs; millions)"
+    for mode in grid floor; do
+      extra=(); [ $mode = floor ] && extra=(--floor)
+      rm -f "$outdir/callgrind.$mode".*
+      env -u WAYLAND_DISPLAY -u GTK_A11Y -u NO_AT_BRIDGE \
+        DISPLAY="$display" GDK_BACKEND=x11 GSK_RENDERER="$renderer" \
+        GSETTINGS_BACKEND=memory LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run" \
+        dbus-run-session -- valgrind --tool=callgrind \
+        --callgrind-out-file="$outdir/callgrind.$mode.%p" \
+        "$grid" "${extra[@]}" --no-scroll --filter-runs 3 >"$outdir/callgrind.$mode.out" 2>&1
+      for f in "$outdir/callgrind.$mode".*.*; do
+        printf '%s %s\n' "$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")" \
+          "$(sed -n 's/^summary: //p' "$f")"
+      done | awk -v m=$mode '{ s[$1] += $2 } END { for (k in s) printf "callgrind.%s.%s_ir=%.0f\n", m, k, s[k] }' \
+        >"$outdir/callgrind.$mode.kv"
+    done
+    for phase in first-frame filter clear; do
+      awk -F= -v p="$phase" '
+        FILENAME ~ /grid.kv$/ && $1 == "callgrind.grid." p "_ir" { g = $2 }
+        FILENAME ~ /floor.kv$/ && $1 == "callgrind.floor." p "_ir" { f = $2 }
+        END { if (f > 0) printf "  %-20s grid %8.0f  floor %8.0f  %6.2f x\n", p, g / 1e6, f / 1e6, g / f }' \
+        "$outdir/callgrind.grid.kv" "$outdir/callgrind.floor.kv"
+    done
+  else
+    echo "callgrind: valgrind not found (package valgrind)"
+  fi
+fi
+
 print_kv
+[ $with_callgrind = yes ] && cat "$outdir"/callgrind.*.kv 2>/dev/null
+run_cluster

@@ -71,6 +71,8 @@ packages=(
   at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-4.0
   # data and packaging checks, screenshots
   desktop-file-utils appstream flatpak-builder imagemagick fonts-cantarell jq
+  # the command line's man page, rendered by its test
+  groff-base man-db
   # Harper test clusters: downloads, network namespaces, process tools
   ca-certificates curl iproute2 util-linux procps
 )

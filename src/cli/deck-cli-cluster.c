@@ -20,14 +20,6 @@
 #include "deck-enable-job.h"
 #include "deck-schema-diff.h"
 
-/* Runs the main loop until @job ends or waits for a decision. */
-void
-deck_cli_wait_job (DeckJob *job)
-{
-  while (!deck_job_is_finished (job) && deck_job_get_state (job) != DECK_JOB_STATE_PREPARED)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Starts a job with the cluster password (NULL: the job looks in the keyring)
  * and waits for it. */
 typedef DeckJob *(*StartWithPassword) (DeckCli     *cli,
@@ -45,25 +37,22 @@ run_with_cluster_password (DeckCli            *cli,
                            gpointer            data,
                            GError            **error)
 {
-  const char *env = g_getenv ("CLUSTERDECK_CLUSTER_PASSWORD");
-  g_autoptr(DeckJob) job = start (cli, data, env != NULL && *env != '\0' ? env : NULL, error);
-  g_autofree char *password = NULL;
+  g_autoptr(DeckJob) job = start (cli, data, cli->cluster_password, error);
+  g_autoptr(HdbSecret) password = NULL;
 
   if (job == NULL || !g_error_matches (deck_job_get_error (job), DECK_JOB_ERROR,
                                        DECK_JOB_ERROR_NO_CLUSTER_PASSWORD))
     return g_steal_pointer (&job);
 
   g_clear_object (&job);
-  password = deck_cli_read_password ("CLUSTERDECK_CLUSTER_PASSWORD", _("Cluster password: "));
+  password = deck_cli_read_password (NULL, _("Cluster password: "), NULL);
   if (password == NULL)
     {
       g_set_error_literal (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NO_CLUSTER_PASSWORD,
-                           _("No cluster password given."));
+                           _("No cluster password was given."));
       return NULL;
     }
-  job = start (cli, data, password, error);
-  deck_cli_wipe (password);
-  return g_steal_pointer (&job);
+  return start (cli, data, password, error);
 }
 
 /* enable ------------------------------------------------------------------- */
@@ -89,12 +78,15 @@ on_node_name (DeckEnableJob *job,
               GParamSpec    *pspec,
               gpointer       user_data)
 {
+  g_autofree char *node_name = NULL;
+
   if (deck_enable_job_get_already_enabled (job))
     return;
+  node_name = deck_cli_escape (deck_enable_job_get_node_name (job));
   g_print (_("Enabling %s on “%s” as node “%s”, cluster user “%s”.\n"),
            hdb_engine_to_string (deck_enable_job_get_engine (job)),
            deck_instance_get_name (deck_job_get_instance (DECK_JOB (job))),
-           deck_enable_job_get_node_name (job), deck_enable_job_get_cluster_user (job));
+           node_name, deck_enable_job_get_cluster_user (job));
 }
 
 typedef struct
@@ -125,63 +117,47 @@ start_enable (DeckCli     *cli,
   return DECK_JOB (g_steal_pointer (&job));
 }
 
-/**
- * deck_cli_cmd_enable:
- * @cli: the command line's state
- * @argc: arguments after the command
- * @argv: ("enable", NAME, options)
- *
- * Returns: the exit status
- */
-int
-deck_cli_cmd_enable (DeckCli  *cli,
-                     int       argc,
-                     char    **argv)
+/* The options; one command runs per process. */
+static char *opt_cluster_user;
+static char *opt_node_name;
+static gboolean opt_create_missing;
+
+static int
+cmd_enable (DeckCli  *cli,
+            int       argc,
+            char    **argv)
 {
-  g_autofree char *cluster_user = NULL;
-  g_autofree char *node_name = NULL;
-  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(HdbClient) client = NULL;
   g_autoptr(DeckEnableJob) job = NULL;
   EnableArgs args = { 0 };
-  GOptionEntry entries[] = {
-    { "cluster-user", 0, 0, G_OPTION_ARG_STRING, &cluster_user, N_("Cluster user"), "USER" },
-    { "node-name", 0, 0, G_OPTION_ARG_STRING, &node_name, N_("Node name"), "NODE" },
-    { NULL }
-  };
   const GError *job_error;
   DeckInstance *instance;
   const char *name;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return deck_cli_usage_error (error->message);
-  if (argc != 2)
-    return deck_cli_usage_error (_("enable needs an instance NAME."));
-
   instance = deck_store_find_instance (cli->store, argv[1], &error);
   if (instance == NULL)
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
   name = deck_instance_get_name (instance);
   client = deck_cli_client_for (cli, instance, &error);
   if (client == NULL)
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
 
   args.instance = instance;
-  args.cluster_user = cluster_user;
-  args.node_name = node_name;
+  args.cluster_user = opt_cluster_user;
+  args.node_name = opt_node_name;
   job = DECK_ENABLE_JOB (run_with_cluster_password (cli, start_enable, &args, &error));
   if (job == NULL)
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
 
   job_error = deck_job_get_error (DECK_JOB (job));
   if (deck_enable_job_get_already_enabled (job))
     {
+      g_autofree char *node_name = deck_cli_escape (deck_enable_job_get_node_name (job)
+                                                    ? deck_enable_job_get_node_name (job) : "?");
+
       g_print (_("Clustering is already enabled on “%s” (%s, node “%s”).\n"), name,
-               hdb_engine_to_string (deck_enable_job_get_engine (job)),
-               deck_enable_job_get_node_name (job) ? deck_enable_job_get_node_name (job) : "?");
+               hdb_engine_to_string (deck_enable_job_get_engine (job)), node_name);
       return DECK_CLI_EXIT_OK;
     }
   if (g_error_matches (job_error, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_SAVED))
@@ -190,13 +166,15 @@ deck_cli_cmd_enable (DeckCli  *cli,
       g_print ("[%5.1f s] %s\n",
                deck_restart_monitor_get_elapsed (deck_enable_job_get_restart_monitor (job)),
                _("Clustering enabled"));
-      g_printerr ("clusterdeck-cli: %s\n", job_error->message);
+      deck_cli_fail_error (job_error);
       return DECK_CLI_EXIT_PARTIAL;
     }
   if (job_error != NULL && job_error->domain == DECK_JOB_ERROR)
-    return deck_cli_fail ("%s", job_error->message);
+    return deck_cli_fail_error (job_error);
   if (job_error != NULL)
-    return deck_cli_fail (_("Clustering was not enabled on “%s”: %s"), name, job_error->message);
+    return deck_cli_fail_code (deck_cli_error_code (job_error),
+                               _("Clustering was not enabled on “%s”: %s"), name,
+                               job_error->message);
 
   g_print ("[%5.1f s] %s\n",
            deck_restart_monitor_get_elapsed (deck_enable_job_get_restart_monitor (job)),
@@ -216,17 +194,20 @@ fail_job (DeckJob      *job,
 {
   const GError *error = deck_job_get_error (job);
   const char *why = error != NULL ? error->message : _("Cancelled");
+  const char *code = deck_cli_error_code (error);
 
   if (g_error_matches (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED))
-    return deck_cli_fail (_("Clustering is not enabled on “%s”: run clusterdeck-cli enable %s"),
-                          deck_instance_get_name (instance), deck_instance_get_name (instance));
+    return deck_cli_fail_code (code,
+                               _("Clustering is not enabled on “%s”: run clusterdeck-cli enable %s"),
+                               deck_instance_get_name (instance), deck_instance_get_name (instance));
   if (g_error_matches (error, DECK_JOB_ERROR, DECK_JOB_ERROR_PEER_NOT_ENABLED))
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
   if (connect)
-    return deck_cli_fail (_("“%s” was not connected to “%s”: %s"),
-                          deck_instance_get_name (instance), deck_instance_get_name (other), why);
-  return deck_cli_fail (_("“%s” was not disconnected from “%s”: %s"),
-                        deck_instance_get_name (instance), deck_instance_get_name (other), why);
+    return deck_cli_fail_code (code, _("“%s” was not connected to “%s”: %s"),
+                               deck_instance_get_name (instance), deck_instance_get_name (other),
+                               why);
+  return deck_cli_fail_code (code, _("“%s” was not disconnected from “%s”: %s"),
+                             deck_instance_get_name (instance), deck_instance_get_name (other), why);
 }
 
 typedef struct
@@ -264,22 +245,23 @@ print_missing (DeckInstance *lacking,
   if (missing == NULL || missing->len == 0)
     return;
   list = deck_schema_diff_describe (missing);
-  g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                           "clusterdeck-cli: “%s” lacks the table %s, which would not replicate "
-                           "(replication never creates one): create it there first, or run connect "
-                           "with --create-missing.\n",
-                           "clusterdeck-cli: “%s” lacks the tables %s, which would not replicate "
-                           "(replication never creates them): create them there first, or run "
-                           "connect with --create-missing.\n",
-                           missing->len),
-              deck_instance_get_name (lacking), list);
+  deck_cli_fail_code ("missing-tables",
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "“%s” lacks the table %s, which would not replicate "
+                                   "(replication never creates one): create it there first, or "
+                                   "run connect with --create-missing.",
+                                   "“%s” lacks the tables %s, which would not replicate "
+                                   "(replication never creates them): create them there first, "
+                                   "or run connect with --create-missing.",
+                                   missing->len),
+                      deck_instance_get_name (lacking), list);
 }
 
 static int
-cmd_connect (DeckCli      *cli,
-             DeckInstance *instance,
-             DeckInstance *other,
-             gboolean      create_missing)
+connect_instances (DeckCli      *cli,
+                   DeckInstance *instance,
+                   DeckInstance *other,
+                   gboolean      create_missing)
 {
   g_autoptr(DeckConnectJob) job = NULL;
   g_autoptr(GError) error = NULL;
@@ -288,7 +270,7 @@ cmd_connect (DeckCli      *cli,
 
   job = DECK_CONNECT_JOB (run_with_cluster_password (cli, prepare_connect, &args, &error));
   if (job == NULL)
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
   if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_PREPARED)
     return fail_job (DECK_JOB (job), instance, other, TRUE);
 
@@ -303,8 +285,12 @@ cmd_connect (DeckCli      *cli,
       return DECK_CLI_EXIT_FAILURE;
     }
 
+  /* What trust the connect extends (a pinned certificate accepted without
+   * a certificate authority), said before anything is sent. */
+  if (deck_connect_job_get_trust (job) != NULL)
+    g_print ("%s\n", deck_connect_job_get_trust (job));
   if (!deck_connect_job_connect (job, create_missing, &error))
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
   deck_cli_wait_job (DECK_JOB (job));
   if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_SUCCEEDED)
     return fail_job (DECK_JOB (job), instance, other, TRUE);
@@ -314,33 +300,41 @@ cmd_connect (DeckCli      *cli,
       if (on_peer->len > 0)
         {
           g_autofree char *list = deck_schema_diff_describe (on_peer);
+          g_autofree char *shown = deck_cli_escape (list);
 
-          g_print (_("Created %s on “%s”.\n"), list, deck_instance_get_name (other));
+          g_print (_("Created %s on “%s”.\n"), shown, deck_instance_get_name (other));
         }
       if (here->len > 0)
         {
           g_autofree char *list = deck_schema_diff_describe (here);
+          g_autofree char *shown = deck_cli_escape (list);
 
-          g_print (_("Created %s on “%s”.\n"), list, deck_instance_get_name (instance));
+          g_print (_("Created %s on “%s”.\n"), shown, deck_instance_get_name (instance));
         }
     }
   g_print (_("Connected “%s” (node %s) to “%s” (node %s).\n"),
            deck_instance_get_name (instance), deck_connect_job_get_node_name (job),
            deck_instance_get_name (other), deck_connect_job_get_peer_node_name (job));
+  if (deck_connect_job_get_followed_certificate (job) != NULL)
+    g_print (_("Harper gave “%s” a new certificate with the same key, issued by %s; its pin now "
+               "names SHA-256 %s.\n"),
+             deck_instance_get_name (instance),
+             deck_connect_job_get_followed_certificate (job)->issuer ?: "?",
+             deck_connect_job_get_followed_certificate (job)->sha256);
   return DECK_CLI_EXIT_OK;
 }
 
 static int
-cmd_disconnect (DeckCli      *cli,
-                DeckInstance *instance,
-                DeckInstance *other)
+disconnect_instances (DeckCli      *cli,
+                      DeckInstance *instance,
+                      DeckInstance *other)
 {
   g_autoptr(DeckDisconnectJob) job = deck_disconnect_job_new (cli->context, instance, other,
                                                               NULL, NULL);
   g_autoptr(GError) error = NULL;
 
   if (!deck_job_start (DECK_JOB (job), &error))
-    return deck_cli_fail ("%s", error->message);
+    return deck_cli_fail_error (error);
   deck_cli_wait_job (DECK_JOB (job));
   if (deck_job_get_state (DECK_JOB (job)) != DECK_JOB_STATE_SUCCEEDED)
     return fail_job (DECK_JOB (job), instance, other, FALSE);
@@ -351,61 +345,86 @@ cmd_disconnect (DeckCli      *cli,
   return DECK_CLI_EXIT_OK;
 }
 
-/**
- * deck_cli_cmd_connect:
- * @cli: the command line's state
- * @argc: arguments after the command
- * @argv: ("connect" or "disconnect", NAME, PEER, options)
- * @connect: %TRUE to connect, %FALSE to disconnect
- *
- * Returns: the exit status
- */
-int
-deck_cli_cmd_connect (DeckCli  *cli,
-                      int       argc,
-                      char    **argv,
-                      gboolean  connect)
+/* Both instances, each with a client in the context (the jobs find them
+ * there); or a failure said. */
+static int
+find_pair (DeckCli       *cli,
+           char         **argv,
+           DeckInstance **instance,
+           DeckInstance **other)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(HdbClient) client = NULL;
   g_autoptr(HdbClient) peer_client = NULL;
-  gboolean create_missing = FALSE;
-  GOptionEntry connect_entries[] = {
-    { "create-missing", 0, 0, G_OPTION_ARG_NONE, &create_missing,
-      N_("Create the tables either side lacks first"), NULL },
-    { NULL }
-  };
-  GOptionEntry no_entries[] = { { NULL } };
-  DeckInstance *instance, *other;
 
-  g_option_context_add_main_entries (context, connect ? connect_entries : no_entries,
-                                     GETTEXT_PACKAGE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return deck_cli_usage_error (error->message);
-  if (argc != 3)
-    return deck_cli_usage_error (connect ? _("connect needs an instance NAME and a PEER.")
-                                         : _("disconnect needs an instance NAME and a PEER."));
+  *instance = deck_store_find_instance (cli->store, argv[1], &error);
+  if (*instance == NULL)
+    return deck_cli_fail_error (error);
+  *other = deck_store_find_instance (cli->store, argv[2], &error);
+  if (*other == NULL)
+    return deck_cli_fail_error (error);
+  if (*other == *instance)
+    return deck_cli_fail_code ("invalid", _("An instance cannot be connected to itself."));
 
-  instance = deck_store_find_instance (cli->store, argv[1], &error);
-  if (instance == NULL)
-    return deck_cli_fail ("%s", error->message);
-  other = deck_store_find_instance (cli->store, argv[2], &error);
-  if (other == NULL)
-    return deck_cli_fail ("%s", error->message);
-  if (other == instance)
-    return deck_cli_fail (_("An instance cannot be connected to itself."));
-
-  /* The jobs find these clients in the context. */
-  client = deck_cli_client_for (cli, instance, &error);
+  client = deck_cli_client_for (cli, *instance, &error);
   if (client == NULL)
-    return deck_cli_fail ("%s", error->message);
-  peer_client = deck_cli_client_for (cli, other, &error);
+    return deck_cli_fail_error (error);
+  peer_client = deck_cli_client_for (cli, *other, &error);
   if (peer_client == NULL)
-    return deck_cli_fail ("%s", error->message);
-
-  if (connect)
-    return cmd_connect (cli, instance, other, create_missing);
-  return cmd_disconnect (cli, instance, other);
+    return deck_cli_fail_error (error);
+  return -1;
 }
+
+static int
+cmd_connect (DeckCli  *cli,
+             int       argc,
+             char    **argv)
+{
+  DeckInstance *instance, *other;
+  int status = find_pair (cli, argv, &instance, &other);
+
+  if (status >= 0)
+    return status;
+  return connect_instances (cli, instance, other, opt_create_missing);
+}
+
+static int
+cmd_disconnect (DeckCli  *cli,
+                int       argc,
+                char    **argv)
+{
+  DeckInstance *instance, *other;
+  int status = find_pair (cli, argv, &instance, &other);
+
+  if (status >= 0)
+    return status;
+  return disconnect_instances (cli, instance, other);
+}
+
+/* The table ------------------------------------------------------------------- */
+
+static const GOptionEntry enable_entries[] = {
+  { "cluster-user", 0, 0, G_OPTION_ARG_STRING, &opt_cluster_user,
+    N_("The cluster user (default: the organization’s, else cluster_user)"), N_("USER") },
+  { "node-name", 0, 0, G_OPTION_ARG_STRING, &opt_node_name,
+    N_("The node name (default: made from the instance’s name)"), N_("NODE") },
+  { NULL }
+};
+
+static const GOptionEntry connect_entries[] = {
+  { "create-missing", 0, 0, G_OPTION_ARG_NONE, &opt_create_missing,
+    N_("Create the tables either side lacks first"), NULL },
+  { NULL }
+};
+
+const DeckCliCommand deck_cli_cluster_commands[] = {
+  { NULL, "enable", N_("NAME [--cluster-user USER] [--node-name NODE]"),
+    N_("Enable clustering and follow the restart"),
+    N_("enable needs an instance NAME."), enable_entries, 1, 1, cmd_enable },
+  { NULL, "connect", N_("NAME PEER [--create-missing]"),
+    N_("Connect two instances (full replication)"),
+    N_("connect needs an instance NAME and a PEER."), connect_entries, 2, 2, cmd_connect },
+  { NULL, "disconnect", N_("NAME PEER"), N_("Disconnect two instances, on both sides"),
+    N_("disconnect needs an instance NAME and a PEER."), NULL, 2, 2, cmd_disconnect },
+  { NULL }
+};

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the command files of clusterdeck-cli share.
+ * What the files of clusterdeck-cli share: the command line's state, the
+ * command tables, output (escaped, or JSON), passwords and clients.
  */
 
 #pragma once
@@ -17,24 +18,89 @@
 
 G_BEGIN_DECLS
 
-/* The command line's state: the context, and two of its parts that every
- * command reads (borrowed from the context). */
+/* The command line's state: the context, two of its parts that every
+ * command reads (borrowed from the context), and the passwords taken from
+ * the environment at start (deck_cli_take_environment()). */
 typedef struct
 {
   DeckContext     *context;
   DeckStore       *store;
   DeckCredentials *credentials;
   gboolean         json;
+  char            *login_password;    /* CLUSTERDECK_PASSWORD, an HdbSecret */
+  char            *cluster_password;  /* CLUSTERDECK_CLUSTER_PASSWORD, an HdbSecret */
+  GHashTable      *warned_in_clear;   /* ids of the instances warned about */
 } DeckCli;
 
+/* Runs a command: @argv holds the command's own word ("list", "set"), then
+ * the positional arguments, its options already parsed (deck-cli.c). */
+typedef int (*DeckCliRun) (DeckCli  *cli,
+                           int       argc,
+                           char    **argv);
+
+/* One command of the tables below; @family is "org" or "instance" for their
+ * subcommands, %NULL for a command of its own. @parameters, @summary and
+ * @missing are N_() strings: the usage after the command words, what it
+ * does, and what is said when fewer than @min_args arguments are given.
+ * @entries are the command's options (static, filled by the parse). */
+typedef struct
+{
+  const char         *family;
+  const char         *name;
+  const char         *parameters;
+  const char         *summary;
+  const char         *missing;
+  const GOptionEntry *entries;
+  int                 min_args;
+  int                 max_args;
+  DeckCliRun          run;
+} DeckCliCommand;
+
+/* Each table ends with an entry whose @name is %NULL. */
+extern const DeckCliCommand deck_cli_org_commands[];
+extern const DeckCliCommand deck_cli_instance_commands[];
+extern const DeckCliCommand deck_cli_status_commands[];
+extern const DeckCliCommand deck_cli_cluster_commands[];
+extern const DeckCliCommand deck_cli_set_commands[];
+extern const DeckCliCommand deck_cli_replication_commands[];
+
+/* Output (deck-cli-output.c). Everything printed goes through the escaping
+ * print handlers; errors and warnings are a sentence on stderr, or a JSON
+ * object under --json. */
+void          deck_cli_output_init   (gboolean       json);
+char         *deck_cli_escape        (const char    *text);
+const char   *deck_cli_error_code    (const GError  *error);
 int           deck_cli_fail          (const char    *format,
                                       ...) G_GNUC_PRINTF (1, 2);
-int           deck_cli_usage_error   (const char    *message);
+int           deck_cli_fail_code     (const char    *code,
+                                      const char    *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
+int           deck_cli_fail_error    (const GError  *error);
+void          deck_cli_warn          (const char    *code,
+                                      const char    *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
+int           deck_cli_usage_error   (const char    *command,
+                                      const char    *message);
+void          deck_cli_print_json    (JsonNode      *node);
+
+/* Passwords and clients (deck-cli-login.c) */
+void          deck_cli_take_environment (DeckCli   *cli);
+void          deck_cli_clear_environment (DeckCli  *cli);
+char         *deck_cli_read_password (const char    *given,
+                                      const char    *prompt,
+                                      GError       **error);
+gboolean      deck_cli_ask           (const char    *question);
+void          deck_cli_warn_in_clear (DeckCli       *cli,
+                                      DeckInstance  *instance);
+HdbClient    *deck_cli_client_for    (DeckCli       *cli,
+                                      DeckInstance  *instance,
+                                      GError       **error);
+
+/* Waiting on the main loop (deck-cli-login.c) */
 void          deck_cli_store_result  (GObject       *source,
                                       GAsyncResult  *result,
                                       gpointer       user_data);
 GAsyncResult *deck_cli_wait_result   (GAsyncResult **slot);
-void          deck_cli_wipe          (char          *s);
 void          deck_cli_wait_job      (DeckJob       *job);
 HdbServerInfo    *deck_cli_server_info    (HdbClient  *client,
                                            GError    **error);
@@ -42,23 +108,12 @@ HdbClusterStatus *deck_cli_cluster_status (HdbClient  *client,
                                            GError    **error);
 HdbSchema        *deck_cli_describe_all   (HdbClient  *client,
                                            GError    **error);
-char         *deck_cli_read_password (const char    *env_name,
-                                      const char    *prompt);
-HdbClient    *deck_cli_client_for    (DeckCli       *cli,
-                                      DeckInstance  *instance,
-                                      GError       **error);
-void          deck_cli_print_json    (JsonNode      *node);
 
-int           deck_cli_cmd_enable     (DeckCli  *cli,
-                                       int       argc,
-                                       char    **argv);
-int           deck_cli_cmd_connect    (DeckCli  *cli,
-                                       int       argc,
-                                       char    **argv,
-                                       gboolean  connect);
-gboolean      deck_cli_is_replication_command (const char *command);
-int           deck_cli_cmd_replication (DeckCli  *cli,
-                                        int       argc,
-                                        char    **argv);
+/* The pending changes (deck-cli-replication.c) */
+DeckChangeSet *deck_cli_load_pending  (DeckCli       *cli,
+                                       GError       **error);
+
+/* How long the command line waits for one answer of an instance. */
+#define DECK_CLI_TIMEOUT_MS 10000
 
 G_END_DECLS

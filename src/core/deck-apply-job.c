@@ -9,9 +9,10 @@
  * changes name (and of the other instances of their organization, when a
  * mesh in full replication is converted as one unit or a link is made anew
  * on both sides) and plans them with the versions the store knows
- * (deck_plan_load_versioned_async()), and finds the cluster user's password in the
- * keyring when the plan needs it and none was given. Then it waits in
- * %DECK_JOB_STATE_PREPARED for the caller, who shows the plan.
+ * (deck_plan_load_versioned_async()), and meanwhile finds the cluster
+ * user's password in the keyring when none was given (the plan may not
+ * need it). Then it waits in %DECK_JOB_STATE_PREPARED for the caller, who
+ * shows the plan.
  *
  * Apply (deck_apply_job_apply()): runs the plan through DeckApplier
  * (::operation-finished is passed on as each answer comes back), then
@@ -306,15 +307,6 @@ on_plan_loaded (GObject      *source,
         deck_plan_set_instance_label (self->plan, id, deck_instance_get_name (instance));
     }
 
-  if (deck_plan_needs_authorization (self->plan) && self->cluster_password == NULL &&
-      self->organization != NULL)
-    {
-      self->n_waiting++;
-      deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
-                                     deck_organization_get_id (self->organization),
-                                     _deck_job_get_cancellable (DECK_JOB (self)),
-                                     on_cluster_password, g_object_ref (self));
-    }
   step_done (self);
 }
 
@@ -379,6 +371,17 @@ deck_apply_job_run (DeckJob *job)
   deck_plan_load_versioned_async (self->changes, self->clients, self->versions,
                                   _deck_job_get_cancellable (job), on_plan_loaded,
                                   g_object_ref (self));
+  /* The cluster password is looked up while the state is read, not after:
+   * native plans need it, and the keyring answers in the meantime. A plan
+   * that turns out not to need it leaves it unused (and wiped). */
+  if (self->cluster_password == NULL && self->organization != NULL)
+    {
+      self->n_waiting++;
+      deck_credentials_lookup_async (self->credentials, DECK_SECRET_CLUSTER_USER,
+                                     deck_organization_get_id (self->organization),
+                                     _deck_job_get_cancellable (job),
+                                     on_cluster_password, g_object_ref (self));
+    }
 }
 
 /* The type ------------------------------------------------------------------- */

@@ -11,9 +11,18 @@
  * would not replicate: the job says which (missing here, missing on the
  * peer) and waits in %DECK_JOB_STATE_PREPARED for the caller to decide.
  *
+ * When the user pinned the peer's certificate, prepare also reads the
+ * peer's replication URL: native replication over wss:// makes this
+ * instance accept the pinned certificate there without a certificate
+ * authority, and deck_connect_job_get_trust() says so in words for the
+ * confirmation. The engine connects to that same URL, after checking that
+ * it presents the pinned certificate.
+ *
  * Connect (deck_connect_job_connect()): creates the missing databases and
  * tables on the side(s) that lack them when asked to, then connects
- * through the engine, which waits until the link is up.
+ * through the engine, which waits until the link is up. Harper then gives
+ * a node connected over wss:// a new certificate with the same key; a
+ * pinned instance's pin follows it (hdb_client_follow_certificate_async()).
  */
 
 #define G_LOG_DOMAIN "deck-connect-job"
@@ -45,6 +54,10 @@ struct _DeckConnectJob
   HdbSchema     *peer_schema;
   GPtrArray     *missing_here;       /* DeckMissingTable: the peer has them */
   GPtrArray     *missing_on_peer;    /* DeckMissingTable: this instance has them */
+  char          *peer_url;           /* the peer's replication URL, read when pinned */
+  char          *trust;              /* what trust the connect extends, or NULL */
+  char          *pin_before;         /* the instance's pin when the connect began */
+  HdbCertificateInfo *followed;      /* the instance's renewed certificate, now pinned */
   GError        *prepare_error;      /* the first one */
   guint          n_waiting;
   gboolean       created;
@@ -68,6 +81,42 @@ fail (DeckConnectJob *self,
 
 /* Connecting ------------------------------------------------------------------ */
 
+/* Harper reissues the certificate of a node connected over wss:// (same
+ * key, signed by the peer's authority, reference Q10): the instance's pin
+ * follows it, and is kept in the store now, before the job ends (a
+ * command-line process may end with it). */
+static void
+on_certificate_followed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DeckStore *store = deck_context_get_store (deck_job_get_context (DECK_JOB (self)));
+
+  g_autoptr(HdbCertificateInfo) current = NULL;
+
+  current = hdb_client_follow_certificate_finish (HDB_CLIENT (source), result, &error);
+  if (error != NULL)
+    g_debug ("The certificate of the instance was not read again: %s", error->message);
+  /* The pin may have moved before, when a request of the connect met the
+   * new certificate: what counts is whether it names another one now than
+   * when the connect began. */
+  if (current != NULL && !hdb_fingerprint_equal (current->sha256, self->pin_before))
+    {
+      self->followed = g_steal_pointer (&current);
+      if (!hdb_fingerprint_equal (deck_instance_get_pinned_certificate (self->instance),
+                                  self->followed->sha256))
+        {
+          deck_instance_set_pinned_certificate (self->instance, self->followed->sha256);
+          g_clear_error (&error);
+          if (!deck_store_update_instance (store, self->instance, &error))
+            g_debug ("The followed pin was not saved: %s", error->message);
+        }
+    }
+  _deck_job_succeed (DECK_JOB (self));
+}
+
 static void
 on_connected (GObject      *source,
               GAsyncResult *result,
@@ -82,6 +131,13 @@ on_connected (GObject      *source,
       return;
     }
   wipe_password (self);
+  if (self->info->engine == HDB_ENGINE_NATIVE &&
+      deck_instance_get_pinned_certificate (self->instance) != NULL)
+    {
+      hdb_client_follow_certificate_async (self->client, _deck_job_get_cancellable (DECK_JOB (self)),
+                                           on_certificate_followed, g_object_ref (self));
+      return;
+    }
   _deck_job_succeed (DECK_JOB (self));
 }
 
@@ -92,11 +148,15 @@ connect_now (DeckConnectJob *self)
   g_autofree char *phase = NULL;
   DeckPeer peer = { 0 };
 
-  /* The engine reads the peer's own replication URL from its configuration. */
+  /* The engine reads the peer's own replication URL from its configuration,
+   * unless prepare read it (for a pinned peer: the URL the trust was
+   * described for is the one the engine checks and sends). */
   peer.client = self->peer_client;
   peer.node_name = self->peer_info->node_name;
-  peer.replication_url = NULL;
-  peer.pinned = deck_instance_get_pinned_certificate (self->peer) != NULL;
+  peer.replication_url = self->peer_url;
+  peer.pinned_certificate = deck_instance_get_pinned_certificate (self->peer);
+  g_free (self->pin_before);
+  self->pin_before = g_strdup (deck_instance_get_pinned_certificate (self->instance));
 
   /* Translators: two instances' names */
   phase = g_strdup_printf (_("Connecting “%s” to “%s”"), deck_instance_get_name (self->instance),
@@ -212,6 +272,32 @@ deck_connect_job_connect (DeckConnectJob  *self,
 
 /* Preparing ------------------------------------------------------------------- */
 
+/* Native replication over wss:// to a pinned peer: the instance will be
+ * told to accept the pinned certificate at the peer's replication URL
+ * without a certificate authority (verify_tls false). Said before it is
+ * done; NATS and plain ws:// extend no such trust. */
+static void
+describe_trust (DeckConnectJob *self)
+{
+  const char *pin = deck_instance_get_pinned_certificate (self->peer);
+  g_autofree char *fingerprint = NULL;
+
+  g_clear_pointer (&self->trust, g_free);
+  if (pin == NULL || self->peer_url == NULL || self->info->engine != HDB_ENGINE_NATIVE ||
+      g_ascii_strncasecmp (self->peer_url, "wss://", 6) != 0)
+    return;
+  fingerprint = hdb_format_fingerprint (pin);
+  /* Translators: an instance's name, a certificate's fingerprint, a URL,
+   * then the URL again and the peer instance's name */
+  self->trust = g_strdup_printf (_("“%s” will accept the certificate SHA-256 %s for %s without "
+                                   "a certificate authority, as you pinned it for “%s”. "
+                                   "Clusterdeck checks first that %s presents this "
+                                   "certificate."),
+                                 deck_instance_get_name (self->instance), fingerprint,
+                                 self->peer_url, deck_instance_get_name (self->peer),
+                                 self->peer_url);
+}
+
 static void
 prepared (DeckConnectJob *self)
 {
@@ -247,6 +333,7 @@ prepared (DeckConnectJob *self)
       return;
     }
 
+  describe_trust (self);
   self->missing_on_peer = deck_schema_diff_missing (self->schema, self->peer_schema);
   self->missing_here = deck_schema_diff_missing (self->peer_schema, self->schema);
   _deck_job_set_phase (DECK_JOB (self), NULL);
@@ -306,6 +393,23 @@ on_schema (GObject      *source,
 }
 
 static void
+on_peer_configuration (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(DeckConnectJob) self = user_data;
+  g_autoptr(HdbConfiguration) config = NULL;
+  GError *error = NULL;
+
+  config = hdb_client_get_configuration_finish (HDB_CLIENT (source), result, &error);
+  if (config != NULL && config->replication_url != NULL && *config->replication_url != '\0')
+    self->peer_url = g_strdup (config->replication_url);
+  else if (config != NULL)
+    self->peer_url = deck_engine_replication_url_for (hdb_client_get_base_url (HDB_CLIENT (source)));
+  read_done (self, error, self->peer);
+}
+
+static void
 on_cluster_password (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -345,6 +449,12 @@ deck_connect_job_run (DeckJob *job)
   hdb_client_server_info_async (self->peer_client, cancellable, on_info, g_object_ref (self));
   hdb_client_describe_all_async (self->client, cancellable, on_schema, g_object_ref (self));
   hdb_client_describe_all_async (self->peer_client, cancellable, on_schema, g_object_ref (self));
+  if (deck_instance_get_pinned_certificate (self->peer) != NULL)
+    {
+      self->n_waiting++;
+      hdb_client_get_configuration_async (self->peer_client, cancellable, on_peer_configuration,
+                                          g_object_ref (self));
+    }
   if (self->cluster_password == NULL && org != NULL)
     {
       self->n_waiting++;
@@ -372,6 +482,10 @@ deck_connect_job_finalize (GObject *object)
   g_clear_pointer (&self->missing_on_peer, g_ptr_array_unref);
   g_clear_error (&self->prepare_error);
   g_free (self->cluster_user);
+  g_free (self->peer_url);
+  g_free (self->trust);
+  g_clear_pointer (&self->followed, hdb_certificate_info_free);
+  g_free (self->pin_before);
 
   G_OBJECT_CLASS (deck_connect_job_parent_class)->finalize (object);
 }
@@ -464,6 +578,58 @@ deck_connect_job_get_peer_node_name (DeckConnectJob *self)
 {
   g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
   return self->peer_info != NULL ? self->peer_info->node_name : NULL;
+}
+
+/**
+ * deck_connect_job_get_trust:
+ * @self: a job
+ *
+ * What trust the connect extends, in a sentence for the confirmation:
+ * for native replication to a peer whose certificate the user pinned,
+ * that the instance will accept that certificate at the peer's replication
+ * URL without a certificate authority. The engine checks the URL's
+ * certificate against the pin before it sends anything.
+ *
+ * Returns: (nullable): the sentence, once prepared; %NULL when the connect
+ *   extends no such trust
+ */
+const char *
+deck_connect_job_get_trust (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->trust;
+}
+
+/**
+ * deck_connect_job_get_followed_certificate:
+ * @self: a job
+ *
+ * Harper reissues the certificate of a node it connects over wss:// (same
+ * key, signed by the peer's authority). When the instance's certificate
+ * is pinned, the pin follows it: this is the certificate it now names.
+ *
+ * Returns: (nullable): the instance's new certificate, once the job
+ *   succeeded, when the pin moved to it
+ */
+const HdbCertificateInfo *
+deck_connect_job_get_followed_certificate (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->followed;
+}
+
+/**
+ * deck_connect_job_get_peer_replication_url:
+ * @self: a job
+ *
+ * Returns: (nullable): the peer's replication URL, once prepared, when its
+ *   certificate is pinned (else the engine reads it when it connects)
+ */
+const char *
+deck_connect_job_get_peer_replication_url (DeckConnectJob *self)
+{
+  g_return_val_if_fail (DECK_IS_CONNECT_JOB (self), NULL);
+  return self->peer_url;
 }
 
 /**

@@ -21,6 +21,9 @@ void            deck_connect_job_set_cluster_password  (DeckConnectJob *self,
                                                         const char     *password);
 const char     *deck_connect_job_get_node_name         (DeckConnectJob *self);
 const char     *deck_connect_job_get_peer_node_name    (DeckConnectJob *self);
+const char     *deck_connect_job_get_peer_replication_url (DeckConnectJob *self);
+const char     *deck_connect_job_get_trust             (DeckConnectJob *self);
+const HdbCertificateInfo *deck_connect_job_get_followed_certificate (DeckConnectJob *self);
 GPtrArray      *deck_connect_job_get_missing_here      (DeckConnectJob *self);
 GPtrArray      *deck_connect_job_get_missing_on_peer   (DeckConnectJob *self);
 gboolean        deck_connect_job_has_missing           (DeckConnectJob *self);

@@ -103,7 +103,8 @@ disconnect_now (DeckDisconnectJob *self)
   peer.client = self->peer_client;
   peer.node_name = self->peer_node_name;
   peer.replication_url = self->peer_url;
-  peer.pinned = self->peer != NULL && deck_instance_get_pinned_certificate (self->peer) != NULL;
+  peer.pinned_certificate = self->peer != NULL ? deck_instance_get_pinned_certificate (self->peer)
+                                               : NULL;
 
   /* Translators: two instances' names */
   phase = g_strdup_printf (_("Disconnecting “%s” from “%s”"),

@@ -522,6 +522,24 @@ deck_enable_job_get_already_enabled (DeckEnableJob *self)
 }
 
 /**
+ * deck_enable_job_is_failed:
+ * @self: a job
+ *
+ * Returns: whether enabling failed on the server; a job that enabled the
+ *   instance but could not keep the cluster user in the store or the
+ *   keyring (%DECK_JOB_ERROR_NOT_SAVED) did not
+ */
+gboolean
+deck_enable_job_is_failed (DeckEnableJob *self)
+{
+  g_return_val_if_fail (DECK_IS_ENABLE_JOB (self), FALSE);
+
+  return deck_job_get_state (DECK_JOB (self)) == DECK_JOB_STATE_FAILED &&
+         !g_error_matches (deck_job_get_error (DECK_JOB (self)), DECK_JOB_ERROR,
+                           DECK_JOB_ERROR_NOT_SAVED);
+}
+
+/**
  * deck_enable_job_can_keep_waiting:
  * @self: a job
  *

@@ -30,6 +30,7 @@ const char         *deck_enable_job_get_node_name       (DeckEnableJob *self);
 const char         *deck_enable_job_get_cluster_user    (DeckEnableJob *self);
 DeckRestartMonitor *deck_enable_job_get_restart_monitor (DeckEnableJob *self);
 gboolean            deck_enable_job_get_already_enabled (DeckEnableJob *self);
+gboolean            deck_enable_job_is_failed           (DeckEnableJob *self);
 gboolean            deck_enable_job_can_keep_waiting    (DeckEnableJob *self);
 gboolean            deck_enable_job_keep_waiting        (DeckEnableJob *self,
                                                          GError       **error);

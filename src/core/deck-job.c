@@ -102,10 +102,14 @@ finish (DeckJob      *self,
   priv->error = error;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
   set_state (self, state);
-  g_debug ("%s job on %s%s%s: %s%s%s", g_enum_to_string (DECK_TYPE_JOB_KIND, deck_job_get_kind (self)),
-           priv->instance_id, priv->peer_id ? " and " : "", priv->peer_id ? priv->peer_id : "",
-           g_enum_to_string (DECK_TYPE_JOB_STATE, state), error ? ": " : "",
-           error ? error->message : "");
+  {
+    g_autofree char *kind = g_enum_to_string (DECK_TYPE_JOB_KIND, deck_job_get_kind (self));
+    g_autofree char *state_name = g_enum_to_string (DECK_TYPE_JOB_STATE, state);
+
+    g_debug ("%s job on %s%s%s: %s%s%s", kind, priv->instance_id,
+             priv->peer_id ? " and " : "", priv->peer_id ? priv->peer_id : "",
+             state_name, error ? ": " : "", error ? error->message : "");
+  }
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 

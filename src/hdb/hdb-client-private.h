@@ -30,6 +30,8 @@ struct _HdbClient
   char               *authorization;   /* "Basic …": never logged, wiped when replaced */
   guint               timeout_ms;
   char               *pinned;          /* lower-case hex, no colons */
+  char               *pinned_key;      /* SHA-256 of the pinned certificate's public key, once seen */
+  guint               pin_notify;      /* idle that notifies a pin moved to a renewed certificate */
   gsize               max_response_size;
   HdbCertificateInfo *peer_certificate;
   guint               request_count;
@@ -72,6 +74,10 @@ gboolean    _hdb_client_accept_certificate (SoupMessage          *message,
                                             gpointer              user_data);
 GError     *_hdb_client_tls_error      (HdbClient           *self,
                                         const GError        *error);
+
+/* hdb-client.c: the pin moves to a renewed certificate with the same key */
+void        _hdb_client_move_pin       (HdbClient           *self,
+                                        const char          *sha256);
 
 /* An operation that takes no argument: its _async sends {"operation": …}
  * and its _finish returns what @parser made of the answer. */

@@ -46,6 +46,7 @@ hdb_client_finalize (GObject *object)
   g_free (self->username);
   hdb_secret_free (self->authorization);
   g_free (self->pinned);
+  g_free (self->pinned_key);
   g_clear_pointer (&self->peer_certificate, hdb_certificate_info_free);
 
   G_OBJECT_CLASS (hdb_client_parent_class)->finalize (object);
@@ -368,7 +369,15 @@ hdb_client_get_pinned_certificate (HdbClient *self)
  * @sha256: (nullable): the SHA-256 fingerprint of the only certificate to
  *   accept, or %NULL to rely on the system's trusted authorities
  *
- * With a pin, the certificate's fingerprint alone decides, whoever signed it.
+ * With a pin, the certificate's fingerprint alone decides, whoever signed it;
+ * with one exception. Once the client has seen the pinned certificate, it
+ * knows its public key, and a certificate with another fingerprint but
+ * that same key is accepted too: the server proved it holds the pinned
+ * certificate's private key. Harper does this to a node when it is
+ * connected over wss:// (its certificate is reissued, same key, by the
+ * peer's authority). The pin then moves to the new certificate and
+ * #HdbClient:pinned-certificate is notified (from an idle), so that the
+ * owner can keep it.
  */
 void
 hdb_client_set_pinned_certificate (HdbClient  *self,
@@ -387,10 +396,44 @@ hdb_client_set_pinned_certificate (HdbClient  *self,
 
   g_free (self->pinned);
   self->pinned = g_steal_pointer (&normal);
+  /* Another pin: the key of the one before no longer vouches for anything. */
+  g_clear_pointer (&self->pinned_key, g_free);
 
   _hdb_client_apply_pin (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
+}
+
+static gboolean
+notify_pin_moved (gpointer user_data)
+{
+  HdbClient *self = HDB_CLIENT (user_data);
+
+  self->pin_notify = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
+  return G_SOURCE_REMOVE;
+}
+
+/* The server presented a certificate with another fingerprint but the
+ * public key of the pinned one (hdb-certificate.c): the pin moves to it.
+ * The notification comes from an idle: this runs inside the TLS handshake,
+ * where a listener must not rebuild clients or write files. */
+void
+_hdb_client_move_pin (HdbClient  *self,
+                      const char *sha256)
+{
+  g_autofree char *normal = hdb_normalize_fingerprint (sha256);
+
+  g_return_if_fail (normal != NULL);
+
+  g_free (self->pinned);
+  self->pinned = g_steal_pointer (&normal);
+  if (self->pin_notify == 0)
+    {
+      self->pin_notify = g_idle_add_full (G_PRIORITY_DEFAULT, notify_pin_moved,
+                                          g_object_ref (self), g_object_unref);
+      g_source_set_name_by_id (self->pin_notify, "[hdb] pin moved");
+    }
 }
 
 gsize

@@ -77,6 +77,13 @@ gsize        hdb_client_get_max_response_size (HdbClient   *self);
 void         hdb_client_set_max_response_size (HdbClient   *self,
                                                gsize        max_bytes);
 HdbCertificateInfo *hdb_client_dup_peer_certificate (HdbClient *self);
+void         hdb_client_follow_certificate_async  (HdbClient           *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+HdbCertificateInfo *hdb_client_follow_certificate_finish (HdbClient     *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
 guint        hdb_client_get_request_count     (HdbClient   *self);
 
 gboolean     hdb_client_is_plaintext          (HdbClient   *self);
@@ -88,6 +95,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdbSecret, hdb_secret_free)
 
 char        *hdb_normalize_fingerprint        (const char  *fingerprint);
 char        *hdb_format_fingerprint           (const char  *fingerprint);
+gboolean     hdb_fingerprint_equal            (const char  *a,
+                                               const char  *b);
+char        *hdb_certificate_public_key_sha256 (const guint8 *der,
+                                                gsize         len);
+/* The certificate a wss:// or https:// endpoint presents, read without
+ * trusting it or sending it anything (hdb-certificate.c). */
+void         hdb_fetch_certificate_async      (const char          *url,
+                                               guint                timeout_ms,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+HdbCertificateInfo *hdb_fetch_certificate_finish (GAsyncResult     *result,
+                                                  GError          **error);
 char        *hdb_basic_authorization          (const char  *username,
                                                const char  *password);
 

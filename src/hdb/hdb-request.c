@@ -246,6 +246,8 @@ request_complete (GTask *task)
   gboolean is_json;
 
   status = soup_message_get_status (req->message);
+  /* With the request's line above: how long each took, for a trace. */
+  g_debug ("%s ← %s: %u, %u bytes", req->operation, self->base_url, status, req->buffer->len);
 
   if (req->raw_text)
     {

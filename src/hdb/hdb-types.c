@@ -286,6 +286,7 @@ hdb_certificate_info_copy (const HdbCertificateInfo *info)
   copy->sha256 = g_strdup (info->sha256);
   copy->subject = g_strdup (info->subject);
   copy->issuer = g_strdup (info->issuer);
+  copy->public_key_sha256 = g_strdup (info->public_key_sha256);
   copy->not_before = info->not_before ? g_date_time_ref (info->not_before) : NULL;
   copy->not_after = info->not_after ? g_date_time_ref (info->not_after) : NULL;
   return copy;
@@ -299,6 +300,7 @@ hdb_certificate_info_free (HdbCertificateInfo *info)
   g_free (info->sha256);
   g_free (info->subject);
   g_free (info->issuer);
+  g_free (info->public_key_sha256);
   g_clear_pointer (&info->not_before, g_date_time_unref);
   g_clear_pointer (&info->not_after, g_date_time_unref);
   g_free (info);

@@ -184,6 +184,7 @@ typedef struct
   char      *sha256;             /* "AB:CD:…" */
   char      *subject;
   char      *issuer;
+  char      *public_key_sha256;  /* of its SubjectPublicKeyInfo, lower-case hex; NULL if unread */
   GDateTime *not_before;
   GDateTime *not_after;
 } HdbCertificateInfo;

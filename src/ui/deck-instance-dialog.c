@@ -5,6 +5,12 @@
  * Add or edit an instance. Saving tests the connection first; a failed
  * test says why and turns the button into "Save Anyway". A certificate
  * nobody vouches for is shown with its fingerprint and can be pinned.
+ *
+ * An http:// URL is flagged: the password would cross the network in
+ * clear. When an edited instance's URL names another host (or port) and
+ * no new password is typed, the dialog asks before the stored password is
+ * sent there, by the test or by saving (the monitor then checks the new
+ * address with it): the password was given for the old host.
  */
 
 #define G_LOG_DOMAIN "deck-instance-dialog"
@@ -16,6 +22,7 @@
 #include <glib/gi18n.h>
 
 #include "deck-instance-dialog.h"
+#include "deck-ui-util.h"
 #include "hdb-client.h"
 
 struct _DeckInstanceDialog
@@ -37,9 +44,12 @@ struct _DeckInstanceDialog
   gboolean             tested_ok;
   gboolean             save_anyway;
   gboolean             save_after_test;
+  char                *confirmed_origin; /* "host:port" the stored password may also go to */
+  AdwMessageDialog    *origin_question;  /* asking whether it may go to a new one */
 
   AdwEntryRow         *name_row;
   AdwEntryRow         *url_row;
+  AdwActionRow        *plaintext_row;
   AdwEntryRow         *username_row;
   AdwPasswordEntryRow *password_row;
   AdwActionRow        *test_row;
@@ -59,6 +69,7 @@ struct _DeckInstanceDialog
 G_DEFINE_FINAL_TYPE (DeckInstanceDialog, deck_instance_dialog, ADW_TYPE_WINDOW)
 
 static void test_connection (DeckInstanceDialog *self);
+static void commit (DeckInstanceDialog *self);
 
 
 static char *
@@ -113,8 +124,118 @@ update_save_button (DeckInstanceDialog *self)
     gtk_button_set_label (self->save_button, _("_Add"));
   reset_accessible_label (self->save_button);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->plaintext_row),
+                          probe != NULL && hdb_client_is_plaintext (probe));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->testing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.test", probe != NULL && !self->testing);
+}
+
+/* The stored password -------------------------------------------------------- */
+
+/* "host:port" of @url (the scheme's port when none is given), the host in
+ * lower case, or NULL when it is no URL. */
+static char *
+origin_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *host = NULL;
+  int port;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  port = g_uri_get_port (uri);
+  if (port < 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  return g_strdup_printf ("%s:%d", host, port);
+}
+
+/* Whether the stored password is what the test or the save would use
+ * (editing, none typed) and the URL now names a host it was not given for. */
+static gboolean
+stored_password_goes_elsewhere (DeckInstanceDialog *self)
+{
+  g_autofree char *url = field (self->url_row);
+  g_autofree char *origin = origin_of (url);
+  g_autofree char *stored_origin = NULL;
+
+  if (self->instance == NULL || *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0' ||
+      origin == NULL)
+    return FALSE;
+  stored_origin = origin_of (deck_instance_get_url (self->instance));
+  return g_strcmp0 (origin, stored_origin) != 0 && g_strcmp0 (origin, self->confirmed_origin) != 0;
+}
+
+typedef enum
+{
+  THEN_TEST,
+  THEN_COMMIT,
+} ThenWhat;
+
+static void
+on_origin_answered (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    DeckInstanceDialog *self)
+{
+  ThenWhat then = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "deck-then"));
+  g_autofree char *url = field (self->url_row);
+
+  self->origin_question = NULL;
+  if (g_strcmp0 (response, "send") != 0)
+    {
+      self->save_after_test = FALSE;
+      set_test_state (self, "dialog-password-symbolic", "warning",
+                      _("Not tested: enter the password for the new address, or allow the "
+                        "stored one to be sent there."));
+      update_save_button (self);
+      return;
+    }
+  /* Asked once per address. */
+  g_free (self->confirmed_origin);
+  self->confirmed_origin = origin_of (url);
+  if (then == THEN_COMMIT)
+    commit (self);
+  else
+    test_connection (self);
+}
+
+/* Asks whether the stored password may go to the URL's new host, then
+ * goes on with @then. */
+static void
+ask_origin (DeckInstanceDialog *self,
+            ThenWhat            then)
+{
+  g_autofree char *url = field (self->url_row);
+  g_autofree char *origin = origin_of (url);
+  g_autofree char *old_origin = origin_of (deck_instance_get_url (self->instance));
+  AdwMessageDialog *dialog;
+
+  if (self->origin_question != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->origin_question));
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Send the Stored Password to Another "
+                                                         "Address?"), NULL));
+  /* Translators: the new "host:port", the old one, an instance's name,
+   * then the new "host:port" again */
+  adw_message_dialog_format_body (dialog,
+                                  _("The URL now points to %s instead of %s. Testing or saving "
+                                    "sends the password stored for “%s” to %s. Send it only if "
+                                    "that is the same server; otherwise enter the password for "
+                                    "the new address."),
+                                  origin, old_origin ? old_origin : "?",
+                                  deck_instance_get_name (self->instance), origin);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
+                                    "send", _("_Send Password"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "deck-then", GUINT_TO_POINTER (then));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_origin_answered), self, 0);
+  self->origin_question = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -158,13 +279,17 @@ on_password_stored (GObject      *source,
 
   if (!deck_credentials_store_finish (DECK_CREDENTIALS (source), result, &error))
     {
+      g_autofree char *text = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The instance is saved and the monitor has the password for this
-       * run; say that the keyring did not take it. */
-      g_warning ("Password not stored: %s", error->message);
-      g_object_set_data_full (G_OBJECT (self->instance), "deck-keyring-warning",
-                              g_strdup (error->message), g_free);
+       * run; say that the keyring did not take it, in the window the
+       * dialog belongs to (the dialog goes). */
+      g_debug ("Password not stored: %s", error->message);
+      /* Translators: why the keyring refused the password */
+      text = g_strdup_printf (_("The password was not kept in the keyring: %s"), error->message);
+      deck_widget_toast (GTK_WIDGET (self), text);
     }
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -178,6 +303,14 @@ commit (DeckInstanceDialog *self)
   const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
+
+  /* Saved, the monitor would check the new address at once with the
+   * stored password. */
+  if (stored_password_goes_elsewhere (self))
+    {
+      ask_origin (self, THEN_COMMIT);
+      return;
+    }
 
   if (self->instance == NULL)
     {
@@ -334,6 +467,11 @@ test_connection (DeckInstanceDialog *self)
 
   if (self->testing)
     return;
+  if (stored_password_goes_elsewhere (self))
+    {
+      ask_origin (self, THEN_TEST);
+      return;
+    }
 
   self->testing = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
@@ -405,6 +543,9 @@ deck_instance_dialog_dispose (GObject *object)
   g_clear_pointer (&self->peer, hdb_certificate_info_free);
   g_clear_pointer (&self->pinned, g_free);
   g_clear_pointer (&self->password, deck_credentials_free_secret);
+  g_clear_pointer (&self->confirmed_origin, g_free);
+  if (self->origin_question != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->origin_question)));
 
   G_OBJECT_CLASS (deck_instance_dialog_parent_class)->dispose (object);
 }
@@ -421,6 +562,7 @@ deck_instance_dialog_class_init (DeckInstanceDialogClass *klass)
                                                "/io/github/clusterdeck/Clusterdeck/deck-instance-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, url_row);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, plaintext_row);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, username_row);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceDialog, test_row);

@@ -5,12 +5,29 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
-GtkWidget *deck_mnemonic_button_new       (const char *label);
-void       deck_button_set_mnemonic_label (GtkButton  *button,
-                                           const char *label);
+GtkWidget *deck_mnemonic_button_new                (const char          *label);
+void       deck_button_set_mnemonic_label          (GtkButton           *button,
+                                                    const char          *label);
+void       deck_widget_reset_mnemonic_labels       (GtkWidget           *widget);
+
+/* Text is text: libadwaita 1.2 parses these as Pango markup, so a text
+ * from a server, a file or the user goes through them escaped. */
+AdwToast  *deck_toast_new_text                     (const char          *text);
+void       deck_widget_toast                       (GtkWidget           *widget,
+                                                    const char          *text);
+void       deck_widget_add_toast                   (GtkWidget           *widget,
+                                                    AdwToast            *toast);
+void       deck_status_page_set_description_text   (AdwStatusPage       *page,
+                                                    const char          *text);
+void       deck_preferences_group_set_title_text   (AdwPreferencesGroup *group,
+                                                    const char          *text);
+void       deck_preferences_group_set_description_text (AdwPreferencesGroup *group,
+                                                        const char          *text);
+
+GtkWindow *deck_widget_get_window                  (GtkWidget           *widget);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The main window: organizations, the instances of the selected one, and
- * the selected instance's pages.
+ * the selected instance's pages. Its win.* actions are in
+ * deck-window-actions.c; the two share deck-window-private.h.
  */
 
 #define G_LOG_DOMAIN "deck-window"
@@ -14,56 +15,16 @@
 
 #include <glib/gi18n.h>
 
-#include "deck-history-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-instance-row.h"
-#include "deck-overview-page.h"
-#include "deck-replication-page.h"
-#include "deck-pending.h"
-#include "deck-window.h"
+#include "deck-organization-row.h"
+#include "deck-ui-util.h"
+#include "deck-window-private.h"
 
-struct _DeckWindow
-{
-  AdwApplicationWindow  parent_instance;
 
-  DeckContext          *context;
-  DeckStore            *store;          /* the context's, borrowed */
-  DeckCredentials      *credentials;    /* the context's, borrowed */
-  DeckInstanceMonitor  *monitor;        /* the context's, borrowed */
-  GSettings            *settings;
-
-  DeckOrganization     *organization;   /* selected */
-  DeckInstance         *instance;       /* selected */
-  gulong                instance_handler;
-  GtkFilterListModel   *filtered_instances;
-  GtkCustomFilter      *filter;
-  gulong                instances_changed_handler;
-  char                 *banner_store;
-  char                 *banner_keyring;
-
-  AdwToastOverlay      *toast_overlay;
-  GtkRevealer          *banner_revealer;
-  GtkLabel             *banner_label;
-  GtkStack             *organizations_stack;
-  GtkListBox           *organizations_list;
-  AdwWindowTitle       *instances_title;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkToggleButton      *search_button;
-  GtkStack             *instances_stack;
-  GtkListBox           *instances_list;
-  GtkStack             *content_stack;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwViewStack         *view_stack;
-  DeckOverviewPage     *overview_page;
-  DeckReplicationPage  *replication_page;
-  DeckPending          *pending;        /* the context's, borrowed */
-  char                 *banner_pending;
-};
 
 G_DEFINE_FINAL_TYPE (DeckWindow, deck_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void select_instance (DeckWindow *self, DeckInstance *instance);
 
 static void
 update_banner (DeckWindow *self)
@@ -117,19 +78,7 @@ static GtkWidget *
 create_organization_row (gpointer item,
                          gpointer user_data)
 {
-  DeckOrganization *org = item;
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_margin_bottom (label, 6);
-  gtk_widget_set_margin_start (label, 6);
-  g_object_bind_property (org, "name", label, "label", G_BINDING_SYNC_CREATE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-  g_object_set_data_full (G_OBJECT (row), "organization", g_object_ref (org), g_object_unref);
-  return row;
+  return deck_organization_row_new (DECK_ORGANIZATION (item));
 }
 
 static gboolean
@@ -216,7 +165,7 @@ select_organization (DeckWindow       *self,
   if (self->organization == org)
     return;
 
-  select_instance (self, NULL);
+  _deck_window_select_instance (self, NULL);
   if (self->filtered_instances != NULL)
     g_clear_signal_handler (&self->instances_changed_handler, self->filtered_instances);
   g_set_object (&self->organization, org);
@@ -263,11 +212,11 @@ on_organization_selected (GtkListBox    *list,
         select_organization (self, NULL);
       return;
     }
-  select_organization (self, g_object_get_data (G_OBJECT (row), "organization"));
+  select_organization (self, deck_organization_row_get_organization (DECK_ORGANIZATION_ROW (row)));
 }
 
-static void
-select_organization_row (DeckWindow       *self,
+void
+_deck_window_select_organization_row (DeckWindow       *self,
                          DeckOrganization *org)
 {
   for (int i = 0;; i++)
@@ -276,7 +225,7 @@ select_organization_row (DeckWindow       *self,
 
       if (row == NULL)
         break;
-      if (g_object_get_data (G_OBJECT (row), "organization") == org)
+      if (deck_organization_row_get_organization (DECK_ORGANIZATION_ROW (row)) == org)
         {
           gtk_list_box_select_row (self->organizations_list, row);
           return;
@@ -293,7 +242,7 @@ on_organizations_changed (DeckWindow *self)
     {
       g_autoptr(DeckOrganization) first = g_list_model_get_item (orgs, 0);
 
-      select_organization_row (self, first);
+      _deck_window_select_organization_row (self, first);
     }
   update_content (self);
 }
@@ -309,8 +258,8 @@ on_selected_instance_notify (DeckWindow *self)
                                      deck_instance_get_name (self->instance));
 }
 
-static void
-select_instance (DeckWindow   *self,
+void
+_deck_window_select_instance (DeckWindow   *self,
                  DeckInstance *instance)
 {
   if (self->instance == instance)
@@ -344,7 +293,7 @@ on_instance_selected (GtkListBox    *list,
                       GtkListBoxRow *row,
                       DeckWindow    *self)
 {
-  select_instance (self, row ? deck_instance_row_get_instance (DECK_INSTANCE_ROW (row)) : NULL);
+  _deck_window_select_instance (self, row ? deck_instance_row_get_instance (DECK_INSTANCE_ROW (row)) : NULL);
 }
 
 static void
@@ -354,316 +303,19 @@ on_search_changed (DeckWindow *self)
   update_instances_stack (self);
 }
 
-/* Actions ---------------------------------------------------------------- */
-
-static void
-show_toast (DeckWindow *self,
-            const char *text)
+/**
+ * _deck_window_show_toast:
+ * @self: the window
+ * @text: plain text (it may come from a server or a file)
+ */
+void
+_deck_window_show_toast (DeckWindow *self,
+                         const char *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, deck_toast_new_text (text));
 }
 
-typedef struct
-{
-  DeckWindow       *window;
-  DeckOrganization *organization;   /* NULL: add */
-  GtkEntry         *entry;
-} NameRequest;
-
-static void
-name_request_free (gpointer  data,
-                   GClosure *closure)
-{
-  NameRequest *req = data;
-
-  g_clear_object (&req->organization);
-  g_free (req);
-}
-
-static void
-on_name_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  NameRequest      *req)
-{
-  DeckWindow *self = req->window;
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (req->entry));
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "apply") != 0)
-    return;
-
-  if (req->organization == NULL)
-    {
-      DeckOrganization *org = deck_store_add_organization (self->store, name, &error);
-
-      if (org != NULL)
-        select_organization_row (self, org);
-    }
-  else
-    {
-      deck_store_rename_organization (self->store, req->organization, name, &error);
-      if (req->organization == self->organization)
-        adw_window_title_set_title (self->instances_title, deck_organization_get_name (req->organization));
-    }
-
-  if (error != NULL)
-    show_toast (self, error->message);
-}
-
-static void
-ask_organization_name (DeckWindow       *self,
-                       DeckOrganization *org)
-{
-  AdwMessageDialog *dialog;
-  GtkWidget *entry = gtk_entry_new ();
-  NameRequest *req = g_new0 (NameRequest, 1);
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       org ? _("Rename Organization")
-                                                           : _("Add Organization"),
-                                                       NULL));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
-                                    "apply", org ? _("_Rename") : _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "apply");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Organization name"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Organization name"), -1);
-  if (org != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (entry), deck_organization_get_name (org));
-  adw_message_dialog_set_extra_child (dialog, entry);
-
-  req->window = self;
-  req->organization = org ? g_object_ref (org) : NULL;
-  req->entry = GTK_ENTRY (entry);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_name_response), req,
-                         name_request_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-add_organization_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  ask_organization_name (DECK_WINDOW (widget), NULL);
-}
-
-static void
-rename_organization_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-
-  if (self->organization != NULL)
-    ask_organization_name (self, self->organization);
-}
-
-typedef struct
-{
-  DeckWindow       *window;
-  DeckOrganization *organization;
-  gboolean          undone;
-} DeletedOrganization;
-
-static void
-deleted_organization_free (gpointer  data,
-                           GClosure *closure)
-{
-  DeletedOrganization *deleted = data;
-
-  g_clear_object (&deleted->organization);
-  g_free (deleted);
-}
-
-static void
-on_undo_delete (AdwToast            *toast,
-                DeletedOrganization *deleted)
-{
-  g_autoptr(GError) error = NULL;
-
-  deleted->undone = TRUE;
-  if (!deck_store_restore_organization (deleted->window->store, deleted->organization, &error))
-    show_toast (deleted->window, error->message);
-  else
-    select_organization_row (deleted->window, deleted->organization);
-}
-
-static void
-on_delete_toast_dismissed (AdwToast            *toast,
-                           DeletedOrganization *deleted)
-{
-  GListModel *instances;
-
-  if (deleted->undone)
-    return;
-
-  /* Gone for good: its instances' passwords leave the keyring too. */
-  instances = deck_organization_get_instances (deleted->organization);
-  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
-    {
-      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-
-      deck_credentials_clear_async (deleted->window->credentials, DECK_SECRET_INSTANCE_LOGIN,
-                                    deck_instance_get_id (instance), NULL, NULL, NULL);
-    }
-  deck_credentials_clear_async (deleted->window->credentials, DECK_SECRET_CLUSTER_USER,
-                                deck_organization_get_id (deleted->organization), NULL, NULL, NULL);
-}
-
-static void
-delete_organization_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *title = NULL;
-  DeletedOrganization *deleted;
-  AdwToast *toast;
-
-  if (self->organization == NULL)
-    return;
-
-  deleted = g_new0 (DeletedOrganization, 1);
-  deleted->window = self;
-  deleted->organization = g_object_ref (self->organization);
-
-  if (!deck_store_remove_organization (self->store, self->organization, &error))
-    {
-      deleted_organization_free (deleted, NULL);
-      show_toast (self, error->message);
-      return;
-    }
-
-  /* Translators: %s is an organization's name */
-  title = g_strdup_printf (_("Organization “%s” deleted"),
-                           deck_organization_get_name (deleted->organization));
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_delete), deleted);
-  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), deleted,
-                         deleted_organization_free, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-add_instance_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-  DeckInstanceDialog *dialog;
-
-  if (self->organization == NULL)
-    return;
-  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->context, self->organization, NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-edit_instance_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-  DeckInstanceDialog *dialog;
-
-  if (self->instance == NULL)
-    return;
-  dialog = deck_instance_dialog_new (GTK_WINDOW (self), self->context, self->organization, self->instance);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_remove_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    DeckWindow       *self)
-{
-  g_autoptr(DeckInstance) instance = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "remove") != 0 || self->instance == NULL)
-    return;
-
-  instance = g_object_ref (self->instance);
-  select_instance (self, NULL);
-  if (!deck_store_remove_instance (self->store, instance, &error))
-    {
-      show_toast (self, error->message);
-      return;
-    }
-  deck_credentials_clear_async (self->credentials, DECK_SECRET_INSTANCE_LOGIN,
-                                deck_instance_get_id (instance), NULL, NULL, NULL);
-}
-
-static void
-remove_instance_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-  GtkWidget *dialog;
-
-  if (self->instance == NULL)
-    return;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Instance?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” and its stored password will be removed from "
-                                    "Clusterdeck. Nothing changes on the server."),
-                                  deck_instance_get_name (self->instance));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  deck_instance_monitor_refresh_all (DECK_WINDOW (widget)->monitor);
-  deck_replication_page_reload (DECK_WINDOW (widget)->replication_page);
-}
-
-static void
-history_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-
-  deck_history_window_new (GTK_WINDOW (widget), deck_context_get_history_path (self->context));
-}
-
-static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  DeckWindow *self = DECK_WINDOW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-dismiss_banner_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  gtk_revealer_set_reveal_child (DECK_WINDOW (widget)->banner_revealer, FALSE);
-}
+/* Signals of the pages --------------------------------------------------- */
 
 static void
 on_configure_instance (DeckWindow   *self,
@@ -784,23 +436,7 @@ deck_window_class_init (DeckWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, replication_page);
 
-  gtk_widget_class_install_action (widget_class, "win.add-organization", NULL, add_organization_action);
-  gtk_widget_class_install_action (widget_class, "win.rename-organization", NULL, rename_organization_action);
-  gtk_widget_class_install_action (widget_class, "win.delete-organization", NULL, delete_organization_action);
-  gtk_widget_class_install_action (widget_class, "win.add-instance", NULL, add_instance_action);
-  gtk_widget_class_install_action (widget_class, "win.edit-instance", NULL, edit_instance_action);
-  gtk_widget_class_install_action (widget_class, "win.remove-instance", NULL, remove_instance_action);
-  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-instance", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.add-organization", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  _deck_window_class_actions_init (widget_class);
 }
 
 static void
@@ -931,7 +567,7 @@ deck_window_restore_selection (DeckWindow *self)
     }
 
   if (org != NULL)
-    select_organization_row (self, org);
+    _deck_window_select_organization_row (self, org);
   else
     on_organizations_changed (self);
 

@@ -7,6 +7,9 @@
 # gnome-keyring). Prints TAP.
 #
 # node1 and node2 first replicate everything (enable + connect). Then:
+#   set on nosuchdb.nosuchtable, nosuchdb and clidb.nosuchtable
+#                                         refused (exit 1, one line naming
+#                                         it), pending.json unchanged
 #   set node1 node2 clidb --publish off   staged only: both servers' cluster_status
 #                                         unchanged, records still flow
 #   pending, plan                         the change; remove_node + add_node, no secret
@@ -15,6 +18,7 @@
 #   history                               what was applied, no secret
 #   set ... --publish on, apply --yes     update_node: the held record and new ones flow
 #   set ... --subscribe off, discard      nothing pending, nothing sent
+#   set on a table only node2 has         staged (the grid shows it), discarded
 #   two `set` processes at once           20 tables staged, 10 by each: all 20 pending
 # with the exit statuses of DESIGN.md §6 (0 success, 1 failure, 2 usage).
 #
@@ -216,6 +220,26 @@ run set node1 node9 clidb --publish off
 [ $rc = 1 ] && [ "$(wc -l <<<"$out")" = 1 ]
 check "set to an unknown peer fails with one sentence (exit 1)" $? "exit status $rc" "$out"
 
+# What set refuses stages nothing: pending.json stays as it was.
+pending_file=$XDG_STATE_HOME/clusterdeck/pending.json
+pending_sum() { cat "$pending_file" 2>/dev/null | md5sum; }
+before=$(pending_sum)
+run set node1 node2 nosuchdb.nosuchtable --publish off
+[ $rc = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '“nosuchdb”' <<<"$out" && [ "$(pending_sum)" = "$before" ]
+check "set on a database neither node has: exit 1, one line naming it, nothing staged" $? \
+  "exit status $rc" "$out"
+run set node1 node2 nosuchdb --subscribe off
+[ $rc = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '“nosuchdb”' <<<"$out" && [ "$(pending_sum)" = "$before" ]
+check "set on a whole database neither node has: exit 1, one line naming it, nothing staged" $? \
+  "exit status $rc" "$out"
+run set node1 node2 clidb.nosuchtable --publish off
+[ $rc = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q '“nosuchtable”' <<<"$out" && [ "$(pending_sum)" = "$before" ]
+check "set on a table neither node has (its database exists): exit 1, one line naming it, nothing staged" $? \
+  "exit status $rc" "$out"
+run pending
+[ $rc = 0 ] && [ "$out" = "No pending changes." ]
+check "nothing is pending after the refused sets" $? "exit status $rc" "$out"
+
 run set node1 node2 clidb --publish off
 [ $rc = 0 ] && grep -q '^Staged 1 table; 1 change is pending\.$' <<<"$out"
 check "set node1 node2 clidb --publish off stages every table of clidb (exit 0)" $? \
@@ -366,6 +390,20 @@ run apply --yes
 check "apply --yes with nothing pending sends nothing (exit 0)" $? "exit status $rc" "$out"
 unchanged "set + discard sent nothing"
 flows "set + discard: node2's records still reach node1" "$n2" "$n1"
+
+# ------------------------------------------------------------------ one side's table
+# A table only node2 has is a row of the grid (missing on this instance):
+# set stages it.
+op "$n2" '{"operation":"create_database","database":"solodb"}' >/dev/null
+op "$n2" '{"operation":"create_table","database":"solodb","table":"only","primary_key":"id"}' >/dev/null
+on_node1=$(op "$n1" '{"operation":"describe_all"}' | /usr/bin/python3 -c 'import json, sys; print("solodb" in json.load(sys.stdin))' 2>&1)
+run set node1 node2 solodb.only --subscribe on
+[ $rc = 0 ] && grep -q '^Staged 1 table; 1 change is pending\.$' <<<"$out" && [ "$on_node1" = False ]
+check "set on a table only the peer has stages it, as the grid shows it (exit 0)" $? \
+  "exit status $rc" "$out" "solodb on node1: $on_node1"
+run discard
+[ $rc = 0 ] && [ "$out" = "Discarded 1 pending change." ]
+check "discard drops it" $? "exit status $rc" "$out"
 
 # ------------------------------------------------------------------ two writers
 # Two clusterdeck-cli processes staging 10 changes each at the same time

@@ -5,8 +5,9 @@
  * The small helpers that read what a user types or a server says: version
  * strings, certificate fingerprints, instance URLs (hdb_client_new refuses
  * what it cannot use), replication URLs, node names (validated and
- * suggested by both engines). The input is split at the first NUL byte, or
- * used whole.
+ * suggested by both engines), and the public key of a certificate (the
+ * raw input as DER). The input is split at the first NUL byte, or used
+ * whole.
  */
 
 #include <string.h>
@@ -37,6 +38,13 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       engines[1] = deck_engine_new_for (HDB_ENGINE_NATS);
     }
 
+  /* A server's certificate, as DER bytes: any of them. */
+  {
+    g_autofree char *key = hdb_certificate_public_key_sha256 (data, size);
+
+    g_assert_true (key == NULL || strlen (key) == 64);
+  }
+
   if (!g_utf8_validate (text, -1, NULL))
     return 0;   /* typed text and server strings reach these as UTF-8 */
 
@@ -44,6 +52,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   (void) hdb_version_has_native (text);
   g_free (hdb_normalize_fingerprint (text));
   g_free (hdb_format_fingerprint (text));
+  /* Equal only as fingerprints, and then both ways. */
+  g_assert_true (hdb_fingerprint_equal (text, other) == hdb_fingerprint_equal (other, text));
   g_free (deck_engine_replication_url_for (text));
 
   {

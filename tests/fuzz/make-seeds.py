@@ -53,6 +53,13 @@ helpers = {
 }
 for name, data in helpers.items():
     write("fuzz-helpers", name, data)
+# Certificates (DER), for hdb_certificate_public_key_sha256 (fuzz-helpers reads
+# the raw bytes as one): the fault tests' own, decoded from their PEM.
+import base64
+for pem in ("test-cert-a.pem", "test-cert-a-renewed.pem"):
+    text = (here.parent / "faults" / pem).read_text()
+    body = "".join(l for l in text.splitlines() if l and not l.startswith("-----"))
+    write("fuzz-helpers", "der-" + pem[:-4], base64.b64decode(body))
 # The app's own files (fuzz-files: the first byte picks the format).
 organizations = b"""{"version": 1, "organizations": [{"id": "o1", "name": "Demo", "cluster_user": "cluster_user",
  "instances": [{"id": "i1", "name": "node1", "url": "http://127.0.0.1:29100", "username": "admin"},

@@ -19,6 +19,7 @@
 
 #include "../unit/file-test-util.h"
 #include "deck-credentials.h"
+#include "deck-history-window.h"
 #include "deck-instance-monitor.h"
 #include "deck-instance-row.h"
 #include "deck-store.h"
@@ -215,15 +216,21 @@ test_hostile (void)
   /* The history: the good entry, the others counted. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (opened.window), "win.history", NULL));
   WAIT_UNTIL ((history_window = find_window_titled ("Replication History")) != NULL, 5000);
-  WAIT_UNTIL (find_of_type (GTK_WIDGET (history_window), GTK_TYPE_SPINNER) == NULL, 5000);
+  g_assert_true (DECK_IS_HISTORY_WINDOW (history_window));
+  WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history_window)), 5000);
   find_all_widgets (GTK_WIDGET (history_window), match_type,
                     GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_nonnull (find_widget (GTK_WIDGET (history_window), match_label_text,
                                  "2 lines of the file could not be read."));
   g_signal_connect (history_window, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
+  /* Held until it is closed, then let go: it must go (its last reference
+   * dropped disposes it, and says "destroy"). */
+  g_object_ref (history_window);
   gtk_window_close (history_window);
-  WAIT_UNTIL (destroyed, 5000);
+  WAIT_UNTIL (find_window_titled ("Replication History") == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (history_window);
+  g_assert_true (destroyed);
   history_after = file_test_read (history, NULL);
   g_assert_cmpstr (history_after, ==, lines->str);
 

@@ -61,11 +61,14 @@
 
 #include "deck-change-set.h"
 #include "deck-history.h"
+#include "deck-history-window.h"
 #include "deck-instance-row.h"
 #include "deck-pending.h"
 #include "deck-replication-grid.h"
 #include "deck-replication-tables.h"
 #include "deck-review-dialog.h"
+#include "deck-toggle-cell.h"
+#include "deck-review-op-row.h"
 #include "hdb-capabilities.h"
 #include "ui-test-harper.h"
 
@@ -429,27 +432,27 @@ find_switch (const char *label)
   return NULL;
 }
 
-/* The "Changed" label next to a switch */
+/* The switch's cell: DeckToggleCell draws the "Changed" mark next to the
+ * switch while it has the "changed" style class */
 static GtkWidget *
 changed_mark (GtkSwitch *toggle)
 {
-  GtkWidget *mark = gtk_widget_get_next_sibling (GTK_WIDGET (toggle));
+  GtkWidget *cell = gtk_widget_get_parent (GTK_WIDGET (toggle));
 
-  g_assert_true (GTK_IS_LABEL (mark));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (mark)), ==, "Changed");
-  return mark;
+  g_assert_true (DECK_IS_TOGGLE_CELL (cell));
+  return cell;
 }
 
-/* Whether the cell shows its value as changed: the mark shown, the switch
- * with the "changed" class, the accessible description saying so. */
+/* Whether the cell shows its value as changed: the mark shown (the cell's
+ * "changed" class), the accessible description saying so. */
 static gboolean
 shows_changed (GtkSwitch *toggle)
 {
   GtkWidget *mark = changed_mark (toggle);
-  gboolean shown = gtk_widget_get_visible (mark);
+  gboolean shown = deck_toggle_cell_get_changed (DECK_TOGGLE_CELL (mark));
   g_autofree char *description = NULL;
 
-  g_assert_cmpint (shown, ==, gtk_widget_has_css_class (GTK_WIDGET (toggle), "changed"));
+  g_assert_cmpint (shown, ==, gtk_widget_has_css_class (mark, "changed"));
   description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (toggle),
                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                                     "changed, not applied");
@@ -457,7 +460,8 @@ shows_changed (GtkSwitch *toggle)
   return shown;
 }
 
-/* The mark is drawn bold, as the design asks ("shown in bold until applied") */
+/* The mark is drawn bold, as the design asks ("shown in bold until applied"):
+ * the cell's font, in which it draws the mark */
 static void
 assert_mark_bold (GtkSwitch *toggle)
 {
@@ -465,7 +469,7 @@ assert_mark_bold (GtkSwitch *toggle)
   PangoContext *context = gtk_widget_get_pango_context (mark);
   const PangoFontDescription *font = pango_context_get_font_description (context);
 
-  g_assert_true (gtk_widget_has_css_class (mark, "changed-mark"));
+  g_assert_true (gtk_widget_has_css_class (mark, "changed"));
   g_assert_true (gtk_widget_get_mapped (mark));
   g_assert_nonnull (font);
   g_test_message ("the Changed mark: font weight %d (bold is %d)",
@@ -706,7 +710,7 @@ op_rows (DeckReviewDialog *dialog)
 {
   GPtrArray *rows = g_ptr_array_new ();
 
-  find_all_widgets (GTK_WIDGET (dialog), match_type, GSIZE_TO_POINTER (ADW_TYPE_EXPANDER_ROW), rows);
+  find_all_widgets (GTK_WIDGET (dialog), match_type, GSIZE_TO_POINTER (DECK_TYPE_REVIEW_OP_ROW), rows);
   return rows;
 }
 
@@ -748,36 +752,36 @@ op_row (DeckReviewDialog *dialog,
 static const char *
 op_row_result (GtkWidget *row)
 {
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "deck-status-label");
+  DeckReviewOpRow *op = DECK_REVIEW_OP_ROW (row);
 
-  g_assert_true (GTK_IS_LABEL (label));
-  /* A failure says "Failed" next to the title, and why under it. */
-  if (!gtk_widget_get_visible (label))
-    return NULL;
-  if (gtk_widget_has_css_class (label, "error"))
+  switch (deck_review_op_row_get_status (op))
     {
-      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Failed");
-      return adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+    case DECK_REVIEW_OP_PLANNED:
+      return NULL;
+    case DECK_REVIEW_OP_FAILED:
+      /* A failure says "Failed" next to the title, and why under it. */
+      g_assert_cmpstr (deck_review_op_row_get_result (op), ==, "Failed");
+      g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==,
+                       deck_review_op_row_get_message (op));
+      return deck_review_op_row_get_message (op);
+    case DECK_REVIEW_OP_SENDING:
+    case DECK_REVIEW_OP_DONE:
+    case DECK_REVIEW_OP_NOT_SENT:
+    default:
+      return deck_review_op_row_get_result (op);
     }
-  return gtk_label_get_label (GTK_LABEL (label));
 }
 
 static gboolean
 op_row_failed (GtkWidget *row)
 {
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "deck-status-label");
-  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "deck-status-icon");
-
-  return gtk_widget_get_visible (icon) && gtk_widget_has_css_class (icon, "error") &&
-         gtk_widget_has_css_class (label, "error");
+  return deck_review_op_row_get_status (DECK_REVIEW_OP_ROW (row)) == DECK_REVIEW_OP_FAILED;
 }
 
 static gboolean
 op_row_done (GtkWidget *row)
 {
-  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "deck-status-icon");
-
-  return gtk_widget_get_visible (icon) && gtk_widget_has_css_class (icon, "success") &&
+  return deck_review_op_row_get_status (DECK_REVIEW_OP_ROW (row)) == DECK_REVIEW_OP_DONE &&
          g_strcmp0 (op_row_result (row), "Done") == 0;
 }
 
@@ -817,9 +821,14 @@ close_review (DeckReviewDialog *dialog)
 
   g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
   g_assert_true (gtk_widget_is_sensitive (dialog_button (dialog, "_Close")));
+  /* Held until it is closed, then let go: it must go (a job it started
+   * goes on in the context); its last reference dropped disposes it, and
+   * says "destroy", which the Tables hear. */
+  g_object_ref (dialog);
   g_assert_true (gtk_widget_activate (dialog_button (dialog, "_Close")));
-  WAIT_UNTIL (destroyed, 5000);
-  g_assert_null (find_review_dialog ());
+  WAIT_UNTIL (find_review_dialog () == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (dialog);
+  g_assert_true (destroyed);
   wait_tables_loaded ();
 }
 
@@ -1832,9 +1841,9 @@ test_history (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (history));
   g_assert_true (gtk_window_get_transient_for (history) == GTK_WINDOW (window));
 
-  /* The history is read in a worker thread: rows once its spinner went. */
-  WAIT_UNTIL (find_widget (GTK_WIDGET (history), match_type,
-                           GSIZE_TO_POINTER (GTK_TYPE_SPINNER)) == NULL, 5000);
+  /* The history is read in a worker thread: rows once it is read. */
+  g_assert_true (DECK_IS_HISTORY_WINDOW (history));
+  WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history)), 5000);
   find_all_widgets (GTK_WIDGET (history), match_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -1883,8 +1892,13 @@ test_history (void)
                   g_strv_length (lines));
 
   g_signal_connect (history, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
+  /* Held until it is closed, then let go: it must go (its last reference
+   * dropped disposes it, and says "destroy"). */
+  g_object_ref (history);
   gtk_window_close (history);
-  WAIT_UNTIL (destroyed, 5000);
+  WAIT_UNTIL (find_window_titled ("Replication History") == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (history);
+  g_assert_true (destroyed);
 
   g_test_message ("secrets in log messages: %u", n_secret_leaks);
   g_assert_cmpuint (n_secret_leaks, ==, 0);

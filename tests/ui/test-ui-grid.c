@@ -31,6 +31,7 @@
 #include "deck-change-set.h"
 #include "deck-replication-grid.h"
 #include "deck-replication-model.h"
+#include "deck-toggle-cell.h"
 #include "ui-test-util.h"
 
 #define WINDOW_WIDTH  1000
@@ -254,19 +255,19 @@ row_switch (const char               *filter,
   return g_ptr_array_index (switches, direction == DECK_REPLICATION_PUBLISH ? 0 : 1);
 }
 
-/* Whether the "Changed" mark next to a switch is shown; the switch's
- * "changed" class and accessible description agree with it. */
+/* Whether the switch's cell shows the "Changed" mark (the cell's "changed"
+ * class, with which DeckToggleCell draws it); the switch's accessible
+ * description agrees with it. */
 static gboolean
 mark_shown (GtkSwitch *toggle)
 {
-  GtkWidget *mark = gtk_widget_get_next_sibling (GTK_WIDGET (toggle));
+  GtkWidget *cell = gtk_widget_get_parent (GTK_WIDGET (toggle));
   g_autofree char *description = NULL;
   gboolean shown;
 
-  g_assert_true (GTK_IS_LABEL (mark));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (mark)), ==, "Changed");
-  shown = gtk_widget_get_visible (mark);
-  g_assert_cmpint (shown, ==, gtk_widget_has_css_class (GTK_WIDGET (toggle), "changed"));
+  g_assert_true (DECK_IS_TOGGLE_CELL (cell));
+  shown = deck_toggle_cell_get_changed (DECK_TOGGLE_CELL (cell));
+  g_assert_cmpint (shown, ==, gtk_widget_has_css_class (cell, "changed"));
   description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (toggle),
                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                                     "changed, not applied");
@@ -622,16 +623,43 @@ test_stage_all (void)
   g_assert_null (find_message_dialog ());
 }
 
+/* The row's menu button of the only row shown */
+static GtkWidget *
+only_bulk_button (void)
+{
+  g_autoptr(GPtrArray) rows = shown_rows ();
+  GtkWidget *button;
+
+  g_assert_cmpuint (rows->len, ==, 1);
+  button = cell_child (rows, 0, 6);
+  g_assert_true (GTK_IS_BUTTON (button));
+  return button;
+}
+
+/* Opens the row menu with @button, as a click or the keyboard does;
+ * returns the grid's menu, shown, filled for the row. */
+static GtkPopoverMenu *
+open_bulk_menu (GtkWidget *button)
+{
+  GtkWidget *popover = NULL;
+
+  /* A button activated from the keyboard is "clicked" after its pressed
+   * look has shown for a moment. */
+  gtk_widget_activate (button);
+  WAIT_UNTIL ((popover = find_of_type (GTK_WIDGET (grid), GTK_TYPE_POPOVER_MENU)) != NULL &&
+              gtk_widget_get_mapped (popover), 5000);
+  return GTK_POPOVER_MENU (popover);
+}
+
 static void
 test_bulk_menu (void)
 {
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   g_autoptr(GMenuModel) section = NULL;
   g_autoptr(GVariant) target = NULL;
   g_autofree char *label = NULL;
-  GtkMenuButton *button;
+  GtkWidget *button;
   GMenuModel *menu;
-  GtkPopover *popover;
+  GtkPopoverMenu *popover;
   const char *peer, *database;
   gint32 direction;
   gboolean value;
@@ -639,19 +667,14 @@ test_bulk_menu (void)
   reset ();
   deck_replication_grid_set_filter_text (grid, "node1 dog");
   wait_frames (GTK_WIDGET (grid), 2);
-  collect_mapped (GTK_WIDGET (deck_replication_grid_get_column_view (grid)), GTK_TYPE_MENU_BUTTON,
-                  buttons);
-  g_assert_cmpuint (buttons->len, ==, 1);
-  button = g_ptr_array_index (buttons, 0);
+  button = only_bulk_button ();
   assert_accessible_label (button, "Bulk changes for dev.dog on node1");
 
-  /* The menu is made when it opens, for the row's database and instance. */
-  g_assert_null (gtk_menu_button_get_menu_model (button));
-  gtk_menu_button_popup (button);
-  popover = gtk_menu_button_get_popover (button);
-  g_assert_true (GTK_IS_POPOVER_MENU (popover));
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (popover)), 5000);
-  menu = gtk_menu_button_get_menu_model (button);
+  /* No menu until one is opened; then one for the whole grid, made for the
+   * row's database and instance. */
+  g_assert_null (find_of_type (GTK_WIDGET (grid), GTK_TYPE_POPOVER_MENU));
+  popover = open_bulk_menu (button);
+  menu = gtk_popover_menu_get_menu_model (popover);
   g_assert_nonnull (menu);
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
   g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
@@ -671,16 +694,34 @@ test_bulk_menu (void)
   g_assert_true (value);
   wait_frames (GTK_WIDGET (popover), 3);
   render_screenshot (GTK_WIDGET (popover), "grid-widget-menu.png");
-  gtk_menu_button_popdown (button);
 
-  /* Another row, maybe in the same (recycled) cell: no menu made yet. */
+  /* Closing it gives the focus back to the row's button, as a menu button
+   * does. */
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (popover)), 5000);
+  g_assert_true (gtk_widget_is_focus (button));
+
+  /* Another row, maybe in the same (recycled) cell: the same menu, made
+   * again for that row when it opens. */
   deck_replication_grid_set_filter_text (grid, "node2 orders");
   wait_frames (GTK_WIDGET (grid), 2);
-  g_ptr_array_set_size (buttons, 0);
-  collect_mapped (GTK_WIDGET (deck_replication_grid_get_column_view (grid)), GTK_TYPE_MENU_BUTTON,
-                  buttons);
-  g_assert_cmpuint (buttons->len, ==, 1);
-  g_assert_null (gtk_menu_button_get_menu_model (g_ptr_array_index (buttons, 0)));
+  button = only_bulk_button ();
+  assert_accessible_label (button, "Bulk changes for prod.orders on node2");
+  g_assert_true (open_bulk_menu (button) == popover);
+  menu = gtk_popover_menu_get_menu_model (popover);
+  g_clear_pointer (&label, g_free);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (label, ==, "prod");
+  g_clear_object (&section);
+  g_clear_pointer (&target, g_variant_unref);
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  target = g_menu_model_get_item_attribute_value (section, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                  G_VARIANT_TYPE ("(ssib)"));
+  g_variant_get (target, "(&s&sib)", &peer, &database, &direction, &value);
+  g_assert_cmpstr (peer, ==, "n2");
+  g_assert_cmpstr (database, ==, "prod");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (popover)), 5000);
   g_assert_cmpuint (deck_change_set_get_n_changes (changes), ==, 0);
 }
 

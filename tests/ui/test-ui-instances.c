@@ -248,6 +248,9 @@ open_add_dialog (gboolean *destroyed)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Instance");
   *destroyed = FALSE;
   g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), destroyed);
+  /* Held until it is closed, then let go (UI_TEST_ASSERT_FINALIZED): it
+   * must go. Its last reference dropped disposes it, and says "destroy". */
+  g_object_ref (dialog);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (dialog)) > 0, 5000);
   /* What a new dialog offers */
@@ -325,8 +328,9 @@ save_and_check (DeckInstanceDialog *dialog,
   double ms;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  WAIT_UNTIL (*destroyed, 20000);
-  g_assert_null (find_dialog ());
+  WAIT_UNTIL (find_dialog () == NULL, 20000);
+  UI_TEST_ASSERT_FINALIZED (dialog);
+  g_assert_true (*destroyed);
   instance = deck_store_find_instance (store, name, NULL);
   g_assert_nonnull (instance);
   g_assert_cmpstr (deck_instance_get_organization_id (instance), ==, deck_organization_get_id (demo));
@@ -429,8 +433,9 @@ test_wrong_password (void)
 
   /* Cancel */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
-  WAIT_UNTIL (destroyed, 5000);
-  g_assert_null (find_dialog ());
+  WAIT_UNTIL (find_dialog () == NULL, 5000);
+  UI_TEST_ASSERT_FINALIZED (dialog);
+  g_assert_true (destroyed);
   g_assert_cmpuint (g_list_model_get_n_items (instances), ==, before);
   g_assert_null (deck_store_find_instance (store, "Wrong Password", NULL));
 }

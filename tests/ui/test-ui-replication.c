@@ -57,6 +57,7 @@
 
 #include "deck-enable-job.h"
 #include "deck-engine.h"
+#include "deck-peer-row.h"
 #include "deck-restart-monitor.h"
 #include "ui-test-harper.h"
 
@@ -105,12 +106,34 @@ manage_group (const char *title)
   return group;
 }
 
-/* The row titled @title in the management group @group_title, or NULL */
+/* Whether @widget shows within @group: it and every parent up to the group
+ * are visible, and not hidden by their parent (a list's placeholder while
+ * the list has rows). */
+static gboolean
+shown_within (GtkWidget *widget,
+              GtkWidget *group)
+{
+  for (GtkWidget *w = widget; w != NULL && w != group; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w) || !gtk_widget_get_child_visible (w))
+      return FALSE;
+  return TRUE;
+}
+
+/* The row titled @title that the management group @group_title shows, or
+ * NULL (the groups' lists keep their placeholder rows, hidden, while they
+ * have rows) */
 static GtkWidget *
 manage_row (const char *group_title,
             const char *title)
 {
-  return find_widget (manage_group (group_title), match_row_title, title);
+  GtkWidget *group = manage_group (group_title);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  find_all_widgets (group, match_row_title, title, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (shown_within (g_ptr_array_index (rows, i), group))
+      return g_ptr_array_index (rows, i);
+  return NULL;
 }
 
 /* The management screen could not read the cluster status (its request
@@ -147,6 +170,26 @@ refresh_after_load_error (void)
     WAIT_MANAGE_TIMED (cond, ms, wait_elapsed_);                               \
   } G_STMT_END
 
+/* The button labelled @label that the row titled @title of the group
+ * @group_title shows, or NULL (a row has a button for every state its
+ * peer can be in; it shows those of its state) */
+static GtkWidget *
+row_button (const char *group_title,
+            const char *title,
+            const char *label)
+{
+  GtkWidget *row = manage_row (group_title, title);
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  if (row == NULL)
+    return NULL;
+  find_all_widgets (row, match_button_label, label, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (shown_within (g_ptr_array_index (buttons, i), row))
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}
+
 static const char *
 manage_row_subtitle (const char *group_title,
                      const char *title)
@@ -157,7 +200,8 @@ manage_row_subtitle (const char *group_title,
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
 
-/* The problem a row shows (the tooltip of its error button), or NULL */
+/* The problem a row shows (the tooltip of its red icon, which opens a
+ * popover saying the same), or NULL */
 static const char *
 row_problem (const char *group_title,
              const char *title)
@@ -165,7 +209,12 @@ row_problem (const char *group_title,
   GtkWidget *row = manage_row (group_title, title);
   GtkWidget *button = row != NULL ? find_of_type (row, GTK_TYPE_MENU_BUTTON) : NULL;
 
-  return button != NULL ? gtk_widget_get_tooltip_text (button) : NULL;
+  if (button == NULL || !gtk_widget_get_visible (button))
+    return NULL;
+  g_assert_true (DECK_IS_PEER_ROW (row));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   deck_peer_row_get_problem (DECK_PEER_ROW (row)));
+  return gtk_widget_get_tooltip_text (button);
 }
 
 static GtkWidget *
@@ -225,7 +274,7 @@ dump_tree (GtkWidget *widget,
            GString   *out,
            int        depth)
 {
-  if (!gtk_widget_get_visible (widget))
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
     return;
 
   if (ADW_IS_PREFERENCES_GROUP (widget) &&
@@ -751,8 +800,7 @@ test_enable (void)
       WAIT_MANAGE (manage_row ("Unconnected Instances", name) != NULL, 5000);
       g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", name), ==,
                        "Clustering is not enabled on this instance");
-      g_assert_nonnull (find_widget (manage_row ("Unconnected Instances", name),
-                                     match_button_label, "_Configure…"));
+      g_assert_nonnull (row_button ("Unconnected Instances", name, "_Configure…"));
     }
   g_assert_nonnull (manage_row ("Connected Instances", "No connections yet"));
   g_assert_nonnull (manage_row ("Unregistered Instances", "None"));
@@ -814,8 +862,7 @@ test_connect (void)
   /* node3 stays unconnected, offered for configuration */
   g_assert_cmpstr (manage_row_subtitle ("Unconnected Instances", "node3"), ==,
                    "Clustering is not enabled on this instance");
-  g_assert_nonnull (find_widget (manage_row ("Unconnected Instances", "node3"),
-                                 match_button_label, "_Configure…"));
+  g_assert_nonnull (row_button ("Unconnected Instances", "node3", "_Configure…"));
   g_assert_nonnull (manage_row ("Unregistered Instances", "None"));
 
   /* On the real nodes: each lists the other. */
@@ -1280,8 +1327,7 @@ test_unregistered (void)
   WAIT_MANAGE (manage_row ("Unregistered Instances", "node3") != NULL, 20000);
   g_test_message ("node3 unregistered: “%s”", manage_row_subtitle ("Unregistered Instances", "node3"));
   g_assert_null (manage_row ("Unconnected Instances", "node3"));
-  g_assert_nonnull (find_widget (manage_row ("Unregistered Instances", "node3"),
-                                 match_button_label, "Add to _Organization…"));
+  g_assert_nonnull (row_button ("Unregistered Instances", "node3", "Add to _Organization…"));
   WAIT_MANAGE ((button = find_button_by_tooltip ("Disconnect node3")) != NULL, 10000);
 
   /* Disconnect it: only this side can be removed without its login. */

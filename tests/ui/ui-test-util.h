@@ -143,6 +143,14 @@ ui_test_on_destroyed (GtkWidget *widget,
   *(gboolean *) data = TRUE;
 }
 
+/* Lifetimes ------------------------------------------------------------------ */
+
+/* Drops the caller's reference to @object, which must then be finalized:
+ * waits (bounded) until it is the last one first, since what the object
+ * started (a read it cancelled, a window's last frame) lets go of it from
+ * the main loop. A hang is a leak, and fails saying so. */
+#define UI_TEST_ASSERT_FINALIZED(object) G_STMT_START {                            GObject *finalized_object_ = G_OBJECT (object);                                WAIT_UNTIL (g_atomic_int_get ((int *) &finalized_object_->ref_count) == 1,                 10000);                                                            g_assert_finalize_object (finalized_object_);                                } G_STMT_END
+
 /* Finding widgets ----------------------------------------------------------- */
 
 typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
@@ -392,7 +400,8 @@ ui_test_shots_cleanup (void)
   g_clear_pointer (&shots->dir, g_free);
 }
 
-/* Renders @widget as it is now (no main loop iteration in between) and saves
+/* Renders @widget as it is now (no main loop iteration in between, unless
+ * it has no drawing yet: then at its next frame) and saves
  * it as @name in the screenshot directory; checks that the image is neither
  * blank nor black: Adwaita's light background (mean luminance above 150) and
  * more than 100 dark pixels of text. With @dark (the dark style), the other
@@ -424,10 +433,19 @@ render_screenshot_style (GtkWidget  *widget,
   g_assert_cmpint (w, >, 0);
   g_assert_cmpint (h, >, 0);
 
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A widget paintable holds the image of the widget's last drawing; with
+   * a layout pending (a read made new rows, a popover went down) it has
+   * none until the next frame. Rendering waits for that frame, not a time. */
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      if (attempt > 0)
+        wait_frames (widget, 1);
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   g_assert_nonnull (renderer);

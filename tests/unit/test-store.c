@@ -235,6 +235,37 @@ test_instance_pin (void)
   g_assert_null (deck_instance_get_pinned_certificate (instance));
 }
 
+/* Whether a login crosses the network in clear: plain http:// to anything
+ * but this computer's loopback. */
+static void
+test_instance_login_in_clear (void)
+{
+  const struct { const char *url; gboolean in_clear; } cases[] = {
+    { "https://db1.example.com:9925", FALSE },
+    { "HTTPS://db1.example.com", FALSE },
+    { "http://db1.example.com:9925", TRUE },
+    { "HTTP://db1.example.com:9925", TRUE },
+    { "http://192.0.2.10:9925", TRUE },
+    { "http://[2001:db8::1]:9925", TRUE },
+    { "http://127.0.0.1:9925", FALSE },
+    { "http://127.1.2.3:9925", FALSE },
+    { "http://[::1]:9925", FALSE },
+    { "http://localhost:9925", FALSE },
+    { "http://LOCALHOST:9925", FALSE },
+    /* A name is not resolved: it may point anywhere. */
+    { "http://localhost.example.com:9925", TRUE },
+    { "http://127.0.0.1.example.com:9925", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DeckInstance) instance = deck_instance_new ("i1", "o1", "db1", cases[i].url, "u");
+
+      g_test_message ("%s", cases[i].url);
+      g_assert_cmpint (deck_instance_get_login_in_clear (instance), ==, cases[i].in_clear);
+    }
+}
+
 /* DeckOrganization */
 
 static void
@@ -752,6 +783,7 @@ main (int   argc,
   g_test_add_func ("/instance/update-from-error", test_instance_update_from_error);
   g_test_add_func ("/instance/checking", test_instance_checking);
   g_test_add_func ("/instance/pin", test_instance_pin);
+  g_test_add_func ("/instance/login-in-clear", test_instance_login_in_clear);
   g_test_add_func ("/organization/sorted", test_organization_sorted);
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/file-mode", test_file_mode);

@@ -23,6 +23,7 @@ typedef enum
   DECK_ENGINE_ERROR_PARTIAL_CONNECT,        /* add_node answered "but there was an error" */
   DECK_ENGINE_ERROR_NOT_CONNECTED,          /* added, but the link did not come up in time */
   DECK_ENGINE_ERROR_NOT_ENABLED,            /* the instance or the peer is not enabled */
+  DECK_ENGINE_ERROR_CERTIFICATE_MISMATCH,   /* the replication URL is not what the user pinned */
   DECK_ENGINE_ERROR_FAILED,
   DECK_ENGINE_ERROR_NOT_SUPPORTED,          /* the server cannot run the engine (version, ports); nothing written */
 } DeckEngineError;
@@ -64,14 +65,18 @@ typedef struct
  *   a node outside the organization, whose side disconnect then leaves alone
  * @node_name: the peer's node name
  * @replication_url: native: the peer's replication URL
- * @pinned: the peer's certificate is pinned by the user (native: verify_tls false on first contact)
+ * @pinned_certificate: (nullable): the SHA-256 fingerprint of the peer's
+ *   certificate, when the user pinned it. Native connect then reads the
+ *   certificate the replication URL presents and, only when it is this one,
+ *   lets the instance accept it without a certificate authority
+ *   (`verify_tls: false`); any other refuses the connect before add_node.
  */
 typedef struct
 {
   HdbClient  *client;
   const char *node_name;
   const char *replication_url;
-  gboolean    pinned;
+  const char *pinned_certificate;
 } DeckPeer;
 
 #define DECK_TYPE_ENGINE (deck_engine_get_type ())

@@ -7,6 +7,13 @@
  * timeout, so that a dead instance never delays the others. A failing
  * instance is asked less often (up to four times the interval) until it
  * answers again.
+ *
+ * At most MAX_BUSY instances are being checked (or their password looked
+ * up) at a time; the others wait their turn. A fleet of two hundred all
+ * checked at once answers in one burst that keeps the main loop busy
+ * (the answers' callbacks come before drawing), and the window stops
+ * drawing until the burst is over; a stream of checks leaves it room.
+ * A frozen instance holds its slot until its own timeout, no longer.
  */
 
 #define G_LOG_DOMAIN "deck-instance-monitor"
@@ -18,6 +25,7 @@
 #define DEFAULT_INTERVAL_S  10
 #define DEFAULT_TIMEOUT_MS  5000
 #define MAX_BACKOFF_FACTOR  4
+#define MAX_BUSY            16
 
 typedef struct
 {
@@ -30,6 +38,8 @@ typedef struct
   gboolean             password_known;
   gboolean             lookup_running;
   gboolean             check_running;
+  gboolean             holds_slot;     /* one of the monitor's MAX_BUSY */
+  gboolean             waiting;        /* in the monitor's queue for one */
   GCancellable        *cancellable;
   guint                timer;
   guint                failures;
@@ -48,6 +58,8 @@ struct _DeckInstanceMonitor
   guint            interval_s;
   guint            timeout_ms;
   gboolean         started;
+  guint            n_busy;         /* watches holding a slot */
+  GQueue           waiting;        /* watches waiting for one */
 };
 
 G_DEFINE_FINAL_TYPE (DeckInstanceMonitor, deck_instance_monitor, G_TYPE_OBJECT)
@@ -56,16 +68,32 @@ static void watch_check (Watch *watch);
 static void deck_instance_monitor_sync (DeckInstanceMonitor *self);
 
 
+/* The clients may outlive the watch (a job holds one): they no longer
+ * report to it. */
+static void
+watch_clear_clients (Watch *watch)
+{
+  if (watch->client != NULL)
+    g_signal_handlers_disconnect_by_data (watch->client, watch);
+  if (watch->check_client != NULL)
+    g_signal_handlers_disconnect_by_data (watch->check_client, watch);
+  g_clear_object (&watch->client);
+  g_clear_object (&watch->check_client);
+}
+
 static void
 watch_free (Watch *watch)
 {
+  if (watch->waiting)
+    g_queue_remove (&watch->monitor->waiting, watch);
+  if (watch->holds_slot)
+    watch->monitor->n_busy--;
   g_cancellable_cancel (watch->cancellable);
   g_clear_object (&watch->cancellable);
   g_clear_handle_id (&watch->timer, g_source_remove);
   g_clear_signal_handler (&watch->notify_handler, watch->instance);
+  watch_clear_clients (watch);
   g_clear_object (&watch->instance);
-  g_clear_object (&watch->client);
-  g_clear_object (&watch->check_client);
   g_free (watch->client_key);
   g_clear_pointer (&watch->password, deck_credentials_free_secret);
   g_free (watch);
@@ -77,6 +105,34 @@ client_key_for (DeckInstance *instance)
   return g_strdup_printf ("%s\n%s\n%s", deck_instance_get_url (instance),
                           deck_instance_get_username (instance),
                           deck_instance_get_pinned_certificate (instance) ?: "");
+}
+
+/* A client moved its pin to a certificate the server renewed with the
+ * pinned one's key (hdb_client_set_pinned_certificate()): Harper reissues
+ * a node's certificate when it is connected over wss://. The instance
+ * keeps the new pin, so that the next run and the other clients accept it
+ * too. Saving it makes the instance notify, and its clients are rebuilt. */
+static void
+on_client_pin_moved (HdbClient  *client,
+                     GParamSpec *pspec,
+                     Watch      *watch)
+{
+  /* Setting the pin rebuilds the watch's clients, and saving may read the
+   * file again: only what is held here is used afterwards. */
+  g_autoptr(DeckInstance) instance = g_object_ref (watch->instance);
+  DeckStore *store = watch->monitor->store;
+  g_autofree char *moved = g_strdup (hdb_client_get_pinned_certificate (client));
+  const char *stored = deck_instance_get_pinned_certificate (instance);
+  g_autoptr(GError) error = NULL;
+
+  if (moved == NULL || stored == NULL || hdb_fingerprint_equal (moved, stored))
+    return;
+  g_debug ("%s: the pin follows a certificate renewed with the same key",
+           deck_instance_get_id (instance));
+  deck_instance_set_pinned_certificate (instance, moved);
+  if (store != NULL && !deck_store_update_instance (store, instance, &error))
+    g_debug ("%s: the renewed pin was not saved: %s", deck_instance_get_id (instance),
+             error->message);
 }
 
 /* (Re)builds the client when the URL, the login or the pin changed. */
@@ -93,8 +149,7 @@ watch_ensure_client (Watch *watch)
   if (watch->client != NULL && g_strcmp0 (key, watch->client_key) == 0)
     return watch->client;
 
-  g_clear_object (&watch->client);
-  g_clear_object (&watch->check_client);
+  watch_clear_clients (watch);
   watch->client = hdb_client_new (deck_instance_get_url (watch->instance),
                                   deck_instance_get_username (watch->instance),
                                   watch->password, &error);
@@ -112,6 +167,10 @@ watch_ensure_client (Watch *watch)
                                         watch->password, NULL);
   hdb_client_set_pinned_certificate (watch->check_client,
                                      deck_instance_get_pinned_certificate (watch->instance));
+  g_signal_connect (watch->client, "notify::pinned-certificate",
+                    G_CALLBACK (on_client_pin_moved), watch);
+  g_signal_connect (watch->check_client, "notify::pinned-certificate",
+                    G_CALLBACK (on_client_pin_moved), watch);
   g_free (watch->client_key);
   watch->client_key = g_steal_pointer (&key);
   return watch->client;
@@ -171,6 +230,54 @@ pending_end (Pending *pending)
   return watch;
 }
 
+/* Slots ---------------------------------------------------------------- */
+
+/* Whether @watch may check now: it holds a slot, or takes a free one, or
+ * else waits in the queue (watch_release_slot() starts it). */
+static gboolean
+watch_take_slot (Watch *watch)
+{
+  DeckInstanceMonitor *self = watch->monitor;
+
+  if (watch->holds_slot)
+    return TRUE;
+  if (self->n_busy >= MAX_BUSY)
+    {
+      if (!watch->waiting)
+        {
+          watch->waiting = TRUE;
+          g_queue_push_tail (&self->waiting, watch);
+        }
+      return FALSE;
+    }
+  self->n_busy++;
+  watch->holds_slot = TRUE;
+  return TRUE;
+}
+
+/* Starts waiting watches while slots are free. */
+static void
+monitor_start_waiting (DeckInstanceMonitor *self)
+{
+  while (self->n_busy < MAX_BUSY && !g_queue_is_empty (&self->waiting))
+    {
+      Watch *next = g_queue_pop_head (&self->waiting);
+
+      next->waiting = FALSE;
+      watch_check (next);
+    }
+}
+
+static void
+watch_release_slot (Watch *watch)
+{
+  if (!watch->holds_slot)
+    return;
+  watch->holds_slot = FALSE;
+  watch->monitor->n_busy--;
+  monitor_start_waiting (watch->monitor);
+}
+
 static void
 on_server_info (GObject      *source,
                 GAsyncResult *result,
@@ -196,6 +303,7 @@ on_server_info (GObject      *source,
       deck_instance_update_from_error (watch->instance, error);
     }
   watch_schedule (watch);
+  watch_release_slot (watch);
 }
 
 static void
@@ -231,6 +339,7 @@ on_password_looked_up (GObject      *source,
     g_debug ("No password for %s: %s", deck_instance_get_name (watch->instance), error->message);
   watch->failures++;
   watch_schedule (watch);
+  watch_release_slot (watch);
 }
 
 static void
@@ -241,6 +350,8 @@ watch_check (Watch *watch)
   if (watch->check_running || watch->lookup_running)
     return;
   g_clear_handle_id (&watch->timer, g_source_remove);
+  if (!watch_take_slot (watch))
+    return;
 
   if (!watch->password_known)
     {
@@ -257,6 +368,7 @@ watch_check (Watch *watch)
     {
       watch->failures++;
       watch_schedule (watch);
+      watch_release_slot (watch);
       return;
     }
 
@@ -365,6 +477,9 @@ deck_instance_monitor_sync (DeckInstanceMonitor *self)
                                      GPOINTER_TO_SIZE (value));
         g_hash_table_iter_remove (&iter);
       }
+
+  /* A removed instance's watch may have held a slot. */
+  monitor_start_waiting (self);
 }
 
 static void
@@ -382,6 +497,8 @@ deck_instance_monitor_dispose (GObject *object)
                                      GPOINTER_TO_SIZE (value));
       g_clear_pointer (&self->organizations, g_hash_table_unref);
     }
+  /* Nothing is started any more: the queue goes with the watches. */
+  g_queue_clear (&self->waiting);
   g_clear_pointer (&self->watches, g_hash_table_unref);
   if (self->store != NULL)
     g_clear_signal_handler (&self->organizations_handler,
@@ -564,8 +681,7 @@ deck_instance_monitor_set_password (DeckInstanceMonitor *self,
   g_clear_pointer (&watch->password, deck_credentials_free_secret);
   watch->password = g_strdup (password);
   watch->password_known = password != NULL;
-  g_clear_object (&watch->client);
-  g_clear_object (&watch->check_client);
+  watch_clear_clients (watch);
   g_clear_pointer (&watch->client_key, g_free);
   g_cancellable_cancel (watch->cancellable);
   g_clear_object (&watch->cancellable);

@@ -7,6 +7,15 @@
  * sent raw to the peer, Q3), retained on plain ws, then a wait until the
  * link is up. An HTTP 200 "… but there was an error" leaves a stray record
  * behind (Q4), which is removed before failing.
+ *
+ * A peer whose certificate the user pinned is reached over wss:// with
+ * `verify_tls: false` (its self-signed certificate has no authority, Q10):
+ * the instance then accepts whatever certificate the replication URL
+ * presents, and sends it the cluster user's super-user credential. That
+ * URL comes from the peer's own configuration and may name another host or
+ * port than the one whose certificate the user pinned, so the app first
+ * reads the certificate the URL presents itself and goes on only when it
+ * is the pinned one; otherwise nothing is sent.
  */
 
 #define G_LOG_DOMAIN "deck-native-engine"
@@ -24,7 +33,8 @@ typedef struct
   char      *cluster_user;
   char      *authorization;   /* "Basic …": never logged */
   char      *peer_url;
-  gboolean   pinned;
+  char      *pinned;          /* the peer's pinned certificate, or NULL */
+  gboolean   tls_checked;     /* the replication URL presents the pinned certificate */
   char      *harper_message;  /* of a partial add_node */
   GPtrArray *cleanup;         /* Removal, still to run */
   GPtrArray *subscriptions;   /* HdbSubscription; NULL: full replication */
@@ -52,6 +62,7 @@ connect_free (Connect *data)
   g_free (data->cluster_user);
   g_clear_pointer (&data->authorization, deck_credentials_free_secret);
   g_free (data->peer_url);
+  g_free (data->pinned);
   g_free (data->harper_message);
   g_clear_pointer (&data->cleanup, g_ptr_array_unref);
   g_clear_pointer (&data->subscriptions, g_ptr_array_unref);
@@ -102,6 +113,73 @@ connect_peer_config_read (DeckStepRun   *run,
   return DECK_STEP_NEXT;
 }
 
+/* Skips: no certificate is pinned for the peer, or the replication URL
+ * has no TLS (plain ws: verify_tls means nothing there). */
+static gboolean
+no_pinned_tls (gpointer data)
+{
+  Connect *connect = data;
+
+  return connect->pinned == NULL || g_ascii_strncasecmp (connect->peer_url, "wss://", 6) != 0;
+}
+
+static void
+connect_fetch_certificate (DeckStepRun         *run,
+                           gpointer             data,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  Connect *connect = data;
+
+  hdb_fetch_certificate_async (connect->peer_url,
+                               hdb_client_get_timeout (connect->link.peer_client != NULL
+                                                       ? connect->link.peer_client
+                                                       : connect->link.client),
+                               _deck_step_run_get_cancellable (run), callback, user_data);
+}
+
+static DeckStepResult
+connect_certificate_read (DeckStepRun   *run,
+                          gpointer       data,
+                          GObject       *source,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  Connect *connect = data;
+  g_autoptr(HdbCertificateInfo) presented = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *expected = hdb_format_fingerprint (connect->pinned);
+
+  presented = hdb_fetch_certificate_finish (result, &local_error);
+  if (presented == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return DECK_STEP_CHECK_FAILED;
+        }
+      g_set_error (error, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_CERTIFICATE_MISMATCH,
+                   _("Not connected: the certificate of “%s”’s replication URL %s could not be "
+                     "read, so it cannot be compared with the certificate you pinned (SHA-256 "
+                     "%s). Nothing was sent. %s"),
+                   connect->link.peer_name, connect->peer_url, expected, local_error->message);
+      return DECK_STEP_CHECK_FAILED;
+    }
+  if (!hdb_fingerprint_equal (presented->sha256, connect->pinned))
+    {
+      g_set_error (error, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_CERTIFICATE_MISMATCH,
+                   _("Not connected: “%s”’s replication URL %s presents the certificate "
+                     "SHA-256 %s, not the one you pinned (SHA-256 %s). Nothing was sent: "
+                     "“%s” would have accepted that certificate without a certificate "
+                     "authority. Check the replication URL in the configuration of “%s”."),
+                   connect->link.peer_name, connect->peer_url, presented->sha256, expected,
+                   connect->link.own_name, connect->link.peer_name);
+      return DECK_STEP_CHECK_FAILED;
+    }
+  connect->tls_checked = TRUE;
+  return DECK_STEP_NEXT;
+}
+
 static void
 connect_add_node (DeckStepRun         *run,
                   gpointer             data,
@@ -117,7 +195,9 @@ connect_add_node (DeckStepRun         *run,
     /* On plain ws the peer can only tell who connects by these credentials
      * (Q3); over wss the certificates exchanged by add_node do it. */
     .retain_authorization = g_ascii_strncasecmp (connect->peer_url, "ws://", 5) == 0,
-    .skip_tls_verify = connect->pinned,
+    /* Only for the certificate the user pinned, read from the URL itself
+     * just before (connect_certificate_read). */
+    .skip_tls_verify = connect->tls_checked,
     /* Full replication, which the replication grid narrows later; or, when
      * the two versions may not share the system database, every common
      * table both ways (the step before). */
@@ -340,6 +420,8 @@ static const DeckStep connect_steps[] = {
     connect_peer_config_read, NULL },
   { "registration_info and describe_all (both)", DECK_STEP_DEFAULT, NULL, connect_how_to_link,
     connect_linked_how, NULL },
+  { "certificate of the replication URL", DECK_STEP_DEFAULT, no_pinned_tls,
+    connect_fetch_certificate, connect_certificate_read, NULL },
   { "add_node", DECK_STEP_DEFAULT, NULL, connect_add_node, connect_node_added, NULL },
   { "remove_node (clean-up)", DECK_STEP_DEFAULT, nothing_to_clean, connect_clean_up,
     connect_cleaned_up, NULL },
@@ -366,7 +448,7 @@ _deck_native_engine_connect_async (DeckEngine          *engine,
   _deck_link_init (&data->link, &_deck_native_link, client, peer->client, NULL, peer->node_name, TRUE);
   data->cluster_user = g_strdup (cluster_user);
   data->peer_url = g_strdup (peer->replication_url);
-  data->pinned = peer->pinned;
+  data->pinned = hdb_normalize_fingerprint (peer->pinned_certificate);
   if (cluster_user != NULL && *cluster_user != '\0' &&
       cluster_password != NULL && *cluster_password != '\0')
     data->authorization = hdb_basic_authorization (cluster_user, cluster_password);

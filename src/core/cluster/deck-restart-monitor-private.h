@@ -20,7 +20,10 @@ G_BEGIN_DECLS
 #define DECK_RESTART_PROCESS_TIMEOUT_MS 5000  /* a poll that asks for the process */
 #define DECK_RESTART_PROBE_TIMEOUT_MS  1000   /* one connection attempt */
 #define DECK_RESTART_TICK_MS           200    /* "elapsed" is notified at least this often */
-#define DECK_RESTART_FAILING_INTERVAL_MS 200  /* between polls once the server stopped answering */
+#define DECK_RESTART_FAILING_INTERVAL_MS 50   /* between polls once the server stopped answering:
+                                               * a refused connection costs nothing, and the
+                                               * instance is seen back within this of answering
+                                               * again */
 #define DECK_RESTART_VERIFY_INTERVAL_MS 250
 
 typedef struct _DeckRestartCall DeckRestartCall;

@@ -60,6 +60,8 @@ op_result_new (const DeckPlanOp *op)
   return result;
 }
 
+static void start_waiting (ApplyData *data);
+
 static void
 lane_done (Lane *lane)
 {
@@ -67,6 +69,8 @@ lane_done (Lane *lane)
   ApplyData *data = g_task_get_task_data (task);
 
   lane_free (lane);
+  data->running--;
+  start_waiting (data);
   if (--data->outstanding == 0)
     _deck_applier_finish_apply (task);
   g_object_unref (task);
@@ -386,8 +390,25 @@ lane_read_error (Lane      *lane,
   return NULL;
 }
 
-/* Runs the lanes in parallel; _deck_applier_finish_apply() when the last is
- * done. */
+/* Starts waiting lanes while fewer than the applier's limit run. A lane
+ * with an instance that could not be read ends at once, sending nothing. */
+static void
+start_waiting (ApplyData *data)
+{
+  while (data->running < data->applier->max_parallel && !g_queue_is_empty (&data->waiting))
+    {
+      Lane *lane = g_queue_pop_head (&data->waiting);
+      const GError *read_error = lane_read_error (lane, data);
+
+      data->running++;
+      if (read_error != NULL)
+        skip_rest (lane, read_error);
+      lane_next (lane);
+    }
+}
+
+/* Runs the lanes in parallel, at most the applier's limit at a time;
+ * _deck_applier_finish_apply() when the last is done. */
 void
 _deck_applier_run_lanes (GTask *task)
 {
@@ -397,14 +418,10 @@ _deck_applier_run_lanes (GTask *task)
   data->outstanding = 1;
   for (guint i = 0; i < lanes->len; i++)
     {
-      Lane *lane = g_ptr_array_index (lanes, i);
-      const GError *read_error = lane_read_error (lane, data);
-
       data->outstanding++;
-      if (read_error != NULL)
-        skip_rest (lane, read_error);
-      lane_next (lane);
+      g_queue_push_tail (&data->waiting, g_ptr_array_index (lanes, i));
     }
+  start_waiting (data);
 
   /* Released last, so that a lane finishing at once does not complete the
    * task while others are still being started. */

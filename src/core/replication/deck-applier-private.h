@@ -18,6 +18,7 @@ struct _DeckApplier
   GObject     parent_instance;
 
   GHashTable *peer_clients;   /* peer node name → HdbClient */
+  guint       max_parallel;   /* lanes running at once */
 };
 
 /* The task data of an apply. */
@@ -32,6 +33,8 @@ typedef struct
   GHashTable    *results;       /* instance id → GPtrArray of DeckApplyOpResult */
   GString       *verification;  /* what the units read back differently */
   DeckChangeSet *unverified;    /* the changes of those units */
+  GQueue         waiting;       /* lanes not started yet */
+  guint          running;       /* lanes started and not done */
   guint          outstanding;
 } ApplyData;
 

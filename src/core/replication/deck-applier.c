@@ -14,6 +14,10 @@
  * unit); whatever did not apply is handed back as a change set, to stay
  * pending.
  *
+ * At most DEFAULT_MAX_PARALLEL lanes (instances, units) run at a time, the
+ * others wait their turn: a fleet-wide change must not send every
+ * update_node at once, each of which makes its instance talk to its peers.
+ *
  * The plan holds no secret: the cluster user's authorization is added
  * here, just before each request, and wiped when the apply is over.
  */
@@ -27,6 +31,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-applier-private.h"
+
+/* Lanes run at once: enough to keep a fleet-wide apply short, few enough
+ * that the peers are not asked by every instance at the same time. */
+#define DEFAULT_MAX_PARALLEL 8
 
 G_DEFINE_FINAL_TYPE (DeckApplier, deck_applier, G_TYPE_OBJECT)
 
@@ -108,6 +116,7 @@ static void
 deck_applier_init (DeckApplier *self)
 {
   self->peer_clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->max_parallel = DEFAULT_MAX_PARALLEL;
 }
 
 /**
@@ -146,6 +155,24 @@ deck_applier_set_peer_client (DeckApplier *self,
     g_hash_table_remove (self->peer_clients, node_name);
   else
     g_hash_table_insert (self->peer_clients, g_strdup (node_name), g_object_ref (client));
+}
+
+/**
+ * deck_applier_set_max_parallel:
+ * @self: an applier
+ * @max_parallel: how many instances (or units) may be changed at once, at
+ *   least 1
+ *
+ * The default, 8, is meant to be left alone; benchmarks and tests change it.
+ */
+void
+deck_applier_set_max_parallel (DeckApplier *self,
+                               guint        max_parallel)
+{
+  g_return_if_fail (DECK_IS_APPLIER (self));
+  g_return_if_fail (max_parallel > 0);
+
+  self->max_parallel = max_parallel;
 }
 
 /* Applying ---------------------------------------------------------------- */
@@ -350,9 +377,10 @@ on_status_read (GObject      *source,
  * Sends the requests of @plan, and no others: reads the cluster status of
  * every instance of @plan again, in parallel, and fails with
  * %DECK_PLAN_ERROR_DRIFT, sending nothing more, when something changed
- * since the changes were staged. Otherwise runs the instances in parallel
- * and each one's operations in order (a unit's across its instances, then
- * its read-back); a failed operation stops its instance (its unit).
+ * since the changes were staged. Otherwise runs the instances in parallel,
+ * at most deck_applier_set_max_parallel() at a time (8), and each one's
+ * operations in order (a unit's across its instances, then its read-back);
+ * a failed operation stops its instance (its unit).
  * #DeckApplier::operation-finished is emitted per operation. An instance
  * whose state cannot be read again is not changed (nor is the rest of its
  * unit) and its operations fail, while the others go ahead.

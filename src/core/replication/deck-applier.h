@@ -81,6 +81,8 @@ DeckApplier     *deck_applier_new          (void);
 void             deck_applier_set_peer_client (DeckApplier       *self,
                                                const char        *node_name,
                                                HdbClient         *client);
+void             deck_applier_set_max_parallel (DeckApplier       *self,
+                                                guint              max_parallel);
 void             deck_applier_apply_async  (DeckApplier          *self,
                                             DeckPlan             *plan,
                                             GHashTable           *clients,

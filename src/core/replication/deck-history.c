@@ -191,6 +191,9 @@ split_lines (GBytes *bytes,
   if (bytes == NULL)
     return lines;
   data = g_bytes_get_data (bytes, &length);
+  /* An empty file's bytes have no data pointer: NULL + 0 is undefined. */
+  if (data == NULL || length == 0)
+    return lines;
   end = data + length;
 
   if (skipped > 0)

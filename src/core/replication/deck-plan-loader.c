@@ -134,6 +134,16 @@ load_step_done (GTask *task)
       return;
     }
 
+  /* All reads of an instance run at once: a schema whose instance's state
+   * could not be read plays no part. */
+  {
+    GHashTableIter iter;
+    gpointer id;
+
+    g_hash_table_iter_init (&iter, data->unreadable);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      g_hash_table_remove (data->schemas, id);
+  }
   /* The versions by node name (hdb-capabilities.h: what update_node can
    * do depends on both sides'). */
   {
@@ -218,17 +228,10 @@ on_status (GObject      *source,
 
   status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
   if (status != NULL)
-    {
-      g_hash_table_insert (data->statuses, g_strdup (request->instance_id), status);
-      data->n_waiting++;
-      hdb_client_describe_all_async (HDB_CLIENT (source), g_task_get_cancellable (request->task),
-                                     on_schema, request);
-      load_step_done (request->task);
-      return;
-    }
-
-  g_hash_table_insert (data->unreadable, g_strdup (request->instance_id),
-                       g_strdup (error->message));
+    g_hash_table_insert (data->statuses, g_strdup (request->instance_id), status);
+  else
+    g_hash_table_insert (data->unreadable, g_strdup (request->instance_id),
+                         g_strdup (error->message));
   load_step_done (request->task);
   g_object_unref (request->task);
   g_free (request->instance_id);
@@ -241,18 +244,26 @@ read_instance (GTask      *task,
                HdbClient  *client)
 {
   LoadData *data = g_task_get_task_data (task);
-  Request *request = g_new0 (Request, 1);
 
-  request->task = g_object_ref (task);
-  request->instance_id = g_strdup (instance_id);
-  data->n_waiting++;
-  hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status, request);
+  /* The state, the schema and the version at once: none waits for
+   * another. */
+  for (guint k = 0; k < 3; k++)
+    {
+      Request *request = g_new0 (Request, 1);
 
-  request = g_new0 (Request, 1);
-  request->task = g_object_ref (task);
-  request->instance_id = g_strdup (instance_id);
-  data->n_waiting++;
-  hdb_client_registration_info_async (client, g_task_get_cancellable (task), on_version, request);
+      request->task = g_object_ref (task);
+      request->instance_id = g_strdup (instance_id);
+      data->n_waiting++;
+      if (k == 0)
+        hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status,
+                                         request);
+      else if (k == 1)
+        hdb_client_describe_all_async (client, g_task_get_cancellable (task), on_schema,
+                                       request);
+      else
+        hdb_client_registration_info_async (client, g_task_get_cancellable (task), on_version,
+                                            request);
+    }
 }
 
 /**

@@ -389,26 +389,62 @@ deck_replication_item_matches (DeckReplicationItem *self,
 
 /* The model ---------------------------------------------------------------- */
 
-static void
-add_table (GHashTable *tables,
-           const char *database,
-           const char *table)
+/* What is known of one (database, table) of a connection while the model
+ * is built: whether each side's schema has it, and the connection's
+ * subscription to it. One hash lookup per source instead of a search of
+ * the schemas and the subscription list for every row. */
+typedef struct
 {
+  const char            *database;
+  const char            *table;
+  gboolean               here;
+  gboolean               there;
+  const HdbSubscription *subscription;   /* the first one listed, as the baseline reads it */
+} TableFacts;
+
+static TableFacts *
+table_facts (GHashTable *tables,
+             const char *database,
+             const char *table)
+{
+  g_autofree char *key = NULL;
+  TableFacts *facts;
+
   if (database == NULL || table == NULL || g_strcmp0 (database, "system") == 0)
-    return;
-  g_hash_table_add (tables, g_strdup_printf ("%s\n%s", database, table));
+    return NULL;
+  key = g_strconcat (database, "\n", table, NULL);
+  facts = g_hash_table_lookup (tables, key);
+  if (facts == NULL)
+    {
+      facts = g_new0 (TableFacts, 1);
+      facts->database = database;
+      facts->table = table;
+      g_hash_table_insert (tables, g_steal_pointer (&key), facts);
+    }
+  return facts;
 }
 
 static void
 add_schema (GHashTable      *tables,
-            const HdbSchema *schema)
+            const HdbSchema *schema,
+            gboolean         here)
 {
   for (guint i = 0; schema != NULL && i < schema->databases->len; i++)
     {
       const HdbDatabase *db = g_ptr_array_index (schema->databases, i);
 
       for (guint j = 0; j < db->tables->len; j++)
-        add_table (tables, db->name, ((const HdbTable *) g_ptr_array_index (db->tables, j))->name);
+        {
+          const HdbTable *table = g_ptr_array_index (db->tables, j);
+          TableFacts *facts = table_facts (tables, db->name, table->name);
+
+          if (facts == NULL)
+            continue;
+          if (here)
+            facts->here = TRUE;
+          else
+            facts->there = TRUE;
+        }
     }
 }
 
@@ -431,16 +467,16 @@ database_connected (const HdbConnection *conn,
   return TRUE;
 }
 
+/* A schema that could not be read hides nothing. */
 static char *
 row_state (const HdbConnection *conn,
            const char          *label,
            const HdbSchema     *own_schema,
            const HdbSchema     *peer_schema,
-           const char          *database,
-           const char          *table)
+           const TableFacts    *facts)
 {
-  gboolean here = own_schema == NULL || hdb_schema_find_table (own_schema, database, table) != NULL;
-  gboolean there = peer_schema == NULL || hdb_schema_find_table (peer_schema, database, table) != NULL;
+  gboolean here = own_schema == NULL || facts->here;
+  gboolean there = peer_schema == NULL || facts->there;
 
   if (!here && !there)
     return g_strdup (_("Missing on both instances"));
@@ -449,9 +485,21 @@ row_state (const HdbConnection *conn,
   if (!there)
     /* Translators: the peer instance's name */
     return g_strdup_printf (_("Missing on %s"), label);
-  if (!database_connected (conn, database))
+  if (!database_connected (conn, facts->database))
     return g_strdup (_("Not connected"));
   return NULL;
+}
+
+/* The baseline deck_baseline_from_connection() gives, from the facts */
+static void
+row_baseline (const HdbConnection *conn,
+              const TableFacts    *facts,
+              DeckBaseline        *baseline)
+{
+  baseline->replicates = conn->replicates;
+  baseline->publish = conn->replicates || (facts->subscription && facts->subscription->publish);
+  baseline->subscribe = conn->replicates ||
+                        (facts->subscription && facts->subscription->subscribe);
 }
 
 static int
@@ -511,29 +559,31 @@ deck_replication_model_build (const char             *instance_id,
       if (label == NULL)
         label = conn->name;
 
-      tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      add_schema (tables, own_schema);
-      add_schema (tables, peer_schema);
+      tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      add_schema (tables, own_schema, TRUE);
+      add_schema (tables, peer_schema, FALSE);
       for (guint j = 0; conn->subscriptions != NULL && j < conn->subscriptions->len; j++)
         {
           const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, j);
+          TableFacts *facts = table_facts (tables, sub->database, sub->table);
 
-          add_table (tables, sub->database, sub->table);
+          if (facts != NULL && facts->subscription == NULL)
+            facts->subscription = sub;
         }
 
       keys = g_hash_table_get_keys_as_array (tables, &n_keys);
       qsort (keys, n_keys, sizeof (gpointer), compare_keys);
       for (guint j = 0; j < n_keys; j++)
         {
-          g_auto(GStrv) parts = g_strsplit (keys[j], "\n", 2);
+          const TableFacts *facts = g_hash_table_lookup (tables, keys[j]);
           g_autofree char *state = NULL;
           DeckBaseline baseline;
           DeckReplicationItem *item;
 
-          deck_baseline_from_connection (conn, parts[0], parts[1], &baseline);
-          state = row_state (conn, label, own_schema, peer_schema, parts[0], parts[1]);
-          item = deck_replication_item_new (instance_id, conn->name, label, parts[0], parts[1],
-                                            &baseline, state);
+          row_baseline (conn, facts, &baseline);
+          state = row_state (conn, label, own_schema, peer_schema, facts);
+          item = deck_replication_item_new (instance_id, conn->name, label, facts->database,
+                                            facts->table, &baseline, state);
           if (changes != NULL)
             deck_replication_item_sync (item, changes);
           g_ptr_array_add (items, item);

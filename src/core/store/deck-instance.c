@@ -477,6 +477,41 @@ deck_instance_get_pinned_certificate (DeckInstance *self)
 }
 
 /**
+ * deck_instance_get_login_in_clear:
+ * @self: an instance
+ *
+ * Whether logging in to @self sends its password across the network in
+ * clear: a plain http:// URL (hdb_client_is_plaintext()) whose host is not
+ * this computer's loopback. Basic authorization is the password in base64,
+ * readable by anyone on the path; on the loopback there is no path, which
+ * is why browsers count http://localhost as a secure context too. A name
+ * other than "localhost" is not resolved: it warns even when it happens to
+ * point at this computer. The window and the command line warn about it.
+ *
+ * Returns: %TRUE when the login is exposed
+ */
+gboolean
+deck_instance_get_login_in_clear (DeckInstance *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  g_return_val_if_fail (DECK_IS_INSTANCE (self), FALSE);
+
+  uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
+    return FALSE;
+  host = g_uri_get_host (uri);
+  if (host == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return FALSE;
+  address = g_inet_address_new_from_string (host);
+  return address == NULL || !g_inet_address_get_is_loopback (address);
+}
+
+/**
  * deck_instance_set_pinned_certificate:
  * @self: an instance
  * @sha256: (nullable): a SHA-256 fingerprint in any of the forms

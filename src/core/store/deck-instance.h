@@ -61,6 +61,7 @@ void                deck_instance_set_username           (DeckInstance *self,
 const char         *deck_instance_get_pinned_certificate (DeckInstance *self);
 void                deck_instance_set_pinned_certificate (DeckInstance *self,
                                                           const char   *sha256);
+gboolean            deck_instance_get_login_in_clear     (DeckInstance *self);
 
 /* Live state (from the last check; not stored) */
 DeckInstanceStatus  deck_instance_get_status             (DeckInstance *self);

@@ -42,13 +42,12 @@ struct _DeckReplicationTables
   GHashTable          *peer_labels;    /* node name → instance name */
   char                *error;
 
+  /* Template widgets */
   GtkStack            *stack;
   AdwStatusPage       *status_page;
   DeckReplicationGrid *grid;
   GtkRevealer         *bar_revealer;
   GtkLabel            *bar_label;
-  GtkButton           *review_button;
-  GtkButton           *discard_button;
 };
 
 G_DEFINE_FINAL_TYPE (DeckReplicationTables, deck_replication_tables, ADW_TYPE_BIN)
@@ -59,18 +58,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-toast (DeckReplicationTables *self,
-       AdwToast              *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
-}
 
 /* The pending bar ------------------------------------------------------------ */
 
@@ -128,7 +115,7 @@ show_message (DeckReplicationTables *self,
 {
   adw_status_page_set_icon_name (self->status_page, icon);
   adw_status_page_set_title (self->status_page, title);
-  adw_status_page_set_description (self->status_page, description);
+  deck_status_page_set_description_text (self->status_page, description);
   gtk_stack_set_visible_child_name (self->stack, "status");
 }
 
@@ -147,7 +134,7 @@ build_model (DeckReplicationTables *self)
           g_autofree char *text = g_strdup_printf (_("The tables could not be read again: %s"),
                                                    self->error);
 
-          toast (self, adw_toast_new (text));
+          deck_widget_toast (GTK_WIDGET (self), text);
           return;
         }
       show_message (self, "dialog-error-symbolic", _("Could Not Read the Replication State"),
@@ -234,7 +221,6 @@ on_status (GObject      *source,
       return;
     }
 
-  load_schema (self, HDB_CLIENT (source), NULL);
   org = deck_store_find_organization (self->store,
                                       deck_instance_get_organization_id (self->instance));
   instances = org != NULL ? deck_organization_get_instances (org) : NULL;
@@ -292,8 +278,11 @@ deck_replication_tables_load (DeckReplicationTables *self,
   if (self->shown != instance || deck_replication_grid_get_model (self->grid) == NULL ||
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "grid") != 0)
     show_message (self, "content-loading-symbolic", _("Reading the Tables…"), NULL);
+  /* The instance's own schema does not wait for its state; the peers'
+   * do, since the state says which peers there are. */
   self->n_loading = 1;
   hdb_client_cluster_status_async (client, self->cancellable, on_status, g_object_ref (self));
+  load_schema (self, client, NULL);
 }
 
 /**
@@ -328,11 +317,11 @@ reload_later (gpointer user_data)
 
 static void
 on_review_closed (DeckReplicationTables *self,
-                  GtkWidget             *dialog)
+                  DeckReviewDialog      *dialog)
 {
-  DeckChangeSet *applied = g_object_get_data (G_OBJECT (dialog), "deck-applied");
+  DeckChangeSet *applied = deck_review_dialog_get_applied (dialog);
 
-  if (applied != NULL && deck_change_set_get_n_changes (applied) > 0)
+  if (deck_change_set_get_n_changes (applied) > 0)
     offer_undo (self, applied);
   deck_replication_tables_load (self, self->instance);
 }
@@ -342,10 +331,9 @@ open_review (DeckReplicationTables *self,
              DeckChangeSet         *changes,
              gboolean               apply_at_once)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   DeckReviewDialog *dialog;
 
-  dialog = deck_review_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->context,
+  dialog = deck_review_dialog_new (deck_widget_get_window (GTK_WIDGET (self)), self->context,
                                    changes, apply_at_once);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (on_applied), self, 0);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_review_closed), self,
@@ -354,34 +342,10 @@ open_review (DeckReplicationTables *self,
 }
 
 static void
-on_undo_apply (DeckReplicationTables *self,
-               AdwToast              *toast)
-{
-  DeckChangeSet *applied = g_object_get_data (G_OBJECT (toast), "deck-applied");
-  g_autoptr(DeckChangeSet) inverse = deck_change_set_inverse (applied);
-
-  open_review (self, inverse, TRUE);
-}
-
-static void
 on_applied (DeckReviewDialog      *dialog,
             DeckChangeSet         *applied,
             DeckReplicationTables *self)
 {
-  DeckChangeSet *all = g_object_get_data (G_OBJECT (dialog), "deck-applied");
-
-  /* A Retry adds to what the first Apply did: Undo takes back both. */
-  if (all == NULL)
-    {
-      all = deck_change_set_new ();
-      g_object_set_data_full (G_OBJECT (dialog), "deck-applied", all, g_object_unref);
-    }
-  {
-    g_autoptr(GPtrArray) list = deck_change_set_dup_changes (applied);
-
-    for (guint i = 0; i < list->len; i++)
-      deck_change_set_add_change (all, g_ptr_array_index (list, i));
-  }
   g_signal_emit (self, signals[SIGNAL_APPLIED], 0);
 
   /* Harper 4.4 can answer cluster_status with the link as it was for a
@@ -389,6 +353,52 @@ on_applied (DeckReviewDialog      *dialog,
    * later too (closing the dialog reads them once more). */
   g_clear_handle_id (&self->reload_id, g_source_remove);
   self->reload_id = g_timeout_add_seconds (1, reload_later, self);
+}
+
+/* What an Undo toast undoes: the toast may outlive the tables. */
+typedef struct
+{
+  GWeakRef       tables;    /* DeckReplicationTables */
+  DeckChangeSet *changes;   /* owned: what was applied, or discarded */
+  DeckChangeSet *pending;   /* owned: where discarded changes go back */
+} UndoRequest;
+
+static UndoRequest *
+undo_request_new (DeckReplicationTables *self,
+                  DeckChangeSet         *changes)
+{
+  UndoRequest *request = g_new0 (UndoRequest, 1);
+
+  g_weak_ref_init (&request->tables, self);
+  request->changes = g_object_ref (changes);
+  request->pending = g_object_ref (self->pending);
+  return request;
+}
+
+static void
+undo_request_free (gpointer  data,
+                   GClosure *closure)
+{
+  UndoRequest *request = data;
+
+  g_weak_ref_clear (&request->tables);
+  g_clear_object (&request->changes);
+  g_clear_object (&request->pending);
+  g_free (request);
+}
+
+/* Undo after an apply: the inverse changes, reviewed and sent at once. */
+static void
+on_undo_apply (AdwToast    *toast,
+               UndoRequest *request)
+{
+  g_autoptr(DeckReplicationTables) self = g_weak_ref_get (&request->tables);
+  g_autoptr(DeckChangeSet) inverse = NULL;
+
+  if (self == NULL)
+    return;
+  inverse = deck_change_set_inverse (request->changes);
+  open_review (self, inverse, TRUE);
 }
 
 /* The Undo toast waits for the (modal) dialog to close: until then it
@@ -406,10 +416,9 @@ offer_undo (DeckReplicationTables *self,
   undo = adw_toast_new (title);
   adw_toast_set_button_label (undo, _("_Undo"));
   adw_toast_set_timeout (undo, 10);
-  g_object_set_data_full (G_OBJECT (undo), "deck-applied", g_object_ref (applied), g_object_unref);
-  g_signal_connect_object (undo, "button-clicked", G_CALLBACK (on_undo_apply), self,
-                           G_CONNECT_SWAPPED);
-  toast (self, undo);
+  g_signal_connect_data (undo, "button-clicked", G_CALLBACK (on_undo_apply),
+                         undo_request_new (self, applied), undo_request_free, 0);
+  deck_widget_add_toast (GTK_WIDGET (self), undo);
 }
 
 /**
@@ -428,15 +437,15 @@ deck_replication_tables_review (DeckReplicationTables *self)
   return open_review (self, self->pending, FALSE);
 }
 
+/* Undo after a discard: the changes are staged again. */
 static void
-on_undo_discard (AdwToast      *toast,
-                 DeckChangeSet *discarded)
+on_undo_discard (AdwToast    *toast,
+                 UndoRequest *request)
 {
-  DeckChangeSet *pending = g_object_get_data (G_OBJECT (toast), "deck-pending");
-  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (discarded);
+  g_autoptr(GPtrArray) list = deck_change_set_dup_changes (request->changes);
 
   for (guint i = 0; i < list->len; i++)
-    deck_change_set_add_change (pending, g_ptr_array_index (list, i));
+    deck_change_set_add_change (request->pending, g_ptr_array_index (list, i));
 }
 
 /**
@@ -465,12 +474,25 @@ deck_replication_tables_discard (DeckReplicationTables *self)
                                         "%u pending changes discarded", n), n);
   undo = adw_toast_new (title);
   adw_toast_set_button_label (undo, _("_Undo"));
-  g_object_set_data_full (G_OBJECT (undo), "deck-discarded", g_object_ref (discarded),
-                          g_object_unref);
-  g_object_set_data_full (G_OBJECT (undo), "deck-pending", g_object_ref (self->pending),
-                          g_object_unref);
-  g_signal_connect (undo, "button-clicked", G_CALLBACK (on_undo_discard), discarded);
-  toast (self, undo);
+  g_signal_connect_data (undo, "button-clicked", G_CALLBACK (on_undo_discard),
+                         undo_request_new (self, discarded), undo_request_free, 0);
+  deck_widget_add_toast (GTK_WIDGET (self), undo);
+}
+
+static void
+review_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  deck_replication_tables_review (DECK_REPLICATION_TABLES (widget));
+}
+
+static void
+discard_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  deck_replication_tables_discard (DECK_REPLICATION_TABLES (widget));
 }
 
 /* Construction -------------------------------------------------------------- */
@@ -504,6 +526,7 @@ static void
 deck_replication_tables_class_init (DeckReplicationTablesClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = deck_replication_tables_dispose;
 
@@ -516,51 +539,30 @@ deck_replication_tables_class_init (DeckReplicationTablesClass *klass)
   signals[SIGNAL_APPLIED] =
     g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
-}
 
-static void
-review_clicked (DeckReplicationTables *self)
-{
-  deck_replication_tables_review (self);
+  g_type_ensure (DECK_TYPE_REPLICATION_GRID);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/clusterdeck/Clusterdeck/replication/deck-replication-tables.ui");
+  gtk_widget_class_bind_template_child (widget_class, DeckReplicationTables, stack);
+  gtk_widget_class_bind_template_child (widget_class, DeckReplicationTables, status_page);
+  gtk_widget_class_bind_template_child (widget_class, DeckReplicationTables, grid);
+  gtk_widget_class_bind_template_child (widget_class, DeckReplicationTables, bar_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeckReplicationTables, bar_label);
+
+  gtk_widget_class_install_action (widget_class, "tables.review", NULL, review_action);
+  gtk_widget_class_install_action (widget_class, "tables.discard", NULL, discard_action);
 }
 
 static void
 deck_replication_tables_init (DeckReplicationTables *self)
 {
-  GtkWidget *box, *bar;
-
   self->cancellable = g_cancellable_new ();
   self->peer_schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) hdb_schema_free);
   self->peer_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  self->status_page = ADW_STATUS_PAGE (adw_status_page_new ());
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status_page), "status");
-  self->grid = DECK_REPLICATION_GRID (deck_replication_grid_new ());
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->grid), "grid");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
-
-  bar = gtk_action_bar_new ();
-  self->bar_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->bar_label), "heading");
-  gtk_action_bar_pack_start (GTK_ACTION_BAR (bar), GTK_WIDGET (self->bar_label));
-  self->review_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Review & Apply…")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->review_button), "suggested-action");
-  g_signal_connect_swapped (self->review_button, "clicked", G_CALLBACK (review_clicked), self);
-  gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), GTK_WIDGET (self->review_button));
-  self->discard_button = GTK_BUTTON (deck_mnemonic_button_new (_("_Discard")));
-  g_signal_connect_swapped (self->discard_button, "clicked",
-                            G_CALLBACK (deck_replication_tables_discard), self);
-  gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), GTK_WIDGET (self->discard_button));
-  self->bar_revealer = GTK_REVEALER (gtk_revealer_new ());
-  gtk_revealer_set_child (self->bar_revealer, bar);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->bar_revealer));
-
-  adw_bin_set_child (ADW_BIN (self), box);
-  show_message (self, "network-server-symbolic", _("No Instance"), NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -21,6 +21,7 @@ DeckReviewDialog *deck_review_dialog_new          (GtkWindow           *parent,
                                                    gboolean             apply_at_once);
 void              deck_review_dialog_apply        (DeckReviewDialog    *self);
 const char       *deck_review_dialog_get_state    (DeckReviewDialog    *self);
+DeckChangeSet    *deck_review_dialog_get_applied  (DeckReviewDialog    *self);
 char             *deck_review_dialog_dup_summary  (DeckReviewDialog    *self);
 
 G_END_DECLS

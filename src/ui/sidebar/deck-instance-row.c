@@ -20,6 +20,7 @@ struct _DeckInstanceRow
 
   DeckInstance  *instance;
   gulong         notify_handler;
+  guint          update_source;
 
   GtkImage      *status_icon;
   GtkLabel      *name_label;
@@ -130,13 +131,44 @@ deck_instance_row_update (DeckInstanceRow *self)
   accessible = g_strdup_printf ("%s, %s", deck_instance_get_name (self->instance), detail);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible, -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), deck_instance_get_last_error (self->instance));
 }
 
+/* The last error as the tooltip, made when it is asked for:
+ * gtk_widget_set_tooltip_text() asks the display where the pointer is (a
+ * round trip to the X server), for every row at every check. */
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip)
+{
+  DeckInstanceRow *self = DECK_INSTANCE_ROW (widget);
+  const char *error = deck_instance_get_last_error (self->instance);
+
+  if (error == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, error);
+  return TRUE;
+}
+
+static gboolean
+update_now (gpointer data)
+{
+  DeckInstanceRow *self = data;
+
+  self->update_source = 0;
+  deck_instance_row_update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A check changes several properties at once, each notified: the row is
+ * updated once for all of them, before the next frame is drawn. */
 static void
 on_instance_notify (DeckInstanceRow *self)
 {
-  deck_instance_row_update (self);
+  if (self->update_source == 0)
+    self->update_source = g_idle_add_full (GDK_PRIORITY_REDRAW - 10, update_now, self, NULL);
 }
 
 static void
@@ -146,6 +178,7 @@ deck_instance_row_dispose (GObject *object)
 
   if (self->instance != NULL)
     g_clear_signal_handler (&self->notify_handler, self->instance);
+  g_clear_handle_id (&self->update_source, g_source_remove);
   g_clear_object (&self->instance);
 
   G_OBJECT_CLASS (deck_instance_row_parent_class)->dispose (object);
@@ -158,9 +191,10 @@ deck_instance_row_class_init (DeckInstanceRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = deck_instance_row_dispose;
+  widget_class->query_tooltip = on_query_tooltip;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/clusterdeck/Clusterdeck/deck-instance-row.ui");
+                                               "/io/github/clusterdeck/Clusterdeck/sidebar/deck-instance-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, detail_label);
@@ -170,6 +204,7 @@ static void
 deck_instance_row_init (DeckInstanceRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 /**
