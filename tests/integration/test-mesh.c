@@ -294,10 +294,11 @@ test_table_off (void)
   g_assert_no_error (error);
   g_assert_nonnull (result);
 
-  /* Everything the plan listed, and nothing else. */
-  g_test_message ("sent %u requests, the plan said %u", n_sent,
-                  deck_plan_get_n_requests (plan));
-  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan));
+  /* Everything the plan listed, and nothing else but the reads of a unit
+   * read back again (Harper may report a link's new state late). */
+  g_test_message ("sent %u requests, the plan said %u, %u read back again", n_sent,
+                  deck_plan_get_n_requests (plan), result->n_read_again);
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + result->n_read_again);
   g_assert_cmpuint (result->n_ok, ==, 9);
   g_assert_cmpuint (result->n_failed, ==, 0);
   g_assert_cmpuint (n_signals, ==, 9);
