@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # build-aux/demo-cluster.sh start|stop|status [CLI]
 #
-# A local demo cluster for Clusterdeck: three real Harper 4.4.18 nodes on
-# 127.0.0.1 (ports 29100, 29110, 29120), replication not yet enabled, started
-# with the tests' own script (tests/harper/harper-cluster.sh), and registered
-# with clusterdeck-cli as the organization "Demo" (node1, node2, node3) with
-# their login in the keyring.
+# A local demo cluster for Clusterdeck: three real Harper nodes on 127.0.0.1
+# (ports 29100, 29110, 29120), replication not yet enabled, started with the
+# tests' own script (tests/harper/harper-cluster.sh), and registered with
+# clusterdeck-cli as the organization "Demo" (node1, node2, node3) with their
+# login in the keyring.
 #
 #   start [CLI]   start fresh nodes (a previous demo is stopped and wiped) and
 #                 register them; CLI is the clusterdeck-cli to use
 #   stop          stop the nodes
 #   status        show the nodes
+#
+# The Harper version: CLUSTERDECK_DEMO_HARPER, one of the versions of
+# tests/harper/versions/matrix.txt (default: the newest), or three of them
+# separated by commas for a mixed cluster ("4.4.18,4.4.18,4.7.29": a rolling
+# upgrade half-way). Harper before 4.4 (4.3.0) has no native replication: its
+# nodes start with NATS clustering already enabled (distinct NATS ports), and
+# since its installer refuses 127.0.0.1:PORT they listen on every interface
+# of this machine, which needs CLUSTERDECK_DEMO_ALL_INTERFACES=1 to say so.
 #
 # The nodes get a new random admin password on every start. It goes to the
 # keyring through clusterdeck-cli (CLUSTERDECK_PASSWORD, never argv) and is
@@ -34,8 +42,36 @@ case $cmd in
     fi
     mkdir -p "$state"
     password="Demo-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
-    log "starting 3 Harper nodes on 127.0.0.1:29100..29129 (first run: npm installs harperdb, ~30 s)"
-    HARPER_BASE_PORT=29100 HARPER_REPLICATION=0 HARPER_USER=admin HARPER_PASS="$password" \
+    install=$srcdir/tests/harper/install.sh
+    versions=${CLUSTERDECK_DEMO_HARPER:-$(bash "$install" --role newest)}
+    IFS=, read -r -a list <<<"$versions"
+    case ${#list[@]} in
+      1) list=("${list[0]}" "${list[0]}" "${list[0]}") ;;
+      3) ;;
+      *) log "CLUSTERDECK_DEMO_HARPER: one version, or three separated by commas (got '$versions')"; exit 2 ;;
+    esac
+    known=" $(bash "$install" --list | tr '\n' ' ')"
+    extra=(HARPER_REPLICATION=0)
+    for v in "${list[@]}"; do
+      if [[ $known != *" $v "* ]]; then
+        log "Harper $v is not one of the supported versions:$known"
+        exit 2
+      fi
+      if [ "$(printf '%s\n4.4.0\n' "$v" | sort -V | head -n 1)" != 4.4.0 ]; then
+        if [ "${CLUSTERDECK_DEMO_ALL_INTERFACES:-0}" != 1 ]; then
+          log "Harper $v refuses to listen on 127.0.0.1 only: its nodes would listen on every"
+          log "interface of this machine. To run the demo with it anyway:"
+          log "  CLUSTERDECK_DEMO_ALL_INTERFACES=1 CLUSTERDECK_DEMO_HARPER=$versions $0 start"
+          exit 2
+        fi
+        # No native replication before 4.4: NATS, enabled at install with
+        # distinct ports (three instances share this host).
+        extra=(HARPER_NATS=1 HARPER_NATS_ALLOW_HOST=1 HARPER_ALL_INTERFACES_ALLOW_HOST=1)
+      fi
+    done
+    log "starting 3 Harper nodes (${list[*]}) on 127.0.0.1:29100..29129 (first run: npm installs harperdb, ~30 s)"
+    env HARPER_BASE_PORT=29100 HARPER_USER=admin HARPER_PASS="$password" \
+      HARPER_NODE_VERSIONS="${list[*]}" "${extra[@]}" \
       "$script" start 3 "$cluster" >&2
     # Something to replicate: the same tables on every node (replication
     # never creates them). curl reads the login from its standard input

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build-aux/run-app.sh [--headless[=SECONDS]] [--] [APP_ARGS...]
+# build-aux/run-app.sh [--harper=VERSION[,VERSION,VERSION]] [--headless[=SECONDS]] [--] [APP_ARGS...]
 #
 # Sets everything up and runs Clusterdeck from the build tree, without
 # installing it: installs what is missing (build-aux/setup.sh), builds `_build`
@@ -13,6 +13,13 @@
 # Before the app starts, start_demo_cluster runs (see below); when the app
 # ends, or this script is stopped (Ctrl-C, TERM, closing the terminal), the app
 # and everything start_demo_cluster started are stopped.
+#
+#   --harper=VERSION       the Harper version of the demo's three nodes: one of
+#                          the supported versions (tests/harper/versions/matrix.txt,
+#                          `tests/harper/install.sh --list`); default: the newest.
+#                          Three versions separated by commas make a mixed
+#                          cluster (build-aux/demo-cluster.sh says more, about
+#                          4.3.0 too).
 #
 # It needs a graphical session (DISPLAY or WAYLAND_DISPLAY). Without one, use
 #   --headless[=SECONDS]   run under Xvfb with a private bus and a throw-away
@@ -44,6 +51,7 @@ for arg in "$@"; do
   if [ $rest = yes ]; then args+=("$arg"); continue; fi
   case $arg in
     --) rest=yes ;;                      # everything after -- goes to the app
+    --harper=*) export CLUSTERDECK_DEMO_HARPER=${arg#--harper=} ;;
     --headless) headless=10 ;;
     --headless=*) headless=${arg#--headless=} ;;
     --headless-inner) inner=yes ;;       # internal: we are inside Xvfb already

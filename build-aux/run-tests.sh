@@ -27,6 +27,15 @@
 # The exit status is non-zero when anything failed or when no test ran.
 # meson's logs stay in _build/meson-logs/ (testlog.txt, testlog.json).
 #
+# Harper versions: a test that talks to Harper runs once per version of the
+# test matrix (tests/harper/versions/matrix.txt; tests/harper/meson.build gives
+# it the suite harper-VERSION). The per-suite lines are per version, and every
+# FAIL and SKIP line names the version it ran against ("[Harper 4.7.29]").
+# Every subtest's result, with its version, is also written to
+# _build/meson-logs/subtests.json, from which build-aux/compat-table.py makes
+# the matrix of docs/compatibility.md. `--suite harper-4.7.29` runs one version.
+# The sanitizer pass runs the Harper tests on the baseline version only.
+#
 # Extra arguments go to the main pass's `meson test` (e.g. `--suite unit`, a
 # test name); the sanitizer pass then runs only if CLUSTERDECK_SANITIZERS=1.
 #
@@ -38,7 +47,8 @@
 #   CLUSTERDECK_SANITIZERS     1: run the sanitizer pass, 0: do not (default: 1 on a
 #                              full run, 0 when arguments select tests)
 #   CLUSTERDECK_SANITIZER_ARGS meson test arguments of the sanitizer pass (default:
-#                              the unit, faults, cli, integration and fuzz suites)
+#                              the unit, faults, cli, integration and fuzz suites,
+#                              Harper tests on the baseline version only)
 #   CLUSTERDECK_FUZZ_SECONDS   how long each fuzz target fuzzes (default: 60)
 set -uo pipefail
 
@@ -152,7 +162,12 @@ if [ "$sanitizers" = 1 ]; then
     export CLUSTERDECK_FUZZ_SECONDS=${CLUSTERDECK_FUZZ_SECONDS:-60}
     (
       . "$srcdir/tests/sanitizers/env.sh"
-      read -r -a sanitizer_args <<<"${CLUSTERDECK_SANITIZER_ARGS:---suite unit --suite faults --suite cli --suite integration --suite fuzz}"
+      # The Harper tests once, on the baseline version: the sanitizers look
+      # at our code, which does not change with the server's version.
+      other_versions=$(bash "$srcdir/tests/harper/install.sh" --list |
+        grep -vx "$(bash "$srcdir/tests/harper/install.sh" --list baseline)" |
+        sed 's/^/--no-suite harper-/' | tr '\n' ' ')
+      read -r -a sanitizer_args <<<"${CLUSTERDECK_SANITIZER_ARGS:---suite unit --suite faults --suite cli --suite integration --suite fuzz $other_versions--no-suite harper-mixed}"
       run_pass sanitizers "$asan_dir" "$(remaining)" "${sanitizer_args[@]}"
       printf '%s\n' "${passes[@]}" >"$asan_dir/meson-logs/run-tests-passes"
     )
@@ -182,7 +197,9 @@ order = []                     # suites in order of appearance
 defined = []
 
 def lookup(pretty):
-    """meson names a test 'project:suite1+suite2 / name', or just 'name'."""
+    """meson names a test 'project:suite1+suite2 / name', or just 'name'.
+    Returns the name, the first suite (with the Harper version the test ran
+    against, from its suite harper-VERSION), the protocol and the version."""
     name, suites = pretty, []
     if " / " in pretty:
         prefix, name = pretty.split(" / ", 1)
@@ -194,7 +211,11 @@ def lookup(pretty):
     t = cands[0] if cands else {}
     if not suites:
         suites = [s.split(":", 1)[-1] for s in t.get("suite") or []]
-    return name, (suites[0] if suites else "(no suite)"), t.get("protocol")
+    harper = next((s[len("harper-"):] for s in suites if s.startswith("harper-")), None)
+    suite = suites[0] if suites else "(no suite)"
+    if harper:
+        suite = f"{suite} (Harper {harper})"
+    return name, suite, t.get("protocol"), harper
 
 RE_PLAN = re.compile(r"^1\.\.(\d+)(?:\s*#\s*(?:skip\S*)\s*(.*))?", re.I)
 RE_TEST = re.compile(r"^(not ok|ok)\b\s*(\d+)?\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(skip\S*|todo)\b\s*(.*))?$", re.I)
@@ -227,13 +248,15 @@ def last_line(*texts):
 per_suite = {}
 skips, fails = [], []
 n_programs = 0
+subtests = []                  # every subtest with its Harper version, for compat-table.py
 
 def add(suite, kind, n=1):
     per_suite.setdefault(suite, {"passed": 0, "failed": 0, "skipped": 0})[kind] += n
 
-def subname(test, desc, num):
+def subname(test, desc, num, harper=None):
     sub = desc or (f"#{num}" if num else "?")
-    return f"{test}{sub}" if sub.startswith("/") else f"{test}/{sub}"
+    full = f"{test}{sub}" if sub.startswith("/") else f"{test}/{sub}"
+    return f"{full} [Harper {harper}]" if harper else full
 
 def process_pass(label, testlog, meson_rc, test_timeout):
     global n_programs
@@ -250,12 +273,13 @@ def process_pass(label, testlog, meson_rc, test_timeout):
 
     for t in records:
         n_programs += 1
-        name, suite, protocol = lookup(t.get("name", "?"))
+        name, suite, protocol, harper = lookup(t.get("name", "?"))
         suite = prefix + suite
         if suite not in order:
             order.append(suite)
         if prefix:
             name = prefix + name
+        shown = f"{name} [Harper {harper}]" if harper else name
         res = t.get("result")
         out = t.get("stdout") or ""
         bad = res in ("FAIL", "ERROR", "TIMEOUT", "INTERRUPT", "UNEXPECTEDPASS")
@@ -267,10 +291,10 @@ def process_pass(label, testlog, meson_rc, test_timeout):
             elif res == "SKIP":
                 add(suite, "skipped")
                 reason = last_line(t.get("stderr"), out) or "exit status 77"
-                skips.append((name, reason))
+                skips.append((shown, reason))
             else:
                 add(suite, "failed")
-                fails.append((name, why_bad(t)))
+                fails.append((shown, why_bad(t)))
             continue
 
         plan = plan_skip = bail = None
@@ -293,7 +317,13 @@ def process_pass(label, testlog, meson_rc, test_timeout):
             ok = m.group(1).lower() == "ok"
             directive = (m.group(4) or "").lower()
             reason = (m.group(5) or "").strip()
-            sub = subname(name, m.group(3).strip(), m.group(2))
+            sub = subname(name, m.group(3).strip(), m.group(2), harper)
+            subtests.append({"pass": label, "test": name,
+                             "subtest": m.group(3).strip() or f"#{m.group(2)}",
+                             "harper": harper,
+                             "result": "skip" if directive.startswith("skip") or directive == "todo"
+                                       else ("pass" if ok else "fail"),
+                             "reason": reason})
             if directive.startswith("skip"):
                 add(suite, "skipped")
                 skips.append((sub, reason or "no reason given"))
@@ -313,7 +343,7 @@ def process_pass(label, testlog, meson_rc, test_timeout):
 
         if seen == 0 and plan == 0:
             add(suite, "skipped")
-            skips.append((name, plan_skip or "TAP plan 1..0 (nothing to run)"))
+            skips.append((shown, plan_skip or "TAP plan 1..0 (nothing to run)"))
             if not bad:
                 continue
         problems = []
@@ -332,12 +362,14 @@ def process_pass(label, testlog, meson_rc, test_timeout):
             problems.append(f"ran {seen} subtests but planned {plan}")
         if res == "SKIP" and seen == 0 and plan != 0:
             add(suite, "skipped")
-            skips.append((name, last_line(t.get("stderr"), out) or "skipped"))
+            skips.append((shown, last_line(t.get("stderr"), out) or "skipped"))
         elif problems and failed_here == 0:
             add(suite, "failed")
-            fails.append((name, "; ".join(problems)))
+            fails.append((shown, "; ".join(problems)))
+            subtests.append({"pass": label, "test": name, "subtest": "(program)",
+                             "harper": harper, "result": "fail", "reason": "; ".join(problems)})
         elif problems:
-            fails.append((name, "; ".join(problems) + " (counted in its not-ok subtests)"))
+            fails.append((shown, "; ".join(problems) + " (counted in its not-ok subtests)"))
 
     extra = []
     if meson_rc == 124:
@@ -362,6 +394,14 @@ for label, testlog, introspect, meson_rc, test_timeout in passes:
     if n_programs == before:
         add(label + ":(runner)", "failed")
         fails.append((label, "no test ran in this pass"))
+
+# Every subtest with its Harper version, next to the first pass's testlog.
+if passes and passes[0][1] != "-":
+    try:
+        with open(os.path.join(os.path.dirname(passes[0][1]), "subtests.json"), "w") as f:
+            json.dump(subtests, f, indent=1)
+    except OSError:
+        pass
 
 passed = sum(v["passed"] for v in per_suite.values())
 failed = sum(v["failed"] for v in per_suite.values())

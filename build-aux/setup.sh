@@ -4,8 +4,9 @@
 # Makes a Debian 12 machine ready to build, run and test Clusterdeck. It is
 # idempotent: it asks dpkg which packages are missing and installs only those
 # (one `apt-get update`, then `apt-get install --no-install-recommends`), using
-# sudo when it is not run as root. Then it runs tests/harper/install.sh, when
-# that exists, to install the pinned harperdb from npm.
+# sudo when it is not run as root. Then it runs tests/harper/install.sh --all, when
+# that exists, to install every pinned harperdb of the test matrix from npm
+# (tests/harper/versions/matrix.txt).
 #
 # With --build it also configures and builds the `_build` directory, with the
 # options CI uses (see configure_build below: an existing build directory is
@@ -138,22 +139,24 @@ install_packages() {
   done
 }
 
-# tests/harper/install.sh (owned by the Harper test fixture) installs the pinned
-# harperdb into a cache outside the tree and prints the path of harperdb.js.
-# A failure is reported but not fatal: only the integration tests and the demo
-# cluster need Harper, and they say so themselves.
+# tests/harper/install.sh (owned by the Harper test fixture) installs every
+# pinned harperdb of the test matrix (tests/harper/versions/) into a cache
+# outside the tree and prints the paths of their harperdb.js. A failure is
+# reported but not fatal: only the integration tests and the demo cluster need
+# Harper, and they say so themselves.
 harper_ok=yes
 install_harper() {
-  local script=$srcdir/tests/harper/install.sh t=$EPOCHREALTIME path
+  local script=$srcdir/tests/harper/install.sh t=$EPOCHREALTIME paths
   if [ ! -f "$script" ]; then
     log "tests/harper/install.sh not present yet: no Harper install (coming)"
     return 0
   fi
-  if path=$(bash "$script" </dev/null) && [ -n "$path" ]; then
-    log "harperdb: $path ($(elapsed "$t") s)"
+  if paths=$(bash "$script" --all </dev/null) && [ -n "$paths" ]; then
+    log "harperdb $(bash "$script" --list | tr '\n' ' ')($(elapsed "$t") s):"
+    printf '%s\n' "$paths" | sed 's/^/setup:   /'
   else
     harper_ok=no
-    log "WARNING: tests/harper/install.sh failed: the Harper integration tests and" \
+    log "WARNING: tests/harper/install.sh --all failed: the Harper integration tests and" \
         "the demo cluster cannot run (see its messages above)"
   fi
 }

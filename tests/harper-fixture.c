@@ -8,6 +8,10 @@
  * program (harper_fixture_free(), atexit(), and a watchdog process).
  *
  * Environment:
+ *   HARPER_VERSION             the Harper version under test (one of
+ *                              tests/harper/versions/matrix.txt; meson sets it
+ *                              for each version a test runs against); unset:
+ *                              the matrix's baseline. Read by harper-cluster.sh.
  *   HARPER_CLUSTER_SCRIPT      path of harper-cluster.sh (set by meson); default:
  *                              the macro HARPER_CLUSTER_SCRIPT_DEFAULT or
  *                              HARPER_CLUSTER_SCRIPT if defined at build time
@@ -50,13 +54,15 @@
 
 /* harper-cluster.sh exit codes */
 #define EXIT_PORT_BUSY 3
-#define EXIT_NATS_REFUSED 4
+#define EXIT_NEEDS_NAMESPACE 4
+#define EXIT_NOT_SUPPORTED 5
 
 typedef struct
 {
   char *name;
   char *url;
   char *repl_url;
+  char *version;
   guint port;
   GPid pid;
 } HarperNode;
@@ -72,6 +78,8 @@ struct _HarperFixture
   char *username;
   char *password;
   char *version;
+  char *requested;     /* the version(s) asked for, for messages */
+  gboolean all_interfaces;
   double start_seconds;
   int watchdog_fd;
   pid_t owner;
@@ -306,6 +314,7 @@ load_cluster_env (HarperFixture  *f,
   f->password = g_strdup (env_get (env, "HARPER_PASS"));
   g_free (f->version);
   f->version = g_strdup (env_get (env, "HARPER_VERSION"));
+  f->all_interfaces = g_str_equal (env_get (env, "HARPER_ALL_INTERFACES"), "1");
 
   for (guint i = 0; i < n; i++)
     {
@@ -317,6 +326,13 @@ load_cluster_env (HarperFixture  *f,
       node->url = g_strdup (env_get_node (env, i + 1, "URL"));
       g_free (node->repl_url);
       node->repl_url = g_strdup (env_get_node (env, i + 1, "REPL_URL"));
+      g_free (node->version);
+      node->version = g_strdup (env_get_node (env, i + 1, "VERSION"));
+      if (*node->version == '\0')
+        {
+          g_free (node->version);
+          node->version = g_strdup (f->version);
+        }
       node->port = (guint) g_ascii_strtoull (env_get_node (env, i + 1, "PORT"), NULL, 10);
       node->pid = (GPid) g_ascii_strtoll (env_get_node (env, i + 1, "PID"), NULL, 10);
     }
@@ -471,6 +487,7 @@ fixture_free_data (HarperFixture *f)
       g_free (f->nodes[i].name);
       g_free (f->nodes[i].url);
       g_free (f->nodes[i].repl_url);
+      g_free (f->nodes[i].version);
     }
   g_free (f->nodes);
   g_free (f->script);
@@ -480,6 +497,7 @@ fixture_free_data (HarperFixture *f)
     memset (f->password, 0, strlen (f->password));
   g_free (f->password);
   g_free (f->version);
+  g_free (f->requested);
   g_free (f);
 }
 
@@ -493,25 +511,27 @@ describe_flags (HarperFixtureFlags flags)
   return (flags & HARPER_FIXTURE_TLS) ? "https/wss replication" : "http/ws replication";
 }
 
-/**
- * harper_fixture_start:
- * @n_nodes: how many nodes (1..9)
- * @flags: #HarperFixtureFlags
- * @error: return location for a #GError
- *
- * Starts @n_nodes Harper instances (names node1..nodeN) on a free range of
- * 10 * @n_nodes ports on 127.0.0.1 and waits until each answers `user_info`.
- * Takes ≈6-7 s for 3 nodes once the install templates exist (the first run on
- * a machine also npm-installs Harper and runs `harperdb install`).
- *
- * Returns: (transfer full): the fixture, or %NULL with @error set
- *   (%G_IO_ERROR_NOT_SUPPORTED: NATS requested outside a private network
- *   namespace; %G_IO_ERROR_ADDRESS_IN_USE: no free port range)
- */
-HarperFixture *
-harper_fixture_start (guint                n_nodes,
-                      HarperFixtureFlags   flags,
-                      GError             **error)
+/* The version(s) a start asks for, for messages: HARPER_VERSION (or the
+ * baseline) unless @versions names one per node. */
+static char *
+describe_request (const char * const *versions)
+{
+  const char *env = g_getenv ("HARPER_VERSION");
+
+  if (versions != NULL)
+    return g_strjoinv (" + ", (char **) versions);
+  if (g_getenv ("HARPER_BIN") != NULL && *g_getenv ("HARPER_BIN") != '\0')
+    return g_strdup_printf ("Harper from %s", g_getenv ("HARPER_BIN"));
+  if (env != NULL && *env != '\0')
+    return g_strdup_printf ("Harper %s", env);
+  return g_strdup ("Harper (the baseline version)");
+}
+
+static HarperFixture *
+fixture_start (guint                n_nodes,
+               const char * const  *versions,
+               HarperFixtureFlags   flags,
+               GError             **error)
 {
   g_autoptr (HarperFixture) f = NULL;
   g_auto (GStrv) envp = NULL;
@@ -540,6 +560,7 @@ harper_fixture_start (guint                n_nodes,
   f->nodes = g_new0 (HarperNode, n_nodes);
   f->watchdog_fd = -1;
   f->owner = getpid ();
+  f->requested = describe_request (versions);
   f->basedir = make_basedir (error);
   if (f->basedir == NULL)
     {
@@ -556,6 +577,14 @@ harper_fixture_start (guint                n_nodes,
                            (flags & (HARPER_FIXTURE_UNCONFIGURED | HARPER_FIXTURE_NATS)) ? "0" : "1",
                            TRUE);
   envp = g_environ_setenv (envp, "HARPER_NATS", (flags & HARPER_FIXTURE_NATS) ? "1" : "0", TRUE);
+  if (versions != NULL)
+    {
+      g_autofree char *list = g_strjoinv (" ", (char **) versions);
+
+      envp = g_environ_setenv (envp, "HARPER_NODE_VERSIONS", list, TRUE);
+    }
+  else
+    envp = g_environ_unsetenv (envp, "HARPER_NODE_VERSIONS");
   n_str = g_strdup_printf ("%u", n_nodes);
 
   span = PORTS_PER_NODE * n_nodes;
@@ -592,11 +621,19 @@ harper_fixture_start (guint                n_nodes,
         started = TRUE;
       else if (code == EXIT_PORT_BUSY)
         continue; /* somebody took a port since we probed: next range */
-      else if (code == EXIT_NATS_REFUSED)
+      else if (code == EXIT_NEEDS_NAMESPACE || code == EXIT_NOT_SUPPORTED)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "legacy NATS clustering binds all interfaces: run the test inside "
-                       "`unshare -n` with lo up");
+          g_autofree char *path = g_build_filename (f->basedir, "start-refused", NULL);
+          g_autofree char *why = NULL;
+
+          if (g_file_get_contents (path, &why, NULL, NULL))
+            g_strchomp (why);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s (%s): %s",
+                       f->requested, describe_flags (flags),
+                       why != NULL ? why
+                       : code == EXIT_NEEDS_NAMESPACE
+                       ? "it would listen on every interface; run the test inside `unshare -n` with lo up"
+                       : "not supported by this version");
           return NULL;
         }
       else
@@ -618,10 +655,134 @@ harper_fixture_start (guint                n_nodes,
     return NULL;
 
   f->start_seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
-  fixture_message ("Harper %s: %u node(s) (%s) started in %.1f s, %s .. %s, directory %s",
-                   f->version, n_nodes, describe_flags (flags), f->start_seconds,
-                   f->nodes[0].url, f->nodes[n_nodes - 1].url, f->basedir);
+  if (versions != NULL)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      for (guint i = 0; i < n_nodes; i++)
+        g_string_append_printf (list, "%s%s %s", i > 0 ? ", " : "", f->nodes[i].name,
+                                f->nodes[i].version);
+      fixture_message ("Harper %s: %u node(s) (%s) started in %.1f s, %s .. %s, directory %s",
+                       list->str, n_nodes, describe_flags (flags), f->start_seconds,
+                       f->nodes[0].url, f->nodes[n_nodes - 1].url, f->basedir);
+    }
+  else
+    fixture_message ("Harper %s: %u node(s) (%s%s) started in %.1f s, %s .. %s, directory %s",
+                     f->version, n_nodes, describe_flags (flags),
+                     f->all_interfaces ? ", every interface" : "", f->start_seconds,
+                     f->nodes[0].url, f->nodes[n_nodes - 1].url, f->basedir);
   return g_steal_pointer (&f);
+}
+
+/**
+ * harper_fixture_requested_version:
+ *
+ * The version a test run asks for before any node runs: `HARPER_VERSION`
+ * (meson sets it for each version a test runs against), else the baseline
+ * of tests/harper/versions/matrix.txt (`install.sh --role baseline`). With
+ * `HARPER_BIN` set, the version of that package.
+ *
+ * Returns: (transfer none): the version, such as "4.7.29"; "" if it cannot
+ *   be found out
+ */
+const char *
+harper_fixture_requested_version (void)
+{
+  static char *version;
+  const char *env = g_getenv ("HARPER_VERSION");
+  const char *bin = g_getenv ("HARPER_BIN");
+
+  if (version != NULL)
+    return version;
+
+  if (bin != NULL && *bin != '\0')
+    {
+      g_autofree char *dir = g_path_get_dirname (bin);
+      g_autofree char *package = g_build_filename (dir, "..", "package.json", NULL);
+      g_autofree char *text = NULL;
+
+      /* Not worth a JSON parser: "version": "x.y.z" is the package's. */
+      if (g_file_get_contents (package, &text, NULL, NULL))
+        {
+          g_autoptr(GRegex) regex = g_regex_new ("\"version\"\\s*:\\s*\"([0-9.]+)\"", 0, 0, NULL);
+          g_autoptr(GMatchInfo) match = NULL;
+
+          if (g_regex_match (regex, text, 0, &match))
+            version = g_match_info_fetch (match, 1);
+        }
+    }
+  else if (env != NULL && *env != '\0')
+    version = g_strdup (env);
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      const char *script = find_script (&error);
+      g_autofree char *dir = script != NULL ? g_path_get_dirname (script) : NULL;
+      g_autofree char *install = dir != NULL ? g_build_filename (dir, "install.sh", NULL) : NULL;
+      const char *argv[] = { "bash", install, "--role", "baseline", NULL };
+      g_autofree char *out = NULL;
+
+      if (install != NULL &&
+          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, &out, NULL, NULL, NULL) && out != NULL)
+        version = g_strdup (g_strstrip (out));
+    }
+  if (version == NULL)
+    version = g_strdup ("");
+  return version;
+}
+
+/**
+ * harper_fixture_start:
+ * @n_nodes: how many nodes (1..9)
+ * @flags: #HarperFixtureFlags
+ * @error: return location for a #GError
+ *
+ * Starts @n_nodes Harper instances (names node1..nodeN) of the version under
+ * test (`HARPER_VERSION`, else the baseline of tests/harper/versions/matrix.txt)
+ * on a free range of 10 * @n_nodes ports on 127.0.0.1 and waits until each
+ * answers `user_info`. Takes ≈6-7 s for 3 nodes once the install templates
+ * exist (the first run on a machine also npm-installs Harper and runs
+ * `harperdb install`).
+ *
+ * Returns: (transfer full): the fixture, or %NULL with @error set
+ *   (%G_IO_ERROR_NOT_SUPPORTED: NATS, or a version that binds every interface,
+ *   requested outside a private network namespace, or something the version
+ *   cannot do at all, such as native replication on 4.3 or NATS on a package
+ *   without nats-server; %G_IO_ERROR_ADDRESS_IN_USE: no free port range)
+ */
+HarperFixture *
+harper_fixture_start (guint                n_nodes,
+                      HarperFixtureFlags   flags,
+                      GError             **error)
+{
+  return fixture_start (n_nodes, NULL, flags, error);
+}
+
+/**
+ * harper_fixture_start_versions:
+ * @versions: (array zero-terminated=1): one Harper version per node, such as
+ *   `{ "4.4.18", "4.7.29", NULL }`: a mixed cluster (a rolling upgrade)
+ * @flags: #HarperFixtureFlags
+ * @error: return location for a #GError
+ *
+ * As harper_fixture_start(), with node i running @versions[i] (each one of
+ * tests/harper/versions/matrix.txt), whatever `HARPER_VERSION` says.
+ *
+ * Returns: (transfer full): the fixture, or %NULL with @error set
+ */
+HarperFixture *
+harper_fixture_start_versions (const char * const  *versions,
+                               HarperFixtureFlags   flags,
+                               GError             **error)
+{
+  guint n;
+
+  g_return_val_if_fail (versions != NULL && versions[0] != NULL, NULL);
+
+  n = g_strv_length ((char **) versions);
+  g_return_val_if_fail (n <= 9, NULL);
+  return fixture_start (n, versions, flags, error);
 }
 
 guint
@@ -700,13 +861,41 @@ harper_fixture_get_password (HarperFixture *f)
 /**
  * harper_fixture_get_version:
  *
- * Returns: the version node1 reported in `registration_info`, e.g. `4.4.18`
+ * Returns: the version under test: the one node1 reported in
+ *   `registration_info` (in a mixed cluster, see
+ *   harper_fixture_get_node_version())
  */
 const char *
 harper_fixture_get_version (HarperFixture *f)
 {
   g_return_val_if_fail (f != NULL, NULL);
   return f->version;
+}
+
+/**
+ * harper_fixture_get_node_version:
+ *
+ * Returns: the version node @i reported in `registration_info`
+ */
+const char *
+harper_fixture_get_node_version (HarperFixture *f,
+                                 guint          i)
+{
+  g_return_val_if_fail (f != NULL && i < f->n_nodes, NULL);
+  return f->nodes[i].version;
+}
+
+/**
+ * harper_fixture_get_all_interfaces:
+ *
+ * Returns: whether the nodes listen on every interface (a version whose
+ *   installer refuses 127.0.0.1:PORT, run in a private network namespace)
+ */
+gboolean
+harper_fixture_get_all_interfaces (HarperFixture *f)
+{
+  g_return_val_if_fail (f != NULL, FALSE);
+  return f->all_interfaces;
 }
 
 const char *
@@ -716,16 +905,39 @@ harper_fixture_get_basedir (HarperFixture *f)
   return f->basedir;
 }
 
+/* Asks the script for node @i's main process: Harper 4.5 and later restart
+ * as a new process (with its own session), so the pid start recorded may be
+ * gone. Keeps what is known when the script cannot be run. */
+static void
+refresh_pid (HarperFixture *f,
+             guint          i)
+{
+  g_autofree char *node_str = g_strdup_printf ("%u", i + 1);
+  const char *args[] = { "pid", f->basedir, node_str, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int code = 0;
+
+  if (f->torn_down || !run_script (f->script, NULL, args, &out, &code, &error))
+    return;
+  if (code == 0)
+    f->nodes[i].pid = (GPid) g_ascii_strtoll (out, NULL, 10);
+  else
+    f->nodes[i].pid = 0;
+}
+
 /**
  * harper_fixture_get_pid:
  *
- * Returns: the main process of node @i, 0 while it is stopped
+ * Returns: the main process of node @i now (a restart of Harper 4.5 and later
+ *   makes a new one), 0 while it is stopped
  */
 GPid
 harper_fixture_get_pid (HarperFixture *f,
                         guint          i)
 {
   g_return_val_if_fail (f != NULL && i < f->n_nodes, 0);
+  refresh_pid (f, i);
   return f->nodes[i].pid;
 }
 
@@ -778,6 +990,7 @@ signal_node (HarperFixture *f,
   GPid pid;
 
   g_return_if_fail (f != NULL && i < f->n_nodes);
+  refresh_pid (f, i);
   pid = f->nodes[i].pid;
   g_return_if_fail (pid > 0);
 

@@ -39,7 +39,14 @@ typedef struct _HarperFixture HarperFixture;
  * @HARPER_FIXTURE_NATS: legacy NATS clustering (implies UNCONFIGURED). Only in a
  *   private network namespace (`unshare -n`, lo up) since nats-server binds all
  *   interfaces; elsewhere harper_fixture_start() fails with
- *   %G_IO_ERROR_NOT_SUPPORTED.
+ *   %G_IO_ERROR_NOT_SUPPORTED, as it does for a version whose package ships no
+ *   nats-server (4.5 and later).
+ *
+ * The version: `HARPER_VERSION` (meson sets it per test and version), else the
+ * baseline of tests/harper/versions/matrix.txt; harper_fixture_start_versions()
+ * gives each node its own. Harper 4.3 (no native replication: only
+ * UNCONFIGURED or NATS) binds every interface and so needs a private network
+ * namespace too.
  */
 typedef enum
 {
@@ -49,7 +56,11 @@ typedef enum
   HARPER_FIXTURE_NATS = 1 << 2,
 } HarperFixtureFlags;
 
+const char    *harper_fixture_requested_version (void);
 HarperFixture *harper_fixture_start             (guint                n_nodes,
+                                                 HarperFixtureFlags   flags,
+                                                 GError             **error);
+HarperFixture *harper_fixture_start_versions    (const char * const  *versions,
                                                  HarperFixtureFlags   flags,
                                                  GError             **error);
 guint          harper_fixture_get_n_nodes       (HarperFixture       *f);
@@ -64,6 +75,9 @@ guint          harper_fixture_get_port          (HarperFixture       *f,
 const char    *harper_fixture_get_username      (HarperFixture       *f);
 const char    *harper_fixture_get_password      (HarperFixture       *f);
 const char    *harper_fixture_get_version       (HarperFixture       *f);
+const char    *harper_fixture_get_node_version  (HarperFixture       *f,
+                                                 guint                i);
+gboolean       harper_fixture_get_all_interfaces (HarperFixture       *f);
 const char    *harper_fixture_get_basedir       (HarperFixture       *f);
 GPid           harper_fixture_get_pid           (HarperFixture       *f,
                                                  guint                i);

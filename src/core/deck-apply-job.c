@@ -7,18 +7,20 @@
  *
  * Prepare (deck_job_start()): reads the state of every instance the
  * changes name (and of the other instances of their organization, when a
- * mesh in full replication is converted as one unit) and plans them
- * (deck_plan_load_async()), and meanwhile finds the cluster user's
- * password in the keyring when none was given (the plan may not need it).
- * Then it waits in %DECK_JOB_STATE_PREPARED for the caller, who shows the
- * plan.
+ * mesh in full replication is converted as one unit or a link is made anew
+ * on both sides) and plans them with the versions the store knows
+ * (deck_plan_load_versioned_async()), and meanwhile finds the cluster
+ * user's password in the keyring when none was given (the plan may not
+ * need it). Then it waits in %DECK_JOB_STATE_PREPARED for the caller, who
+ * shows the plan.
  *
  * Apply (deck_apply_job_apply()): runs the plan through DeckApplier
  * (::operation-finished is passed on as each answer comes back), then
  * settles: the history gets a line per operation, the changes that took
  * effect leave the pending changes, the others stay (their errors are in
  * the result). The job succeeds when every operation did; otherwise it
- * fails, with %DECK_JOB_ERROR_PARTIAL when some failed, with the result's
+ * fails, with %DECK_JOB_ERROR_PARTIAL when some failed or the plan could
+ * not make some of the changes (its problems), with the result's
  * verification error when a converted mesh did not read back as planned,
  * or with the applier's error when nothing was sent (drift, cancellation).
  */
@@ -43,6 +45,7 @@ struct _DeckApplyJob
   DeckStore        *store;
   DeckCredentials  *credentials;
   GHashTable       *clients;        /* instance id → HdbClient: the organization's */
+  GHashTable       *versions;       /* node name → Harper version, as the store knows them */
   DeckOrganization *organization;   /* of the changes */
   gboolean          many_organizations;
   char             *cluster_password;  /* wiped when done */
@@ -93,6 +96,24 @@ applied (DeckApplyJob *self)
   if (self->result->n_failed == 0 && self->result->verification_error != NULL)
     {
       _deck_job_fail (DECK_JOB (self), g_error_copy (self->result->verification_error));
+      return;
+    }
+  /* Every operation sent was done, yet changes are left: those the plan
+   * could not make (its problems, e.g. a link made anew whose peer could
+   * not be read). "0 of 3 operations failed" would not say that. */
+  if (self->result->n_failed == 0)
+    {
+      guint n_left = deck_change_set_get_n_changes (self->result->remaining);
+
+      _deck_job_fail (DECK_JOB (self),
+                      g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_PARTIAL,
+                                   g_dngettext (GETTEXT_PACKAGE,
+                                                "Every operation sent was done, but %u change "
+                                                "could not be planned.",
+                                                "Every operation sent was done, but %u changes "
+                                                "could not be planned.",
+                                                n_left),
+                                   n_left));
       return;
     }
   _deck_job_fail (DECK_JOB (self),
@@ -305,6 +326,11 @@ add_clients (DeckApplyJob     *self,
       if (client != NULL && !g_hash_table_contains (self->clients, deck_instance_get_id (instance)))
         g_hash_table_insert (self->clients, g_strdup (deck_instance_get_id (instance)),
                              g_object_ref (client));
+      /* What a link can do depends on both sides' versions
+       * (hdb-capabilities.h), the peer's too when it is not read. */
+      if (deck_instance_get_node_name (instance) != NULL && deck_instance_get_version (instance) != NULL)
+        g_hash_table_insert (self->versions, g_strdup (deck_instance_get_node_name (instance)),
+                             g_strdup (deck_instance_get_version (instance)));
     }
 }
 
@@ -342,8 +368,9 @@ deck_apply_job_run (DeckJob *job)
 
   _deck_job_set_phase (job, _("Reading the current state"));
   self->n_waiting = 1;
-  deck_plan_load_async (self->changes, self->clients, _deck_job_get_cancellable (job),
-                        on_plan_loaded, g_object_ref (self));
+  deck_plan_load_versioned_async (self->changes, self->clients, self->versions,
+                                  _deck_job_get_cancellable (job), on_plan_loaded,
+                                  g_object_ref (self));
   /* The cluster password is looked up while the state is read, not after:
    * native plans need it, and the keyring answers in the meantime. A plan
    * that turns out not to need it leaves it unused (and wiped). */
@@ -369,6 +396,7 @@ deck_apply_job_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->credentials);
   g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->versions, g_hash_table_unref);
   g_clear_object (&self->organization);
   g_clear_object (&self->plan);
   g_clear_pointer (&self->unreadable, g_hash_table_unref);
@@ -409,6 +437,7 @@ static void
 deck_apply_job_init (DeckApplyJob *self)
 {
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**

@@ -24,7 +24,9 @@
 
 #include "deck-enable-job.h"
 #include "deck-engine.h"
+#include "deck-engine-preflight.h"
 #include "deck-job-private.h"
+#include "hdb-capabilities.h"
 #include "hdb-parse.h"
 
 struct _DeckEnableJob
@@ -62,10 +64,12 @@ static GParamSpec *properties[N_PROPS];
  * @version: the server's Harper version
  *
  * The one place that decides: an instance that is configured keeps its
- * engine; otherwise native replication where the version has it, NATS
- * clustering before 4.4.
+ * engine; otherwise the one the version runs (hdb-capabilities.h): native
+ * replication where it has it, NATS clustering before 4.4. Whether the
+ * server can run it is deck_engine_check_version()'s to say.
  *
- * Returns: %HDB_ENGINE_NATIVE or %HDB_ENGINE_NATS
+ * Returns: %HDB_ENGINE_NATIVE or %HDB_ENGINE_NATS, or %HDB_ENGINE_UNKNOWN
+ *   when the version runs neither
  */
 HdbEngine
 deck_enable_job_choose_engine (HdbEngine   configured,
@@ -73,7 +77,7 @@ deck_enable_job_choose_engine (HdbEngine   configured,
 {
   if (configured == HDB_ENGINE_NATS || configured == HDB_ENGINE_NATIVE)
     return configured;
-  return hdb_version_has_native (version) ? HDB_ENGINE_NATIVE : HDB_ENGINE_NATS;
+  return hdb_capabilities_engine_to_enable (hdb_capabilities_for_version (version));
 }
 
 static void
@@ -215,6 +219,7 @@ on_server_info (GObject      *source,
   DeckEnableRequest request = { 0 };
   const char *name = deck_instance_get_name (self->instance);
   GError *error = NULL;
+  HdbEngine kind;
 
   info = hdb_client_server_info_finish (HDB_CLIENT (source), result, &error);
   if (info == NULL)
@@ -245,7 +250,17 @@ on_server_info (GObject      *source,
       return;
     }
 
-  self->engine = deck_engine_new_for (deck_enable_job_choose_engine (info->engine, info->version));
+  /* A server that cannot run the engine is refused before anything is
+   * asked or written (e.g. NATS on Harper 4.5+, which ships no nats-server). */
+  kind = deck_enable_job_choose_engine (info->engine, info->version);
+  if (!deck_engine_check_version (kind != HDB_ENGINE_UNKNOWN ? kind : HDB_ENGINE_NATIVE,
+                                  info->version, &error))
+    {
+      wipe_password (self);
+      _deck_job_fail (DECK_JOB (self), error);
+      return;
+    }
+  self->engine = deck_engine_new_for (kind);
   if (self->node_name == NULL)
     self->node_name = deck_engine_suggest_node_name (self->engine, name,
                                                      deck_instance_get_url (self->instance));

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hdb-parse.h"
+#include "hdb-capabilities.h"
 #include "hdb-parse-private.h"
 
 /* Thread ids, pids and the like: positive and well within an int. */
@@ -520,19 +521,16 @@ hdb_version_parse (const char *version,
  * hdb_version_has_native:
  * @version: a Harper version
  *
- * Whether this version can run native replication at all. It does not say
- * which engine the instance uses: that is read from its configuration.
+ * Whether this version can run native replication at all, as the table of
+ * hdb-capabilities.c says. It does not say which engine the instance uses:
+ * that is read from its configuration.
  *
  * Returns: %TRUE for 4.4 and later
  */
 gboolean
 hdb_version_has_native (const char *version)
 {
-  guint major, minor;
-
-  if (!hdb_version_parse (version, &major, &minor, NULL))
-    return FALSE;
-  return major > 4 || (major == 4 && minor >= 4);
+  return hdb_capabilities_for_version (version)->native;
 }
 
 /**

@@ -13,8 +13,12 @@
 #                              port range when one is in use; stopped and BASE
 #                              deleted on exit
 #   strip_console              Harper's console output without colours and logo
+#   requested_version          the Harper version under test (HARPER_VERSION as
+#                              meson set it, else the matrix's baseline); after
+#                              start_nodes, HARPER_VERSION is what the nodes say
 #
-# Environment: HARPER_CLUSTER_SCRIPT (set by meson), else the one in the tree.
+# Environment: HARPER_CLUSTER_SCRIPT (set by meson), else the one in the tree;
+# HARPER_VERSION (set by meson per version of the matrix).
 
 cli_tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -28,6 +32,7 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
   export ASAN_OPTIONS=$ASAN_OPTIONS:intercept_tls_get_addr=0
 fi
 cluster_script=${HARPER_CLUSTER_SCRIPT:-$cli_tests_dir/../harper/harper-cluster.sh}
+requested_version=${HARPER_VERSION:-$(bash "$(dirname "$cluster_script")/install.sh" --role baseline 2>/dev/null)}
 # shellcheck source-path=SCRIPTDIR source=../data/tap.sh
 . "$cli_tests_dir/../data/tap.sh"
 
@@ -94,4 +99,8 @@ start_nodes ()
   fi
   # shellcheck disable=SC1091
   . "$base/cluster/cluster.env"
+  if [ -n "$requested_version" ] && [ "$HARPER_VERSION" != "$requested_version" ]; then
+    not_ok "the nodes run Harper $HARPER_VERSION, but $requested_version was asked for"
+    return 1
+  fi
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test-cli-tls.sh CLI_BINARY
 #
-# clusterdeck-cli and two real Harper nodes served over HTTPS with their own
-# self-signed certificates: `instance add` reports the fingerprint and the
+# clusterdeck-cli and two real Harper nodes (HARPER_VERSION) served over HTTPS
+# with their own self-signed certificates: `instance add` reports the fingerprint and the
 # hint, `instance trust --yes` pins it, and the pinned instance answers.
 # Then native connect to the pinned peer: refused, with nothing added, while
 # the peer's configuration names another node's listener as its replication
@@ -44,7 +44,7 @@ else
 fi
 
 out=$("$cli" instance trust tls1 --yes 2>&1); rc=$?
-if [ $rc = 0 ] && grep -q "$fingerprint" <<<"$out" && grep -q 'Harper 4.4.18' <<<"$out"; then
+if [ $rc = 0 ] && grep -q "$fingerprint" <<<"$out" && grep -qF "Harper $HARPER_VERSION" <<<"$out"; then
   ok "instance trust --yes pins the certificate and the instance answers"
 else
   not_ok "instance trust --yes (rc $rc)" "$out"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-cli.sh CLI_BINARY
 #
-# clusterdeck-cli against real Harper 4.4.18 nodes, on its own keyring: run
+# clusterdeck-cli against real Harper nodes of the version under test
+# (HARPER_VERSION; meson runs it on every native-replication version), on its own keyring: run
 # through tests/with-keyring.sh, which gives a fresh HOME, XDG dirs and an
 # unlocked gnome-keyring. Prints TAP.
 set -uo pipefail
@@ -29,7 +30,7 @@ grep -q '"name" : "Lab"' <<<"$out"
 check "org rename shows in org list --json" $? "$out"
 
 out=$(printf '%s' "$HARPER_PASS" | "$cli" instance add --org Demo --name node1 --url "$HARPER_NODE1_URL" --username "$HARPER_USER" 2>&1); rc=$?
-if [ $rc = 0 ] && grep -q 'Harper 4.4.18' <<<"$out"; then ok "instance add over HTTP saves and tests it (exit 0)"; else not_ok "instance add over HTTP (rc $rc)" "$out"; fi
+if [ $rc = 0 ] && grep -qF "Harper $HARPER_VERSION" <<<"$out"; then ok "instance add over HTTP saves and tests it (exit 0)"; else not_ok "instance add over HTTP (rc $rc)" "$out"; fi
 
 out=$(CLUSTERDECK_PASSWORD=$HARPER_PASS "$cli" instance add --org Demo --name node2 --url "$HARPER_NODE2_URL" --username "$HARPER_USER" </dev/null 2>&1); rc=$?
 if [ $rc = 0 ]; then ok "instance add takes CLUSTERDECK_PASSWORD"; else not_ok "instance add with CLUSTERDECK_PASSWORD (rc $rc)" "$out"; fi
@@ -42,15 +43,15 @@ if [ $rc = 3 ]; then ok "status with one failing instance exits 3 (partial)"; el
 
 json=$base/status.json
 printf '%s' "$out" >"$json"
-why=$(/usr/bin/python3 - "$json" 2>&1 <<'PY'
+why=$(/usr/bin/python3 - "$json" "$HARPER_VERSION" 2>&1 <<'PY'
 import json, sys
 data = {d["name"]: d for d in json.load(open(sys.argv[1]))}
 n1 = data["node1"]
-assert n1["reachable"] and n1["version"] == "4.4.18" and n1["engine"] == "none" and n1["super_user"], n1
+assert n1["reachable"] and n1["version"] == sys.argv[2] and n1["engine"] == "none" and n1["super_user"], n1
 assert n1["url"].startswith("http://127.0.0.1:") and n1["error"] is None and n1["connections"] == [], n1
 PY
 )
-check "status --json: node1 reachable, version 4.4.18, engine none, super user" $? "$why"
+check "status --json: node1 reachable, version $HARPER_VERSION, engine none, super user" $? "$why"
 
 why=$(/usr/bin/python3 - "$json" 2>&1 <<'PY'
 import json, sys

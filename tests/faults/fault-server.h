@@ -15,6 +15,10 @@
 
 G_BEGIN_DECLS
 
+/* The version the fake server claims: any well-formed one will do, these
+ * tests are about the transport and the parsing, not a Harper release. */
+#define FAKE_VERSION "4.4.18"
+
 typedef void (*FaultHandler) (SoupServerMessage *msg,
                               gpointer           data);
 

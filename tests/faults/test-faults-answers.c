@@ -19,7 +19,7 @@ static void
 handle_malformed (SoupServerMessage *msg,
                   gpointer           data)
 {
-  fault_respond (msg, 200, "application/json", "{\"version\": \"4.4.18\", ");
+  fault_respond (msg, 200, "application/json", "{\"version\": \"" FAKE_VERSION "\", ");
 }
 
 static void

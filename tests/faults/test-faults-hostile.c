@@ -184,7 +184,7 @@ DEFINE_SIMPLE_START (cluster_get_routes)
 
 #define REGISTRATION_WRONG \
   { "{\"version\":4.4,\"registered\":\"no\",\"ram_allocation\":[],\"license_expiration_date\":{}}", \
-    "{\"version\":1e300}", "[{\"version\":\"4.4.18\"}]", "null", NULL }
+    "{\"version\":1e300}", "[{\"version\":\"" FAKE_VERSION "\"}]", "null", NULL }
 #define USER_WRONG \
   { "{\"username\":[],\"active\":\"x\",\"role\":{\"role\":5,\"permission\":\"all\"}}", \
     "{\"username\":\"admin\",\"role\":{\"role\":\"super_user\",\"permission\":{\"super_user\":\"yes\"}}}", \
@@ -328,7 +328,7 @@ static void
 test_cut_off (gconstpointer data)
 {
   const Read *read = data;
-  static const char start[] = "{\"version\":\"4.4.18\",\"registered\":fa";
+  static const char start[] = "{\"version\":\"" FAKE_VERSION "\",\"registered\":fa";
   Hostile hostile = { read->operation, HOSTILE_CUT_OFF, start, strlen (start) };
   g_autoptr(GError) error = run_read (read, &hostile);
 

@@ -147,7 +147,7 @@ handle_swallow (SoupServerMessage *msg,
       SoupServerMessage *held = g_ptr_array_index (sw->warm_up, i);
 
       fault_respond (held, 200, "application/json",
-               "{\"registered\":false,\"version\":\"4.4.18\",\"ram_allocation\":512,"
+               "{\"registered\":false,\"version\":\"" FAKE_VERSION "\",\"ram_allocation\":512,"
                "\"license_expiration_date\":null}");
       if (held != msg)
         soup_server_message_unpause (held);
@@ -472,7 +472,7 @@ raw_connection_thread (gpointer data)
   if (rs->mode == RAW_CUT_BODY)
     {
       const char *reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                          "Content-Length: 4000\r\n\r\n{\"version\":\"4.4.18\",\"registered\":fa";
+                          "Content-Length: 4000\r\n\r\n{\"version\":\"" FAKE_VERSION "\",\"registered\":fa";
 
       if (raw_read_request (in, body))
         g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
@@ -600,7 +600,7 @@ handle_registration (SoupServerMessage *msg,
                      gpointer           data)
 {
   fault_respond (msg, 200, "application/json",
-           "{\"registered\":false,\"version\":\"4.4.18\",\"ram_allocation\":512,"
+           "{\"registered\":false,\"version\":\"" FAKE_VERSION "\",\"ram_allocation\":512,"
            "\"license_expiration_date\":null}");
 }
 
@@ -669,7 +669,7 @@ test_tls_untrusted_then_pinned (void)
               hdb_client_registration_info_async (client, NULL, test_util_store_result, &result));
   info = hdb_client_registration_info_finish (client, result, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (info->version, ==, "4.4.18");
+  g_assert_cmpstr (info->version, ==, FAKE_VERSION);
   g_assert_cmpuint (fs->n_requests, ==, 1);
 
   /* 3. Pinned to another certificate: a hard error that says it changed,

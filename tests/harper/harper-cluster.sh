@@ -17,17 +17,22 @@
 # {"operation":"user_info"} and writes BASEDIR/cluster.env (shell syntax, values in
 # single quotes; g_shell_unquote() reads them):
 #   HARPER_N HARPER_USER HARPER_PASS HARPER_TLS HARPER_REPLICATION HARPER_NATS
-#   HARPER_VERSION (as answered by registration_info) HARPER_BASEDIR HARPER_BASE_PORT
-#   HARPER_START_SECONDS HARPER_CLUSTER_USER HARPER_CLUSTER_PASS
-#   HARPER_NODE<i>_{NAME,URL,HTTP_URL,REPL_URL,PID,ROOT,PORT,HTTP_PORT,MQTT_PORT}
+#   HARPER_VERSION (as node1 answered registration_info) HARPER_BASEDIR HARPER_BASE_PORT
+#   HARPER_START_SECONDS HARPER_CLUSTER_USER HARPER_CLUSTER_PASS HARPER_ALL_INTERFACES
+#   HARPER_NODE<i>_{NAME,URL,HTTP_URL,REPL_URL,PID,ROOT,PORT,HTTP_PORT,MQTT_PORT,VERSION}
 #   HARPER_NODE<i>_NATS_{HUB,LEAFNODES,CLUSTER,LEAF}_PORT   (HARPER_NATS=1 only)
 #
 # Ports: node i uses ops = BASE+(i-1)*10, http = ops+1, mqtt = ops+2 and, with
 # HARPER_NATS=1, NATS hub = ops+3, hub leafnodes = ops+4, hub cluster = ops+5,
-# leaf = ops+6.
+# leaf = ops+6; a version before 4.4 also mqtt secure = ops+7.
 #
 # Knobs (environment, read by `start`; start-node reuses what start recorded):
-#   HARPER_BIN            harperdb.js to use (default: the one install.sh prints)
+#   HARPER_VERSION        the Harper version of every node: one of
+#                         tests/harper/versions/matrix.txt, installed by install.sh
+#                         (default: the matrix's baseline)
+#   HARPER_NODE_VERSIONS  one version per node, separated by spaces or commas
+#                         ("4.4.18 4.7.29": a mixed cluster); overrides HARPER_VERSION
+#   HARPER_BIN            harperdb.js to use for every node (overrides both)
 #   HARPER_BASE_PORT      first port (19100)
 #   HARPER_TLS=1          operations API on HTTPS (self-signed), replication over
 #                         wss:// on the same port. Harper then also listens on one
@@ -49,6 +54,16 @@
 #   HARPER_TEMPLATES=0    do not use/create install templates (always `harperdb install`)
 #   HARPER_TEMPLATE_DIR   where templates live (default: next to the harperdb install,
 #                         i.e. <install.sh cache dir>/templates)
+#   HARPER_ALL_INTERFACES_ALLOW_HOST=1  start a version whose installer refuses
+#                         host:port bindings outside a private network namespace
+#
+# Versions: Harper before 4.4 (4.3.0) refuses `127.0.0.1:PORT` for its ports
+# ("must be a number"), so its nodes get plain ports and listen on every
+# interface: like NATS, that is refused unless the only network interface is lo
+# (HARPER_ALL_INTERFACES=1 in cluster.env then). It has no native replication:
+# HARPER_REPLICATION=1 (the default) is refused for it, as HARPER_NATS=1 is for a
+# package without a nats-server (4.5 and later ship none), with exit status 5
+# and the reason on stderr.
 #
 # Templates: a freshly installed, never started node root depends on the mode,
 # the credentials and the node name (its certificates are issued to node<i>), but
@@ -60,7 +75,8 @@
 # `harperdb install` again (≈4-7 s saved for 3 nodes).
 #
 # Exit status: 0 ok, 1 failure, 2 usage, 3 a port of the layout is already in use,
-# 4 HARPER_NATS=1 refused outside a private network namespace.
+# 4 HARPER_NATS=1 (or a version that binds every interface) refused outside a
+# private network namespace, 5 the version cannot do what was asked (see above).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -122,6 +138,8 @@ load_conf() {
   [ -f "$1/cluster.conf" ] || die "$1/cluster.conf missing: not a cluster made by harper-cluster.sh start"
   # shellcheck disable=SC1091
   . "$1/cluster.conf"
+  read -r -a C_BINS <<<"${C_BINS[0]:-}"
+  read -r -a C_PKGS <<<"${C_PKGS[0]:-}"
 }
 write_conf() {
   {
@@ -136,8 +154,11 @@ write_conf() {
     echo "C_PASS=$(q "$C_PASS")"
     echo "C_CUSER=$(q "$C_CUSER")"
     echo "C_CPASS=$(q "$C_CPASS")"
-    echo "C_BIN=$(q "$C_BIN")"
+    echo "C_BINS=$(q "${C_BINS[*]}")"
+    echo "C_PKGS=$(q "${C_PKGS[*]}")"
     echo "C_VERSION=$(q "${C_VERSION:-}")"
+    echo "C_NODE_VERSIONS=$(q "${C_NODE_VERSIONS:-}")"
+    echo "C_ALL_IF=$(q "${C_ALL_IF:-0}")"
     echo "C_START_SECONDS=$(q "${C_START_SECONDS:-}")"
   } >"$BASEDIR/cluster.conf.tmp"
   mv "$BASEDIR/cluster.conf.tmp" "$BASEDIR/cluster.conf"
@@ -149,18 +170,43 @@ wsscheme() { if [ "$C_TLS" = 1 ]; then echo wss; else echo ws; fi; }
 ops_url() { echo "$(scheme)://127.0.0.1:$(ops_port "$1")"; }
 node_dir() { echo "$BASEDIR/node$1"; }
 node_root() { echo "$BASEDIR/node$1/hdb"; }
-layout_ports() { # layout_ports I -> the 7 ports of node I's layout
+layout_ports() { # layout_ports I -> the 8 ports of node I's layout
   local p k
   p=$(ops_port "$1")
-  for k in 0 1 2 3 4 5 6; do echo $((p + k)); done
+  for k in 0 1 2 3 4 5 6 7; do echo $((p + k)); done
 }
 used_ports() { # used_ports I -> the ports node I listens on
   local p
   p=$(ops_port "$1")
   echo "$p $((p + 1)) $((p + 2))"
   [ "$C_NATS" = 1 ] && echo "$((p + 3)) $((p + 4)) $((p + 5)) $((p + 6))"
+  binds_host "$1" || echo "$((p + 7))"
   return 0
 }
+
+# node_bin I: harperdb.js of node I
+node_bin() { echo "${C_BINS[$(($1 - 1))]}"; }
+# pkg_version BIN: the version of the harperdb package BIN belongs to
+pkg_version() { node -p 'require(process.argv[1]).version' "$(dirname "$1")/../package.json"; }
+# node_pkg I: the package version of node I (recorded by start in C_PKGS)
+node_pkg() { echo "${C_PKGS[$(($1 - 1))]}"; }
+# version_at_least VERSION MAJOR MINOR
+version_at_least() {
+  local major minor
+  IFS=. read -r major minor _ <<<"$1"
+  [ "${major:-0}" -gt "$2" ] || { [ "${major:-0}" -eq "$2" ] && [ "${minor:-0}" -ge "$3" ]; }
+}
+# Harper before 4.4 refuses host:port bindings at install ("must be a number").
+binds_host() { version_at_least "$(node_pkg "$1")" 4 4; }
+has_native() { version_at_least "$(node_pkg "$1")" 4 4; }
+# Before 4.4 `harperdb install` goes on to start the server; `run` on an empty
+# root installs it first, so such a node is installed by its first run.
+install_returns() { version_at_least "$(node_pkg "$1")" 4 4; }
+has_nats_server() {
+  [ -x "$(dirname "$(node_bin "$1")")/../dependencies/$(node -p 'process.platform + "-" + process.arch')/nats-server" ]
+}
+# addr I PORT: how node I is told to listen on PORT
+addr() { if binds_host "$1"; then echo "127.0.0.1:$2"; else echo "$2"; fi; }
 
 # node_env I: fills NODE_ENV with the whole environment of node I (install and run)
 node_env() {
@@ -170,15 +216,22 @@ node_env() {
   NODE_ENV=("PATH=$PATH" "LANG=C.UTF-8" "HOME=$d/home" "ROOTPATH=$d/hdb"
             "TC_AGREEMENT=yes" "HDB_ADMIN_USERNAME=$C_USER" "HDB_ADMIN_PASSWORD=$C_PASS")
   if [ "$C_TLS" = 1 ]; then
-    NODE_ENV+=("OPERATIONSAPI_NETWORK_SECUREPORT=127.0.0.1:$p")
+    NODE_ENV+=("OPERATIONSAPI_NETWORK_SECUREPORT=$(addr "$i" "$p")")
   else
-    NODE_ENV+=("OPERATIONSAPI_NETWORK_PORT=127.0.0.1:$p")
+    NODE_ENV+=("OPERATIONSAPI_NETWORK_PORT=$(addr "$i" "$p")")
   fi
-  # MQTT defaults to 1883/8883 on all interfaces: give each node its own port.
-  # REPLICATION_SECUREPORT=null: no-op on 4.4; 4.5+ default 9933 on all interfaces.
-  NODE_ENV+=("HTTP_PORT=127.0.0.1:$((p + 1))" "MQTT_NETWORK_PORT=127.0.0.1:$((p + 2))"
-             "MQTT_NETWORK_SECUREPORT=null" "THREADS_COUNT=$C_THREADS"
-             "REPLICATION_SECUREPORT=null")
+  # MQTT defaults to 1883/8883 on all interfaces: give each node its own port
+  # (before 4.4 the secure one cannot be null: "must be a number").
+  NODE_ENV+=("HTTP_PORT=$(addr "$i" $((p + 1)))" "MQTT_NETWORK_PORT=$(addr "$i" $((p + 2)))"
+             "THREADS_COUNT=$C_THREADS")
+  if binds_host "$i"; then
+    NODE_ENV+=("MQTT_NETWORK_SECUREPORT=null")
+  else
+    NODE_ENV+=("MQTT_NETWORK_SECUREPORT=$((p + 7))")
+  fi
+  # REPLICATION_SECUREPORT=null: no-op on 4.4; 4.5+ default 9933 on all
+  # interfaces. Before 4.4 there is no replication section at all.
+  has_native "$i" && NODE_ENV+=("REPLICATION_SECUREPORT=null")
   if [ "$C_REPL" = 1 ]; then
     NODE_ENV+=("REPLICATION_HOSTNAME=node$i" "REPLICATION_URL=$(wsscheme)://127.0.0.1:$p")
   fi
@@ -199,6 +252,8 @@ node_env() {
 pin_auth_port() { # pin_auth_port I
   local cfg
   [ "$C_TLS" = 1 ] && return 0
+  # A version that binds every interface anyway runs in its own namespace.
+  binds_host "$1" || return 0
   cfg="$(node_root "$1")/harperdb-config.yaml"
   sed -n '/^authentication:/,/^[^ ]/p' "$cfg" | grep -qE '^  (port|securePort):' && return 0
   awk -v line="  port: 127.0.0.1:$(ops_port "$1")" '{ print } /^authentication:/ { print line }' \
@@ -206,8 +261,8 @@ pin_auth_port() { # pin_auth_port I
 }
 
 # ------------------------------------------------------------------ templates
-template_key() {
-  printf 'v1|%s|tls=%s|repl=%s|nats=%s|threads=%s|%s|%s|%s|%s' "$C_VERSION_PKG" "$C_TLS" \
+template_key() { # template_key I
+  printf 'v1|%s|tls=%s|repl=%s|nats=%s|threads=%s|%s|%s|%s|%s' "$(node_pkg "$1")" "$C_TLS" \
     "$C_REPL" "$C_NATS" "$C_THREADS" "$C_USER" "$C_PASS" "$C_CUSER" "$C_CPASS" \
     | sha256sum | cut -c1-16
 }
@@ -238,14 +293,19 @@ subst_files() {
 }
 TEMPLATE_FILES=(hdb/harperdb-config.yaml home/.harperdb/hdb_boot_properties.file)
 
+# template_dir I: where node I's template lives (per harperdb install and settings)
+template_dir() {
+  echo "${HARPER_TEMPLATE_DIR:-$(cd "$(dirname "$(node_bin "$1")")/../../.." && pwd -P)/templates}/$(template_key "$1")"
+}
 template_save() { # template_save I
-  local i=$1 d stage dest
+  local i=$1 d stage dest tpl
   [ "$USE_TEMPLATES" = 1 ] || return 0
   d=$(node_dir "$i")
-  dest="$TPL_DIR/node$i"
+  tpl=$(template_dir "$i")
+  dest="$tpl/node$i"
   [ -d "$dest" ] && return 0
-  mkdir -p "$TPL_DIR"
-  stage=$(mktemp -d "$TPL_DIR/.node$i.XXXXXX")
+  mkdir -p "$tpl"
+  stage=$(mktemp -d "$tpl/.node$i.XXXXXX")
   cp -a "$d/hdb" "$d/home" "$stage/"
   # shellcheck disable=SC2046
   (cd "$stage" && subst_files tokenise "$d" $(layout_ports "$i") -- "${TEMPLATE_FILES[@]}")
@@ -259,7 +319,7 @@ template_save() { # template_save I
 template_restore() { # template_restore I -> 0 if restored
   local i=$1 d src
   [ "$USE_TEMPLATES" = 1 ] || return 1
-  src="$TPL_DIR/node$i"
+  src="$(template_dir "$i")/node$i"
   [ -f "$src/hdb/harperdb-config.yaml" ] || return 1
   d=$(node_dir "$i")
   mkdir -p "$d"
@@ -278,7 +338,7 @@ launch() {
   node_env "$i"
   # The backgrounded command is one simple command: env execs setsid, which
   # (not being a group leader) execs node, so $! is Harper's main process.
-  env -i "${NODE_ENV[@]}" setsid node "$C_BIN" run >>"$d/console.log" 2>&1 </dev/null &
+  env -i "${NODE_ENV[@]}" setsid node "$(node_bin "$i")" run >>"$d/console.log" 2>&1 </dev/null &
   LPID[$i]=$!
   echo "${LPID[$i]}" >"$d/launch.pid"
 }
@@ -402,6 +462,7 @@ write_env() {
     echo "HARPER_BASEDIR=$(q "$BASEDIR")"
     echo "HARPER_BASE_PORT=$(q "$C_BASE_PORT")"
     echo "HARPER_START_SECONDS=$(q "${C_START_SECONDS:-}")"
+    echo "HARPER_ALL_INTERFACES=$(q "${C_ALL_IF:-0}")"
     if [ "$C_NATS" = 1 ]; then
       echo "HARPER_CLUSTER_USER=$(q "$C_CUSER")"
       echo "HARPER_CLUSTER_PASS=$(q "$C_CPASS")"
@@ -420,6 +481,7 @@ write_env() {
       echo "HARPER_NODE${i}_PORT=$p"
       echo "HARPER_NODE${i}_HTTP_PORT=$((p + 1))"
       echo "HARPER_NODE${i}_MQTT_PORT=$((p + 2))"
+      echo "HARPER_NODE${i}_VERSION=$(q "$(cut -d' ' -f"$i" <<<"${C_NODE_VERSIONS:-}")")"
       if [ "$C_NATS" = 1 ]; then
         echo "HARPER_NODE${i}_NATS_HUB_PORT=$((p + 3))"
         echo "HARPER_NODE${i}_NATS_LEAFNODES_PORT=$((p + 4))"
@@ -446,6 +508,14 @@ check_ports_free() { # check_ports_free I... -> exit 3 if one is busy
       fi
     done
   done
+}
+
+# refuse CODE DIR MESSAGE: exit CODE with MESSAGE on stderr and, for the C
+# fixture, in DIR/start-refused (when DIR exists)
+refuse() {
+  log "ERROR: $3"
+  [ -d "$2" ] && printf '%s\n' "$3" >"$2/start-refused"
+  exit "$1"
 }
 
 set_basedir() {
@@ -489,21 +559,57 @@ cmd_start() {
   if [ "$C_NATS" = 1 ]; then
     C_REPL=0
     if ! only_loopback && [ "${HARPER_NATS_ALLOW_HOST:-0}" != 1 ]; then
-      log "ERROR: HARPER_NATS=1: nats-server binds all interfaces; run inside 'unshare -n' (with lo up) or set HARPER_NATS_ALLOW_HOST=1"
-      exit 4
+      refuse 4 "$2" "HARPER_NATS=1: nats-server binds all interfaces; run inside 'unshare -n' (with lo up) or set HARPER_NATS_ALLOW_HOST=1"
     fi
   fi
 
+  # ---- which harperdb each node runs
+  local -a versions=()
+  local bin
   if [ -n "${HARPER_BIN:-}" ]; then
-    C_BIN=$HARPER_BIN
+    for i in $(seq 1 "$n"); do versions+=(""); done
+  elif [ -n "${HARPER_NODE_VERSIONS:-}" ]; then
+    read -r -a versions <<<"${HARPER_NODE_VERSIONS//,/ }"
+    [ ${#versions[@]} -eq "$n" ] ||
+      die "HARPER_NODE_VERSIONS names ${#versions[@]} version(s) for $n node(s)"
   else
-    C_BIN=$("$HERE/install.sh") || die "install.sh failed"
+    for i in $(seq 1 "$n"); do versions+=("${HARPER_VERSION:-}"); done
   fi
-  [ -f "$C_BIN" ] || die "harperdb.js not found at $C_BIN"
-  C_BIN=$(cd "$(dirname "$C_BIN")" && pwd -P)/$(basename "$C_BIN")
-  C_VERSION_PKG=$(node -p 'require(process.argv[1]).version' "$(dirname "$C_BIN")/../package.json")
+  C_BINS=()
+  C_PKGS=()
+  for i in $(seq 1 "$n"); do
+    if [ -n "${HARPER_BIN:-}" ]; then
+      bin=$HARPER_BIN
+    else
+      bin=$("$HERE/install.sh" ${versions[$((i - 1))]:+"${versions[$((i - 1))]}"}) ||
+        die "install.sh ${versions[$((i - 1))]} failed"
+    fi
+    [ -f "$bin" ] || die "harperdb.js not found at $bin"
+    bin=$(cd "$(dirname "$bin")" && pwd -P)/$(basename "$bin")
+    [[ "$bin" != *[[:space:]]* ]] || die "the path of harperdb.js has white space: $bin"
+    C_BINS+=("$bin")
+    C_PKGS+=("$(pkg_version "$bin")")
+  done
   USE_TEMPLATES=${HARPER_TEMPLATES:-1}
-  TPL_DIR=${HARPER_TEMPLATE_DIR:-$(cd "$(dirname "$C_BIN")/../../.." && pwd -P)/templates}/$(template_key)
+
+  # ---- what each version can do (exit 4: needs a namespace, 5: cannot)
+  C_ALL_IF=0
+  for i in $(seq 1 "$n"); do
+    local v
+    v=$(node_pkg "$i")
+    if [ "$C_REPL" = 1 ] && ! has_native "$i"; then
+      refuse 5 "$2" "Harper $v has no native replication (4.4 and later have it); use HARPER_REPLICATION=0 or HARPER_NATS=1"
+    fi
+    if [ "$C_NATS" = 1 ] && ! has_nats_server "$i"; then
+      refuse 5 "$2" "Harper $v ships no nats-server (4.5 and later do not): legacy NATS clustering cannot run on it"
+    fi
+    if ! binds_host "$i"; then
+      C_ALL_IF=1
+      if ! only_loopback && [ "${HARPER_ALL_INTERFACES_ALLOW_HOST:-0}" != 1 ]; then
+        refuse 4 "$2" "Harper $v's installer refuses 127.0.0.1:PORT, so it listens on every interface; run inside 'unshare -n' (with lo up) or set HARPER_ALL_INTERFACES_ALLOW_HOST=1"
+      fi
+    fi
+  done
 
   mkdir -p "$2"
   set_basedir "$2"
@@ -527,8 +633,12 @@ cmd_start() {
       continue
     fi
     mkdir -p "$(node_dir "$i")/home"
+    if ! install_returns "$i"; then
+      n_inst=$((n_inst + 1))
+      continue
+    fi
     node_env "$i"
-    (cd "$(node_dir "$i")" && exec env -i "${NODE_ENV[@]}" node "$C_BIN" install) \
+    (cd "$(node_dir "$i")" && exec env -i "${NODE_ENV[@]}" node "$(node_bin "$i")" install) \
       >"$(node_dir "$i")/install.log" 2>&1 </dev/null &
     IPID[$i]=$!
     n_inst=$((n_inst + 1))
@@ -554,16 +664,21 @@ cmd_start() {
     stop_nodes $(seq 1 "$n")
     exit 1
   fi
-  reg=$(curl -s -k -m 10 -u "$C_USER:$C_PASS" -H 'Content-Type: application/json' \
-          -d '{"operation":"registration_info"}' "$(ops_url 1)/" || true)
-  C_VERSION=$(printf '%s' "$reg" | node -e '
-    let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
-      try { process.stdout.write(String(JSON.parse(s).version || "")); } catch (e) {} })')
-  [ -n "$C_VERSION" ] || C_VERSION=$C_VERSION_PKG
+  C_NODE_VERSIONS=
+  for i in $(seq 1 "$n"); do
+    reg=$(curl -s -k -m 10 -u "$C_USER:$C_PASS" -H 'Content-Type: application/json' \
+            -d '{"operation":"registration_info"}' "$(ops_url "$i")/" || true)
+    v=$(printf '%s' "$reg" | node -e '
+      let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+        try { process.stdout.write(String(JSON.parse(s).version || "")); } catch (e) {} })')
+    [ -n "$v" ] || v=$(node_pkg "$i")
+    C_NODE_VERSIONS="${C_NODE_VERSIONS:+$C_NODE_VERSIONS }$v"
+  done
+  C_VERSION=${C_NODE_VERSIONS%% *}
   C_START_SECONDS=$(since "$t_all")
   write_conf
   write_env
-  log "$n node(s) answering after $C_START_SECONDS s (Harper $C_VERSION, $(scheme)$( [ "$C_REPL" = 1 ] && echo ", replication configured")$( [ "$C_NATS" = 1 ] && echo ", NATS clustering"), ports $C_BASE_PORT..$((C_BASE_PORT + n * 10 - 1)), run phase $(since "$t_run") s)"
+  log "$n node(s) answering after $C_START_SECONDS s (Harper $C_NODE_VERSIONS, $(scheme)$( [ "$C_ALL_IF" = 1 ] && echo " on every interface")$( [ "$C_REPL" = 1 ] && echo ", replication configured")$( [ "$C_NATS" = 1 ] && echo ", NATS clustering"), ports $C_BASE_PORT..$((C_BASE_PORT + n * 10 - 1)), run phase $(since "$t_run") s)"
   echo "$BASEDIR/cluster.env"
 }
 

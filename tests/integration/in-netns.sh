@@ -17,15 +17,17 @@ if ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then
   exit 1
 fi
 
-# Find (or install) Harper while the network is still there: inside the
-# namespace npm could not reach its registry, and an install would hang.
+# Install the Harper under test (HARPER_VERSION, else the baseline) while the
+# network is still there: inside the namespace npm could not reach its
+# registry, and an install would hang. harper-cluster.sh then finds it in the
+# cache (install.sh's fast path).
 if [ -z "${HARPER_BIN:-}" ]; then
   srcroot=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-  if ! HARPER_BIN=$(bash "$srcroot/tests/harper/install.sh"); then
-    echo "Bail out! tests/harper/install.sh failed: Harper (npm harperdb) is not installed"
+  export CLUSTERDECK_HARPER_CACHE=${CLUSTERDECK_HARPER_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/clusterdeck/harper}
+  if ! bash "$srcroot/tests/harper/install.sh" ${HARPER_VERSION:+"$HARPER_VERSION"} >/dev/null; then
+    echo "Bail out! tests/harper/install.sh ${HARPER_VERSION:-} failed: Harper (npm harperdb) is not installed"
     exit 1
   fi
-  export HARPER_BIN
 fi
 
 exec unshare --net -- bash -c 'ip link set lo up && exec "$@"' in-netns "$@"

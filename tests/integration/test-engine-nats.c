@@ -2,8 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * DeckEngine (legacy NATS clustering) against two real Harper 4.4.18 nodes
- * installed without clustering: enable through the core (role, cluster
+ * DeckEngine (legacy NATS clustering) on every Harper version of the matrix
+ * (HARPER_VERSION). Where the version cannot run NATS (4.5 and later ship no
+ * nats-server), enabling it must be refused before anything is written, and
+ * the server stays up and unchanged; the flow below is skipped with the
+ * reason. Where the version has no native replication (4.3), enabling that
+ * is refused the same way. Where NATS runs (4.3.0, 4.4.18), against two real
+ * nodes installed without clustering: ports another program holds, doubled
+ * or the instance's own are refused first, then enable through the core (role, cluster
  * user, the clustering section, the restart followed by a real
  * DeckRestartMonitor), connect (route, reload, add_node with a subscription
  * per common table), data flowing both ways, publishing stopped and started
@@ -19,7 +25,9 @@
 
 #include "deck-applier.h"
 #include "deck-engine.h"
+#include "deck-engine-preflight.h"
 #include "harper-fixture.h"
+#include "hdb-capabilities.h"
 #include "hdb-test-helpers.h"
 
 #define DB                "natsengine"
@@ -37,6 +45,7 @@
 static HarperFixture *cluster;
 static HdbClient *clients[2];
 static DeckEngine *engine;
+static char *nats_refusal;     /* why this version cannot run NATS, or NULL */
 
 #define ENGINE_SYNC(name, error, ...)                                             \
   ({                                                                              \
@@ -114,6 +123,153 @@ lists_node (guint       i,
   return hdb_cluster_status_find_connection (status, name) != NULL;
 }
 
+/* Enabling an engine the version cannot run: refused before anything is
+ * written; the node keeps answering, unchanged and not restarted. */
+static void
+assert_refused (HdbEngine   kind,
+                const char *must_mention)
+{
+  g_autoptr(DeckEngine) refused_engine = deck_engine_new_for (kind);
+  g_autoptr(DeckRestartMonitor) monitor = deck_restart_monitor_new (clients[0]);
+  g_autoptr(GArray) phases = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(HdbConfiguration) config = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port = harper_fixture_get_port (cluster, 0);
+  DeckEnableRequest request = {
+    .cluster_user = CLUSTER_USER,
+    .cluster_password = CLUSTER_PASSWORD,
+    .node_name = node_name (0),
+    .nats_hub_port = port + 3,
+    .nats_hub_leafnodes_port = port + 4,
+    .nats_hub_cluster_port = port + 5,
+    .nats_leaf_port = port + 6,
+  };
+  GPid pid = harper_fixture_get_pid (cluster, 0);
+
+  g_signal_connect (monitor, "notify::phase", G_CALLBACK (on_phase), phases);
+  TEST_AWAIT (result, ENGINE_WAIT_MS,
+              deck_engine_enable_async (refused_engine, clients[0], &request, monitor, NULL,
+                                        test_util_store_result, &result));
+  g_assert_false (deck_engine_enable_finish (refused_engine, result, &error));
+  g_test_message ("Harper %s, %s: %s", harper_fixture_get_version (cluster),
+                  hdb_engine_to_string (kind), error->message);
+  g_assert_error (error, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, harper_fixture_get_version (cluster)));
+  g_assert_nonnull (strstr (error->message, must_mention));
+  g_signal_handlers_disconnect_by_data (monitor, phases);
+
+  /* Nothing was written, nothing restarted. */
+  g_assert_cmpuint (phases->len, ==, 0);
+  g_clear_error (&error);
+  config = HDB_SYNC (clients[0], get_configuration, &error);
+  g_assert_no_error (error);
+  g_assert_false (config->clustering_enabled);
+  g_assert_null (config->replication_hostname);
+  status = HDB_SYNC (clients[0], cluster_status, &error);
+  g_assert_no_error (error);
+  g_assert_false (status->is_enabled);
+  g_assert_cmpint (harper_fixture_get_pid (cluster, 0), ==, pid);
+}
+
+static void
+test_nats_refused (void)
+{
+  if (nats_refusal == NULL)
+    {
+      g_test_skip ("this version runs NATS clustering: the flow below checks it");
+      return;
+    }
+  assert_refused (HDB_ENGINE_NATS, "nats-server");
+}
+
+static void
+test_native_refused (void)
+{
+  const HdbCapabilities *caps = hdb_capabilities_for_version (harper_fixture_get_version (cluster));
+
+  if (caps->native)
+    {
+      g_test_skip ("this version has native replication: the engine test checks it");
+      return;
+    }
+  assert_refused (HDB_ENGINE_NATIVE, "native replication");
+}
+
+typedef struct
+{
+  const char *what;
+  guint       ports[4];
+  const char *must_mention;
+} PortCase;
+
+static void
+assert_ports_refused (const PortCase *c)
+{
+  g_autoptr(DeckRestartMonitor) monitor = deck_restart_monitor_new (clients[0]);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdbConfiguration) config = NULL;
+  DeckEnableRequest request = {
+    .cluster_user = CLUSTER_USER,
+    .cluster_password = CLUSTER_PASSWORD,
+    .node_name = node_name (0),
+    .nats_hub_port = c->ports[0],
+    .nats_hub_leafnodes_port = c->ports[1],
+    .nats_hub_cluster_port = c->ports[2],
+    .nats_leaf_port = c->ports[3],
+  };
+
+  TEST_AWAIT (result, ENGINE_WAIT_MS,
+              deck_engine_enable_async (engine, clients[0], &request, monitor, NULL,
+                                        test_util_store_result, &result));
+  g_assert_false (deck_engine_enable_finish (engine, result, &error));
+  g_test_message ("%s: %s", c->what, error->message);
+  g_assert_error (error, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, c->must_mention));
+  g_assert_cmpint (deck_restart_monitor_get_phase (monitor), ==, DECK_RESTART_PHASE_IDLE);
+
+  g_clear_error (&error);
+  config = HDB_SYNC (clients[0], get_configuration, &error);
+  g_assert_no_error (error);
+  g_assert_false (config->clustering_enabled);
+}
+
+/* NATS ports that cannot work are refused before anything is written: one
+ * another program listens on, two alike, one of the instance's own, one that
+ * is no port. */
+static void
+test_ports_refused (void)
+{
+  g_autoptr(GSocket) other = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+  guint port = harper_fixture_get_port (cluster, 0);
+  guint taken;
+
+  other = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (other, address, TRUE, &error));
+  g_assert_true (g_socket_listen (other, &error));
+  bound = g_socket_get_local_address (other, &error);
+  g_assert_no_error (error);
+  taken = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  assert_ports_refused (&(PortCase) { "taken", { taken, port + 4, port + 5, port + 6 },
+                                      "taken by another program" });
+  assert_ports_refused (&(PortCase) { "twice", { port + 3, port + 3, port + 5, port + 6 },
+                                      "four different ports" });
+  assert_ports_refused (&(PortCase) { "own", { port + 3, port + 4, port, port + 6 },
+                                      "the instance’s own" });
+  assert_ports_refused (&(PortCase) { "not a port", { port + 3, port + 4, port + 5, 70000 },
+                                      "not a port number" });
+  g_socket_close (other, NULL);
+}
+
 /* Harper 4.4.18 decides whether "its" NATS servers run by looking for any
  * process named nats-server on the machine. With two instances on one host,
  * the second one enabled by a `restart` sees the first one's servers, starts
@@ -124,6 +280,12 @@ static void
 test_enable (void)
 {
   g_autoptr(GError) error = NULL;
+
+  if (nats_refusal != NULL)
+    {
+      g_test_skip (nats_refusal);
+      return;
+    }
 
   for (guint i = 0; i < 2; i++)
     {
@@ -416,7 +578,7 @@ apply_case (const ApplyCase *c)
   g_assert_nonnull (result);
   g_test_message ("%s: sent %u requests, the plan's %u (with its cluster_status read again)",
                   c->name, n_sent, deck_plan_get_n_requests (plan));
-  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan));
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + result->n_read_again);
   g_assert_null (result->verification_error);
   g_assert_cmpuint (result->results->len, ==, n_ops);
   g_assert_cmpuint (result->n_ok, ==, n_ops);
@@ -545,40 +707,92 @@ test_disconnect (void)
                              3000, 20000);
 }
 
+static void
+skip_with_reason (gconstpointer reason)
+{
+  g_test_skip (reason);
+}
+
+/* The version the fixture reports is the one asked for. */
+static void
+test_version (void)
+{
+  g_test_message ("Harper %s", harper_fixture_get_version (cluster));
+  g_assert_cmpstr (harper_fixture_get_version (cluster), ==, harper_fixture_requested_version ());
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *flow_skip = NULL;
+  guint n_nodes;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
+  /* What the version under test can do decides what is checked: the table
+   * says, and the first test checks the server agrees. One node is enough
+   * to see a refusal. */
+  {
+    g_autoptr(GError) refusal = NULL;
+
+    if (!deck_engine_check_version (HDB_ENGINE_NATS, harper_fixture_requested_version (), &refusal))
+      nats_refusal = g_strdup (refusal->message);
+  }
+
   /* Unconfigured: no replication, no NATS; the engine enables NATS. */
-  cluster = harper_fixture_start (2, HARPER_FIXTURE_UNCONFIGURED, &error);
+  n_nodes = nats_refusal != NULL ? 1 : 2;
+  cluster = harper_fixture_start (n_nodes, HARPER_FIXTURE_UNCONFIGURED, &error);
   if (cluster == NULL)
     {
-      g_print ("1..1\nnot ok 1 - start two Harper 4.4.18 nodes: %s\n", error->message);
+      g_print ("1..1\nnot ok 1 - start %u Harper node(s) (%s): %s\n", n_nodes,
+               harper_fixture_requested_version (), error->message);
       return 1;
     }
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < n_nodes; i++)
     clients[i] = hdb_test_client (harper_fixture_get_url (cluster, i),
                                   harper_fixture_get_username (cluster),
                                   harper_fixture_get_password (cluster));
   engine = deck_engine_new_for (HDB_ENGINE_NATS);
 
-  g_test_add_func ("/engine/nats/enable", test_enable);
-  g_test_add_func ("/engine/nats/enable-again", test_enable_again);
-  g_test_add_func ("/engine/nats/connect-without-common-table", test_connect_without_common_table);
-  g_test_add_func ("/engine/nats/connect", test_connect);
-  g_test_add_data_func ("/engine/nats/apply", &publish_test, test_apply);
-  g_test_add_data_func ("/engine/nats/subscribe-again", &subscribe_test, test_apply);
-  g_test_add_func ("/engine/nats/disconnect", test_disconnect);
+  g_test_add_func ("/engine/version", test_version);
+  g_test_add_func ("/engine/nats/refused", test_nats_refused);
+  g_test_add_func ("/engine/native/refused", test_native_refused);
+  if (nats_refusal != NULL)
+    {
+      /* The same names, so that every version's results line up. */
+      static const char * const flow[] = {
+        "/engine/nats/ports-refused", "/engine/nats/enable", "/engine/nats/enable-again",
+        "/engine/nats/connect-without-common-table", "/engine/nats/connect",
+        "/engine/nats/apply", "/engine/nats/subscribe-again", "/engine/nats/disconnect",
+      };
+
+      flow_skip = g_strdup_printf ("NATS clustering is refused on Harper %s: its package "
+                                   "ships no nats-server (see /engine/nats/refused)",
+                                   harper_fixture_get_version (cluster));
+      for (guint i = 0; i < G_N_ELEMENTS (flow); i++)
+        g_test_add_data_func (flow[i], flow_skip, skip_with_reason);
+    }
+  else
+    {
+      g_test_add_func ("/engine/nats/ports-refused", test_ports_refused);
+      g_test_add_func ("/engine/nats/enable", test_enable);
+      g_test_add_func ("/engine/nats/enable-again", test_enable_again);
+      g_test_add_func ("/engine/nats/connect-without-common-table",
+                       test_connect_without_common_table);
+      g_test_add_func ("/engine/nats/connect", test_connect);
+      g_test_add_data_func ("/engine/nats/apply", &publish_test, test_apply);
+      g_test_add_data_func ("/engine/nats/subscribe-again", &subscribe_test, test_apply);
+      g_test_add_func ("/engine/nats/disconnect", test_disconnect);
+    }
 
   status = g_test_run ();
 
   g_clear_object (&engine);
-  for (guint i = 0; i < 2; i++)
+  g_clear_pointer (&nats_refusal, g_free);
+  for (guint i = 0; i < n_nodes; i++)
     g_clear_object (&clients[i]);
   g_clear_pointer (&cluster, harper_fixture_free);
   return status;

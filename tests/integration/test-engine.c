@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * DeckEngine (native replication) against three real Harper 4.4.18 nodes on
- * 127.0.0.1, started with replication unconfigured, through the core as the
+ * DeckEngine (native replication) against three real Harper nodes of the
+ * version under test (HARPER_VERSION) on 127.0.0.1, started with
+ * replication unconfigured, through the core as the
  * app uses it: enable with a real DeckRestartMonitor following the restart,
  * connect, data flowing, a connection the peer refuses (and what it leaves
  * behind), disconnect. Every debug message of the run is checked for
@@ -549,7 +550,8 @@ main (int   argc,
   if (cluster == NULL)
     {
       g_printerr ("Could not start the Harper nodes: %s\n", error->message);
-      g_print ("1..1\nnot ok 1 - start three Harper 4.4.18 nodes: %s\n", error->message);
+      g_print ("1..1\nnot ok 1 - start three Harper %s nodes: %s\n",
+               harper_fixture_requested_version (), error->message);
       return 1;
     }
 

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * libhdb against three real Harper 4.4.18 nodes on 127.0.0.1, started with
+ * libhdb against three real Harper nodes of the version under test
+ * (HARPER_VERSION; meson runs it on every native-replication version) on 127.0.0.1, started with
  * replication unconfigured. First every call on its own, then the complete
  * native flow through HdbClient alone: enable with set_configuration and
  * restart, schema on both sides, add_node, data flowing, update_node
@@ -40,7 +41,8 @@ test_health_and_registration (void)
 
   registration = HDB_SYNC (clients[2], registration_info, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (registration->version, ==, "4.4.18");
+  g_assert_cmpstr (registration->version, ==, harper_fixture_get_version (cluster));
+  g_assert_cmpstr (registration->version, ==, harper_fixture_requested_version ());
   g_assert_true (hdb_version_has_native (registration->version));
   g_test_message ("server version %s", registration->version);
 }
@@ -59,7 +61,7 @@ test_user_info_and_server_info (void)
 
   info = HDB_SYNC (clients[2], server_info, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (info->version, ==, "4.4.18");
+  g_assert_cmpstr (info->version, ==, harper_fixture_get_version (cluster));
   g_assert_cmpint (info->engine, ==, HDB_ENGINE_NONE);
   g_assert_null (info->node_name);
   g_assert_true (info->super_user);
@@ -614,7 +616,8 @@ main (int   argc,
   if (cluster == NULL)
     {
       g_printerr ("Could not start the Harper nodes: %s\n", error->message);
-      g_print ("1..1\nnot ok 1 - start three Harper 4.4.18 nodes: %s\n", error->message);
+      g_print ("1..1\nnot ok 1 - start three Harper %s nodes: %s\n",
+               harper_fixture_requested_version (), error->message);
       return 1;
     }
 

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A mesh of three real Harper 4.4.18 nodes in full replication, converted
- * as one unit (src/core/replication/deck-plan-mesh.c says what Harper does
- * and why). The nodes are enabled and connected through the core engine
+ * A mesh of three real Harper nodes of the version under test
+ * (HARPER_VERSION) in full replication, converted as one unit
+ * (src/core/replication/deck-plan-mesh.c says what Harper does and why). The nodes are enabled and connected through the core engine
  * (node1 adds node2 and node3 without subscriptions; node2 and node3 find
  * each other), then one table is switched off between node1 and node2,
  * staged from node1's point of view as the grid does, planned from the
@@ -294,10 +294,11 @@ test_table_off (void)
   g_assert_no_error (error);
   g_assert_nonnull (result);
 
-  /* Everything the plan listed, and nothing else. */
-  g_test_message ("sent %u requests, the plan said %u", n_sent,
-                  deck_plan_get_n_requests (plan));
-  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan));
+  /* Everything the plan listed, and nothing else but the reads of a unit
+   * read back again (Harper may report a link's new state late). */
+  g_test_message ("sent %u requests, the plan said %u, %u read back again", n_sent,
+                  deck_plan_get_n_requests (plan), result->n_read_again);
+  g_assert_cmpuint (n_sent, ==, deck_plan_get_n_requests (plan) + result->n_read_again);
   g_assert_cmpuint (result->n_ok, ==, 9);
   g_assert_cmpuint (result->n_failed, ==, 0);
   g_assert_cmpuint (n_signals, ==, 9);
@@ -372,7 +373,8 @@ main (int   argc,
   if (cluster == NULL)
     {
       g_printerr ("Could not start the Harper nodes: %s\n", error->message);
-      g_print ("1..1\nnot ok 1 - start three Harper nodes: %s\n", error->message);
+      g_print ("1..1\nnot ok 1 - start three Harper %s nodes: %s\n",
+               harper_fixture_requested_version (), error->message);
       return 1;
     }
 

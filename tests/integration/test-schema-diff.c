@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Missing databases and tables: found from two schemas (the captured
- * describe_all of a real 4.4.18 server against an empty one), then created
- * on a real Harper node, twice (the second time finds them there).
+ * Missing databases and tables: found from two schemas (describe_all as a
+ * real 4.4.18 server answered it, captured in tests/fixtures/hdb/, against an
+ * empty one), then created on a real Harper node of the version under test
+ * (HARPER_VERSION), twice (the second time finds them there).
  */
 
 #include "deck-schema-diff.h"

@@ -18,10 +18,10 @@
 # Needs root (unshare -n); otherwise the test is reported as skipped in TAP.
 # Each of xvfb-run, dbus-run-session and with-keyring.sh stops what it started.
 #
-# Environment passed on: everything, plus HARPER_BIN (read by
-# tests/harper/harper-cluster.sh): the Harper that tests/harper/install.sh
-# finds or installs, run here before the namespace, which has no network.
-# Honours CLUSTERDECK_HARPER_CACHE, as install.sh does.
+# Environment passed on: everything, plus CLUSTERDECK_HARPER_CACHE (read by
+# tests/harper/install.sh through harper-cluster.sh): the cache in which the
+# Harper under test (HARPER_VERSION, else the baseline) is installed here,
+# before the namespace, which has no network.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -42,14 +42,16 @@ if [ -n "$missing" ]; then
 fi
 [ $# -ge 1 ] || { echo "Bail out! usage: in-netns-session.sh PROGRAM [ARGS...]"; exit 1; }
 
-# Find (or install) Harper while the network is still there: inside the
-# namespace npm could not reach its registry, and an install would hang.
+# Install the Harper under test (HARPER_VERSION, else the baseline) while the
+# network is still there: inside the namespace npm could not reach its
+# registry, and an install would hang. The cache is named explicitly, since
+# with-keyring.sh replaces XDG_CACHE_HOME.
 if [ -z "${HARPER_BIN:-}" ]; then
-  if ! HARPER_BIN=$(bash "$srcroot/tests/harper/install.sh"); then
-    echo "Bail out! tests/harper/install.sh failed: Harper (npm harperdb) is not installed"
+  export CLUSTERDECK_HARPER_CACHE=${CLUSTERDECK_HARPER_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/clusterdeck/harper}
+  if ! bash "$srcroot/tests/harper/install.sh" ${HARPER_VERSION:+"$HARPER_VERSION"} >/dev/null; then
+    echo "Bail out! tests/harper/install.sh ${HARPER_VERSION:-} failed: Harper (npm harperdb) is not installed"
     exit 1
   fi
-  export HARPER_BIN
 fi
 # Never the caller's display, bus or keyring.
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK

@@ -2,7 +2,7 @@
 # tests/ui/run-atspi-grid.sh CLUSTERDECK CLUSTERDECK_CLI [PYTHON_SCRIPT]
 #
 # Issue 5 end to end, as a screen reader user would do it: two real Harper
-# 4.4.18 nodes, the real app (the CLUSTERDECK binary from the build tree)
+# nodes of the version under test (HARPER_VERSION), the real app (the CLUSTERDECK binary from the build tree)
 # driven over AT-SPI by atspi_grid.py, which toggles a switch of the
 # replication grid found by its accessible name, reviews and applies the
 # change, and checks the server. TAP on stdout.
@@ -30,9 +30,10 @@
 #      set-up's lines; the app is then stopped by its pid, and its output is
 #      printed as TAP comments.
 #
-# Harper: HARPER_BIN when set, else what tests/harper/install.sh prints, asked
-# before the XDG dirs are replaced (it honours CLUSTERDECK_HARPER_CACHE, else
-# ~/.cache/clusterdeck/harper of the caller). HARPER_CLUSTER_SCRIPT (set by
+# Harper: HARPER_BIN when set, else the version HARPER_VERSION names (the
+# baseline when unset), installed by tests/harper/install.sh before the XDG
+# dirs are replaced, into CLUSTERDECK_HARPER_CACHE (default
+# ~/.cache/clusterdeck/harper of the caller), which is then passed on. HARPER_CLUSTER_SCRIPT (set by
 # meson) names harper-cluster.sh. GSETTINGS_SCHEMA_DIR is passed on; GTK_A11Y
 # and NO_AT_BRIDGE are unset for the app.
 set -u
@@ -54,11 +55,11 @@ if [ "${1:-}" != --inner ]; then
   # Find (or install) Harper now: with-keyring.sh replaces XDG_CACHE_HOME,
   # where install.sh would look by default.
   if [ -z "${HARPER_BIN:-}" ]; then
-    if ! HARPER_BIN=$(bash "$srcroot/tests/harper/install.sh" 2>/dev/null); then
-      echo "Bail out! tests/harper/install.sh failed: Harper (npm harperdb) is not installed"
+    export CLUSTERDECK_HARPER_CACHE=${CLUSTERDECK_HARPER_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/clusterdeck/harper}
+    if ! bash "$srcroot/tests/harper/install.sh" ${HARPER_VERSION:+"$HARPER_VERSION"} >/dev/null 2>&1; then
+      echo "Bail out! tests/harper/install.sh ${HARPER_VERSION:-} failed: Harper (npm harperdb) is not installed"
       exit 1
     fi
-    export HARPER_BIN
   fi
   # Never the caller's display, bus or keyring.
   unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK

@@ -9,7 +9,8 @@
  * and unlocked gnome-keyring, and a fresh $XDG_STATE_HOME (pending.json and
  * history.jsonl start empty).
  *
- * Nodes: three Harper 4.4.18 nodes started with replication configured
+ * Nodes: three Harper nodes of the version under test (HARPER_VERSION)
+ * started with replication configured
  * (node1…node3), a cluster user (a super user) on each, a database `data`
  * with the tables `dog` and `cat` on each, and node1 connected to node2 and
  * to node3 through add_node with explicit per-table subscriptions (not full
@@ -68,6 +69,7 @@
 #include "deck-review-dialog.h"
 #include "deck-toggle-cell.h"
 #include "deck-review-op-row.h"
+#include "hdb-capabilities.h"
 #include "ui-test-harper.h"
 
 #define CLUSTER_PASSWORD   "Grid-Apply-Cluster-9"
@@ -712,11 +714,34 @@ op_rows (DeckReviewDialog *dialog)
   return rows;
 }
 
+/* Where Harper does not change a link in place (4.5+, hdb-capabilities.h),
+ * a change of a link makes it anew: a unit of three operations (remove on
+ * both sides, add), not one update_node. */
+static gboolean
+relinks (void)
+{
+  return !hdb_capabilities_for_version (harper_fixture_get_version (nodes))->updates_in_place;
+}
+
+static guint
+ops_per_change (void)
+{
+  return relinks () ? 3 : 1;
+}
+
+/* The row of the operation that carries @peer's new subscriptions, sent to
+ * node1: the update_node, or the add_node that makes the link anew (a
+ * unit's row, which names the instance it goes to). */
 static GtkWidget *
 op_row (DeckReviewDialog *dialog,
         guint             peer)
 {
-  g_autofree char *title = g_strdup_printf ("Update the subscriptions with %s", node_name (peer));
+  g_autofree char *title = relinks ()
+                           ? g_strdup_printf ("Add %s again, with the new subscriptions (on %s)",
+                                              node_name (peer),
+                                              deck_instance_get_name (instances[0]))
+                           : g_strdup_printf ("Update the subscriptions with %s",
+                                              node_name (peer));
   GtkWidget *row = find_widget (GTK_WIDGET (dialog), match_row_title, title);
 
   g_assert_nonnull (row);
@@ -1240,19 +1265,22 @@ test_stage_review_apply (void)
   g_test_message ("staged, nothing sent: node1 still has %s", links_now);
   save_screenshot (GTK_WIDGET (window), "replication-grid.png");
 
-  /* Review: one update_node, to node1, for node2. */
+  /* Review: one update_node, to node1, for node2 (or its remove and add). */
   dialog = open_review ();
   log_dialog (dialog);
   g_assert_cmpstr (dialog_state (dialog), ==, "review");
   rows = op_rows (dialog);
-  g_assert_cmpuint (rows->len, ==, 1);
-  g_assert_true (g_ptr_array_index (rows, 0) == op_row (dialog, 1));
+  g_assert_cmpuint (rows->len, ==, ops_per_change ());
+  g_assert_true (g_ptr_array_index (rows, rows->len - 1) == op_row (dialog, 1));
   g_assert_true (gtk_widget_is_sensitive (dialog_button (dialog, "_Apply")));
   {
     g_autofree char *summary = deck_review_dialog_dup_summary (dialog);
 
-    /* The update_node, and the cluster_status read again before it. */
-    g_assert_cmpstr (summary, ==, "2 requests will be sent. Nothing has been sent yet.");
+    /* The update_node and the cluster_status read again before it; or
+     * the relink's three operations, its two reads before and two after. */
+    g_assert_cmpstr (summary, ==, ops_per_change () == 1
+                     ? "2 requests will be sent. Nothing has been sent yet."
+                     : "7 requests will be sent. Nothing has been sent yet.");
   }
   /* The exact operation, shown; no secret in it. */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (rows, 0)), TRUE);
@@ -1354,6 +1382,135 @@ test_stage_review_apply (void)
 
 /* 2. One instance fails, the other applies --------------------------------------------- */
 
+/* The subtitle of the first "Cannot Be Applied" row, or NULL */
+static const char *
+first_problem (DeckReviewDialog *dialog)
+{
+  GtkWidget *group = find_widget (GTK_WIDGET (dialog), match_group_title, "Cannot Be Applied");
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  if (group == NULL)
+    return NULL;
+  find_all_widgets (group, match_type, GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW), rows);
+  return rows->len > 0 ? adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)) : NULL;
+}
+
+/* Where a changed link is made anew on both sides (4.5+), a peer that does
+ * not answer cannot have its side removed: its change is not planned at
+ * all (a problem of the plan, said in the Review), while the other link is
+ * made anew; once the peer is back, Review again applies it. */
+static void
+partial_failure_relink (PausedFixture *f)
+{
+  const char *to_node2 = "Subscribe to data.cat from node2";
+  const char *to_node3 = "Publish data.cat to node3";
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *links3_before = NULL;
+  g_autofree char *links3_after = NULL;
+  DeckReviewDialog *dialog;
+  GtkSwitch *toggle;
+  DeckToggle publish, subscribe;
+  DeckBaseline state;
+  const char *problem;
+  double ms;
+  gint64 t0;
+
+  g_assert_cmpuint (f->index, ==, 2);
+  show_tables_with (to_node2);
+  WAIT_UNTIL (find_switch (to_node3) != NULL, 10000);
+  g_assert_true (gtk_switch_get_active (find_switch (to_node2)));
+  g_assert_false (gtk_switch_get_active (find_switch (to_node3)));
+  toggle_switch (to_node2);   /* node1 stops receiving cat from node2 */
+  toggle_switch (to_node3);   /* node1 starts sending cat to node3 */
+  WAIT_UNTIL (pending_file_n_changes () == 2, 5000);
+  links3_before = describe_links (0);
+
+  paused_pid = harper_fixture_get_pid (nodes, f->index);
+  g_assert_cmpint (paused_pid, >, 0);
+  harper_fixture_pause_node (nodes, f->index);
+  g_test_message ("paused node3 (pid %d, SIGSTOP)", (int) paused_pid);
+
+  dialog = open_review ();
+  log_dialog (dialog);
+  g_assert_cmpstr (dialog_state (dialog), ==, "review");
+  rows = op_rows (dialog);
+  g_assert_cmpuint (rows->len, ==, ops_per_change ());
+  op_row (dialog, 1);
+  problem = first_problem (dialog);
+  g_assert_nonnull (problem);
+  g_test_message ("node3's change: %s", problem);
+  g_assert_nonnull (strstr (problem, "node3"));
+  g_assert_nonnull (strstr (problem, "not loaded"));
+
+  ms = apply_and_wait (dialog);
+  log_dialog (dialog);
+  g_test_message ("with node3 paused, the apply ended “%s” %.0f ms after Apply",
+                  dialog_state (dialog), ms);
+  /* Every operation sent was done; node3's change is still pending, so
+   * the dialog offers Retry. */
+  g_assert_cmpstr (dialog_state (dialog), ==, "failed");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = op_rows (dialog);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_true (op_row_done (g_ptr_array_index (rows, i)));
+  {
+    g_autofree char *summary = deck_review_dialog_dup_summary (dialog);
+
+    g_test_message ("summary: %s", summary);
+    g_assert_nonnull (strstr (summary, "1 change could not be planned"));
+    g_assert_nonnull (strstr (summary, "1 change is still pending"));
+  }
+  g_assert_true (gtk_widget_is_sensitive (dialog_button (dialog, "_Retry")));
+  count_results (dialog);
+
+  /* node2's link was made anew; node1's link to node3 was not touched. */
+  state = link_state (0, "node2", "cat");
+  g_assert_false (state.subscribe);
+  g_assert_true (state.publish);
+  {
+    gint64 id = 200;
+
+    g_assert_true (direction_stopped (1, 0, "cat", "dog", &id, SWITCH_MS));
+  }
+  links3_after = describe_links (0);
+  g_test_message ("node1's links before: %s; after: %s", links3_before, links3_after);
+  state = link_state (0, "node3", "cat");
+  g_assert_false (state.publish);
+  WAIT_UNTIL (pending_file_n_changes () == 1, 5000);
+  g_assert_true (pending_file_get (2, "cat", &publish, &subscribe));
+  g_assert_cmpint (publish, ==, DECK_TOGGLE_ON);
+  g_assert_cmpint (subscribe, ==, DECK_TOGGLE_UNCHANGED);
+
+  /* node3 back: Retry reads the state again and makes its link anew. */
+  resume_paused_node ();
+  WAIT_UNTIL (wait_link_up (0, "node3", 1), 30000);
+  t0 = g_get_monotonic_time ();
+  deck_review_dialog_apply (dialog);
+  WAIT_UNTIL (!state_is (dialog, "failed"), 5000);
+  WAIT_UNTIL (state_is (dialog, "done") || state_is (dialog, "failed") ||
+              state_is (dialog, "refused") || state_is (dialog, "empty"), APPLY_BOUND_MS);
+  log_dialog (dialog);
+  g_assert_cmpstr (dialog_state (dialog), ==, "done");
+  g_test_message ("Retry: “done” %.0f ms after Retry", ms_since (t0));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = op_rows (dialog);
+  g_assert_cmpuint (rows->len, ==, ops_per_change ());
+  g_assert_true (op_row_done (op_row (dialog, 2)));
+  count_results (dialog);
+  retry_succeeded = TRUE;
+
+  state = link_state (0, "node3", "cat");
+  g_assert_true (state.publish);
+  g_assert_true (state.subscribe);
+  insert_record (0, "cat", 21, "node1 cat, for node3, after node3 came back");
+  g_assert_true (wait_record (2, "cat", 21, ARRIVE_MS));
+  WAIT_UNTIL (pending_file_n_changes () == 0, 5000);
+  close_review (dialog);
+  WAIT_UNTIL ((toggle = find_switch (to_node3)) != NULL && gtk_switch_get_active (toggle) &&
+              !shows_changed (toggle), 10000);
+  dismiss_toasts ();
+}
+
 static void
 test_partial_failure (PausedFixture *f,
                       gconstpointer  data)
@@ -1371,6 +1528,11 @@ test_partial_failure (PausedFixture *f,
   double fail_ms, retry_ms;
   gint64 t0;
 
+  if (relinks ())
+    {
+      partial_failure_relink (f);
+      return;
+    }
   g_assert_cmpuint (f->index, ==, 2);
   show_tables_with (to_node2);
   WAIT_UNTIL (find_switch (to_node3) != NULL, 10000);
@@ -1391,7 +1553,7 @@ test_partial_failure (PausedFixture *f,
   log_dialog (dialog);
   g_assert_cmpstr (dialog_state (dialog), ==, "review");
   rows = op_rows (dialog);
-  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (rows->len, ==, 2 * ops_per_change ());
   op_row (dialog, 1);
   op_row (dialog, 2);
 
@@ -1479,7 +1641,7 @@ test_partial_failure (PausedFixture *f,
   g_test_message ("Retry: “done” %.0f ms after Retry", retry_ms);
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = op_rows (dialog);
-  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (rows->len, ==, ops_per_change ());
   g_assert_true (op_row_done (op_row (dialog, 2)));
   count_results (dialog);
   retry_succeeded = TRUE;
@@ -1692,9 +1854,13 @@ test_history (void)
       g_autofree char *flat = g_strdelimit (g_strdup (subtitle), "\n", '|');
 
       g_test_message ("history row: %s “%s” — %s", ok ? "✓" : "✗", title, flat);
-      if (g_strcmp0 (title, "node1 → node2: update_node") == 0 && ok)
+      /* The operation that carries the subscriptions: update_node, or
+       * the add_node of a link made anew. */
+      if (g_strcmp0 (title, relinks () ? "node1 → node2: add_node"
+                                       : "node1 → node2: update_node") == 0 && ok)
         node2_ok++;
-      else if (g_strcmp0 (title, "node1 → node3: update_node") == 0)
+      else if (g_strcmp0 (title, relinks () ? "node1 → node3: add_node"
+                                            : "node1 → node3: update_node") == 0)
         {
           if (ok)
             node3_ok++;
@@ -1707,7 +1873,9 @@ test_history (void)
    * retried. */
   g_assert_cmpuint (rows->len, ==, n_applied_ops + n_failed_ops);
   g_assert_cmpuint (node2_ok, ==, undo_done ? 3 : 2);
-  g_assert_cmpuint (node3_failed, ==, 1);
+  /* Where links are made anew, node3's change was not sent while it was
+   * paused (a problem of the plan), so nothing failed. */
+  g_assert_cmpuint (node3_failed, ==, relinks () ? 0 : 1);
   g_assert_cmpuint (node3_ok, ==, retry_succeeded ? 1 : 0);
 
   /* No secret in the file. */

@@ -15,7 +15,8 @@
  * (Xvfb, bus, keyring, HARPER_BIN found before the network goes) is the
  * same as ui-instances'.
  *
- * Nodes: three Harper 4.4.18 nodes started with replication unconfigured
+ * Nodes: three Harper nodes of the version under test (HARPER_VERSION)
+ * started with replication unconfigured
  * (HARPER_FIXTURE_UNCONFIGURED), registered as the instances "node1",
  * "node2" and "node3" of the organization "Demo" through the store, their
  * login passwords in the keyring. The window gets the real keyring and a

@@ -1061,6 +1061,144 @@ test_links_drift (void)
   }
 }
 
+/* Links made anew (Harper 4.5+) ------------------------------------------- */
+
+/* node2 (native), the other side of node1's explicit link: node1 publishes
+ * shop.product to it. */
+static const char *node2_status_json =
+  "{"
+  "  \"type\": \"cluster-status\","
+  "  \"node_name\": \"node2\","
+  "  \"is_enabled\": true,"
+  "  \"connections\": ["
+  "    {"
+  "      \"url\": \"ws://127.0.0.1:24100\","
+  "      \"name\": \"node1\","
+  "      \"subscriptions\": ["
+  "        { \"database\": \"shop\", \"table\": \"product\","
+  "          \"subscribe\": false, \"publish\": true }"
+  "      ],"
+  "      \"database_sockets\": []"
+  "    }"
+  "  ]"
+  "}";
+
+/* node1's and (@with_peer) node2's states, and their versions by node name */
+static GHashTable *
+relink_statuses (gboolean with_peer)
+{
+  GHashTable *statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) hdb_cluster_status_free);
+
+  g_hash_table_insert (statuses, g_strdup ("inst-a"), parse_status (native_status_json));
+  if (with_peer)
+    g_hash_table_insert (statuses, g_strdup ("inst-b"), parse_status (node2_status_json));
+  return statuses;
+}
+
+static GHashTable *
+versions_of (const char *node1,
+             const char *node2)
+{
+  GHashTable *versions = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (versions, (gpointer) "node1", (gpointer) node1);
+  g_hash_table_insert (versions, (gpointer) "node2", (gpointer) node2);
+  return versions;
+}
+
+static void
+test_relink (void)
+{
+  static const struct { const char *node1, *node2; gboolean relink; } cases[] = {
+    { "4.4.18", "4.4.18", FALSE },   /* update_node changes the link in place */
+    { "4.7.29", "4.7.29", TRUE },    /* it does not: made anew */
+    { "4.4.18", "4.7.29", TRUE },    /* either side is enough (a rolling upgrade) */
+    { "4.7.29", "4.4.18", TRUE },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GHashTable) statuses = relink_statuses (TRUE);
+      g_autoptr(GHashTable) fresh = relink_statuses (TRUE);
+      g_autoptr(GHashTable) versions = versions_of (cases[c].node1, cases[c].node2);
+      g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+      g_autoptr(DeckPlan) plan = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      const DeckPlanUnit *unit;
+      const DeckPlanOp *op;
+      GPtrArray *ops;
+
+      g_test_message ("node1 %s, node2 %s", cases[c].node1, cases[c].node2);
+      stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+      plan = deck_plan_new_versioned (changes, statuses, NULL, NULL, versions);
+      g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 0);
+      if (!cases[c].relink)
+        {
+          g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
+          g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 2);
+          g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, 0);
+          continue;
+        }
+
+      /* remove on node1, remove on node2, add on node1: one unit, two
+       * reads before, two read back. */
+      g_assert_cmpuint (deck_plan_get_units (plan)->len, ==, 1);
+      unit = g_ptr_array_index (deck_plan_get_units (plan), 0);
+      g_assert_true (unit->relink);
+      g_assert_cmpuint (unit->operations->len, ==, 3);
+      g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 3);
+      g_assert_cmpuint (deck_plan_get_n_reads (plan), ==, 4);
+      g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 7);
+      op = g_ptr_array_index (unit->operations, 0);
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+      g_assert_cmpstr (op->instance_id, ==, "inst-a");
+      g_assert_cmpstr (op->peer, ==, "node2");
+      op = g_ptr_array_index (unit->operations, 1);
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+      g_assert_cmpstr (op->instance_id, ==, "inst-b");
+      g_assert_cmpstr (op->peer, ==, "node1");
+      op = g_ptr_array_index (unit->operations, 2);
+      g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_ADD_NODE);
+      g_assert_cmpstr (op->instance_id, ==, "inst-a");
+      g_assert_cmpstr (op->url, ==, NODE2_URL);
+      g_assert_true (op->relink);
+      g_assert_true (op->needs_authorization);
+      assert_sub (op->subscriptions, "shop", "product", TRUE, TRUE);
+      ops = deck_plan_get_operations (plan, "inst-b");
+      g_assert_cmpuint (ops->len, ==, 1);
+
+      text = deck_plan_describe (plan);
+      g_assert_nonnull (strstr (text, "is made anew"));
+      g_assert_null (strstr (text, "Basic "));
+
+      /* Nothing changed since: no drift (a link made anew is not a mesh). */
+      g_assert_true (deck_plan_check_links_drift (plan, fresh, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Without the peer's state, half a relink is not planned. */
+static void
+test_relink_peer_unread (void)
+{
+  g_autoptr(GHashTable) statuses = relink_statuses (FALSE);
+  g_autoptr(GHashTable) versions = versions_of ("4.7.29", "4.7.29");
+  g_autoptr(DeckChangeSet) changes = deck_change_set_new ();
+  g_autoptr(DeckPlan) plan = NULL;
+  const DeckPlanProblem *problem;
+
+  stage (changes, statuses, "inst-a", "node2", "shop", "product", TRUE, TRUE);
+  plan = deck_plan_new_versioned (changes, statuses, NULL, NULL, versions);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 0);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 1);
+  problem = g_ptr_array_index (deck_plan_get_problems (plan), 0);
+  g_test_message ("%s", problem->message);
+  g_assert_nonnull (strstr (problem->message, "node2"));
+  g_assert_nonnull (strstr (problem->message, "not loaded"));
+}
+
 /* The grid's model ---------------------------------------------------------- */
 
 static const char *own_schema_json =
@@ -1192,6 +1330,8 @@ main (int   argc,
   g_test_add_func ("/plan/links-drift", test_links_drift);
   g_test_add_func ("/plan/mesh", test_mesh);
   g_test_add_func ("/plan/mesh-problems", test_mesh_problems);
+  g_test_add_func ("/plan/relink", test_relink);
+  g_test_add_func ("/plan/relink-peer-unread", test_relink_peer_unread);
   g_test_add_func ("/change-set/staging-baseline-removes", test_staging_baseline_removes);
   g_test_add_func ("/change-set/inverse", test_inverse);
   g_test_add_func ("/model/build", test_model_build);

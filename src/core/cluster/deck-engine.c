@@ -19,6 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "deck-engine-preflight.h"
 #include "deck-engine-private.h"
 #include "deck-native-engine.h"
 #include "deck-nats-engine.h"
@@ -212,8 +213,65 @@ deck_engine_replication_url_for (const char *base_url)
  * deck_restart_monitor_keep_waiting_async() and check the state itself).
  * Cancellation is always %G_IO_ERROR_CANCELLED, for every operation.
  * Enabling an instance that already runs with this configuration succeeds
- * without a restart.
+ * without a restart. Before anything is written, the server must be able to
+ * run the engine (deck_engine_preflight_async(): its version, and for NATS
+ * its ports); otherwise %DECK_ENGINE_ERROR_NOT_SUPPORTED says why and
+ * nothing changed.
  */
+typedef struct
+{
+  HdbClient          *client;
+  DeckEnableRequest   request;   /* its strings are ours */
+  DeckRestartMonitor *monitor;
+} Enable;
+
+static void
+enable_free (Enable *data)
+{
+  g_clear_object (&data->client);
+  g_clear_object (&data->monitor);
+  g_free ((char *) data->request.cluster_user);
+  deck_credentials_free_secret ((char *) data->request.cluster_password);
+  g_free ((char *) data->request.node_name);
+  g_free ((char *) data->request.replication_url);
+  g_free (data);
+}
+
+static void
+on_enabled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (DECK_ENGINE_GET_CLASS (source)->enable_finish (DECK_ENGINE (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_preflight (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DeckEngine *self = g_task_get_source_object (task);
+  Enable *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!deck_engine_preflight_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  DECK_ENGINE_GET_CLASS (self)->enable_async (self, data->client, &data->request, data->monitor,
+                                              cancellable, on_enabled, g_steal_pointer (&task));
+}
+
 void
 deck_engine_enable_async (DeckEngine              *self,
                           HdbClient               *client,
@@ -223,14 +281,42 @@ deck_engine_enable_async (DeckEngine              *self,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
 {
+  g_autoptr(GTask) task = NULL;
+  Enable *data;
+
   g_return_if_fail (DECK_IS_ENGINE (self));
   g_return_if_fail (HDB_IS_CLIENT (client));
   g_return_if_fail (request != NULL);
   g_return_if_fail (DECK_IS_RESTART_MONITOR (monitor));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  DECK_ENGINE_GET_CLASS (self)->enable_async (self, client, request, monitor, cancellable,
-                                              callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, deck_engine_enable_async);
+  g_task_set_name (task, "[deck] engine enable");
+  data = g_new0 (Enable, 1);
+  data->client = g_object_ref (client);
+  data->monitor = g_object_ref (monitor);
+  data->request = *request;
+  data->request.cluster_user = g_strdup (request->cluster_user);
+  data->request.cluster_password = g_strdup (request->cluster_password);
+  data->request.node_name = g_strdup (request->node_name);
+  data->request.replication_url = g_strdup (request->replication_url);
+  g_task_set_task_data (task, data, (GDestroyNotify) enable_free);
+
+  /* What needs no request is refused before the first one. */
+  {
+    GError *error = NULL;
+
+    if (request->node_name != NULL &&
+        !deck_engine_validate_node_name (self, request->node_name, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
+
+  deck_engine_preflight_async (deck_engine_get_kind (self), client, request, cancellable,
+                               on_preflight, g_steal_pointer (&task));
 }
 
 gboolean
@@ -239,8 +325,11 @@ deck_engine_enable_finish (DeckEngine    *self,
                            GError       **error)
 {
   g_return_val_if_fail (DECK_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == deck_engine_enable_async,
+                        FALSE);
 
-  return DECK_ENGINE_GET_CLASS (self)->enable_finish (self, result, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

@@ -25,6 +25,7 @@ typedef enum
   DECK_ENGINE_ERROR_NOT_ENABLED,            /* the instance or the peer is not enabled */
   DECK_ENGINE_ERROR_CERTIFICATE_MISMATCH,   /* the replication URL is not what the user pinned */
   DECK_ENGINE_ERROR_FAILED,
+  DECK_ENGINE_ERROR_NOT_SUPPORTED,          /* the server cannot run the engine (version, ports); nothing written */
 } DeckEngineError;
 
 #define DECK_DEFAULT_CLUSTER_USER "cluster_user"

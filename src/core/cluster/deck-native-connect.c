@@ -22,6 +22,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "deck-engine-preflight.h"
 #include "deck-native-engine-private.h"
 
 /* Connect --------------------------------------------------------------------- */
@@ -36,6 +37,7 @@ typedef struct
   gboolean   tls_checked;     /* the replication URL presents the pinned certificate */
   char      *harper_message;  /* of a partial add_node */
   GPtrArray *cleanup;         /* Removal, still to run */
+  GPtrArray *subscriptions;   /* HdbSubscription; NULL: full replication */
 } Connect;
 
 /* One remove_node of the clean-up after a partial add_node. */
@@ -63,6 +65,7 @@ connect_free (Connect *data)
   g_free (data->pinned);
   g_free (data->harper_message);
   g_clear_pointer (&data->cleanup, g_ptr_array_unref);
+  g_clear_pointer (&data->subscriptions, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -195,12 +198,43 @@ connect_add_node (DeckStepRun         *run,
     /* Only for the certificate the user pinned, read from the URL itself
      * just before (connect_certificate_read). */
     .skip_tls_verify = connect->tls_checked,
-    /* Full replication; the replication grid narrows it later. */
-    .subscriptions = NULL,
+    /* Full replication, which the replication grid narrows later; or, when
+     * the two versions may not share the system database, every common
+     * table both ways (the step before). */
+    .subscriptions = connect->subscriptions,
   };
 
   hdb_client_add_node_async (connect->link.client, &spec, _deck_step_run_get_cancellable (run),
                              callback, user_data);
+}
+
+/* Full replication, or table by table between versions whose system
+ * databases differ (deck-engine-preflight.c). */
+static void
+connect_how_to_link (DeckStepRun         *run,
+                     gpointer             data,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  Connect *connect = data;
+
+  _deck_engine_link_subscriptions_async (connect->link.client, connect->link.peer_client,
+                                         _deck_step_run_get_cancellable (run), callback,
+                                         user_data);
+}
+
+static DeckStepResult
+connect_linked_how (DeckStepRun   *run,
+                    gpointer       data,
+                    GObject       *source,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  Connect *connect = data;
+
+  if (!_deck_engine_link_subscriptions_finish (result, &connect->subscriptions, error))
+    return DECK_STEP_CHECK_FAILED;
+  return DECK_STEP_NEXT;
 }
 
 static void
@@ -384,6 +418,8 @@ static const DeckStep connect_steps[] = {
     _deck_link_name_read, NULL },
   { "get_configuration (peer)", DECK_STEP_ON_PEER, peer_url_known, _deck_step_get_configuration,
     connect_peer_config_read, NULL },
+  { "registration_info and describe_all (both)", DECK_STEP_DEFAULT, NULL, connect_how_to_link,
+    connect_linked_how, NULL },
   { "certificate of the replication URL", DECK_STEP_DEFAULT, no_pinned_tls,
     connect_fetch_certificate, connect_certificate_read, NULL },
   { "add_node", DECK_STEP_DEFAULT, NULL, connect_add_node, connect_node_added, NULL },

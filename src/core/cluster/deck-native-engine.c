@@ -25,6 +25,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "deck-engine-preflight.h"
 #include "deck-native-engine-private.h"
 
 #define NODE_NAME_MAX       255
@@ -206,6 +207,8 @@ enable_config_reread (DeckStepRun   *run,
                    config->replication_url ?: _("none"));
       return DECK_STEP_CHECK_FAILED;
     }
+  /* Said if the restart does not come back. */
+  _deck_engine_note_written (enable->base.monitor, HDB_ENGINE_NATIVE, config);
   return DECK_STEP_NEXT;
 }
 

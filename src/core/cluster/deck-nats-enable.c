@@ -18,6 +18,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "deck-engine-preflight.h"
 #include "deck-nats-engine-private.h"
 
 #define CLUSTER_ROLE          "cluster_user"
@@ -284,6 +285,8 @@ enable_config_reread (DeckStepRun   *run,
                    config->clustering_user ?: _("none"));
       return DECK_STEP_CHECK_FAILED;
     }
+  /* Said if the restart does not come back. */
+  _deck_engine_note_written (enable->base.monitor, HDB_ENGINE_NATS, config);
   return DECK_STEP_NEXT;
 }
 

@@ -6,90 +6,21 @@
  * instance works again (DESIGN.md §4). Harper 4.4 answers `restart` at once
  * and then replaces its worker threads: the old workers keep answering for a
  * moment, then the port refuses connections for a second or two, then the new
- * workers answer. Only a changed set of worker threads, or an answer after the
- * port went quiet, shows that the restart happened; an answer alone may come
- * from a worker that is about to go.
- *
- * One request runs at a time. Every request has its own short timeout, so a
- * hung server costs one poll and not the whole wait, and the pause between
- * polls stays short once the server has stopped answering: the caller learns
- * within a fraction of a second that the instance is back.
+ * workers answer. Harper 4.5 and later start a new main process instead,
+ * whose workers are numbered from 1 again. An answer alone may come from the
+ * server that is about to go; what shows that the restart happened is
+ * deck-restart-judge.c's business, the requests are deck-restart-poll.c's.
+ * This file is the object: its properties, phases and messages, and how a
+ * run ends.
  */
 
 #define G_LOG_DOMAIN "deck-restart-monitor"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
-#include "deck-restart-monitor.h"
+#include "deck-restart-monitor-private.h"
 
 #define DEFAULT_TIMEOUT_MS   120000
-#define RECORD_TIMEOUT_MS    5000    /* the threads before the restart */
-#define POLL_TIMEOUT_MS      2000    /* one poll request */
-#define TICK_MS              200     /* "elapsed" is notified at least this often */
-#define FAILING_INTERVAL_MS  50      /* between polls once the server stopped answering: a
-                                        * refused connection costs nothing, and the instance
-                                        * is seen back within this of answering again */
-#define VERIFY_INTERVAL_MS   250
-#define NO_JOB_SETTLE_US     G_USEC_PER_SEC
-
-/* The first poll comes soon after the reply (a quick restart may be over in
- * a second); the pause never grows past half a second, so "back" is seen
- * within that plus the time of three small requests. */
-static const guint backoff_ms[] = { 100, 150, 250, 250, 500 };
-
-typedef struct _Call Call;
-
-struct _DeckRestartMonitor
-{
-  GObject           parent_instance;
-
-  HdbClient        *client;
-  char             *name;
-  DeckRestartPhase  phase;
-  char             *message;
-  double            elapsed;
-  guint             timeout_ms;
-
-  /* The running run or keep_waiting; NULL while idle. */
-  GTask            *task;
-  GSource          *cancel_source;
-  Call             *call;            /* the request in flight: at most one */
-  guint             poll_source;
-  guint             tick_source;
-  guint             deadline_source;
-
-  /* What is known about the restart. Kept after a timeout: keep_waiting
-   * judges the instance against the same "before". */
-  DeckRestartKind   kind;
-  GArray           *threads_before;  /* worker thread ids; NULL if unknown */
-  char             *job_id;
-  gint64            sent_time;       /* monotonic µs; 0 until the request went out */
-  gint64            reply_time;
-  gint64            back_time;
-  guint             n_polls;
-  gboolean          saw_failure;     /* a poll failed since the restart was sent */
-  gboolean          failing;         /* the last request failed */
-  gboolean          answering_old;   /* answers, but with the workers from before */
-  gboolean          job_running;
-  gboolean          job_done;
-  gboolean          timed_out;       /* the last wait ended with a timeout */
-  char             *last_error;      /* the last failure, a sentence */
-  const char       *last_reason;     /* the same in a few words */
-  gboolean          heard;           /* a poll came back since the restart */
-};
-
-/* One request with its own timeout. The callback gets the Call, and learns
- * from call_end() whether the request still matters: the operation may have
- * ended (done, timed out, cancelled) while it was on its way. */
-struct _Call
-{
-  DeckRestartMonitor *self;
-  GCancellable       *cancellable;
-  guint               timer;
-  guint               timeout_ms;
-  gboolean            timed_out;
-};
 
 G_DEFINE_FINAL_TYPE (DeckRestartMonitor, deck_restart_monitor, G_TYPE_OBJECT)
 
@@ -117,10 +48,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void schedule_poll (DeckRestartMonitor *self);
-static void set_phase     (DeckRestartMonitor *self,
-                           DeckRestartPhase    phase);
-static void verify_step   (DeckRestartMonitor *self);
+static void set_phase (DeckRestartMonitor *self,
+                       DeckRestartPhase    phase);
 
 /**
  * deck_restart_phase_describe:
@@ -232,69 +161,6 @@ default_name (HdbClient *client)
   return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
 }
 
-/* Requests ----------------------------------------------------------------- */
-
-static gboolean
-on_call_timeout (gpointer user_data)
-{
-  Call *call = user_data;
-
-  call->timer = 0;
-  call->timed_out = TRUE;
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static Call *
-call_start (DeckRestartMonitor *self,
-            guint               timeout_ms)
-{
-  Call *call;
-
-  g_assert (self->call == NULL);
-
-  call = g_new0 (Call, 1);
-  call->self = g_object_ref (self);
-  call->cancellable = g_cancellable_new ();
-  call->timeout_ms = timeout_ms;
-  call->timer = g_timeout_add (timeout_ms, on_call_timeout, call);
-  g_source_set_name_by_id (call->timer, "[deck] restart monitor request timeout");
-  self->call = call;
-  return call;
-}
-
-/* Frees @call. Returns the monitor if the request still matters, else
- * %NULL. A request that ran out of time comes back as G_IO_ERROR_CANCELLED
- * (our timer cancelled its cancellable); it is turned into a timeout here. */
-static DeckRestartMonitor *
-call_end (Call    *call,
-          GError **error)
-{
-  DeckRestartMonitor *self = call->self;
-  gboolean current = self->call == call;
-
-  if (current)
-    self->call = NULL;
-
-  if (current && call->timed_out && error != NULL &&
-      g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_clear_error (error);
-      hdb_set_error (error, HDB_ERROR_TIMEOUT, 0, NULL,
-                     _("%s did not answer within %.1f s."), self->name,
-                     call->timeout_ms / 1000.0);
-    }
-
-  g_clear_handle_id (&call->timer, g_source_remove);
-  g_clear_object (&call->cancellable);
-  /* While the call is current the task holds the monitor: this is not the
-   * last reference. */
-  g_clear_object (&call->self);
-  g_free (call);
-
-  return current ? self : NULL;
-}
-
 /* Ending ------------------------------------------------------------------- */
 
 static void
@@ -308,12 +174,7 @@ stop_everything (DeckRestartMonitor *self)
       g_source_destroy (self->cancel_source);
       g_clear_pointer (&self->cancel_source, g_source_unref);
     }
-  /* Its callback still runs, sees that it is no longer current, and frees it. */
-  if (self->call != NULL)
-    {
-      g_cancellable_cancel (self->call->cancellable);
-      self->call = NULL;
-    }
+  _deck_restart_monitor_drop_call (self);
 }
 
 static void
@@ -327,7 +188,11 @@ finish_done (DeckRestartMonitor *self)
   set_phase (self, DECK_RESTART_PHASE_DONE);
   text = g_strdup_printf (_("Back after %.1f s"), self->elapsed);
   set_message (self, text);
-  g_debug ("%s is back after %.2f s", self->name, self->elapsed);
+  g_debug ("%s is back after %.2f s (%s)", self->name, self->elapsed,
+           deck_restart_sign_to_string (self->sign));
+  /* What was written is in effect now: nothing to undo any more. */
+  g_clear_pointer (&self->written, g_free);
+  g_clear_pointer (&self->undo, g_free);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -338,15 +203,29 @@ finish_failed (DeckRestartMonitor *self,
                const char         *message)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autofree char *text = NULL;
 
   stop_everything (self);
   update_elapsed (self);
   self->timed_out = code == DECK_RESTART_ERROR_TIMEOUT;
-  set_phase (self, DECK_RESTART_PHASE_FAILED);
-  set_message (self, message);
-  g_debug ("Restart of %s failed: %s", self->name, message);
 
-  g_task_return_new_error (task, DECK_RESTART_ERROR, code, "%s", message);
+  /* A restart that follows a configuration change: say what was written,
+   * and how to take it back without this app. */
+  if (self->written != NULL)
+    text = g_strdup_printf (_("%s Before the restart, Clusterdeck wrote to %s’s "
+                              "configuration: %s. To undo it by hand: %s"),
+                            message, self->name, self->written,
+                            self->undo != NULL ? self->undo
+                            : _("restore the previous harperdb-config.yaml (Harper keeps a copy "
+                                "in the backup folder of its root path) and start Harper again."));
+  else
+    text = g_strdup (message);
+
+  set_phase (self, DECK_RESTART_PHASE_FAILED);
+  set_message (self, text);
+  g_debug ("Restart of %s failed: %s", self->name, text);
+
+  g_task_return_new_error (task, DECK_RESTART_ERROR, code, "%s", text);
 }
 
 /* Cancelling leaves the properties as they are: the caller asked to stop
@@ -403,9 +282,10 @@ describe_timeout (DeckRestartMonitor *self)
     return g_strdup_printf (_("The restart job on %s has not finished after %.0f s. You can "
                               "keep waiting for it."), self->name, self->elapsed);
   if (self->answering_old)
-    return g_strdup_printf (_("%s still answers after %.0f s, but with the workers it had "
-                              "before the restart: it has not restarted yet. You can keep "
-                              "waiting for it."), self->name, self->elapsed);
+    return g_strdup_printf (_("%s still answers after %.0f s, but as the server it was "
+                              "before the restart (the same process and workers): it has not "
+                              "restarted yet. You can keep waiting for it."),
+                            self->name, self->elapsed);
   return g_strdup_printf (_("%s has not answered after %.0f s. You can keep waiting for it."),
                           self->name, self->elapsed);
 }
@@ -451,369 +331,6 @@ set_phase (DeckRestartMonitor *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
 }
 
-/* Judging the answers ------------------------------------------------------ */
-
-static const char *
-short_reason (const GError *error)
-{
-  if (error->domain != HDB_ERROR)
-    return _("error");
-
-  switch ((HdbError) error->code)
-    {
-    case HDB_ERROR_NETWORK:
-      return _("no connection");
-    case HDB_ERROR_TIMEOUT:
-      return _("no answer");
-    case HDB_ERROR_SERVER:
-      return _("server error");
-    case HDB_ERROR_INVALID_RESPONSE:
-      return _("unexpected answer");
-    case HDB_ERROR_TLS:
-      return _("TLS error");
-    case HDB_ERROR_AUTH:
-    case HDB_ERROR_FORBIDDEN:
-      return _("login refused");
-    case HDB_ERROR_HARPER:
-    default:
-      return _("error");
-    }
-}
-
-/* Errors that mean "still restarting"; anything else is a real answer. */
-static gboolean
-is_not_answering (const GError *error)
-{
-  return g_error_matches (error, HDB_ERROR, HDB_ERROR_NETWORK) ||
-         g_error_matches (error, HDB_ERROR, HDB_ERROR_TIMEOUT) ||
-         g_error_matches (error, HDB_ERROR, HDB_ERROR_SERVER) ||
-         g_error_matches (error, HDB_ERROR, HDB_ERROR_INVALID_RESPONSE) ||
-         g_error_matches (error, HDB_ERROR, HDB_ERROR_TLS);
-}
-
-static void
-note_failure (DeckRestartMonitor *self,
-              const GError       *error)
-{
-  self->saw_failure = TRUE;
-  self->failing = TRUE;
-  self->answering_old = FALSE;
-  g_free (self->last_error);
-  self->last_error = g_strdup (error->message);
-  self->last_reason = short_reason (error);
-  self->heard = TRUE;
-  g_debug ("%s: %s", self->name, error->message);
-  update_message (self);
-}
-
-static gboolean
-thread_sets_disjoint (GArray *a,
-                      GArray *b)
-{
-  for (guint i = 0; i < a->len; i++)
-    for (guint j = 0; j < b->len; j++)
-      if (g_array_index (a, gint64, i) == g_array_index (b, gint64, j))
-        return FALSE;
-  return TRUE;
-}
-
-static gint64
-thread_max (GArray *threads)
-{
-  gint64 max = -1;
-
-  for (guint i = 0; i < threads->len; i++)
-    max = MAX (max, g_array_index (threads, gint64, i));
-  return max;
-}
-
-/* Whether an answer with @threads (NULL: not known) shows that the restart
- * happened. */
-static gboolean
-is_back (DeckRestartMonitor *self,
-         GArray             *threads)
-{
-  /* An answer that lists no worker at all is from a server in between. */
-  if (threads != NULL && threads->len == 0)
-    return FALSE;
-
-  /* Every worker was replaced: the rolling restart of 4.4 is over. */
-  if (threads != NULL && self->threads_before != NULL &&
-      thread_sets_disjoint (threads, self->threads_before))
-    return TRUE;
-
-  /* Otherwise only an answer after the server stopped answering counts. */
-  if (!self->saw_failure)
-    return FALSE;
-  if (threads == NULL || self->threads_before == NULL)
-    return TRUE;
-
-  /* A new process numbers its workers from 1 again, so its ids are not
-   * above the old ones. A mix of old ids and higher new ones is a rolling
-   * restart half-way (a dying worker dropped a connection while another old
-   * one still serves): not yet. */
-  return thread_max (threads) <= thread_max (self->threads_before);
-}
-
-static void
-become_back (DeckRestartMonitor *self)
-{
-  self->back_time = g_get_monotonic_time ();
-  self->failing = FALSE;
-  self->answering_old = FALSE;
-  self->job_running = FALSE;
-  set_phase (self, DECK_RESTART_PHASE_VERIFYING);
-  update_message (self);
-  verify_step (self);
-}
-
-static void
-keep_polling_answered (DeckRestartMonitor *self)
-{
-  self->failing = FALSE;
-  self->answering_old = TRUE;
-  self->heard = TRUE;
-  update_message (self);
-  schedule_poll (self);
-}
-
-static void
-on_job (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(HdbJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-  DeckRestartMonitor *self;
-
-  job = hdb_client_get_job_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL || check_cancelled (self))
-    return;
-
-  if (job == NULL && is_not_answering (error))
-    {
-      note_failure (self, error);
-      schedule_poll (self);
-      return;
-    }
-
-  if (job == NULL || job->status == HDB_JOB_STATUS_UNKNOWN)
-    {
-      /* No verdict from the job (gone, refused, or without a status):
-       * judge by the answers alone, as without a job. */
-      g_debug ("No status for job %s of %s: %s", self->job_id, self->name,
-               error != NULL ? error->message : "no status in the answer");
-      g_clear_pointer (&self->job_id, g_free);
-      self->failing = FALSE;
-      if (self->phase == DECK_RESTART_PHASE_VERIFYING)
-        verify_step (self);
-      else
-        schedule_poll (self);
-      return;
-    }
-
-  if (job->status == HDB_JOB_STATUS_COMPLETE)
-    {
-      self->job_done = TRUE;
-      self->job_running = FALSE;
-      if (self->phase == DECK_RESTART_PHASE_VERIFYING)
-        verify_step (self);
-      else
-        become_back (self);
-    }
-  else if (job->status == HDB_JOB_STATUS_ERROR)
-    {
-      g_autofree char *text = NULL;
-
-      text = g_strdup_printf (_("The restart job on %s failed: %s"), self->name,
-                              job->message ?: _("no reason given"));
-      finish_failed (self, DECK_RESTART_ERROR_NOT_VERIFIED, text);
-    }
-  else
-    {
-      self->failing = FALSE;
-      self->job_running = TRUE;
-      update_message (self);
-      schedule_poll (self);
-    }
-}
-
-static void
-job_step (DeckRestartMonitor *self)
-{
-  Call *call = call_start (self, POLL_TIMEOUT_MS);
-
-  hdb_client_get_job_async (self->client, self->job_id, POLL_TIMEOUT_MS, call->cancellable,
-                            on_job, call);
-}
-
-static void
-on_verify_user_info (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(HdbUserInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  DeckRestartMonitor *self;
-
-  info = hdb_client_user_info_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL || check_cancelled (self))
-    return;
-
-  if (info != NULL)
-    {
-      finish_done (self);
-      return;
-    }
-
-  if (is_not_answering (error))
-    {
-      note_failure (self, error);
-      schedule_poll (self);
-      return;
-    }
-
-  text = g_strdup_printf (_("%s answers again, but the check after the restart failed: %s"),
-                          self->name, error->message);
-  finish_failed (self, DECK_RESTART_ERROR_NOT_VERIFIED, text);
-}
-
-/* VERIFYING: the restart job (if it has one and it matters), then a login. */
-static void
-verify_step (DeckRestartMonitor *self)
-{
-  Call *call;
-
-  if (self->kind == DECK_RESTART_KIND_HTTP_WORKERS && self->job_id != NULL && !self->job_done)
-    {
-      job_step (self);
-      return;
-    }
-
-  call = call_start (self, POLL_TIMEOUT_MS);
-  hdb_client_user_info_async (self->client, call->cancellable, on_verify_user_info, call);
-}
-
-static void
-on_poll_threads (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GArray) threads = NULL;
-  g_autoptr(GError) error = NULL;
-  DeckRestartMonitor *self;
-
-  threads = hdb_client_system_threads_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL || check_cancelled (self))
-    return;
-
-  if (threads == NULL && is_not_answering (error))
-    {
-      note_failure (self, error);
-      schedule_poll (self);
-      return;
-    }
-  if (threads == NULL)
-    g_debug ("%s answers, but not with its threads: %s", self->name, error->message);
-
-  if (is_back (self, threads))
-    become_back (self);
-  else
-    keep_polling_answered (self);
-}
-
-static void
-on_poll_health (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  DeckRestartMonitor *self;
-  Call *call;
-
-  hdb_client_health_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL || check_cancelled (self))
-    return;
-
-  if (error != NULL)
-    {
-      note_failure (self, error);
-      schedule_poll (self);
-      return;
-    }
-
-  if (self->kind == DECK_RESTART_KIND_CLUSTERING_CONFIG)
-    {
-      /* NATS reloads its configuration; the HTTP workers may stay as they
-       * are. The job says when the reload is over. Without one, an answer a
-       * second after the request is the best there is. */
-      if (self->job_id != NULL && !self->job_done)
-        job_step (self);
-      else if (self->job_done || self->saw_failure ||
-               g_get_monotonic_time () - self->reply_time >= NO_JOB_SETTLE_US)
-        become_back (self);
-      else
-        keep_polling_answered (self);
-      return;
-    }
-
-  if (self->threads_before == NULL)
-    {
-      if (is_back (self, NULL))
-        become_back (self);
-      else
-        keep_polling_answered (self);
-      return;
-    }
-
-  call = call_start (self, POLL_TIMEOUT_MS);
-  hdb_client_system_threads_async (self->client, call->cancellable, on_poll_threads, call);
-}
-
-static gboolean
-on_poll_timer (gpointer user_data)
-{
-  DeckRestartMonitor *self = user_data;
-  Call *call;
-
-  self->poll_source = 0;
-  if (check_cancelled (self))
-    return G_SOURCE_REMOVE;
-
-  if (self->phase == DECK_RESTART_PHASE_VERIFYING)
-    {
-      verify_step (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* /health first: it needs no login and costs the server nothing. */
-  call = call_start (self, POLL_TIMEOUT_MS);
-  hdb_client_health_async (self->client, POLL_TIMEOUT_MS, call->cancellable, on_poll_health,
-                           call);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_poll (DeckRestartMonitor *self)
-{
-  guint delay;
-
-  g_assert (self->poll_source == 0 && self->call == NULL);
-
-  if (self->phase == DECK_RESTART_PHASE_VERIFYING)
-    delay = VERIFY_INTERVAL_MS;
-  else
-    delay = backoff_ms[MIN (self->n_polls, G_N_ELEMENTS (backoff_ms) - 1)];
-  /* Once it stopped answering, it comes back within seconds: look often. */
-  if (self->saw_failure)
-    delay = MIN (delay, FAILING_INTERVAL_MS);
-  self->n_polls++;
-
-  self->poll_source = g_timeout_add (delay, on_poll_timer, self);
-  g_source_set_name_by_id (self->poll_source, "[deck] restart monitor poll");
-}
-
 /* Running ------------------------------------------------------------------ */
 
 static void
@@ -836,7 +353,7 @@ static void
 start_tick (DeckRestartMonitor *self)
 {
   g_clear_handle_id (&self->tick_source, g_source_remove);
-  self->tick_source = g_timeout_add (TICK_MS, on_tick, self);
+  self->tick_source = g_timeout_add (DECK_RESTART_TICK_MS, on_tick, self);
   g_source_set_name_by_id (self->tick_source, "[deck] restart monitor elapsed");
 }
 
@@ -850,110 +367,16 @@ enter_waiting (DeckRestartMonitor *self)
 
   self->deadline_source = g_timeout_add (self->timeout_ms, on_deadline, self);
   g_source_set_name_by_id (self->deadline_source, "[deck] restart monitor timeout");
-  schedule_poll (self);
-}
-
-static void
-on_restart_sent (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Call *call = user_data;
-  g_autoptr(HdbRestartReply) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  DeckRestartMonitor *self;
-
-  if (call->self->kind == DECK_RESTART_KIND_RESTART)
-    reply = hdb_client_restart_finish (HDB_CLIENT (source), result, &error);
-  else
-    reply = hdb_client_restart_service_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (call, &error)) == NULL || check_cancelled (self))
-    return;
-
-  self->reply_time = g_get_monotonic_time ();
-  update_elapsed (self);
-
-  if (reply != NULL)
-    {
-      self->job_id = g_strdup (reply->job_id);
-      text = g_strdup_printf (_("%s accepted the restart; waiting for it to answer again"),
-                              self->name);
-    }
-  else if (g_error_matches (error, HDB_ERROR, HDB_ERROR_NETWORK))
-    {
-      /* Harper closes the connection right after answering `restart`; a
-       * broken connection here most likely means the restart is under way. */
-      text = g_strdup_printf (_("%s is probably restarting: the connection broke after the "
-                                "restart request (%s)"), self->name, error->message);
-    }
-  else
-    {
-      finish_failed (self, DECK_RESTART_ERROR_REFUSED, error->message);
-      return;
-    }
-
-  set_message (self, text);
-  enter_waiting (self);
-}
-
-static void
-send_restart (DeckRestartMonitor *self)
-{
-  Call *call;
-
-  /* The restart request may take the client's usual time. */
-  call = call_start (self, hdb_client_get_timeout (self->client));
-  self->sent_time = g_get_monotonic_time ();
-  self->elapsed = 0;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ELAPSED]);
-  start_tick (self);
-
-  switch (self->kind)
-    {
-    case DECK_RESTART_KIND_RESTART:
-      hdb_client_restart_async (self->client, call->cancellable, on_restart_sent, call);
-      break;
-    case DECK_RESTART_KIND_HTTP_WORKERS:
-      hdb_client_restart_service_async (self->client, "http_workers", call->cancellable,
-                                        on_restart_sent, call);
-      break;
-    case DECK_RESTART_KIND_CLUSTERING_CONFIG:
-      hdb_client_restart_service_async (self->client, "clustering_config", call->cancellable,
-                                        on_restart_sent, call);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-on_threads_recorded (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GArray) threads = NULL;
-  g_autoptr(GError) error = NULL;
-  DeckRestartMonitor *self;
-
-  threads = hdb_client_system_threads_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL || check_cancelled (self))
-    return;
-
-  /* Without them, "back" is an answer after a failed poll (see is_back). */
-  if (threads == NULL || threads->len == 0)
-    g_debug ("The worker threads of %s are not known: %s", self->name,
-             error != NULL ? error->message : "none listed");
-  else
-    self->threads_before = g_steal_pointer (&threads);
-
-  send_restart (self);
+  _deck_restart_monitor_schedule_poll (self);
 }
 
 static void
 reset_knowledge (DeckRestartMonitor *self)
 {
-  g_clear_pointer (&self->threads_before, g_array_unref);
+  deck_restart_snapshot_clear (&self->evidence.before);
+  self->evidence.refused = FALSE;
+  self->evidence.failed = FALSE;
+  self->sign = DECK_RESTART_SIGN_NONE;
   g_clear_pointer (&self->job_id, g_free);
   g_clear_pointer (&self->last_error, g_free);
   self->last_reason = NULL;
@@ -961,7 +384,6 @@ reset_knowledge (DeckRestartMonitor *self)
   self->reply_time = 0;
   self->back_time = 0;
   self->n_polls = 0;
-  self->saw_failure = FALSE;
   self->failing = FALSE;
   self->answering_old = FALSE;
   self->job_running = FALSE;
@@ -978,9 +400,10 @@ reset_knowledge (DeckRestartMonitor *self)
  * @callback: called when the instance is back, or the monitor gave up
  * @user_data: data for @callback
  *
- * Records the worker threads, sends the restart, and follows the instance
- * until it works again (see the file's comment). One run or keep_waiting
- * at a time; a second one fails with %G_IO_ERROR_PENDING.
+ * Records who answers (the main process and its worker threads), sends the
+ * restart, and follows the instance until it works again (see the file's
+ * comment). One run or keep_waiting at a time; a second one fails with
+ * %G_IO_ERROR_PENDING.
  */
 void
 deck_restart_monitor_run_async (DeckRestartMonitor  *self,
@@ -991,7 +414,6 @@ deck_restart_monitor_run_async (DeckRestartMonitor  *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *text = NULL;
-  Call *call;
 
   g_return_if_fail (DECK_IS_RESTART_MONITOR (self));
   g_return_if_fail (kind <= DECK_RESTART_KIND_CLUSTERING_CONFIG);
@@ -1019,8 +441,7 @@ deck_restart_monitor_run_async (DeckRestartMonitor  *self,
   text = g_strdup_printf (_("Asking %s to restart"), self->name);
   set_message (self, text);
 
-  call = call_start (self, RECORD_TIMEOUT_MS);
-  hdb_client_system_threads_async (self->client, call->cancellable, on_threads_recorded, call);
+  _deck_restart_monitor_record (self);
 }
 
 /**
@@ -1138,8 +559,10 @@ deck_restart_monitor_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->message);
-  g_clear_pointer (&self->threads_before, g_array_unref);
+  deck_restart_snapshot_clear (&self->evidence.before);
   g_free (self->job_id);
+  g_free (self->written);
+  g_free (self->undo);
   g_free (self->last_error);
 
   G_OBJECT_CLASS (deck_restart_monitor_parent_class)->finalize (object);
@@ -1407,4 +830,102 @@ deck_restart_monitor_set_timeout (DeckRestartMonitor *self,
     return;
   self->timeout_ms = timeout_ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+/**
+ * deck_restart_monitor_set_written:
+ * @self: a monitor
+ * @written: (nullable): what the caller wrote to the instance's configuration
+ *   before the coming restart, in the user's words ("clustering_enabled true,
+ *   clustering_nodeName “berlin”"); %NULL when nothing
+ * @undo: (nullable): how to take it back by hand if Harper does not come back
+ *
+ * A restart that does not come back, or is refused, then says what was
+ * written and how to undo it. Cleared when a restart succeeds.
+ */
+void
+deck_restart_monitor_set_written (DeckRestartMonitor *self,
+                                  const char         *written,
+                                  const char         *undo)
+{
+  g_return_if_fail (DECK_IS_RESTART_MONITOR (self));
+
+  g_free (self->written);
+  self->written = g_strdup (written);
+  g_free (self->undo);
+  self->undo = g_strdup (undo);
+}
+
+/**
+ * deck_restart_monitor_get_written:
+ * @self: a monitor
+ *
+ * Returns: (nullable): what deck_restart_monitor_set_written() was given, until
+ *   a restart succeeded
+ */
+const char *
+deck_restart_monitor_get_written (DeckRestartMonitor *self)
+{
+  g_return_val_if_fail (DECK_IS_RESTART_MONITOR (self), NULL);
+  return self->written;
+}
+
+/* For deck-restart-poll.c --------------------------------------------------- */
+
+void
+_deck_restart_monitor_set_phase (DeckRestartMonitor *self,
+                                 DeckRestartPhase    phase)
+{
+  set_phase (self, phase);
+}
+
+void
+_deck_restart_monitor_set_message (DeckRestartMonitor *self,
+                                   const char         *message)
+{
+  set_message (self, message);
+}
+
+void
+_deck_restart_monitor_update_elapsed (DeckRestartMonitor *self)
+{
+  update_elapsed (self);
+}
+
+void
+_deck_restart_monitor_update_message (DeckRestartMonitor *self)
+{
+  update_message (self);
+}
+
+void
+_deck_restart_monitor_start_tick (DeckRestartMonitor *self)
+{
+  start_tick (self);
+}
+
+void
+_deck_restart_monitor_enter_waiting (DeckRestartMonitor *self)
+{
+  enter_waiting (self);
+}
+
+gboolean
+_deck_restart_monitor_check_cancelled (DeckRestartMonitor *self)
+{
+  return check_cancelled (self);
+}
+
+void
+_deck_restart_monitor_finish_done (DeckRestartMonitor *self)
+{
+  finish_done (self);
+}
+
+void
+_deck_restart_monitor_finish_failed (DeckRestartMonitor *self,
+                                     DeckRestartError    code,
+                                     const char         *message)
+{
+  finish_failed (self, code, message);
 }

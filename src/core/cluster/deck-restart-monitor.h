@@ -84,10 +84,18 @@ guint               deck_restart_monitor_get_timeout  (DeckRestartMonitor *self)
 void                deck_restart_monitor_set_timeout  (DeckRestartMonitor *self,
                                                        guint               timeout_ms);
 
-/* Records the worker threads, sends the restart, then polls /health and
- * system_information with backoff (first poll within 250 ms) until the thread
- * set changed (or the server answered again after refusing connections) and
- * user_info succeeds. */
+/* What was written before the restart and how to undo it by hand: a
+ * restart that fails says so (see the .c file). */
+void                deck_restart_monitor_set_written  (DeckRestartMonitor *self,
+                                                       const char         *written,
+                                                       const char         *undo);
+const char         *deck_restart_monitor_get_written  (DeckRestartMonitor *self);
+
+/* Records who answers (main process and worker threads), sends the restart,
+ * then polls /health and the worker threads with backoff (first poll within
+ * 250 ms) until the evidence shows the restarted server (deck-restart-judge.h:
+ * a new process, only new workers, or an answer after the port refused
+ * connections) and user_info succeeds. */
 void                deck_restart_monitor_run_async    (DeckRestartMonitor  *self,
                                                        DeckRestartKind      kind,
                                                        GCancellable        *cancellable,

@@ -8,7 +8,9 @@
  * full replication), whose operations go in the unit's order across its
  * instances, then its read-back, then the other operations of those
  * instances. A failure stops the rest of its lane: they are recorded as
- * not sent, with why.
+ * not sent, with why. A unit that reads back differently from the plan is
+ * read again for a few seconds before the difference counts: Harper may
+ * report a link's new state late.
  */
 
 #define G_LOG_DOMAIN "deck-applier"
@@ -35,11 +37,39 @@ typedef struct
   guint       next;
   GHashTable *read_back; /* instance id → HdbClusterStatus, while verifying */
   guint       n_read;
+  guint       n_tries;   /* read-backs of the unit so far */
+  gint64      deadline;  /* monotonic µs: no read-back starts after it */
+  GSource    *pause;     /* the pause before reading back again */
+  GSource    *cancelled; /* ends that pause early */
 } Lane;
+
+/* A unit's links can read back late: Harper 4.7 under load reports a link
+ * that add_node or update_node just changed with its old subscriptions for
+ * a while. A unit that reads back differently is read again after these
+ * pauses (the last one repeated), for at most READ_BACK_BUDGET_US from the
+ * first read-back, before the difference is reported. */
+static const guint read_back_pause_ms[] = { 100, 200, 400, 800, 1000 };
+#define READ_BACK_BUDGET_US (5 * G_USEC_PER_SEC)
+
+static void
+lane_stop_pause (Lane *lane)
+{
+  if (lane->pause != NULL)
+    {
+      g_source_destroy (lane->pause);
+      g_clear_pointer (&lane->pause, g_source_unref);
+    }
+  if (lane->cancelled != NULL)
+    {
+      g_source_destroy (lane->cancelled);
+      g_clear_pointer (&lane->cancelled, g_source_unref);
+    }
+}
 
 static void
 lane_free (Lane *lane)
 {
+  lane_stop_pause (lane);
   g_clear_object (&lane->task);
   g_clear_pointer (&lane->steps, g_array_unref);
   g_clear_pointer (&lane->read_back, g_hash_table_unref);
@@ -182,6 +212,7 @@ on_op_done (GObject      *source,
 }
 
 static void read_back_next (Lane *lane);
+static void read_back_start (Lane *lane);
 
 static void
 on_read_back (GObject      *source,
@@ -204,6 +235,64 @@ on_read_back (GObject      *source,
   read_back_next (lane);
 }
 
+static gboolean
+on_read_back_pause (gpointer user_data)
+{
+  Lane *lane = user_data;
+  ApplyData *data = g_task_get_task_data (lane->task);
+  const DeckPlanUnit *unit = g_array_index (lane->steps, LaneStep, lane->next).verify;
+
+  lane_stop_pause (lane);
+  /* Cancelled meanwhile: the difference read last is reported (the
+   * comparison again, with the same states), and the rest of the lane is
+   * not sent (lane_next()). */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (lane->task)))
+    {
+      read_back_next (lane);
+      return G_SOURCE_REMOVE;
+    }
+  data->n_read_again += unit->instance_ids->len;
+  read_back_start (lane);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_read_back_cancelled (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  return on_read_back_pause (user_data);
+}
+
+/* Whether the unit that just read back differently is read again after a
+ * pause (started here), or its difference is final: the budget is spent,
+ * or the apply was cancelled. */
+static gboolean
+read_back_again (Lane *lane)
+{
+  GCancellable *cancellable = g_task_get_cancellable (lane->task);
+  guint pause_ms = read_back_pause_ms[MIN (lane->n_tries - 1,
+                                           G_N_ELEMENTS (read_back_pause_ms) - 1)];
+  gint64 now = g_get_monotonic_time ();
+
+  if (g_cancellable_is_cancelled (cancellable) ||
+      now + (gint64) pause_ms * 1000 > lane->deadline)
+    return FALSE;
+
+  lane->pause = g_timeout_source_new (pause_ms);
+  g_source_set_callback (lane->pause, on_read_back_pause, lane, NULL);
+  g_source_set_static_name (lane->pause, "[deck] applier read-back pause");
+  g_source_attach (lane->pause, g_task_get_context (lane->task));
+  if (cancellable != NULL)
+    {
+      /* A cancellation ends the pause at once rather than after it. */
+      lane->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (lane->cancelled, G_SOURCE_FUNC (on_read_back_cancelled), lane,
+                             NULL);
+      g_source_attach (lane->cancelled, g_task_get_context (lane->task));
+    }
+  return TRUE;
+}
+
 static void
 read_back_next (Lane *lane)
 {
@@ -221,8 +310,16 @@ read_back_next (Lane *lane)
       return;
     }
 
+  if (!deck_plan_check_unit (data->plan, unit, lane->read_back, &error) &&
+      read_back_again (lane))
+    {
+      g_debug ("a unit read back differently from the plan (try %u), reading it again: %s",
+               lane->n_tries, error->message);
+      return;
+    }
+
   lane->next++;
-  if (!deck_plan_check_unit (data->plan, unit, lane->read_back, &error))
+  if (error != NULL)
     {
       g_autoptr(GError) reason = NULL;
 
@@ -243,6 +340,19 @@ read_back_next (Lane *lane)
     }
   g_clear_pointer (&lane->read_back, g_hash_table_unref);
   lane_next (lane);
+}
+
+/* Reads every instance of the unit at the lane's step, one after the
+ * other, then compares (read_back_next()). */
+static void
+read_back_start (Lane *lane)
+{
+  g_clear_pointer (&lane->read_back, g_hash_table_unref);
+  lane->read_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) hdb_cluster_status_free);
+  lane->n_read = 0;
+  lane->n_tries++;
+  read_back_next (lane);
 }
 
 static void
@@ -268,10 +378,9 @@ lane_next (Lane *lane)
   step = &g_array_index (lane->steps, LaneStep, lane->next);
   if (step->verify != NULL)
     {
-      lane->read_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify) hdb_cluster_status_free);
-      lane->n_read = 0;
-      read_back_next (lane);
+      lane->n_tries = 0;
+      lane->deadline = g_get_monotonic_time () + READ_BACK_BUDGET_US;
+      read_back_start (lane);
       return;
     }
 
@@ -343,7 +452,10 @@ make_lanes (GTask *task)
           const char *instance_id = g_ptr_array_index (unit->instance_ids, j);
           GPtrArray *ops = deck_plan_get_operations (data->plan, instance_id);
 
-          g_hash_table_add (in_unit, (gpointer) instance_id);
+          /* An instance in two units (two links made anew) sends its
+           * other operations in the first one's lane only. */
+          if (!g_hash_table_add (in_unit, (gpointer) instance_id))
+            continue;
           for (guint k = 0; ops != NULL && k < ops->len; k++)
             if (((const DeckPlanOp *) g_ptr_array_index (ops, k))->unit == 0)
               lane_add_op (lane, g_ptr_array_index (ops, k));

@@ -33,6 +33,7 @@ typedef struct
   GHashTable    *results;       /* instance id → GPtrArray of DeckApplyOpResult */
   GString       *verification;  /* what the units read back differently */
   DeckChangeSet *unverified;    /* the changes of those units */
+  guint          n_read_again;  /* cluster_status sent to read a unit back again */
   GQueue         waiting;       /* lanes not started yet */
   guint          running;       /* lanes started and not done */
   guint          outstanding;

@@ -241,14 +241,16 @@ _deck_applier_finish_apply (GTask *task)
     }
   for (guint k = 0; k < unverified->len; k++)
     deck_change_set_add_change (result->remaining, g_ptr_array_index (unverified, k));
+  result->n_read_again = data->n_read_again;
   if (data->verification->len > 0)
     result->verification_error = g_error_new_literal (DECK_PLAN_ERROR,
                                                       DECK_PLAN_ERROR_VERIFICATION,
                                                       data->verification->str);
 
-  g_debug ("applied: %u ok, %u failed, %u changes left pending%s", result->n_ok,
-           result->n_failed, deck_change_set_get_n_changes (result->remaining),
-           result->verification_error ? ", a unit read back differently" : "");
+  g_debug ("applied: %u ok, %u failed, %u changes left pending%s, %u read back again",
+           result->n_ok, result->n_failed, deck_change_set_get_n_changes (result->remaining),
+           result->verification_error ? ", a unit read back differently" : "",
+           result->n_read_again);
   g_task_return_pointer (task, result, (GDestroyNotify) deck_apply_result_free);
 }
 

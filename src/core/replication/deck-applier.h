@@ -55,9 +55,13 @@ void deck_apply_op_result_free (DeckApplyOpResult *result);
  *   every difference between the links read back after converting a mesh
  *   and the plan; %NULL when every unit read back as planned, or the plan
  *   had none
+ * @n_read_again: cluster_status requests sent to read a unit back again,
+ *   because it first read back differently from the plan (Harper may report
+ *   a link's new state late); the applier reads again for at most about
+ *   five seconds before it reports the difference
  *
  * The applier sends the plan's requests and nothing else: on success,
- * their number is deck_plan_get_n_requests().
+ * their number is deck_plan_get_n_requests() plus @n_read_again.
  */
 typedef struct
 {
@@ -66,6 +70,7 @@ typedef struct
   GPtrArray     *results;
   DeckChangeSet *remaining;
   GError        *verification_error;
+  guint          n_read_again;
 } DeckApplyResult;
 
 void deck_apply_result_free (DeckApplyResult *result);

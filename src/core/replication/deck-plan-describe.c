@@ -131,8 +131,12 @@ describe_op (DeckPlan         *self,
 
   if (op->kind == DECK_PLAN_OP_REMOVE_NODE)
     {
-      append_detail (text, _("ends full replication, to add the node again with per-table "
-                             "subscriptions"));
+      if (op->relink)
+        append_detail (text, _("removes the link, to add it again with the new subscriptions "
+                               "(this Harper version does not change a link in place)"));
+      else
+        append_detail (text, _("ends full replication, to add the node again with per-table "
+                               "subscriptions"));
       return;
     }
 
@@ -213,13 +217,19 @@ describe_unit (DeckPlan           *self,
   g_autofree char *members = join_labels (self, unit->instance_ids);
   guint n = 0;
 
-  g_string_append_printf (text, _("Full replication between %s ends. Harper keeps one node "
-                                  "table for all of them, so every link between them is "
-                                  "removed on both sides and added again with per-table "
-                                  "subscriptions, which keep every table but what was "
-                                  "changed; the system database (users, roles) no longer "
-                                  "replicates. Sent in this order; a failure stops the rest:"),
-                          members);
+  if (unit->relink)
+    g_string_append_printf (text, _("The link of %s is made anew: its Harper version does not "
+                                    "change a link in place, so it is removed on both sides "
+                                    "and added again with the new subscriptions. Sent in this "
+                                    "order; a failure stops the rest:"), members);
+  else
+    g_string_append_printf (text, _("Full replication between %s ends. Harper keeps one node "
+                                    "table for all of them, so every link between them is "
+                                    "removed on both sides and added again with per-table "
+                                    "subscriptions, which keep every table but what was "
+                                    "changed; the system database (users, roles) no longer "
+                                    "replicates. Sent in this order; a failure stops the rest:"),
+                            members);
   g_string_append_c (text, '\n');
 
   for (guint i = 0; i < unit->operations->len; i++)

@@ -265,7 +265,9 @@ deck_plan_check_links_drift (DeckPlan    *self,
           const DeckPlanOp *op = g_ptr_array_index (ops, j);
           const HdbConnection *conn;
 
-          if (op->kind != DECK_PLAN_OP_UPDATE_NODE)
+          /* The add_node of a link made anew sends the whole list too. */
+          if (op->kind != DECK_PLAN_OP_UPDATE_NODE &&
+              !(op->relink && op->kind == DECK_PLAN_OP_ADD_NODE))
             continue;
           conn = hdb_cluster_status_find_connection (status, op->peer);
           /* A connection gone, or in full replication now: the changes'
@@ -308,7 +310,13 @@ deck_plan_check_links_drift (DeckPlan    *self,
     }
 
   for (guint i = 0; i < self->units->len; i++)
-    check_mesh_drift (self, g_ptr_array_index (self->units, i), fresh_statuses, skip, lines);
+    {
+      const DeckPlanUnit *unit = g_ptr_array_index (self->units, i);
+
+      /* A link made anew is one explicit link, checked above. */
+      if (!unit->relink)
+        check_mesh_drift (self, unit, fresh_statuses, skip, lines);
+    }
 
   if (lines->len == 0)
     return TRUE;

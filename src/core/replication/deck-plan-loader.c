@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-plan-loader.h"
+#include "hdb-capabilities.h"
 #include "hdb-client.h"
 
 /* Loading ------------------------------------------------------------------ */
@@ -24,6 +25,8 @@ typedef struct
   GHashTable    *clients;     /* id → HdbClient */
   GHashTable    *statuses;    /* id → HdbClusterStatus */
   GHashTable    *schemas;     /* id → HdbSchema */
+  GHashTable    *versions;    /* id → Harper version */
+  GHashTable    *known;       /* node name → Harper version, the caller's (nullable) */
   GHashTable    *unreadable;  /* id → message */
   guint          n_waiting;
   gboolean       peers_read;
@@ -36,6 +39,8 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->clients, g_hash_table_unref);
   g_clear_pointer (&data->statuses, g_hash_table_unref);
   g_clear_pointer (&data->schemas, g_hash_table_unref);
+  g_clear_pointer (&data->versions, g_hash_table_unref);
+  g_clear_pointer (&data->known, g_hash_table_unref);
   g_clear_pointer (&data->unreadable, g_hash_table_unref);
   g_free (data);
 }
@@ -50,9 +55,24 @@ static void read_instance (GTask      *task,
                            const char *instance_id,
                            HdbClient  *client);
 
-/* Whether a change is about a link in full replication: its mesh is
- * converted as one unit, on all of its instances, whose states the plan
- * then needs too. */
+/* The version the caller knows of @node_name, or NULL */
+static const char *
+known_version (LoadData   *data,
+               const char *node_name)
+{
+  if (data->known == NULL || node_name == NULL)
+    return NULL;
+  return g_hash_table_lookup (data->known, node_name);
+}
+
+/* Whether a change needs the states of the other instances: a native link
+ * in full replication, whose mesh is converted as one unit on all of its
+ * instances; or an explicit native link where the instance's or (as the
+ * caller knows it) the peer's version does not change a link in place
+ * (hdb-capabilities.h): it is made anew on both sides
+ * (deck_plan_new_versioned()). Between versions that do (4.4), an explicit
+ * link is one update_node and the peers are not read: one that does not
+ * answer would hold the plan up for its timeout. */
 static gboolean
 needs_peers (LoadData *data)
 {
@@ -65,8 +85,21 @@ needs_peers (LoadData *data)
       const HdbConnection *conn = status ? hdb_cluster_status_find_connection (status,
                                                                                change->peer)
                                          : NULL;
+      const HdbCapabilities *own, *peer;
+      const char *own_version;
 
-      if (conn != NULL && conn->replicates)
+      if (conn == NULL)
+        continue;
+      if (conn->replicates)
+        return TRUE;
+      /* The version read, else the caller's (as the plan gets them). */
+      own_version = g_hash_table_lookup (data->versions, change->instance_id);
+      if (own_version == NULL)
+        own_version = known_version (data, status->node_name);
+      own = hdb_capabilities_for_version (own_version);
+      peer = hdb_capabilities_for_version (known_version (data, conn->name));
+      if (status->engine == HDB_ENGINE_NATIVE &&
+          ((own->known && !own->updates_in_place) || (peer->known && !peer->updates_in_place)))
         return TRUE;
     }
   return FALSE;
@@ -101,7 +134,7 @@ load_step_done (GTask *task)
       return;
     }
 
-  /* Both reads of an instance run at once: a schema whose instance's state
+  /* All reads of an instance run at once: a schema whose instance's state
    * could not be read plays no part. */
   {
     GHashTableIter iter;
@@ -111,8 +144,56 @@ load_step_done (GTask *task)
     while (g_hash_table_iter_next (&iter, &id, NULL))
       g_hash_table_remove (data->schemas, id);
   }
-  plan = deck_plan_new_full (data->changes, data->statuses, NULL, data->schemas);
+  /* The versions by node name (hdb-capabilities.h: what update_node can
+   * do depends on both sides'). */
+  {
+    g_autoptr(GHashTable) by_node = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer id, status;
+
+    g_hash_table_iter_init (&iter, data->statuses);
+    while (g_hash_table_iter_next (&iter, &id, &status))
+      {
+        const char *version = g_hash_table_lookup (data->versions, id);
+        const char *node = ((HdbClusterStatus *) status)->node_name;
+
+        if (version != NULL && node != NULL)
+          g_hash_table_insert (by_node, (gpointer) node, (gpointer) version);
+      }
+    /* The caller's, for the nodes whose version was not read. */
+    if (data->known != NULL)
+      {
+        gpointer node, version;
+
+        g_hash_table_iter_init (&iter, data->known);
+        while (g_hash_table_iter_next (&iter, &node, &version))
+          if (!g_hash_table_contains (by_node, node))
+            g_hash_table_insert (by_node, node, version);
+      }
+    plan = deck_plan_new_versioned (data->changes, data->statuses, NULL, data->schemas, by_node);
+  }
   g_task_return_pointer (task, plan, g_object_unref);
+}
+
+static void
+on_version (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Request *request = user_data;
+  LoadData *data = g_task_get_task_data (request->task);
+  g_autoptr(HdbRegistrationInfo) info = NULL;
+
+  /* Without it, the plan takes the version to update a link in place, as
+   * 4.4 does. */
+  info = hdb_client_registration_info_finish (HDB_CLIENT (source), result, NULL);
+  if (info != NULL && info->version != NULL)
+    g_hash_table_insert (data->versions, g_strdup (request->instance_id),
+                         g_strdup (info->version));
+  load_step_done (request->task);
+  g_object_unref (request->task);
+  g_free (request->instance_id);
+  g_free (request);
 }
 
 static void
@@ -164,8 +245,9 @@ read_instance (GTask      *task,
 {
   LoadData *data = g_task_get_task_data (task);
 
-  /* The state and the schema at once: neither waits for the other. */
-  for (guint k = 0; k < 2; k++)
+  /* The state, the schema and the version at once: none waits for
+   * another. */
+  for (guint k = 0; k < 3; k++)
     {
       Request *request = g_new0 (Request, 1);
 
@@ -175,9 +257,12 @@ read_instance (GTask      *task,
       if (k == 0)
         hdb_client_cluster_status_async (client, g_task_get_cancellable (task), on_status,
                                          request);
-      else
+      else if (k == 1)
         hdb_client_describe_all_async (client, g_task_get_cancellable (task), on_schema,
                                        request);
+      else
+        hdb_client_registration_info_async (client, g_task_get_cancellable (task), on_version,
+                                            request);
     }
 }
 
@@ -191,10 +276,13 @@ read_instance (GTask      *task,
  * @callback: called with the plan
  * @user_data: data for @callback
  *
- * Reads `cluster_status` and `describe_all` of every instance @changes
- * names, all at once, and plans @changes against them. When a change is
- * about a link in full replication, the other instances of @clients are
- * read too: the whole mesh is converted as one unit (deck_plan_new_full()).
+ * Reads `cluster_status`, `describe_all` and `registration_info` (the
+ * version) of every instance @changes names, all at once, and plans
+ * @changes against them. When a change is about a link in full
+ * replication, the other instances of @clients are read too: the whole
+ * mesh is converted as one unit (deck_plan_new_full()); so they are when
+ * a link is made anew on both sides because the instance's version does not
+ * change links in place (deck_plan_new_versioned()).
  * An instance without a client, or that cannot be read, is left out: the
  * plan lists its changes as problems, and deck_plan_load_finish() says
  * why.
@@ -205,6 +293,34 @@ deck_plan_load_async (DeckChangeSet       *changes,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
+{
+  deck_plan_load_versioned_async (changes, clients, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * deck_plan_load_versioned_async:
+ * @changes: the changes to plan
+ * @clients: (element-type utf8 HdbClient): as for deck_plan_load_async()
+ * @known_versions: (nullable) (element-type utf8 utf8): node name → Harper
+ *   version, as the caller knows them (the store): a peer's version tells
+ *   whether a link to it is changed in place or made anew, also when the
+ *   peer itself is not read
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the plan
+ * @user_data: data for @callback
+ *
+ * deck_plan_load_async(), with the versions the caller knows: the other
+ * instances are read too when the peer's version, not only the instance's,
+ * does not change a link in place (a 4.4 instance linked to a 4.7 one). A
+ * version read from the server wins over the caller's.
+ */
+void
+deck_plan_load_versioned_async (DeckChangeSet       *changes,
+                                GHashTable          *clients,
+                                GHashTable          *known_versions,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -223,6 +339,8 @@ deck_plan_load_async (DeckChangeSet       *changes,
                                           (GDestroyNotify) hdb_cluster_status_free);
   data->schemas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) hdb_schema_free);
+  data->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  data->known = known_versions != NULL ? g_hash_table_ref (known_versions) : NULL;
   data->unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 

@@ -17,6 +17,12 @@ void      deck_plan_load_async  (DeckChangeSet        *changes,
                                  GCancellable         *cancellable,
                                  GAsyncReadyCallback   callback,
                                  gpointer              user_data);
+void      deck_plan_load_versioned_async (DeckChangeSet        *changes,
+                                          GHashTable           *clients,
+                                          GHashTable           *known_versions,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
 DeckPlan *deck_plan_load_finish (GAsyncResult         *result,
                                  GHashTable          **unreadable,
                                  GError              **error);

@@ -29,6 +29,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-plan-private.h"
+#include "hdb-capabilities.h"
 
 G_DEFINE_QUARK (deck-plan-error-quark, deck_plan_error)
 
@@ -303,6 +304,84 @@ subscribes_again (GPtrArray *changes,
   return FALSE;
 }
 
+/* Whether update_node changes the link between @own and @peer (node names)
+ * as it asks: both versions must do it, as far as @versions (node name →
+ * Harper version) knows them. */
+static gboolean
+updates_in_place (GHashTable *versions,
+                  const char *own,
+                  const char *peer)
+{
+  const char *names[] = { own, peer };
+
+  for (guint i = 0; versions != NULL && i < G_N_ELEMENTS (names); i++)
+    {
+      const char *version = names[i] != NULL ? g_hash_table_lookup (versions, names[i]) : NULL;
+      const HdbCapabilities *caps = hdb_capabilities_for_version (version);
+
+      if (version != NULL && caps->known && !caps->updates_in_place)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The link between @instance_id and @conn's node, made anew: removed on
+ * both sides (on the peer only when it is an instance of @statuses), then
+ * added with @subscriptions; a unit, so that the applier sends it in this
+ * order across the two instances and reads both back
+ * (deck_plan_check_unit()). */
+static void
+add_relink (DeckPlan            *self,
+            GPtrArray           *changes,
+            guint                from,
+            guint                to,
+            GHashTable          *statuses,
+            const char          *instance_id,
+            const char          *own_name,
+            const HdbConnection *conn,
+            GPtrArray           *subscriptions)
+{
+  DeckPlanUnit *unit = g_new0 (DeckPlanUnit, 1);
+  const char *peer_id = _deck_plan_instance_for_node (statuses, conn->name);
+  guint index = self->units->len + 1;
+  DeckPlanOp *ops[3] = { NULL, };
+
+  unit->relink = TRUE;
+  unit->instance_ids = g_ptr_array_new_with_free_func (g_free);
+  unit->node_names = g_ptr_array_new_with_free_func (g_free);
+  unit->operations = g_ptr_array_new ();
+  g_ptr_array_add (unit->instance_ids, g_strdup (instance_id));
+  g_ptr_array_add (unit->node_names, g_strdup (own_name));
+
+  ops[0] = _deck_plan_op_new (DECK_PLAN_OP_REMOVE_NODE, instance_id, conn->name, conn->url,
+                              HDB_ENGINE_NATIVE);
+  if (peer_id != NULL && own_name != NULL)
+    {
+      const HdbClusterStatus *peer_status = g_hash_table_lookup (statuses, peer_id);
+      const HdbConnection *back = hdb_cluster_status_find_connection (peer_status, own_name);
+
+      g_ptr_array_add (unit->instance_ids, g_strdup (peer_id));
+      g_ptr_array_add (unit->node_names, g_strdup (conn->name));
+      ops[1] = _deck_plan_op_new (DECK_PLAN_OP_REMOVE_NODE, peer_id, own_name,
+                                  back != NULL ? back->url : NULL, HDB_ENGINE_NATIVE);
+    }
+  ops[2] = _deck_plan_op_new (DECK_PLAN_OP_ADD_NODE, instance_id, conn->name, conn->url,
+                              HDB_ENGINE_NATIVE);
+  ops[2]->subscriptions = subscriptions;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      if (ops[i] == NULL)
+        continue;
+      g_ptr_array_extend_and_steal (ops[i]->changes, _deck_plan_copy_changes (changes, from, to));
+      ops[i]->unit = index;
+      ops[i]->relink = TRUE;
+      _deck_plan_add_op (self, ops[i]);
+      g_ptr_array_add (unit->operations, ops[i]);
+    }
+  g_ptr_array_add (self->units, unit);
+}
+
 /* Plans the changes [from, to), which are all between one instance and
  * one peer. A native peer in full replication is left in @meshes, for
  * _deck_plan_add_meshes(). */
@@ -313,6 +392,7 @@ plan_peer (DeckPlan   *self,
            guint       to,
            GHashTable *statuses,
            GHashTable *engines,
+           GHashTable *versions,
            GArray     *meshes)
 {
   const DeckChange *first = g_ptr_array_index (changes, from);
@@ -383,6 +463,34 @@ plan_peer (DeckPlan   *self,
     }
   for (guint i = from; i < to; i++)
     _deck_subscription_set_apply (&set, g_ptr_array_index (changes, i), FALSE);
+
+  /* Harper 4.5 and later do not change a link in place as update_node
+   * asks (a direction switched back on stays closed): the link is made
+   * anew, removed on both sides and added again. */
+  if (engine == HDB_ENGINE_NATIVE &&
+      !updates_in_place (versions, status->node_name, first->peer))
+    {
+      /* Removing the link on this side alone, with the other side out of
+       * reach, could leave it half made: nothing is planned then. */
+      if (_deck_plan_instance_for_node (statuses, conn->name) == NULL ||
+          status->node_name == NULL)
+        {
+          g_ptr_array_unref (_deck_subscription_set_finish (&set));
+          _deck_plan_add_problem (self, changes, from, to,
+                                  g_strdup_printf (_("This Harper version does not change a "
+                                                     "link in place, so it is removed on "
+                                                     "both sides and added again, and the "
+                                                     "replication state of %s was not "
+                                                     "loaded: it is not in the "
+                                                     "organization, or could not be read."),
+                                                   conn->name));
+          return;
+        }
+      add_relink (self, changes, from, to, statuses, instance_id, status->node_name, conn,
+                  _deck_subscription_set_finish (&set));
+      return;
+    }
+
   op = _deck_plan_op_new (DECK_PLAN_OP_UPDATE_NODE, instance_id, conn->name, conn->url, engine);
   g_ptr_array_extend_and_steal (op->changes, _deck_plan_copy_changes (changes, from, to));
   op->subscriptions = _deck_subscription_set_finish (&set);
@@ -481,6 +589,37 @@ deck_plan_new_full (DeckChangeSet *changes,
                     GHashTable    *engines,
                     GHashTable    *schemas)
 {
+  return deck_plan_new_versioned (changes, statuses, engines, schemas, NULL);
+}
+
+/**
+ * deck_plan_new_versioned:
+ * @changes: the staged changes; the plan keeps a snapshot
+ * @statuses: (element-type utf8 HdbClusterStatus) (nullable): as for
+ *   deck_plan_new_full(); with a version that changes no link in place,
+ *   the peer's status too (its side of the link is removed)
+ * @engines: (nullable): as for deck_plan_new_full()
+ * @schemas: (element-type utf8 HdbSchema) (nullable): as for
+ *   deck_plan_new_full()
+ * @versions: (element-type utf8 utf8) (nullable): node name → the Harper
+ *   version of that node, for the instances and peers known
+ *
+ * deck_plan_new_full(), knowing versions: where an instance or its peer
+ * runs a Harper that does not change a link in place as update_node asks
+ * (4.5 and later, hdb-capabilities.h), a changed explicit link is made
+ * anew as a unit: removed on both sides, then added with its new
+ * subscriptions, and read back. A version not in @versions is taken to
+ * update in place (as 4.4 does).
+ *
+ * Returns: (transfer full): the plan
+ */
+DeckPlan *
+deck_plan_new_versioned (DeckChangeSet *changes,
+                         GHashTable    *statuses,
+                         GHashTable    *engines,
+                         GHashTable    *schemas,
+                         GHashTable    *versions)
+{
   g_autoptr(DeckPlan) self = NULL;
   g_autoptr(GArray) meshes = g_array_new (FALSE, FALSE, sizeof (DeckPlanRange));
   guint from = 0;
@@ -505,7 +644,7 @@ deck_plan_new_full (DeckChangeSet *changes,
           to++;
         }
 
-      plan_peer (self, self->changes, from, to, statuses, engines, meshes);
+      plan_peer (self, self->changes, from, to, statuses, engines, versions, meshes);
       from = to;
     }
 

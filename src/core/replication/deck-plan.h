@@ -67,6 +67,9 @@ const char *deck_plan_op_kind_to_string (DeckPlanOpKind kind);
  * @unit: 0, or the full-replication mesh this operation converts, as
  *   1 + its index in deck_plan_get_units(): the unit's operations go to
  *   several instances and are sent in the unit's order
+ * @relink: part of a unit that makes an explicit link anew (remove on both
+ *   sides, then add), because a version on it does not change a link in
+ *   place as update_node asks (hdb-capabilities.h)
  *
  * One request. Holds no secret: the applier fills the authorization in.
  */
@@ -83,6 +86,7 @@ typedef struct
   GPtrArray      *changes;
   gboolean        repeat;
   guint           unit;
+  gboolean        relink;
 } DeckPlanOp;
 
 void deck_plan_op_free (DeckPlanOp *op);
@@ -115,6 +119,9 @@ void deck_plan_problem_free (DeckPlanProblem *problem);
  * @operations: (element-type DeckPlanOp): the operations that convert
  *   every link of the mesh to per-table subscriptions, in the order they
  *   are sent (across the instances); the plan owns them
+ * @relink: the unit makes one explicit link anew (remove on both sides,
+ *   then add with the new subscriptions) instead of converting a mesh: a
+ *   Harper on it does not change a link in place (4.5+)
  *
  * Harper keeps one node table (system.hdb_nodes) for every node of a mesh
  * in full replication, so converting one link rewrites the others: the
@@ -127,6 +134,7 @@ typedef struct
   GPtrArray *instance_ids;
   GPtrArray *node_names;
   GPtrArray *operations;
+  gboolean   relink;
 } DeckPlanUnit;
 
 #define DECK_TYPE_PLAN (deck_plan_get_type ())
@@ -140,6 +148,11 @@ DeckPlan   *deck_plan_new_full           (DeckChangeSet  *changes,
                                           GHashTable     *statuses,
                                           GHashTable     *engines,
                                           GHashTable     *schemas);
+DeckPlan   *deck_plan_new_versioned      (DeckChangeSet  *changes,
+                                          GHashTable     *statuses,
+                                          GHashTable     *engines,
+                                          GHashTable     *schemas,
+                                          GHashTable     *versions);
 GPtrArray  *deck_plan_get_instance_ids   (DeckPlan       *self);
 GPtrArray  *deck_plan_get_operations     (DeckPlan       *self,
                                           const char     *instance_id);

@@ -107,14 +107,22 @@ add_group (DeckPlanView     *self,
 static char *
 op_title (DeckPlanOpKind  kind,
           gboolean        repeat,
+          gboolean        relink,
           const char     *peer)
 {
   switch (kind)
     {
     case DECK_PLAN_OP_REMOVE_NODE:
+      if (relink)
+        /* Translators: the peer instance; its Harper version does not
+         * change a link in place, so the link is removed and added again */
+        return g_strdup_printf (_("Remove %s, to make the link anew"), peer);
       /* Translators: the peer instance */
       return g_strdup_printf (_("Remove %s, to leave full replication"), peer);
     case DECK_PLAN_OP_ADD_NODE:
+      if (relink)
+        /* Translators: the peer instance */
+        return g_strdup_printf (_("Add %s again, with the new subscriptions"), peer);
       /* Translators: the peer instance */
       return g_strdup_printf (_("Add %s again, with per-table subscriptions"), peer);
     case DECK_PLAN_OP_UPDATE_NODE:
@@ -132,7 +140,8 @@ add_op_row (DeckPlanView        *self,
             AdwPreferencesGroup *group,
             const DeckPlanOp    *op)
 {
-  g_autofree char *what = op_title (op->kind, op->repeat, deck_plan_view_peer_name (self, op->instance_id, op->peer));
+  g_autofree char *what = op_title (op->kind, op->repeat, op->relink,
+                                    deck_plan_view_peer_name (self, op->instance_id, op->peer));
   /* A unit's rows go to several instances: each says which. */
   /* Translators: an operation's title, then the instance it is sent to */
   g_autofree char *title = op->unit == 0 ? g_strdup (what)

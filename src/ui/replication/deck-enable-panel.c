@@ -20,6 +20,8 @@
 #include "deck-enable-job.h"
 #include "deck-enable-panel.h"
 #include "deck-engine.h"
+#include "deck-engine-preflight.h"
+#include "hdb-capabilities.h"
 #include "deck-ui-util.h"
 
 struct _DeckEnablePanel
@@ -47,12 +49,24 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The engine enabling would use, as the enable job decides it. */
+/* The engine enabling would use, as the enable job decides it
+ * (HDB_ENGINE_UNKNOWN when neither runs on the server's version). */
 static HdbEngine
 engine_to_enable (DeckEnablePanel *self)
 {
   return deck_enable_job_choose_engine (deck_instance_get_engine (self->instance),
                                         deck_instance_get_version (self->instance));
+}
+
+/* Whether the server can run the engine enabling would use; if not, why. */
+static gboolean
+can_enable (DeckEnablePanel  *self,
+            GError          **error)
+{
+  HdbEngine kind = engine_to_enable (self);
+
+  return deck_engine_check_version (kind != HDB_ENGINE_UNKNOWN ? kind : HDB_ENGINE_NATIVE,
+                                    deck_instance_get_version (self->instance), error);
 }
 
 static const char *
@@ -85,8 +99,16 @@ validate (DeckEnablePanel *self)
       return;
     }
 
-  engine = deck_engine_new_for (engine_to_enable (self));
-  if (*node != '\0' && !deck_engine_validate_node_name (engine, node, &error))
+  /* Only what this server can run is offered; the reason shows otherwise. */
+  if (can_enable (self, &error))
+    engine = deck_engine_new_for (engine_to_enable (self));
+
+  if (engine == NULL)
+    {
+      show_error (self, error->message);
+      valid = FALSE;
+    }
+  else if (*node != '\0' && !deck_engine_validate_node_name (engine, node, &error))
     {
       show_error (self, error->message);
       valid = FALSE;
@@ -120,7 +142,9 @@ fill (DeckEnablePanel *self)
 {
   DeckOrganization *org;
   g_autoptr(DeckEngine) engine = NULL;
+  g_autoptr(GError) refusal = NULL;
   g_autofree char *node = NULL;
+  HdbEngine kind;
   const char *user;
 
   gtk_editable_set_text (GTK_EDITABLE (self->cluster_password_row), "");
@@ -135,17 +159,21 @@ fill (DeckEnablePanel *self)
   user = org != NULL ? deck_organization_get_cluster_user (org) : NULL;
   gtk_editable_set_text (GTK_EDITABLE (self->cluster_user_row),
                          user != NULL ? user : DECK_DEFAULT_CLUSTER_USER);
-  engine = deck_engine_new_for (engine_to_enable (self));
+  kind = engine_to_enable (self);
+  engine = deck_engine_new_for (kind != HDB_ENGINE_UNKNOWN ? kind : HDB_ENGINE_NATIVE);
   node = deck_engine_suggest_node_name (engine, deck_instance_get_name (self->instance),
                                         deck_instance_get_url (self->instance));
   gtk_editable_set_text (GTK_EDITABLE (self->node_name_row), node);
 
-  adw_action_row_set_subtitle (self->engine_row,
-                               engine_to_enable (self) == HDB_ENGINE_NATIVE
-                               ? _("Native replication (Harper 4.4 and later). The cluster user "
-                                   "is a dedicated super user on every instance.")
-                               : _("NATS clustering. The cluster user gets the cluster_user role "
-                                   "on every instance."));
+  if (!can_enable (self, &refusal))
+    adw_action_row_set_subtitle (self->engine_row, _("None: this server cannot run it."));
+  else
+    adw_action_row_set_subtitle (self->engine_row,
+                                 kind == HDB_ENGINE_NATIVE
+                                 ? _("Native replication (Harper 4.4 and later). The cluster user "
+                                     "is a dedicated super user on every instance.")
+                                 : _("NATS clustering. The cluster user gets the cluster_user role "
+                                     "on every instance."));
 
   /* Every instance of the organization needs the same cluster user: offer
    * the password kept for it. */

@@ -285,11 +285,19 @@ deck_replication_tables_load (DeckReplicationTables *self,
   load_schema (self, client, NULL);
 }
 
+/**
+ * deck_replication_tables_is_loading:
+ * @self: the tables
+ *
+ * Returns: whether the tables are being read, or will be read again in a
+ *   moment (after an apply, see on_applied()): what the grid shows may
+ *   change when that read answers.
+ */
 gboolean
 deck_replication_tables_is_loading (DeckReplicationTables *self)
 {
   g_return_val_if_fail (DECK_IS_REPLICATION_TABLES (self), FALSE);
-  return self->n_loading > 0;
+  return self->n_loading > 0 || self->reload_id != 0;
 }
 
 /* Review, apply, undo, discard ---------------------------------------------- */
