@@ -49,7 +49,7 @@
 #   CLUSTERDECK_SANITIZER_ARGS meson test arguments of the sanitizer pass (default:
 #                              the unit, faults, cli, integration and fuzz suites,
 #                              Harper tests on the baseline version only)
-#   CLUSTERDECK_FUZZ_SECONDS   how long each fuzz target fuzzes (default: 60)
+#   CLUSTERDECK_FUZZ_SECONDS   how long each fuzz target fuzzes (default: 30)
 set -uo pipefail
 
 case ${1:-} in
@@ -152,14 +152,15 @@ run_pass main "$builddir" "$(remaining)" "$@"
 # says why). It runs on a full run (no arguments), or when asked for with
 # CLUSTERDECK_SANITIZERS=1; CLUSTERDECK_SANITIZERS=0 leaves it out.
 sanitizers=${CLUSTERDECK_SANITIZERS:-}
-# Off by default until the sanitizer pass is clean on every suite.
-[ -z "$sanitizers" ] && sanitizers=0
+if [ -z "$sanitizers" ]; then
+  if [ $# = 0 ]; then sanitizers=1; else sanitizers=0; fi
+fi
 if [ "$sanitizers" = 1 ]; then
   asan_dir=${CLUSTERDECK_ASAN_BUILD_DIR:-$srcdir/_build-asan}
   if CLUSTERDECK_SKIP_APT=1 CLUSTERDECK_ASAN_BUILD_DIR=$asan_dir \
        bash "$srcdir/build-aux/setup.sh" --build-sanitizers; then
     # Each fuzz target fuzzes this long after replaying its corpus.
-    export CLUSTERDECK_FUZZ_SECONDS=${CLUSTERDECK_FUZZ_SECONDS:-60}
+    export CLUSTERDECK_FUZZ_SECONDS=${CLUSTERDECK_FUZZ_SECONDS:-30}
     (
       . "$srcdir/tests/sanitizers/env.sh"
       # The Harper tests once, on the baseline version: the sanitizers look
