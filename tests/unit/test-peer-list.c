@@ -426,6 +426,39 @@ test_fixtures (void)
   organization_clear (&org);
 }
 
+/* The same server registered twice (a super user's login and a reader's)
+ * is no peer of itself: not by URL while its node name is unknown, not by
+ * node name once it is known; another port of the same host is a peer. */
+static void
+test_same_server (void)
+{
+  g_autoptr(DeckPeerList) list = deck_peer_list_new ();
+  g_autoptr(GListStore) instances = g_list_store_new (DECK_TYPE_INSTANCE);
+  g_autoptr(DeckInstance) node1 = deck_instance_new ("1", "org", "node1",
+                                                     "http://127.0.0.1:9925", "admin");
+  g_autoptr(DeckInstance) reader = deck_instance_new ("2", "org", "node1 (reader)",
+                                                      "HTTP://127.0.0.1:9925/", "reader");
+  g_autoptr(DeckInstance) other_port = deck_instance_new ("3", "org", "node2",
+                                                          "http://127.0.0.1:9935", "admin");
+
+  g_list_store_append (instances, node1);
+  g_list_store_append (instances, reader);
+  g_list_store_append (instances, other_port);
+
+  deck_peer_list_update (list, node1, G_LIST_MODEL (instances), NULL);
+  g_assert_cmpuint (deck_peer_list_count (list, DECK_PEER_GROUP_UNCONNECTED), ==, 1);
+  g_assert_null (deck_peer_list_find_instance (list, "2"));
+  g_assert_nonnull (deck_peer_list_find_instance (list, "3"));
+
+  /* Once both answered with their node names, those decide. */
+  answered (node1, HDB_ENGINE_NATIVE, "node1", FALSE);
+  answered (reader, HDB_ENGINE_NATIVE, "node1", FALSE);
+  answered (other_port, HDB_ENGINE_NATIVE, "node2", FALSE);
+  deck_peer_list_update (list, reader, G_LIST_MODEL (instances), NULL);
+  g_assert_null (deck_peer_list_find_instance (list, "1"));
+  g_assert_nonnull (deck_peer_list_find_instance (list, "3"));
+}
+
 /* The list and its peers go when their last holder lets go. */
 static void
 test_lifetime (void)
@@ -453,5 +486,6 @@ main (int   argc,
   g_test_add_func ("/peer-list/no-status", test_no_status);
   g_test_add_func ("/peer-list/fixtures", test_fixtures);
   g_test_add_func ("/peer-list/lifetime", test_lifetime);
+  g_test_add_func ("/peer-list/same-server", test_same_server);
   return g_test_run ();
 }

@@ -141,6 +141,42 @@ describe_connection (const HdbConnection  *conn,
   return g_string_free (text, FALSE);
 }
 
+/* The port of @uri, or its scheme's default. */
+static int
+uri_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/* Whether @a and @b are the same server registered twice (for example once
+ * with a super user's login and once with a reader's): the same node name,
+ * or the same scheme, host and port. Such an instance is no peer of the
+ * other: Harper connects a node to others, never to itself. */
+static gboolean
+same_server (DeckInstance *a,
+             DeckInstance *b)
+{
+  const char *node_a = deck_instance_get_node_name (a);
+  const char *node_b = deck_instance_get_node_name (b);
+  g_autoptr(GUri) uri_a = NULL;
+  g_autoptr(GUri) uri_b = NULL;
+
+  if (node_a != NULL && node_b != NULL)
+    return g_strcmp0 (node_a, node_b) == 0;
+  uri_a = g_uri_parse (deck_instance_get_url (a), G_URI_FLAGS_NONE, NULL);
+  uri_b = g_uri_parse (deck_instance_get_url (b), G_URI_FLAGS_NONE, NULL);
+  if (uri_a == NULL || uri_b == NULL || g_uri_get_host (uri_a) == NULL ||
+      g_uri_get_host (uri_b) == NULL)
+    return FALSE;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri_a), g_uri_get_scheme (uri_b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (uri_a), g_uri_get_host (uri_b)) == 0 &&
+         uri_port (uri_a) == uri_port (uri_b);
+}
+
 /* The instance of the organization (other than @self_instance) whose node
  * name is @node_name, or %NULL */
 static DeckInstance *
@@ -319,7 +355,8 @@ deck_peer_list_new (void)
  *   could not be), which lists every other instance as unconnected
  *
  * Classifies the peers of @instance again and replaces the list's items.
- * A connection to the instance itself, or one without a name, is no peer.
+ * A connection to the instance itself, or one without a name, is no peer;
+ * nor is the same server registered again under another login.
  */
 void
 deck_peer_list_update (DeckPeerList           *self,
@@ -353,7 +390,8 @@ deck_peer_list_update (DeckPeerList           *self,
     {
       g_autoptr(DeckInstance) other = g_list_model_get_item (instances, i);
 
-      if (other == instance || g_ptr_array_find (connected, other, NULL))
+      if (other == instance || g_ptr_array_find (connected, other, NULL) ||
+          same_server (instance, other))
         continue;
       g_ptr_array_add (peers, unconnected_peer (instance, other));
     }
