@@ -1355,6 +1355,10 @@ test_stage_review_apply (void)
   g_assert_true (gtk_widget_activate (find_widget (toast, match_button_label, "_Undo")));
   WAIT_UNTIL ((dialog = find_review_dialog ()) != NULL, 5000);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Undo Changes");
+  /* and its header says so too */
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (find_of_type (GTK_WIDGET (dialog),
+                                                                                ADW_TYPE_WINDOW_TITLE))),
+                   ==, "Undo Changes");
   WAIT_UNTIL (state_is (dialog, "done") || state_is (dialog, "failed") ||
               state_is (dialog, "refused") || state_is (dialog, "empty"), APPLY_BOUND_MS);
   retry_unanswered (dialog);

@@ -571,7 +571,11 @@ deck_review_dialog_new (GtkWindow     *parent,
   self->changes = deck_change_set_copy (changes);
   self->apply_at_once = apply_at_once;
   if (apply_at_once)
-    gtk_window_set_title (GTK_WINDOW (self), _("Undo Changes"));
+    {
+      /* The header shows the window's title: both say what this is. */
+      gtk_window_set_title (GTK_WINDOW (self), _("Undo Changes"));
+      adw_window_title_set_title (self->window_title, _("Undo Changes"));
+    }
 
   /* The reads first: the window is made and mapped while they run. */
   load_plan (self);
