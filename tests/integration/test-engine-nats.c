@@ -124,7 +124,8 @@ lists_node (guint       i,
 }
 
 /* Enabling an engine the version cannot run: refused before anything is
- * written; the node keeps answering, unchanged and not restarted. */
+ * written; the node keeps answering, unchanged (its configuration and
+ * cluster state as they were before the attempt) and not restarted. */
 static void
 assert_refused (HdbEngine   kind,
                 const char *must_mention)
@@ -132,6 +133,8 @@ assert_refused (HdbEngine   kind,
   g_autoptr(DeckEngine) refused_engine = deck_engine_new_for (kind);
   g_autoptr(DeckRestartMonitor) monitor = deck_restart_monitor_new (clients[0]);
   g_autoptr(GArray) phases = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(HdbConfiguration) before = NULL;
+  g_autoptr(HdbClusterStatus) status_before = NULL;
   g_autoptr(HdbConfiguration) config = NULL;
   g_autoptr(HdbClusterStatus) status = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -147,6 +150,13 @@ assert_refused (HdbEngine   kind,
     .nats_leaf_port = port + 6,
   };
   GPid pid = harper_fixture_get_pid (cluster, 0);
+
+  /* The node as it is now: fresh, or (native refused on a NATS-era
+   * version, after the NATS tests) with NATS clustering enabled. */
+  before = HDB_SYNC (clients[0], get_configuration, &error);
+  g_assert_no_error (error);
+  status_before = HDB_SYNC (clients[0], cluster_status, &error);
+  g_assert_no_error (error);
 
   g_signal_connect (monitor, "notify::phase", G_CALLBACK (on_phase), phases);
   TEST_AWAIT (result, ENGINE_WAIT_MS,
@@ -165,11 +175,12 @@ assert_refused (HdbEngine   kind,
   g_clear_error (&error);
   config = HDB_SYNC (clients[0], get_configuration, &error);
   g_assert_no_error (error);
-  g_assert_false (config->clustering_enabled);
-  g_assert_null (config->replication_hostname);
+  g_assert_cmpint (config->clustering_enabled, ==, before->clustering_enabled);
+  g_assert_cmpstr (config->replication_hostname, ==, before->replication_hostname);
   status = HDB_SYNC (clients[0], cluster_status, &error);
   g_assert_no_error (error);
-  g_assert_false (status->is_enabled);
+  g_assert_cmpint (status->is_enabled, ==, status_before->is_enabled);
+  g_assert_cmpint (status->engine, ==, status_before->engine);
   g_assert_cmpint (harper_fixture_get_pid (cluster, 0), ==, pid);
 }
 
