@@ -130,7 +130,7 @@ deck_cli_watch (DeckCli   *cli,
   g_autoptr(GPtrArray) before = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Watch watch = { cancellable, FALSE, FALSE };
-  guint sigint, sigterm;
+  guint sigint, sigterm, tick_id;
 
   /* The passwords are asked for once, before the first reading. */
   for (guint i = 0; i < instances->len; i++)
@@ -168,11 +168,14 @@ deck_cli_watch (DeckCli   *cli,
       before = g_steal_pointer (&after);
 
       watch.tick = FALSE;
-      g_timeout_add_seconds (interval, on_tick, &watch);
+      tick_id = g_timeout_add_seconds (interval, on_tick, &watch);
       while (!watch.tick && !watch.stopped)
         g_main_context_iteration (NULL, TRUE);
+      /* By its id: the signal sources have the same user data, and removing
+       * "the first source of &watch" took the SIGINT one (a critical at
+       * exit). A tick that fired removed itself. */
       if (!watch.tick)
-        g_source_remove_by_user_data (&watch);
+        g_source_remove (tick_id);
     }
   g_source_remove (sigint);
   g_source_remove (sigterm);
