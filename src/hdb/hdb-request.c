@@ -68,7 +68,9 @@ attempt_clear (Request *req)
   g_clear_object (&req->cancellable);
   g_clear_object (&req->stream);
   /* cluster_status answers with the retained credentials in clear (Q11). */
-  if (req->buffer != NULL)
+  /* An empty answer has no data at all: explicit_bzero (NULL, 0) is
+   * undefined (UBSan saw it on a restart's empty reply). */
+  if (req->buffer != NULL && req->buffer->len > 0)
     explicit_bzero (req->buffer->data, req->buffer->len);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
   if (req->message != NULL)
