@@ -5,7 +5,7 @@
 # (build-aux/setup.sh), configures and builds `_build` with --werror, then runs
 # `meson test` headless (pass "main"); on a full run (no arguments) it then
 # builds `_build-asan` (clang, AddressSanitizer + UndefinedBehaviorSanitizer,
-# libFuzzer targets) and runs the unit, faults, cli and fuzz
+# libFuzzer targets) and runs the unit, faults, cli, integration and fuzz
 # suites there (pass "sanitizers", its suites named sanitizers:SUITE). Each
 # pass runs:
 #
@@ -47,8 +47,8 @@
 #   CLUSTERDECK_SANITIZERS     1: run the sanitizer pass, 0: do not (default: 1 on a
 #                              full run, 0 when arguments select tests)
 #   CLUSTERDECK_SANITIZER_ARGS meson test arguments of the sanitizer pass (default:
-#                              the unit, faults, cli and fuzz suites, Harper tests
-#                              on the baseline version only)
+#                              the unit, faults, cli, integration and fuzz suites,
+#                              Harper tests on the baseline version only)
 #   CLUSTERDECK_SANITIZER_MIN_SECONDS  the sanitizer pass is left out (and says so)
 #                              when less of the budget is left (default: 1500)
 #   CLUSTERDECK_FUZZ_SECONDS   how long each fuzz target fuzzes (default: 30)
@@ -174,15 +174,12 @@ if [ "$sanitizers" = 1 ]; then
     (
       . "$srcdir/tests/sanitizers/env.sh"
       # The Harper tests once, on the baseline version: the sanitizers look
-      # at our code, which does not change with the server's version. The
-      # CLI suite drives the core against real Harper (connect, set, apply,
-      # TLS, the cluster file); the integration suite under the sanitizers
-      # (--suite integration) does not fit CI's 90 minutes beside the
-      # version matrix, and runs on demand through CLUSTERDECK_SANITIZER_ARGS.
+      # at our code, which does not change with the server's version (about
+      # 20 minutes with the integration suite, measured on two cores).
       other_versions=$(bash "$srcdir/tests/harper/install.sh" --list |
         grep -vx "$(bash "$srcdir/tests/harper/install.sh" --list baseline)" |
         sed 's/^/--no-suite harper-/' | tr '\n' ' ')
-      read -r -a sanitizer_args <<<"${CLUSTERDECK_SANITIZER_ARGS:---suite unit --suite faults --suite cli --suite fuzz $other_versions--no-suite harper-mixed}"
+      read -r -a sanitizer_args <<<"${CLUSTERDECK_SANITIZER_ARGS:---suite unit --suite faults --suite cli --suite integration --suite fuzz $other_versions--no-suite harper-mixed}"
       run_pass sanitizers "$asan_dir" "$(remaining)" "${sanitizer_args[@]}"
       printf '%s\n' "${passes[@]}" >"$asan_dir/meson-logs/run-tests-passes"
     )
