@@ -99,7 +99,7 @@ def cell(results):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description="The compatibility matrix of a test run.")
     ap.add_argument("--log-dir", action="append")
     ap.add_argument("--update", metavar="FILE")
     args = ap.parse_args()

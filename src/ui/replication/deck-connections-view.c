@@ -39,6 +39,9 @@ struct _DeckConnectionsView
   HdbClusterStatus    *status;           /* owned, nullable: the last one read */
   char                *error;            /* nullable: why it could not be read */
   DeckPeerList        *peers;            /* owned */
+  /* The organization's instances whose status the rows show (owned
+   * references, each with a handler to this view). */
+  GPtrArray           *watched_instances;
 
   /* Jobs the view follows to their end, to say how they ended (owned
    * references; the context owns the jobs). */
@@ -222,6 +225,49 @@ show_peers (DeckConnectionsView *self)
                          self->status);
 }
 
+/* A peer's status changed (it stopped answering, or answers again): its row
+ * says so at once, from the status already read; nothing is sent. */
+static void
+on_peer_status (DeckConnectionsView *self)
+{
+  if (self->instance != NULL)
+    show_peers (self);
+}
+
+static void
+unwatch_instances (DeckConnectionsView *self)
+{
+  if (self->watched_instances == NULL)
+    return;
+  for (guint i = 0; i < self->watched_instances->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched_instances, i),
+                                          on_peer_status, self);
+  g_ptr_array_set_size (self->watched_instances, 0);
+}
+
+/* Follows the status of the instances of the shown instance's organization. */
+static void
+watch_instances (DeckConnectionsView *self)
+{
+  DeckOrganization *org;
+  GListModel *instances;
+
+  unwatch_instances (self);
+  if (self->instance == NULL || self->context == NULL)
+    return;
+  org = deck_context_get_organization (self->context, self->instance);
+  instances = org != NULL ? deck_organization_get_instances (org) : NULL;
+  for (guint i = 0; instances != NULL && i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr(DeckInstance) other = g_list_model_get_item (instances, i);
+
+      if (other == self->instance)
+        continue;
+      g_signal_connect_swapped (other, "notify::status", G_CALLBACK (on_peer_status), self);
+      g_ptr_array_add (self->watched_instances, g_object_ref (other));
+    }
+}
+
 /* Reading the cluster status -------------------------------------------------------- */
 
 static void
@@ -260,6 +306,8 @@ deck_connections_view_reload (DeckConnectionsView *self)
 
   if (self->instance == NULL || self->context == NULL)
     return;
+  /* The organization may have gained or lost instances since. */
+  watch_instances (self);
   client = deck_context_get_client (self->context, self->instance);
   if (client == NULL)
     return;
@@ -610,6 +658,8 @@ deck_connections_view_dispose (GObject *object)
 {
   DeckConnectionsView *self = DECK_CONNECTIONS_VIEW (object);
 
+  unwatch_instances (self);
+  g_clear_pointer (&self->watched_instances, g_ptr_array_unref);
   /* Only this view's reads stop; the jobs go on in the context. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -693,6 +743,7 @@ deck_connections_view_init (DeckConnectionsView *self)
 
   self->cancellable = g_cancellable_new ();
   self->watched_jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->watched_instances = g_ptr_array_new_with_free_func (g_object_unref);
   self->peers = deck_peer_list_new ();
   bind_group (self, self->connected_list, DECK_PEER_GROUP_CONNECTED);
   bind_group (self, self->unconnected_list, DECK_PEER_GROUP_UNCONNECTED);
@@ -758,6 +809,7 @@ deck_connections_view_set_instance (DeckConnectionsView *self,
   g_set_object (&self->instance, instance);
   g_clear_pointer (&self->status, hdb_cluster_status_free);
   g_clear_pointer (&self->error, g_free);
+  watch_instances (self);
   show_peers (self);
 }
 
