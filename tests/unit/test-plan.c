@@ -801,6 +801,19 @@ test_mesh_problems (void)
   g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 1);
   problem = g_ptr_array_index (deck_plan_get_problems (plan), 0);
   g_assert_nonnull (strstr (problem->message, "node3"));
+  g_clear_object (&plan);
+
+  /* A status that does not say its own node name (a hostile or broken
+   * server; fuzz-plan's crash-mesh-without-node-name): the mesh cannot be
+   * found from it, and nothing of it is sent. */
+  g_hash_table_insert (statuses, g_strdup ("m3"), mesh_status (3, NULL));
+  g_clear_pointer (&((HdbClusterStatus *) g_hash_table_lookup (statuses, "m1"))->node_name,
+                   g_free);
+  plan = deck_plan_new (changes, statuses, NULL);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 0);
+  g_assert_cmpuint (deck_plan_get_problems (plan)->len, ==, 1);
+  problem = g_ptr_array_index (deck_plan_get_problems (plan), 0);
+  g_assert_nonnull (strstr (problem->message, "node name"));
 }
 
 static void

@@ -449,6 +449,17 @@ plan_peer (DeckPlan   *self,
     {
       DeckPlanRange range = { from, to };
 
+      /* A mesh is found by node names, starting from this instance's. */
+      if (status->node_name == NULL || *status->node_name == '\0')
+        {
+          _deck_plan_add_problem (self, changes, from, to,
+                                  g_strdup (_("This instance did not say its node name, "
+                                              "which converting a link in full replication "
+                                              "needs. Reload, and if it stays so, check the "
+                                              "instance's replication settings.")));
+          return;
+        }
+
       g_array_append_val (meshes, range);
       return;
     }
