@@ -89,8 +89,7 @@ count_text (gint64 count)
 
 static void
 print_text (GPtrArray *rows,
-            GPtrArray *skipped,
-            guint      n_differ)
+            GPtrArray *skipped)
 {
   for (guint i = 0; i < skipped->len; i++)
     {
@@ -115,17 +114,11 @@ print_text (GPtrArray *rows,
       shown = deck_cli_escape (line);
       g_print ("%s\n", shown);
     }
-  if (n_differ == 0)
-    g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u table checked: the same record count on both sides.\n",
-                          "%u tables checked: the same record counts on both sides.\n",
-                          rows->len), rows->len);
-  else
-    /* What Harper does not catch up is the reason for this command: say
-     * it where the numbers are. */
-    g_print (_("Tables that differ: %u of %u. Records written while a direction was off may "
-               "never arrive after it is switched back on; records still on their way make "
-               "counts differ for a moment: check again to tell.\n"), n_differ, rows->len);
+  {
+    g_autofree char *summary = deck_cluster_check_summary (rows);
+
+    g_print ("%s\n", summary);
+  }
 }
 
 static int
@@ -138,21 +131,19 @@ cmd_check (DeckCli  *cli,
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) skipped = NULL;
   DeckOrganization *org = deck_cli_find_organization (cli, opt_org, &error);
-  guint n_differ = 0;
+  guint n_differ;
 
   if (org == NULL)
     return deck_cli_fail_error (error);
 
   state = deck_cli_read_cluster (cli, org);
   rows = deck_cluster_check (state, &skipped);
-  for (guint i = 0; i < rows->len; i++)
-    if (((const DeckCheckRow *) g_ptr_array_index (rows, i))->differs)
-      n_differ++;
+  n_differ = deck_cluster_check_count_differ (rows);
 
   if (cli->json)
     print_json (rows, skipped, n_differ);
   else
-    print_text (rows, skipped, n_differ);
+    print_text (rows, skipped);
   return n_differ == 0 ? DECK_CLI_EXIT_OK : DECK_CLI_EXIT_FAILURE;
 }
 

@@ -258,6 +258,87 @@ deck_context_get_client (DeckContext  *self,
   return deck_instance_monitor_get_client (self->monitor, instance);
 }
 
+static void
+read_cluster_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  DeckClusterState *state = deck_cluster_state_read_finish (result, &error);
+
+  if (state == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, state, (GDestroyNotify) deck_cluster_state_free);
+}
+
+/**
+ * deck_context_read_cluster_async:
+ * @self: a context
+ * @organization: an organization of the store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when every instance answered or failed
+ * @user_data: data for @callback
+ *
+ * Reads the replication state of every instance of @organization at once,
+ * with the monitor's clients. An instance whose password is not known, or
+ * that does not answer, is in the state's @unreadable with the reason;
+ * only cancelling fails the whole read.
+ */
+void
+deck_context_read_cluster_async (DeckContext         *self,
+                                 DeckOrganization    *organization,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GListModel *model;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) instances = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         g_object_unref);
+
+  g_return_if_fail (DECK_IS_CONTEXT (self));
+  g_return_if_fail (DECK_IS_ORGANIZATION (organization));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, deck_context_read_cluster_async);
+
+  model = deck_organization_get_instances (organization);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DeckInstance) instance = g_list_model_get_item (model, i);
+      HdbClient *client = deck_context_get_client (self, instance);
+
+      /* Without a client (no password yet) the instance is unreadable. */
+      if (client != NULL)
+        g_hash_table_insert (clients, g_strdup (deck_instance_get_id (instance)),
+                             g_object_ref (client));
+      g_ptr_array_add (instances, g_steal_pointer (&instance));
+    }
+  deck_cluster_state_read_async (instances, clients, cancellable, read_cluster_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * deck_context_read_cluster_finish:
+ * @self: a context
+ * @result: the result
+ * @error: return location for an error (only %G_IO_ERROR_CANCELLED)
+ *
+ * Returns: (transfer full) (nullable): the state
+ */
+DeckClusterState *
+deck_context_read_cluster_finish (DeckContext   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * deck_context_get_organization:
  * @self: a context

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "deck-change-set.h"
+#include "deck-cluster-state.h"
 #include "deck-credentials.h"
 #include "deck-instance-monitor.h"
 #include "deck-job.h"
@@ -36,6 +37,17 @@ DeckOrganization    *deck_context_get_organization    (DeckContext         *self
                                                        DeckInstance        *instance);
 const char          *deck_context_get_cluster_user    (DeckContext         *self,
                                                        DeckOrganization    *organization);
+
+/* What every instance of an organization says of its replication, read at
+ * once with the monitor's clients (export, the record-count check, the map). */
+void                 deck_context_read_cluster_async  (DeckContext         *self,
+                                                       DeckOrganization    *organization,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+DeckClusterState    *deck_context_read_cluster_finish (DeckContext         *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 /* The pending changes ($XDG_STATE_HOME/clusterdeck/pending.json), read on
  * first use. */

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "deck-check-window.h"
 #include "deck-history-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-ui-util.h"
@@ -318,6 +319,17 @@ history_action (GtkWidget  *widget,
 }
 
 static void
+check_counts_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+
+  if (self->organization != NULL)
+    deck_check_window_new (GTK_WINDOW (widget), self->context, self->organization);
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -363,6 +375,7 @@ _deck_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.check-record-counts", NULL, check_counts_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL, navigate_back_action);
 

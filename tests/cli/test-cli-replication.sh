@@ -325,6 +325,10 @@ no_secret "the history file holds no secret" "$(cat "$XDG_STATE_HOME/clusterdeck
 in_place=$("${HARPER_CAPABILITIES:?}" "$HARPER_VERSION" updates_in_place)
 run set node1 node2 clidb.dog --publish on
 run plan
+# Switching a direction on from off: the plan says what Harper does not send.
+reopened="Switched on (from off):
+  clidb.dog: $node1_label publishes to node2
+Records written while this direction was off may never arrive: Harper does not send them when it is on again. Compare the record counts afterwards (Check Record Counts, or clusterdeck-cli check)."
 if [ "$in_place" = yes ]; then
   want="First, cluster_status on $node1_label: nothing is sent if a link changed since it was loaded.
 On $node1_label:
@@ -332,6 +336,7 @@ On $node1_label:
      authorization: (cluster user, hidden), retained (plain ws://)
      clidb.dog: publish on (changed, was off), subscribe on
      ctldb.ctl: publish on, subscribe on
+$reopened
 2 requests."
   sent_lines="node1 → node2: update_node: ok"
 else
@@ -346,6 +351,7 @@ The link of $node1_label and node2 is made anew: its Harper version does not cha
      clidb.dog: publish on (changed, was off), subscribe on
      ctldb.ctl: publish on, subscribe on
   4. Read back on $node1_label and node2 (cluster_status): every link compared with this plan
+$reopened
 7 requests."
   sent_lines="node1 → node2: remove_node: ok
 node2 → node1: remove_node: ok

@@ -560,6 +560,14 @@ test_describe (void)
   g_assert_nonnull (strstr (text, "First, cluster_status on inst-a (node1) and inst-c (node3)"));
   g_assert_nonnull (strstr (text, "authorization: (cluster user, hidden)"));
   g_assert_nonnull (strstr (text, "shop.product: publish on (changed, was off), subscribe on"));
+  /* node1 publishes shop.product to node2 again: what was written while
+   * it did not may never arrive, and the Review says so. Switching node3's
+   * link off is not such a change. */
+  g_assert_cmpuint (deck_plan_get_n_reopened (plan), ==, 1);
+  g_assert_nonnull (strstr (text, "Switched on (from off):\n"
+                                  "  shop.product: inst-a (node1) publishes to node2\n"
+                                  "Records written while this direction was off may never "
+                                  "arrive"));
   /* 4 operations, 2 reads before, 2 after. */
   g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 8);
   g_assert_nonnull (strstr (text, "8 requests."));
@@ -569,6 +577,7 @@ test_describe (void)
 
   empty_plan = deck_plan_new (empty, statuses, engines);
   g_assert_cmpuint (deck_plan_get_n_requests (empty_plan), ==, 0);
+  g_assert_cmpuint (deck_plan_get_n_reopened (empty_plan), ==, 0);
   empty_text = deck_plan_describe (empty_plan);
   g_assert_cmpstr (empty_text, ==, "Nothing to apply.\n");
 }

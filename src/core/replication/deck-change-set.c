@@ -153,6 +153,26 @@ deck_change_get_desired_subscribe (const DeckChange *change)
   return change->subscribe == DECK_TOGGLE_ON;
 }
 
+/**
+ * deck_change_reopens:
+ * @change: a change
+ *
+ * Whether @change switches on a direction that was off when it was
+ * staged. Harper does not send what was written while a direction was
+ * off once it is on again (DESIGN.md §5): the Review says so, and offers
+ * to compare record counts afterwards.
+ *
+ * Returns: %TRUE when publish or subscribe goes from off to on
+ */
+gboolean
+deck_change_reopens (const DeckChange *change)
+{
+  g_return_val_if_fail (change != NULL, FALSE);
+
+  return (change->publish == DECK_TOGGLE_ON && !change->baseline.publish) ||
+         (change->subscribe == DECK_TOGGLE_ON && !change->baseline.subscribe);
+}
+
 /* Orders changes by instance, peer, database, table: plans, reviews and the
  * saved file all list them in this order, so they read the same way and
  * the file does not change when nothing did. */

@@ -74,6 +74,7 @@ DeckChange *deck_change_copy              (const DeckChange *change);
 void        deck_change_free              (DeckChange       *change);
 gboolean    deck_change_get_desired_publish   (const DeckChange *change);
 gboolean    deck_change_get_desired_subscribe (const DeckChange *change);
+gboolean    deck_change_reopens               (const DeckChange *change);
 gboolean    deck_change_equal             (const DeckChange *a,
                                            const DeckChange *b);
 

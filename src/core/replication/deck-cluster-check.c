@@ -227,3 +227,52 @@ deck_cluster_check (DeckClusterState  *state,
     *skipped = g_steal_pointer (&notes);
   return order;
 }
+
+/**
+ * deck_cluster_check_count_differ:
+ * @rows: (element-type DeckCheckRow): what deck_cluster_check() returned
+ *
+ * Returns: how many of @rows differ
+ */
+guint
+deck_cluster_check_count_differ (GPtrArray *rows)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (rows != NULL, 0);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (((const DeckCheckRow *) g_ptr_array_index (rows, i))->differs)
+      n++;
+  return n;
+}
+
+/**
+ * deck_cluster_check_summary:
+ * @rows: (element-type DeckCheckRow): what deck_cluster_check() returned
+ *
+ * The check's outcome in a sentence or two, for `clusterdeck-cli check`
+ * and the Record Counts window alike: where counts differ, what Harper
+ * does not catch up is the reason for the check, so it is said where the
+ * numbers are.
+ *
+ * Returns: (transfer full): the text, without a final newline
+ */
+char *
+deck_cluster_check_summary (GPtrArray *rows)
+{
+  guint n_differ;
+
+  g_return_val_if_fail (rows != NULL, NULL);
+
+  n_differ = deck_cluster_check_count_differ (rows);
+  if (n_differ == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u table checked: the same record count on both sides.",
+                                         "%u tables checked: the same record counts on both sides.",
+                                         rows->len), rows->len);
+  return g_strdup_printf (_("Tables that differ: %u of %u. Records written while a direction was "
+                            "off may never arrive after it is switched back on; records still "
+                            "on their way make counts differ for a moment: check again to tell."),
+                          n_differ, rows->len);
+}

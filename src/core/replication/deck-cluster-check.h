@@ -45,5 +45,7 @@ void       deck_check_row_free (DeckCheckRow     *row);
 
 GPtrArray *deck_cluster_check  (DeckClusterState *state,
                                 GPtrArray       **skipped);
+guint      deck_cluster_check_count_differ (GPtrArray *rows);
+char      *deck_cluster_check_summary      (GPtrArray *rows);
 
 G_END_DECLS

@@ -249,6 +249,55 @@ describe_unit (DeckPlan           *self,
   g_string_append_c (text, '\n');
 }
 
+/* The directions switched back on, and what Harper does not do about
+ * them: send what was written while they were off. */
+static void
+describe_reopened (DeckPlan *self,
+                   GString  *text)
+{
+  guint n = deck_plan_get_n_reopened (self);
+
+  if (n == 0)
+    return;
+
+  g_string_append (text, _("Switched on (from off):"));
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      const DeckChange *change = g_ptr_array_index (self->changes, i);
+      g_autofree char *label = NULL;
+
+      if (!deck_change_reopens (change))
+        continue;
+      label = _deck_plan_instance_label (self, change->instance_id);
+      if (change->publish == DECK_TOGGLE_ON && !change->baseline.publish)
+        {
+          /* Translators: a database, a table, an instance, a peer */
+          g_string_append_printf (text, _("  %s.%s: %s publishes to %s"),
+                                  change->database, change->table, label, change->peer);
+          g_string_append_c (text, '\n');
+        }
+      if (change->subscribe == DECK_TOGGLE_ON && !change->baseline.subscribe)
+        {
+          /* Translators: a database, a table, an instance, a peer */
+          g_string_append_printf (text, _("  %s.%s: %s subscribes from %s"),
+                                  change->database, change->table, label, change->peer);
+          g_string_append_c (text, '\n');
+        }
+    }
+  g_string_append (text, g_dngettext (GETTEXT_PACKAGE,
+                                      "Records written while this direction was off may never "
+                                      "arrive: Harper does not send them when it is on again. "
+                                      "Compare the record counts afterwards (Check Record Counts, "
+                                      "or clusterdeck-cli check).",
+                                      "Records written while these directions were off may never "
+                                      "arrive: Harper does not send them when they are on again. "
+                                      "Compare the record counts afterwards (Check Record Counts, "
+                                      "or clusterdeck-cli check).",
+                                      n));
+  g_string_append_c (text, '\n');
+}
+
 /**
  * deck_plan_describe:
  * @self: a plan
@@ -331,6 +380,8 @@ deck_plan_describe (DeckPlan *self)
                                   problem->message);
         }
     }
+
+  describe_reopened (self, text);
 
   g_string_append_printf (text,
                           g_dngettext (GETTEXT_PACKAGE, "%u request.", "%u requests.",

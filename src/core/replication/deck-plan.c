@@ -833,6 +833,29 @@ deck_plan_get_changes (DeckPlan *self)
 }
 
 /**
+ * deck_plan_get_n_reopened:
+ * @self: a plan
+ *
+ * How many of the plan's changes switch a direction back on
+ * (deck_change_reopens()): records written while it was off may never
+ * arrive.
+ *
+ * Returns: the number of such changes
+ */
+guint
+deck_plan_get_n_reopened (DeckPlan *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (DECK_IS_PLAN (self), 0);
+
+  for (guint i = 0; i < self->changes->len; i++)
+    if (deck_change_reopens (g_ptr_array_index (self->changes, i)))
+      n++;
+  return n;
+}
+
+/**
  * deck_plan_set_instance_label:
  * @self: a plan
  * @instance_id: an instance of the plan

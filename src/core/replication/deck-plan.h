@@ -169,6 +169,7 @@ void        deck_plan_set_instance_label (DeckPlan       *self,
 gboolean    deck_plan_needs_authorization (DeckPlan      *self);
 gboolean    deck_plan_has_remove         (DeckPlan       *self);
 GPtrArray  *deck_plan_get_changes        (DeckPlan       *self);
+guint       deck_plan_get_n_reopened     (DeckPlan       *self);
 char       *deck_plan_describe           (DeckPlan       *self);
 char       *deck_plan_describe_op        (DeckPlan       *self,
                                           const DeckPlanOp *op);

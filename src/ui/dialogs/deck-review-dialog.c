@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "deck-apply-job.h"
+#include "deck-check-window.h"
 #include "deck-review-dialog.h"
 #include "deck-plan-view.h"
 #include "deck-ui-util.h"
@@ -50,6 +51,9 @@ struct _DeckReviewDialog
   AdwStatusPage       *status_page;
   DeckPlanView        *plan_view;
   GtkLabel            *summary;
+  GtkWidget           *reopen_box;
+  GtkLabel            *reopen_label;
+  GtkWidget           *check_button;
   AdwPreferencesGroup *password_group;
   AdwPasswordEntryRow *password_row;
 };
@@ -72,6 +76,28 @@ set_state (DeckReviewDialog *self,
   self->state = state;
 }
 
+/* A direction switched on from off: Harper does not send what was written
+ * while it was off (DESIGN.md §5). Said before applying; the check of the
+ * record counts is offered once it is applied. */
+static void
+show_reopened (DeckReviewDialog *self)
+{
+  guint n = deck_plan_get_n_reopened (self->plan);
+
+  gtk_widget_set_visible (self->reopen_box, n > 0);
+  if (n == 0)
+    return;
+  gtk_label_set_label (self->reopen_label,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "A direction is switched on that was off. Records written "
+                                    "while it was off may never arrive: Harper does not send "
+                                    "them. Compare the record counts once it is applied.",
+                                    "Directions are switched on that were off. Records written "
+                                    "while they were off may never arrive: Harper does not send "
+                                    "them. Compare the record counts once they are applied.",
+                                    n));
+}
+
 static void
 show_plan (DeckReviewDialog *self,
            GHashTable       *unreadable)
@@ -88,6 +114,7 @@ show_plan (DeckReviewDialog *self,
   gtk_label_set_label (self->summary, summary);
   gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->summary), "success");
+  show_reopened (self);
   gtk_stack_set_visible_child_name (self->stack, "plan");
 }
 
@@ -111,6 +138,8 @@ update_buttons (DeckReviewDialog *self)
                       g_strcmp0 (self->state, "refused") == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.close", !applying);
+  gtk_widget_set_visible (self->check_button, g_strcmp0 (self->state, "done") == 0 ||
+                                              g_strcmp0 (self->state, "failed") == 0);
   deck_button_set_mnemonic_label (self->cancel_button, finished ? _("_Close") : _("_Cancel"));
 
   if (g_strcmp0 (self->state, "failed") == 0)
@@ -489,6 +518,29 @@ close_action (GtkWidget  *widget,
   gtk_window_close (GTK_WINDOW (widget));
 }
 
+/* The organization of the changes reviewed: Record Counts compares its
+ * instances. */
+static void
+check_counts_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DeckReviewDialog *self = DECK_REVIEW_DIALOG (widget);
+  GPtrArray *changes = self->plan != NULL ? deck_plan_get_changes (self->plan) : NULL;
+  const DeckChange *first;
+  DeckInstance *instance;
+  DeckOrganization *organization;
+
+  if (changes == NULL || changes->len == 0)
+    return;
+  first = g_ptr_array_index (changes, 0);
+  instance = deck_store_find_instance_by_id (self->store, first->instance_id);
+  organization = deck_context_get_organization (self->context, instance);
+  if (organization != NULL)
+    deck_check_window_new (GTK_WINDOW (self), self->context,
+                           organization);
+}
+
 static void
 deck_review_dialog_class_init (DeckReviewDialogClass *klass)
 {
@@ -521,12 +573,16 @@ deck_review_dialog_class_init (DeckReviewDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, status_page);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, plan_view);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, summary);
+  gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, reopen_box);
+  gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, reopen_label);
+  gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, check_button);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, password_group);
   gtk_widget_class_bind_template_child (widget_class, DeckReviewDialog, password_row);
   gtk_widget_class_bind_template_callback (widget_class, update_buttons);
 
   gtk_widget_class_install_action (widget_class, "review.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "review.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "review.check-counts", NULL, check_counts_action);
 }
 
 static void
