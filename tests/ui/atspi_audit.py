@@ -404,6 +404,12 @@ def review_with_failed_operation(tap, audit, app, window):
     if not tap.ok(dialog is not None, "Review Changes opens again"):
         return
     wait_for(lambda: next((n for n in nodes(dialog) if "node2" in name_of(n)), None), 20)
+    # Leaving full replication adds the nodes again: Apply wants the
+    # cluster password.
+    field = find(dialog, "Cluster Password", ("password text", "text", "entry"))
+    if field is not None and field.get_editable_text_iface() is not None:
+        field.get_editable_text_iface().set_text_contents(
+            os.environ.get("AUDIT_CLUSTER_PASSWORD", ""))
     apply_button = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
                                           and name_of(b) == "Apply"
                                           and "sensitive" in states(b)), None), 60)

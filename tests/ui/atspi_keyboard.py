@@ -230,8 +230,13 @@ def cluster(tap, kb, app, window):
     dialog = window_named(app, "Review Changes")
     if not tap.ok(dialog is not None, "Return opens Review Changes"):
         return
-    wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
-                           and name_of(b) == "Apply" and "sensitive" in states(b)), None), 60)
+    wait_for(lambda: next((n for n in nodes(dialog) if "node2" in name_of(n)), None), 60)
+    # Leaving full replication adds the nodes again: the cluster password.
+    field = kb.tab_to(lambda n: name_of(n) == "Cluster Password" and
+                      role_of(n) in ("password text", "text", "entry"), "Cluster Password", 30)
+    if not tap.ok(field is not None, 'Tab reaches Review\'s "Cluster Password" field'):
+        return
+    kb.type(os.environ.get("AUDIT_CLUSTER_PASSWORD", ""))
     apply_button = kb.tab_to(named("Apply"), "Apply", 30)
     if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
         return
