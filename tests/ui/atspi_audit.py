@@ -69,7 +69,8 @@ TYPE_NAME = re.compile(r"^(Gtk|Adw|Deck)[A-Z][A-Za-z]*$")
 # Names taken from data (table, node and user names) may hold underscores:
 # the audit's data has none but these, and operation names.
 MNEMONIC = re.compile(r"_[^\W_]")
-DATA_WITH_UNDERSCORES = ("cluster_user", "add_node", "remove_node", "update_node")
+DATA_WITH_UNDERSCORES = ("cluster_user", "add_node", "remove_node", "update_node",
+                         "cluster_status", "set_configuration", "add_user", "alter_user")
 SWITCH_ROLES = ("check box", "toggle button", "switch")
 SWITCHER_ROLES = ("page tab", "toggle button", "radio button", "push button")
 
