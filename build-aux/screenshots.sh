@@ -19,6 +19,11 @@
 #
 #   --check-identical   render twice and say how many pictures of the
 #                       second run are byte-identical to the first
+#   --a11y              render once with libadwaita's high-contrast style
+#                       (ADW_DEBUG_HIGH_CONTRAST=1) and large text (text
+#                       scaling 1.5: CLUSTERDECK_TEXT_SCALE) into
+#                       _build/screenshots/a11y/, for looking at; docs/images
+#                       is not touched (docs/accessibility.md keeps a few)
 #
 # Needs root (unshare -n), as the ui tests do. Takes 3–6 minutes.
 set -uo pipefail
@@ -30,8 +35,10 @@ log() { printf 'screenshots: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 twice=no
+a11y=no
 case ${1:-} in
   --check-identical) twice=yes ;;
+  --a11y) a11y=yes ;;
   "") ;;
   -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown argument '$1' (see --help)" ;;
@@ -54,13 +61,22 @@ render() { # render DIR: the whole story into DIR
   mkdir -p "$out"
   env XDG_DATA_DIRS="$share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" GSK_RENDERER=cairo GDK_BACKEND=x11 GSETTINGS_BACKEND=memory \
       GSETTINGS_SCHEMA_DIR="$builddir/data" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-      G_MESSAGES_DEBUG= GTK_A11Y=test \
+      G_MESSAGES_DEBUG= GTK_A11Y=test "${look[@]}" \
       HARPER_CLUSTER_SCRIPT="$srcdir/tests/harper/harper-cluster.sh" \
       CLUSTERDECK_SCREENSHOT_DIR="$out" \
       bash "$srcdir/tests/ui/in-netns-session.sh" "$builddir/tests/ui/tour-screenshots" \
       | tee "$out.log" | grep -E '^(ok|not ok|Bail out!|# .*(says|ended|offers|Harper))' >&2
   ! grep -qE '^(not ok|Bail out!)' "$out.log" && grep -q '^ok' "$out.log"
 }
+
+look=()
+if [ $a11y = yes ]; then
+  look=(ADW_DEBUG_HIGH_CONTRAST=1 CLUSTERDECK_TEXT_SCALE=1.5)
+  render "$builddir/screenshots/a11y" ||
+    die "the story did not go through (see $builddir/screenshots/a11y.log)"
+  log "$(ls "$builddir/screenshots/a11y"/*.png | wc -l) pictures in $builddir/screenshots/a11y/"
+  exit 0
+fi
 
 first=$builddir/screenshots/run1
 render "$first" || die "the story did not go through (see $first.log); docs/images is unchanged"

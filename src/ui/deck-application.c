@@ -17,6 +17,7 @@
 
 #include "deck-application.h"
 #include "deck-preferences-window.h"
+#include "deck-ui-util.h"
 #include "deck-window.h"
 
 struct _DeckApplication
@@ -37,7 +38,16 @@ present_window (DeckApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (deck_window_new (GTK_APPLICATION (self), self->context));
+    {
+      GtkShortcutsWindow *overlay;
+
+      window = GTK_WINDOW (deck_window_new (GTK_APPLICATION (self), self->context));
+      /* GtkApplication built the window's shortcuts window (gtk/help-overlay.ui)
+       * when the window was added to it. */
+      overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+      if (overlay != NULL)
+        deck_shortcuts_window_name_widgets (overlay);
+    }
   gtk_window_present (window);
 }
 

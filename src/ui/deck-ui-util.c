@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "deck-ui-util.h"
 
 /**
@@ -144,6 +146,121 @@ deck_password_entry_name_icons (GtkWidget *entry)
       g_object_set_data (G_OBJECT (entry), "deck-icon-name", GINT_TO_POINTER (1));
       g_signal_connect (entry, "notify::show-peek-icon", G_CALLBACK (name_icons_below), NULL);
     }
+}
+
+/* The shortcuts window --------------------------------------------------- */
+
+static void
+name_widget (GtkWidget  *widget,
+             const char *name)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name, -1);
+}
+
+/* A search entry's placeholder ("Search Shortcuts") is not its name in
+ * GTK 4.8: it is made its name, or fallback when it has none. */
+static void
+name_search_entry (GtkWidget  *entry,
+                   const char *fallback)
+{
+  g_autofree char *placeholder = NULL;
+
+  g_object_get (entry, "placeholder-text", &placeholder, NULL);
+  name_widget (entry, placeholder != NULL && *placeholder != '\0' ? placeholder : fallback);
+}
+
+static void
+name_search_entries_below (GtkWidget  *widget,
+                           const char *fallback)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SEARCH_ENTRY (child))
+        name_search_entry (child, fallback);
+      else
+        name_search_entries_below (child, fallback);
+    }
+}
+
+/**
+ * deck_widget_name_search_entries:
+ * @widget: a widget, built
+ * @fallback: the name of an entry without a placeholder text
+ *
+ * Names every #GtkSearchEntry under @widget after its placeholder text:
+ * GTK 4.8 gives the search entries that libadwaita and GTK make for
+ * themselves (#AdwPreferencesWindow's) no accessible name, and a screen
+ * reader hears "GtkSearchEntry".
+ */
+void
+deck_widget_name_search_entries (GtkWidget  *widget,
+                                 const char *fallback)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  name_search_entries_below (widget, fallback);
+}
+
+/* Whether button shows only an icon named "edit-find…": the search
+ * toggle of GtkShortcutsWindow's header bar. */
+static gboolean
+is_search_icon_button (GtkWidget *button)
+{
+  GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+  const char *icon = GTK_IS_IMAGE (child) ? gtk_image_get_icon_name (GTK_IMAGE (child)) : NULL;
+
+  return icon != NULL && g_str_has_prefix (icon, "edit-find");
+}
+
+static void
+name_shortcuts_widgets_below (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SEARCH_ENTRY (child))
+        {
+          name_search_entry (child, _("Search Shortcuts"));
+          continue;
+        }
+      if (GTK_IS_MENU_BUTTON (child))
+        {
+          /* The section menu. The toggle button inside it, which AT-SPI
+           * lists as a node of its own, is labelled by the menu button:
+           * named too, it would say "Sections Sections". */
+          name_widget (child, _("Sections"));
+          continue;
+        }
+      if (GTK_IS_BUTTON (child) && is_search_icon_button (child))
+        name_widget (child, _("Search Shortcuts"));
+      name_shortcuts_widgets_below (child);
+    }
+}
+
+/**
+ * deck_shortcuts_window_name_widgets:
+ * @window: a #GtkShortcutsWindow, built
+ *
+ * Names the widgets GtkShortcutsWindow makes for itself, which GTK 4.8
+ * leaves without an accessible name (a screen reader hears
+ * "GtkSearchEntry", "GtkImage", "GtkMenuButton"): the search entry after
+ * its placeholder, the search toggle button "Search Shortcuts" and the
+ * section menu button "Sections". Nothing is added to the window: the
+ * names are the widgets' own accessible labels.
+ */
+void
+deck_shortcuts_window_name_widgets (GtkShortcutsWindow *window)
+{
+  g_return_if_fail (GTK_IS_SHORTCUTS_WINDOW (window));
+
+  if (g_object_get_data (G_OBJECT (window), "deck-shortcuts-named"))
+    return;
+  g_object_set_data (G_OBJECT (window), "deck-shortcuts-named", GINT_TO_POINTER (1));
+  name_shortcuts_widgets_below (GTK_WIDGET (window));
 }
 
 /* Text -------------------------------------------------------------------- */

@@ -14,6 +14,9 @@ void       deck_button_set_mnemonic_label          (GtkButton           *button,
                                                     const char          *label);
 void       deck_widget_reset_mnemonic_labels       (GtkWidget           *widget);
 void       deck_password_entry_name_icons          (GtkWidget           *entry);
+void       deck_shortcuts_window_name_widgets      (GtkShortcutsWindow  *window);
+void       deck_widget_name_search_entries         (GtkWidget           *widget,
+                                                    const char          *fallback);
 
 /* Text is text: libadwaita 1.2 parses these as Pango markup, so a text
  * from a server, a file or the user goes through them escaped. */

@@ -10,16 +10,21 @@ on). PHASE says what the app was started with and which screens are walked:
              menu, the "Add Organization" dialog (an organization "Demo" is
              added through it), the window with an organization and no
              instance, the "Add Instance" dialog (closed with Cancel), the
-             "Keyboard Shortcuts" window.
+             "Keyboard Shortcuts" window, Preferences.
   cluster    organization "Demo" with node1 and node2 (real Harper nodes,
              connected with full replication, each with the table data.dog),
              node3 (a real node with replication unconfigured) and down (an
              address where nothing listens). Screens: the window with the
              instances, node1's Overview, its Connections and Tables, the
              "Change to Per-Table Replication?" question, the Tables with a
-             staged change, "Review Changes" (closed without applying), the
-             "Replication History" window, node3's enable panel, the
-             unreachable instance.
+             staged change, "Review Changes" (closed without applying),
+             "Review Changes" after an Apply with a failed operation (node2
+             frozen by SIGSTOP meanwhile: AUDIT_NODE2_PID), the
+             "Replication History" window, node3's enable panel, its
+             "Enable Clustering?" question and restart progress (with
+             AUDIT_CLUSTER_PASSWORD), the unreachable instance, the
+             certificate question of "Add Instance" (AUDIT_TLS_URL, a node on
+             HTTPS with its self-signed certificate; AUDIT_USER, AUDIT_PASS).
 
 On each screen every visible node of the accessible tree is checked, and one
 TAP result per screen lists the offenders:
@@ -43,6 +48,7 @@ Needs the system interpreter (Debian's python3-gi + gir1.2-atspi-2.0).
 """
 import os
 import re
+import signal
 import sys
 import time
 
@@ -63,7 +69,8 @@ TYPE_NAME = re.compile(r"^(Gtk|Adw|Deck)[A-Z][A-Za-z]*$")
 # Names taken from data (table, node and user names) may hold underscores:
 # the audit's data has none but these, and operation names.
 MNEMONIC = re.compile(r"_[^\W_]")
-DATA_WITH_UNDERSCORES = ("cluster_user", "add_node", "remove_node", "update_node")
+DATA_WITH_UNDERSCORES = ("cluster_user", "add_node", "remove_node", "update_node",
+                         "cluster_status", "set_configuration", "add_user", "alter_user")
 SWITCH_ROLES = ("check box", "toggle button", "switch")
 SWITCHER_ROLES = ("page tab", "toggle button", "radio button", "push button")
 
@@ -185,7 +192,8 @@ def app_by_pid(pid):
 
 
 def window_named(app, title, roles=("frame", "dialog", "alert", "window")):
-    return wait_for(lambda: find(app, title, roles), 10)
+    # Not a measure: a loaded machine may take long to show a window.
+    return wait_for(lambda: find(app, title, roles), 30)
 
 
 def close_window(tap, app, win, button_label):
@@ -280,8 +288,7 @@ def first_run(tap, audit, app, window):
             tops = [(role_of(app.get_child_at_index(i)), name_of(app.get_child_at_index(i)))
                     for i in range(app.get_child_count())]
             tap.note(f"top-level windows: {tops}")
-        audit.screen("the Keyboard Shortcuts window", win,
-                     todo="GTK 4.8's GtkShortcutsWindow: its own widgets, not mended yet (issue 15)")
+        audit.screen("the Keyboard Shortcuts window", win)
         if win is not None:
             keyboard(["Escape"])
             tap.ok(wait_for(lambda: gone(win), 10) is not None,
@@ -289,6 +296,8 @@ def first_run(tap, audit, app, window):
             time.sleep(0.5)
     else:
         tap.ok(False, 'a "Main Menu" button')
+
+    preferences(tap, audit, app, window)
 
     add_org, _ = find_button(window, "Add Organization…")
     if add_org is None:
@@ -338,6 +347,164 @@ def first_run(tap, audit, app, window):
     audit.screen("the Add Instance dialog", dialog)
     if dialog is not None:
         tap.ok(close_window(tap, app, dialog, "Cancel"), '"Cancel" closes the Add Instance dialog')
+
+
+def open_menu_item(tap, app, window, label):
+    """Opens the main menu and presses its item label; False when there is
+    no such item (the menu is closed again)."""
+    menu_button = main_menu_button(window)
+    if menu_button is None:
+        return False
+    press(menu_button)
+    item = wait_for(lambda: next((n for n in nodes(app) if role_of(n) == "menu item"
+                                  and visible(n) and
+                                  name_of(n).replace("_", "").startswith(label)), None), 5)
+    if item is None:
+        keyboard(["Escape"])
+        return False
+    press(item)
+    return True
+
+
+def preferences(tap, audit, app, window):
+    """The Preferences window, opened from the main menu (app.preferences
+    over D-Bus when the item opened nothing), closed with Escape."""
+    opened = open_menu_item(tap, app, window, "Preferences")
+    win = window_named(app, "Preferences", ("frame", "window", "dialog")) if opened else None
+    if win is None:
+        tap.note("the Preferences menu item opened nothing; app.preferences over D-Bus")
+        try:
+            bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+            bus.call_sync(APP_ID, "/" + APP_ID.replace(".", "/"), "org.gtk.Actions", "Activate",
+                          GLib.Variant("(sava{sv})", ("preferences", [], {})),
+                          None, Gio.DBusCallFlags.NONE, 5000, None)
+        except GLib.Error as e:
+            tap.note(f"app.preferences over D-Bus: {e.message}")
+        win = window_named(app, "Preferences", ("frame", "window", "dialog"))
+    audit.screen("the Preferences window", win)
+    if win is not None:
+        keyboard(["Escape"])
+        tap.ok(wait_for(lambda: gone(win), 10) is not None, "Escape closes the Preferences window")
+        time.sleep(0.5)
+
+
+def review_with_failed_operation(tap, audit, app, window):
+    """Review & Apply with node2 frozen (SIGSTOP, as ui-grid-apply's
+    /ui/grid/partial-failure freezes a node): the Review is read with both
+    nodes answering, node2 is frozen, Apply is pressed; node1's request for
+    node2 goes unanswered until the client's own timeout, which fails it.
+    node2 is thawed whatever happens."""
+    pid = int(os.environ.get("AUDIT_NODE2_PID", "0"))
+    if not tap.ok(pid > 0, "node2's pid is known (AUDIT_NODE2_PID)"):
+        return
+    review, _ = find_button(window, "Review & Apply…")
+    if not tap.ok(review is not None, 'a "Review & Apply…" button, again'):
+        return
+    press(review)
+    dialog = window_named(app, "Review Changes")
+    if not tap.ok(dialog is not None, "Review Changes opens again"):
+        return
+    wait_for(lambda: next((n for n in nodes(dialog) if "node2" in name_of(n)), None), 20)
+    # Leaving full replication adds the nodes again: Apply wants the
+    # cluster password.
+    field = find(dialog, "Cluster Password", ("password text", "text", "entry"))
+    if field is not None and field.get_editable_text_iface() is not None:
+        field.get_editable_text_iface().set_text_contents(
+            os.environ.get("AUDIT_CLUSTER_PASSWORD", ""))
+    apply_button = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
+                                          and name_of(b) == "Apply"
+                                          and "sensitive" in states(b)), None), 60)
+    if not tap.ok(apply_button is not None, 'Review Changes has a sensitive "Apply" button'):
+        dump(tap, dialog, "Review Changes")
+        close_window(tap, app, dialog, "Cancel")
+        return
+    failed = None
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        tap.note(f"node2 (pid {pid}) frozen with SIGSTOP; Apply")
+        press(apply_button)
+        # The client's own timeout (30 s) ends the unanswered request.
+        failed = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
+                                        and name_of(n).endswith(", Failed")), None), 120)
+        wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
+                               and name_of(b) in ("Retry", "Close")), None), 30)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        tap.note(f"node2 (pid {pid}) thawed with SIGCONT")
+    if not tap.ok(failed is not None, "with node2 frozen, Apply ends with a failed operation"):
+        dump(tap, dialog, "Review Changes after Apply", limit=300)
+    else:
+        tap.note(f"the failed operation: {name_of(failed)!r}")
+    audit.screen("Review Changes, after Apply with a failed operation", dialog)
+    tap.ok(close_window(tap, app, dialog, "Close") or close_window(tap, app, dialog, "Cancel"),
+           '"Close" closes Review Changes after the failed Apply')
+
+
+def enable_and_restart(tap, audit, app, window):
+    """node3's enable form filled (Cluster Password), Enable Clustering, the
+    question, and the restart progress while node3 restarts (a real
+    restart of a real node)."""
+    password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
+    field = wait_for(lambda: find(window, "Cluster Password", ("password text", "text", "entry")), 10)
+    if not tap.ok(field is not None and field.get_editable_text_iface() is not None and password,
+                  'the enable form has a "Cluster Password" field (and the test a password)'):
+        return
+    field.get_editable_text_iface().set_text_contents(password)
+    time.sleep(0.3)
+    enable = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
+                                    and name_of(b) == "Enable Clustering"
+                                    and "sensitive" in states(b)), None), 10)
+    if not tap.ok(enable is not None, 'a sensitive "Enable Clustering" button'):
+        return
+    press(enable)
+    question = window_named(app, "Enable Clustering?", ("dialog", "alert", "frame"))
+    audit.screen('the "Enable Clustering?" question', question)
+    if question is None:
+        return
+    if not close_window(tap, app, question, "Enable and Restart"):
+        tap.ok(False, '"Enable and Restart" answers the question')
+        return
+    phase = wait_for(lambda: next((n for n in nodes(window) if role_of(n) == "list item"
+                                   and name_of(n).endswith(", in progress")), None), 60)
+    if phase is not None:
+        tap.note(f"restart progress: {name_of(phase)!r}")
+    audit.screen("node3's restart progress", window if phase is not None else None)
+    # The restart goes on; node3's management screen is not waited for.
+
+
+def trust_dialog(tap, audit, app, window):
+    """The Add Instance dialog's certificate question, on a real Harper node
+    serving the operations API over HTTPS with its own self-signed
+    certificate (AUDIT_TLS_URL); closed with Cancel, nothing added."""
+    url = os.environ.get("AUDIT_TLS_URL", "")
+    if not tap.ok(url.startswith("https://"), "a Harper node on HTTPS (AUDIT_TLS_URL)"):
+        return
+    add = find(window, "Add Instance", ("push button",)) or find_button(window, "Add Instance…")[0]
+    if not tap.ok(add is not None, 'an "Add Instance" button'):
+        return
+    press(add)
+    dialog = window_named(app, "Add Instance")
+    if not tap.ok(dialog is not None, "the Add Instance dialog opens"):
+        return
+    values = {"Name": "tls", "URL": url, "User Name": os.environ.get("AUDIT_USER", ""),
+              "Password": os.environ.get("AUDIT_PASS", "")}
+    typed = True
+    for name, value in values.items():
+        f = wait_for(lambda name=name: find(dialog, name, ("text", "entry", "password text")), 5)
+        it = f.get_editable_text_iface() if f is not None else None
+        typed = typed and it is not None and it.set_text_contents(value)
+    test = wait_for(lambda: find(dialog, "Test Connection", ("push button",)), 5)
+    if not tap.ok(typed and test is not None, "the dialog is filled and has a Test Connection button"):
+        close_window(tap, app, dialog, "Cancel")
+        return
+    press(test)
+    fingerprint = wait_for(lambda: find(dialog, "Certificate Not Trusted", ("label", "heading")), 30)
+    if not tap.ok(fingerprint is not None, 'Test Connection shows "Certificate Not Trusted"'):
+        dump(tap, dialog, "the dialog", limit=200)
+    else:
+        time.sleep(0.5)
+    audit.screen("the certificate question (Add Instance)", dialog if fingerprint is not None else None)
+    tap.ok(close_window(tap, app, dialog, "Cancel"), '"Cancel" closes the Add Instance dialog')
 
 
 def select_instance(tap, window, name):
@@ -428,6 +595,8 @@ def cluster(tap, audit, app, window):
     else:
         tap.ok(False, 'a "Review & Apply…" button')
 
+    review_with_failed_operation(tap, audit, app, window)
+
     menu_button = main_menu_button(window)
     if menu_button is not None:
         press(menu_button)
@@ -459,6 +628,8 @@ def cluster(tap, audit, app, window):
                           find_button(window, "Enable Replication")[0] or
                           find_button(window, "Enable")[0], 30)
         audit.screen("node3's enable panel", window if enable is not None else None)
+        if enable is not None:
+            enable_and_restart(tap, audit, app, window)
     else:
         tap.ok(False, "node3 is selected")
 
@@ -467,6 +638,8 @@ def cluster(tap, audit, app, window):
         audit.screen("an unreachable instance", window)
     else:
         tap.ok(False, "the instance down is selected")
+
+    trust_dialog(tap, audit, app, window)
 
 
 def main():

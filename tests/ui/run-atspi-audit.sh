@@ -10,7 +10,7 @@
 #
 #   1. first run: the app starts with no organizations file; atspi_audit.py
 #      first-run walks the empty window, the main menu, the shortcuts window,
-#      adds the organization "Demo" through its dialog, and walks the
+#      Preferences, adds the organization "Demo" through its dialog, and walks the
 #      add-instance dialog. The app is stopped by its pid.
 #   2. harper-cluster.sh starts node1 and node2 (replication configured)
 #      through tests/cli/tap.sh's start_nodes, and one more node with
@@ -18,9 +18,14 @@
 #      own; curl creates data.dog and the cluster user on node1 and node2;
 #      clusterdeck-cli registers node1, node2, node3 (the unconfigured node)
 #      and "down" (a closed port) in Demo, and connects node1 and node2.
+#      One more node serves the operations API on HTTPS (HARPER_TLS=1), for
+#      the certificate question.
 #   3. the app starts again; atspi_audit.py cluster walks the instances,
 #      node1's Overview, Connections and Tables, a staged change, Review,
-#      History, node3's enable panel and the unreachable instance.
+#      Review after an Apply that failed (node2 frozen with SIGSTOP, thawed
+#      after), History, node3's enable panel, its "Enable Clustering?"
+#      question and restart progress (node3 really restarts), the
+#      unreachable instance and the certificate question of Add Instance.
 #
 # Harper: HARPER_BIN when set, else what tests/harper/install.sh prints.
 # HARPER_CLUSTER_SCRIPT (set by meson) names harper-cluster.sh.
@@ -94,11 +99,11 @@ run_phase() {
   app_pid=$!
   # The app runs with the test's G_DEBUG=fatal-warnings; the AT-SPI client is
   # not under test (libatspi warns when an object went away): as run-atspi.sh.
-  timeout -k 5 300 env -u G_DEBUG /usr/bin/python3 "$script" "$app_pid" "$phase" "$((tap_n + 1))" | tee "$pytap"
+  timeout -k 5 600 env -u G_DEBUG /usr/bin/python3 "$script" "$app_pid" "$phase" "$((tap_n + 1))" | tee "$pytap"
   rc=${PIPESTATUS[0]}
   tap_n=$((tap_n + $(grep -cE '^(not )?ok ' "$pytap")))
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    not_ok "$phase: the AT-SPI script finishes within 300 s"
+    not_ok "$phase: the AT-SPI script finishes within 600 s"
   elif [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
     not_ok "$phase: the AT-SPI script ends normally (exit status $rc)"
   elif ! grep -q '^# atspi_audit.py done' "$pytap"; then
@@ -137,9 +142,23 @@ if ! env HARPER_BASE_PORT=$single_port HARPER_REPLICATION=0 \
   tap_done
 fi
 node3_url=$(. "$base/single/cluster.env" && echo "$HARPER_NODE1_URL")
-trap 'stop_app; "$cluster_script" stop "$base/single" >/dev/null 2>&1;
+# One more for the certificate question: the operations API on HTTPS with
+# Harper's own self-signed certificate.
+tls_port=$((HARPER_BASE_PORT + 40))
+if ! env HARPER_BASE_PORT=$tls_port HARPER_TLS=1 HARPER_REPLICATION=0 \
+    "$cluster_script" start 1 "$base/tls" >"$base/tls.log" 2>&1; then
+  not_ok "set-up: a Harper node on HTTPS" "$(strip_console <"$base/tls.log" | tail -n 30)"
+  "$cluster_script" stop "$base/single" >/dev/null 2>&1
+  tap_done
+fi
+tls_url=$(. "$base/tls/cluster.env" && echo "$HARPER_NODE1_URL")
+# node2 may be left frozen (SIGSTOP) by the failed-operation screen if the
+# script is killed: thawed before it is stopped.
+trap 'stop_app; kill -CONT "$HARPER_NODE2_PID" 2>/dev/null;
+      "$cluster_script" stop "$base/tls" >/dev/null 2>&1;
+      "$cluster_script" stop "$base/single" >/dev/null 2>&1;
       "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"' EXIT
-ok "set-up: 2 Harper $HARPER_VERSION nodes (replication configured) at $HARPER_NODE1_URL, $HARPER_NODE2_URL; one unconfigured at $node3_url"
+ok "set-up: 2 Harper $HARPER_VERSION nodes (replication configured) at $HARPER_NODE1_URL, $HARPER_NODE2_URL; one unconfigured at $node3_url; one on HTTPS at $tls_url"
 
 op() { curl -s -m 10 -u "$HARPER_USER:$HARPER_PASS" -H 'Content-Type: application/json' -d "$2" "$1"; }
 out=
@@ -171,5 +190,11 @@ check "set-up: clusterdeck-cli enable node1, enable node2, connect node1 node2 (
 unset CLUSTERDECK_CLUSTER_PASSWORD
 [ $rc = 0 ] || tap_done
 
+# What atspi_audit.py needs for the screens it brings about itself: node2's
+# pid (frozen for a failed operation), the password to enable node3 with
+# (its restart progress), the HTTPS node and its login (the certificate
+# question). Test credentials of throw-away nodes, in the environment only.
+export AUDIT_NODE2_PID=$HARPER_NODE2_PID AUDIT_CLUSTER_PASSWORD=$CLUSTER_PASSWORD \
+  AUDIT_TLS_URL=$tls_url AUDIT_USER=$HARPER_USER AUDIT_PASS=$HARPER_PASS
 run_phase cluster
 tap_done

@@ -288,9 +288,18 @@ ui_test_load_app_css (void)
 {
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
+  const char *scale = g_getenv ("CLUSTERDECK_TEXT_SCALE");
+
   gtk_css_provider_load_from_resource (css, "/io/github/clusterdeck/Clusterdeck/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* GNOME's "Large Text" (text scaling 1.25, or more by hand) reaches GTK
+   * as the font resolution; there is no settings daemon under Xvfb, so a
+   * render asks for it with CLUSTERDECK_TEXT_SCALE (e.g. 1.5). The high
+   * contrast style is libadwaita's ADW_DEBUG_HIGH_CONTRAST=1. */
+  if (scale != NULL && g_ascii_strtod (scale, NULL) >= 0.5)
+    g_object_set (gtk_settings_get_default (), "gtk-xft-dpi",
+                  (int) (96 * 1024 * g_ascii_strtod (scale, NULL)), NULL);
 }
 
 /* Temporary directories ------------------------------------------------------ */

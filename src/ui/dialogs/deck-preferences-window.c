@@ -12,7 +12,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "deck-preferences-window.h"
+#include "deck-ui-util.h"
 
 struct _DeckPreferencesWindow
 {
@@ -39,6 +42,8 @@ static void
 deck_preferences_window_init (DeckPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* AdwPreferencesWindow's own search entry has no name in GTK 4.8. */
+  deck_widget_name_search_entries (GTK_WIDGET (self), _("Search Preferences"));
 }
 
 /**
