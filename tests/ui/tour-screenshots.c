@@ -210,10 +210,12 @@ enable_through_ui (guint    i,
   g_assert_true (gtk_widget_activate (button));
   answer ("Enable Clustering?", "_Enable and Restart", shots ? "enable-confirm.png" : NULL);
   /* The progress, taken once the restart has been under way for a second
-   * (its phases and the elapsed time; the time is the one thing here that
-   * differs from run to run). */
+   * and a half and the instance list says a restart is pending (the list
+   * follows the monitor's next check, a moment after the configuration is
+   * written). */
   WAIT_UNTIL_BODY (view_is ("manage"), BOUND_MS, ms,
-                   if (shots && !shot_taken && view_is ("progress"))
+                   if (shots && !shot_taken && view_is ("progress") &&
+                       deck_instance_get_restart_pending (instances[i]))
                      {
                        static gint64 seen;
 
@@ -649,15 +651,50 @@ step_narrow (void)
   WAIT_UNTIL (!adw_leaflet_get_folded (leaflet), 5000);
 }
 
+/* The instance of a history line, for sorting */
+static char *
+line_instance (const char *line)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("\"instance\"\\s*:\\s*\"([^\"]*)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  return g_regex_match (regex, line, 0, &match) ? g_match_info_fetch (match, 1) : g_strdup ("");
+}
+
+static int
+compare_line_instances (gconstpointer a,
+                        gconstpointer b)
+{
+  g_autofree char *ia = line_instance (*(const char *const *) a);
+  g_autofree char *ib = line_instance (*(const char *const *) b);
+
+  return strcmp (ia, ib);
+}
+
+/* Appends @group (lines of one apply) to @out, each instance's lines
+ * together: an apply sends to its instances at once, so their lines come in
+ * the order the answers did, which differs from run to run; the sort is
+ * stable, so an instance's own lines keep their order. */
+static void
+flush_group (GPtrArray *group,
+             GString   *out)
+{
+  g_ptr_array_sort (group, compare_line_instances);
+  for (guint i = 0; i < group->len; i++)
+    g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (group, i));
+  g_ptr_array_set_size (group, 0);
+}
+
 /* The history file with the same times on every run: the lines of one
  * apply (which share a time) get 10:00, those of the next 10:01, and so on,
- * of a fixed day. Only the time strings are replaced; the lines stay as the
- * app wrote them. */
+ * of a fixed day, in a fixed order (flush_group()). Only the time strings
+ * are replaced; the lines stay as the app wrote them. */
 static void
 fix_history_times (const char *path)
 {
   g_autoptr(GRegex) regex = g_regex_new ("\"time\"\\s*:\\s*\"([^\"]*)\"", 0, 0, NULL);
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *last = NULL;
@@ -680,16 +717,16 @@ fix_history_times (const char *path)
       g_assert_true (g_match_info_fetch_pos (match, 1, &start, &end));
       if (g_strcmp0 (time, last) != 0)
         {
+          flush_group (group, out);
           g_free (last);
           last = g_strdup (time);
           n++;
         }
       g_assert_cmpint (n, <, 60);
-      g_string_append_len (out, lines[i], start);
-      g_string_append_printf (out, HISTORY_DAY "T10:%02d:00Z", n);
-      g_string_append (out, lines[i] + end);
-      g_string_append_c (out, '\n');
+      g_ptr_array_add (group, g_strdup_printf ("%.*s" HISTORY_DAY "T10:%02d:00Z%s", start, lines[i], n,
+                                               lines[i] + end));
     }
+  flush_group (group, out);
   g_assert_cmpint (n, >=, 0);
   g_assert_true (g_file_set_contents (path, out->str, (gssize) out->len, &error));
   g_assert_no_error (error);
