@@ -19,12 +19,13 @@
  * "node1 (reader)", node1 under a login that is no super user.
  *
  * Reproducible pictures: fixed window sizes (the main window 1000×700
- * without its frame), close-only title buttons (gtk-decoration-layout),
- * Cantarell 11, the cairo renderer (meson's ui environment, set by the
- * script), fixed ports and names. What still moves is said in
- * docs/tutorial.md: the restart's elapsed time, the certificate's
- * fingerprint and validity (a new one per install), and Harper's own
- * timings in row subtitles.
+ * without its frame, 400×700 for the narrow ones), close-only title
+ * buttons (gtk-decoration-layout), Cantarell 11, the cairo renderer
+ * (meson's ui environment, set by the script), fixed ports and names, TZ=UTC,
+ * no cursor blink and no animations (a spinner at rest), and the history
+ * file's times replaced by fixed ones before its window is rendered. What
+ * still moves is said in docs/tutorial.md: the clock time of the
+ * Overview's last check, and Harper's own link timings in row subtitles.
  */
 
 #include <string.h>
@@ -32,6 +33,7 @@
 #include <adwaita.h>
 
 #include "deck-engine.h"
+#include "deck-history-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-peer-row.h"
 #include "deck-replication-tables.h"
@@ -39,322 +41,20 @@
 #include "deck-review-dialog.h"
 #include "deck-review-op-row.h"
 #include "deck-toggle-cell.h"
+#include "tour-util.h"
 #include "ui-test-harper.h"
 
 #define TOUR_WIDTH        1000
 #define TOUR_HEIGHT       700
-#define DIALOG_TALL       890
+#define NARROW_WIDTH      400
+#define NARROW_HEIGHT     700
+#define HISTORY_DAY       "2026-12-01"
 #define PLAIN_BASE_PORT   "29100"
 #define TLS_BASE_PORT     "29130"
 #define CLUSTER_PASSWORD  "Repl1cate-Me-Now"
 #define OTHER_PASSWORD    "Another-Pass-9"
-#define BOUND_MS          120000
 
 static HarperFixture *tls_node;
-
-/* Finding things --------------------------------------------------------- */
-
-static void
-dump (const char *why)
-{
-  if (why != NULL)
-    g_test_message ("%s", why);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_visible (GTK_WIDGET (item)))
-        return GTK_WINDOW (item);
-    }
-  return NULL;
-}
-
-static AdwMessageDialog *
-find_message_dialog (const char *heading)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)) &&
-          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), heading) == 0)
-        return ADW_MESSAGE_DIALOG (item);
-    }
-  return NULL;
-}
-
-/* Waits for the message dialog @heading, renders it as @shot (unless NULL),
- * and presses the button labelled @label. */
-static void
-answer (const char *heading,
-        const char *label,
-        const char *shot)
-{
-  AdwMessageDialog *dialog = NULL;
-  gboolean destroyed = FALSE;
-  GtkWidget *button;
-
-  WAIT_UNTIL ((dialog = find_message_dialog (heading)) != NULL, 10000);
-  g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
-  if (shot != NULL)
-    save_screenshot (GTK_WIDGET (dialog), shot);
-  button = find_widget (GTK_WIDGET (dialog), match_button_label, label);
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_activate (button));
-  WAIT_UNTIL (destroyed, 10000);
-}
-
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  GtkWidget *row = find_widget (root, match_row_title, title);
-
-  g_assert_nonnull (row);
-  return row;
-}
-
-static const char *
-row_subtitle (GtkWidget  *root,
-              const char *title)
-{
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (root, title)));
-}
-
-static void
-type_into (GtkWidget  *root,
-           const char *title,
-           const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (find_row (root, title)), text);
-}
-
-/* The replication page's stack and its views */
-static GtkWidget *
-view_widget (const char *view)
-{
-  GtkWidget *stack = adw_bin_get_child (ADW_BIN (replication_page ()));
-  GtkWidget *child = gtk_stack_get_child_by_name (GTK_STACK (stack), view);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
-static gboolean
-shown_within (GtkWidget *widget,
-              GtkWidget *group)
-{
-  for (GtkWidget *w = widget; w != NULL && w != group; w = gtk_widget_get_parent (w))
-    if (!gtk_widget_get_visible (w) || !gtk_widget_get_child_visible (w))
-      return FALSE;
-  return TRUE;
-}
-
-/* The row @title shown in the management group @group_title, or NULL */
-static GtkWidget *
-manage_row (const char *group_title,
-            const char *title)
-{
-  GtkWidget *group;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  if (!view_is ("manage"))
-    return NULL;
-  group = find_widget (view_widget ("manage"), match_group_title, group_title);
-  g_assert_nonnull (group);
-  find_all_widgets (group, match_row_title, title, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (shown_within (g_ptr_array_index (rows, i), group))
-      return g_ptr_array_index (rows, i);
-  return NULL;
-}
-
-static GtkWidget *
-manage_button (const char *tooltip)
-{
-  return view_is ("manage") ? find_widget (view_widget ("manage"), match_button_tooltip, tooltip) : NULL;
-}
-
-static GtkWidget *
-row_label_button (const char *group_title,
-                  const char *title,
-                  const char *label)
-{
-  GtkWidget *row = manage_row (group_title, title);
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  if (row == NULL)
-    return NULL;
-  find_all_widgets (row, match_button_label, label, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (shown_within (g_ptr_array_index (buttons, i), row))
-      return g_ptr_array_index (buttons, i);
-  return NULL;
-}
-
-/* The red icon of a row (a menu button shown when it has a problem) */
-static GtkWidget *
-problem_button (const char *group_title,
-                const char *title)
-{
-  GtkWidget *row = manage_row (group_title, title);
-  GtkWidget *button = row != NULL ? find_of_type (row, GTK_TYPE_MENU_BUTTON) : NULL;
-
-  return button != NULL && gtk_widget_get_visible (button) ? button : NULL;
-}
-
-/* The management screen could not read the cluster status (on a loaded
- * machine): F5, as a user would, once per failed load. */
-static GtkWidget *last_load_error;
-
-static void
-refresh_after_load_error (void)
-{
-  GtkWidget *row = manage_row ("Connected Instances", "Could not read the cluster status");
-
-  if (row == NULL || row == last_load_error)
-    return;
-  last_load_error = row;
-  g_test_message ("NOTE: “Could not read the cluster status”; pressing F5");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
-}
-
-#define WAIT_MANAGE(cond, ms) G_STMT_START {                                   \
-    double wait_ms_ G_GNUC_UNUSED;                                             \
-    WAIT_UNTIL_BODY (cond, ms, wait_ms_, refresh_after_load_error ());         \
-  } G_STMT_END
-
-/* Checks a core call's result */
-static void
-run_sync_ok (gboolean    ok,
-             GError     *error)
-{
-  g_assert_no_error (error);
-  g_assert_true (ok);
-}
-
-static void
-wait_management (DeckInstance *instance)
-{
-  ui_harper_show_replication_of (instance);
-  WAIT_UNTIL (view_is ("manage"), 20000);
-}
-
-/* A popover on white (it has no background of its own outside its arrow and
- * shadow, which render_screenshot() would take for black); checks that text
- * shows. */
-static void
-render_on_white (GtkWidget  *widget,
-                 const char *name)
-{
-  int w = gtk_widget_get_width (widget);
-  int h = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (ui_test_shots ()->dir, name, NULL);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-  g_assert_cmpint (w, >, 0);
-  g_assert_cmpint (h, >, 0);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 }, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("%s: %d×%d, saved to %s", name, w, h, path);
-}
-
-/* The instance dialog -------------------------------------------------------- */
-
-static DeckInstanceDialog *
-open_add_dialog (gboolean *destroyed)
-{
-  DeckInstanceDialog *dialog;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-instance", NULL));
-  dialog = DECK_INSTANCE_DIALOG (find_toplevel (DECK_TYPE_INSTANCE_DIALOG));
-  g_assert_nonnull (dialog);
-  *destroyed = FALSE;
-  g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), destroyed);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (dialog)) > 0, 5000);
-  return dialog;
-}
-
-static void
-fill_dialog (DeckInstanceDialog *dialog,
-             const char         *name,
-             const char         *url,
-             const char         *username,
-             const char         *password)
-{
-  GtkWidget *root = GTK_WIDGET (dialog);
-
-  if (name != NULL)
-    type_into (root, "Name", name);
-  if (url != NULL)
-    type_into (root, "URL", url);
-  type_into (root, "User Name", username);
-  type_into (root, "Password", password);
-}
-
-static gboolean
-connection_says (DeckInstanceDialog *dialog,
-                 const char         *prefix)
-{
-  return g_str_has_prefix (row_subtitle (GTK_WIDGET (dialog), "Connection"), prefix);
-}
-
-static void
-test_and_wait (DeckInstanceDialog *dialog)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.test", NULL));
-  WAIT_UNTIL (connection_says (dialog, "Connected:"), 30000);
-}
-
-static void
-save_and_wait (DeckInstanceDialog *dialog,
-               gboolean           *destroyed)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  WAIT_UNTIL (*destroyed, 30000);
-}
-
-/* Scrolls the first scrolled window under @root to its end, as a user
- * would to see the button under the certificate. */
-static void
-scroll_to_end (GtkWidget *root)
-{
-  GtkWidget *scrolled = find_of_type (root, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adj;
-
-  g_assert_nonnull (scrolled);
-  wait_frames (root, 2);
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
-}
-
-static void
-make_tall (GtkWidget *dialog)
-{
-  int w, h;
-
-  gtk_window_get_default_size (GTK_WINDOW (dialog), &w, &h);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), w, DIALOG_TALL);
-  WAIT_UNTIL (gtk_widget_get_height (dialog) > h, 5000);
-}
 
 /* The story ------------------------------------------------------------------ */
 
@@ -510,10 +210,12 @@ enable_through_ui (guint    i,
   g_assert_true (gtk_widget_activate (button));
   answer ("Enable Clustering?", "_Enable and Restart", shots ? "enable-confirm.png" : NULL);
   /* The progress, taken once the restart has been under way for a second
-   * (its phases and the elapsed time; the time is the one thing here that
-   * differs from run to run). */
+   * and a half and the instance list says a restart is pending (the list
+   * follows the monitor's next check, a moment after the configuration is
+   * written). */
   WAIT_UNTIL_BODY (view_is ("manage"), BOUND_MS, ms,
-                   if (shots && !shot_taken && view_is ("progress"))
+                   if (shots && !shot_taken && view_is ("progress") &&
+                       deck_instance_get_restart_pending (instances[i]))
                      {
                        static gint64 seen;
 
@@ -890,6 +592,159 @@ step_unregistered (void)
   save_screenshot (GTK_WIDGET (window), "management.png");
 }
 
+/* The main screens in a narrow window (400×700, as a phone or a quarter
+ * of a screen): the leaflet shows one pane at a time, with back buttons. */
+static int frame_w, frame_h;   /* the client-side frame, outside the pictures */
+
+static void
+size_window (int width,
+             int height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width + frame_w, height + frame_h);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == width &&
+              gtk_widget_get_height (GTK_WIDGET (window)) == height, 5000);
+  wait_frames (GTK_WIDGET (window), 3);
+}
+
+static gboolean
+match_leaflet (GtkWidget *widget, gconstpointer data)
+{
+  return ADW_IS_LEAFLET (widget);
+}
+
+static void
+narrow_shot (AdwLeaflet *leaflet,
+             const char *page,
+             const char *name)
+{
+  adw_leaflet_set_visible_child_name (leaflet, page);
+  wait_frames (GTK_WIDGET (window), 3);
+  /* A frame drawn just now: a redraw queued since leaves no image. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  render_screenshot (GTK_WIDGET (window), name);
+}
+
+static void
+step_narrow (void)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (find_widget (GTK_WIDGET (window), match_leaflet, NULL));
+
+  g_assert_nonnull (leaflet);
+  wait_management (instances[0]);
+  deck_replication_page_show_tables (replication_page (), FALSE);
+  WAIT_MANAGE (manage_row ("Connected Instances", "node3") != NULL, 30000);
+
+  size_window (NARROW_WIDTH, NARROW_HEIGHT);
+  WAIT_UNTIL (adw_leaflet_get_folded (leaflet), 5000);
+  narrow_shot (leaflet, "instances", "narrow-instances.png");
+  WAIT_MANAGE (manage_row ("Connected Instances", "node3") != NULL, 30000);
+  narrow_shot (leaflet, "content", "narrow-connections.png");
+  /* node2 was disconnected in step 12: node3 is node1's peer now. */
+  deck_replication_page_show_tables (replication_page (), TRUE);
+  WAIT_UNTIL (grid_ready () && find_switch ("Publish data.dog to node3") != NULL, BOUND_MS);
+  narrow_shot (leaflet, "content", "narrow-tables.png");
+  deck_replication_page_show_tables (replication_page (), FALSE);
+  adw_view_stack_set_visible_child_name (view_stack (), "overview");
+  narrow_shot (leaflet, "content", "narrow-overview.png");
+
+  size_window (TOUR_WIDTH, TOUR_HEIGHT);
+  WAIT_UNTIL (!adw_leaflet_get_folded (leaflet), 5000);
+}
+
+/* The instance of a history line, for sorting */
+static char *
+line_instance (const char *line)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("\"instance\"\\s*:\\s*\"([^\"]*)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  return g_regex_match (regex, line, 0, &match) ? g_match_info_fetch (match, 1) : g_strdup ("");
+}
+
+static int
+compare_line_instances (gconstpointer a,
+                        gconstpointer b)
+{
+  g_autofree char *ia = line_instance (*(const char *const *) a);
+  g_autofree char *ib = line_instance (*(const char *const *) b);
+
+  return strcmp (ia, ib);
+}
+
+/* Appends @group (lines of one apply) to @out, each instance's lines
+ * together: an apply sends to its instances at once, so their lines come in
+ * the order the answers did, which differs from run to run; the sort is
+ * stable, so an instance's own lines keep their order. */
+static void
+flush_group (GPtrArray *group,
+             GString   *out)
+{
+  g_ptr_array_sort (group, compare_line_instances);
+  for (guint i = 0; i < group->len; i++)
+    g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (group, i));
+  g_ptr_array_set_size (group, 0);
+}
+
+/* The history file with the same times on every run: the lines of one
+ * apply (which share a time) get 10:00, those of the next 10:01, and so on,
+ * of a fixed day, in a fixed order (flush_group()). Only the time strings
+ * are replaced; the lines stay as the app wrote them. */
+static void
+fix_history_times (const char *path)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("\"time\"\\s*:\\s*\"([^\"]*)\"", 0, 0, NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *last = NULL;
+  g_auto(GStrv) lines = NULL;
+  int n = -1;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      g_autofree char *time = NULL;
+      int start, end;
+
+      if (*lines[i] == '\0')
+        continue;
+      g_assert_true (g_regex_match (regex, lines[i], 0, &match));
+      time = g_match_info_fetch (match, 1);
+      g_assert_true (g_match_info_fetch_pos (match, 1, &start, &end));
+      if (g_strcmp0 (time, last) != 0)
+        {
+          flush_group (group, out);
+          g_free (last);
+          last = g_strdup (time);
+          n++;
+        }
+      g_assert_cmpint (n, <, 60);
+      g_ptr_array_add (group, g_strdup_printf ("%.*s" HISTORY_DAY "T10:%02d:00Z%s", start, lines[i], n,
+                                               lines[i] + end));
+    }
+  flush_group (group, out);
+  g_assert_cmpint (n, >=, 0);
+  g_assert_true (g_file_set_contents (path, out->str, (gssize) out->len, &error));
+  g_assert_no_error (error);
+}
+
+static void
+step_history (void)
+{
+  GtkWidget *history = NULL;
+
+  fix_history_times (deck_context_get_history_path (deck_context));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.history", NULL));
+  WAIT_UNTIL ((history = GTK_WIDGET (find_toplevel (DECK_TYPE_HISTORY_WINDOW))) != NULL, 5000);
+  WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history)), 30000);
+  save_screenshot (history, "history.png");
+  gtk_window_destroy (GTK_WINDOW (history));
+}
+
 /* Setup ---------------------------------------------------------------------- */
 
 static gboolean
@@ -936,8 +791,6 @@ start_nodes (GError **error)
 static void
 create_window (void)
 {
-  int frame_w, frame_h;
-
   window = deck_window_new (NULL, deck_context);
   gtk_window_set_default_size (GTK_WINDOW (window), TOUR_WIDTH, TOUR_HEIGHT);
   gtk_window_present (GTK_WINDOW (window));
@@ -958,12 +811,19 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  /* Times (the Overview's last check, the history) in one zone on every
+   * machine */
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
   ui_harper_filter_log (NULL);
   if (!ui_harper_init (dump))
     return 1;
   /* Close-only title buttons, as GNOME's default layout */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
+  /* A text cursor shown (not blinking) and spinners at rest: a picture does
+   * not depend on the moment it is taken. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, "gtk-enable-animations", FALSE,
+                NULL);
   ui_test_load_app_css ();
 
   if (!start_nodes (&error) || !ui_harper_open_store (&error))
@@ -993,6 +853,8 @@ main (int   argc,
   g_test_add_func ("/tour/11-failed-apply-retry", step_failed_apply_retry);
   g_test_add_func ("/tour/12-disconnect", step_disconnect);
   g_test_add_func ("/tour/13-unregistered", step_unregistered);
+  g_test_add_func ("/tour/14-narrow", step_narrow);
+  g_test_add_func ("/tour/15-history", step_history);
   status = g_test_run ();
   g_clear_pointer (&tls_node, harper_fixture_free);
   ui_harper_teardown ();

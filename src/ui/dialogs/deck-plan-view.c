@@ -173,6 +173,13 @@ deck_plan_view_set_status (DeckPlanView       *self,
     deck_review_op_row_set_status (row, status, NULL);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_utf8_collate (*(const char *const *) a, *(const char *const *) b);
+}
+
 /* The reads applying sends besides the operations, counted in the
  * summary's requests like them. */
 static void
@@ -182,11 +189,16 @@ add_reads (DeckPlanView     *self,
 {
   AdwPreferencesGroup *group = add_group (self, _("Reads"), NULL);
   g_autoptr(GString) before = g_string_new (NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   GtkWidget *row = adw_action_row_new ();
 
+  /* By name: @ids come in the order the instances were read, which
+   * differs from one review to the next. */
   for (guint i = 0; i < ids->len; i++)
-    g_string_append_printf (before, "%s%s", i > 0 ? ", " : "",
-                            instance_name (self, g_ptr_array_index (ids, i)));
+    g_ptr_array_add (names, (gpointer) instance_name (self, g_ptr_array_index (ids, i)));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (before, "%s%s", i > 0 ? ", " : "", (const char *) g_ptr_array_index (names, i));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  _("First, the replication state of each instance"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

@@ -460,11 +460,13 @@ add_column (DeckReplicationGrid *self,
 /* Every column has a fixed width, the text columns as a minimum that they
  * share the rest of the width above: GTK 4.8 would otherwise size a column
  * to the rows it has made so far, so columns would jump while scrolling and
- * the last ones be squeezed. The minimums fit a 600-pixel page (the window's
- * default width less its two sidebars) without scrolling sideways; longer
- * text is ellipsized, with a tooltip. */
-#define TEXT_COLUMN_WIDTH   76
-#define SWITCH_COLUMN_WIDTH 120
+ * the last ones be squeezed. The minimums (528 px) fit the page of a
+ * 1000-pixel window (the window less its two sidebars, 548 px) without
+ * scrolling sideways: a text column is as wide as its header ("Database"),
+ * a switch column as the switch and its "Changed" mark. Longer text is
+ * ellipsized, with a tooltip. */
+#define TEXT_COLUMN_WIDTH   64
+#define SWITCH_COLUMN_WIDTH 112
 #define MENU_COLUMN_WIDTH   48
 
 static void
