@@ -42,8 +42,7 @@ print_json (GPtrArray *rows,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "consistent");
-  json_builder_add_boolean_value (builder, n_differ == 0);
+  hdb_json_add_boolean_member (builder, "consistent", n_differ == 0);
   json_builder_set_member_name (builder, "tables");
   json_builder_begin_array (builder);
   for (guint i = 0; i < rows->len; i++)
@@ -51,22 +50,15 @@ print_json (GPtrArray *rows,
       const DeckCheckRow *row = g_ptr_array_index (rows, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "instance");
-      json_builder_add_string_value (builder, row->instance);
-      json_builder_set_member_name (builder, "peer");
-      json_builder_add_string_value (builder, row->peer);
-      json_builder_set_member_name (builder, "database");
-      json_builder_add_string_value (builder, row->database);
-      json_builder_set_member_name (builder, "table");
-      json_builder_add_string_value (builder, row->table);
-      json_builder_set_member_name (builder, "to_peer");
-      json_builder_add_boolean_value (builder, row->to_peer);
-      json_builder_set_member_name (builder, "from_peer");
-      json_builder_add_boolean_value (builder, row->from_peer);
+      hdb_json_add_string_member (builder, "instance", row->instance);
+      hdb_json_add_string_member (builder, "peer", row->peer);
+      hdb_json_add_string_member (builder, "database", row->database);
+      hdb_json_add_string_member (builder, "table", row->table);
+      hdb_json_add_boolean_member (builder, "to_peer", row->to_peer);
+      hdb_json_add_boolean_member (builder, "from_peer", row->from_peer);
       add_count (builder, "instance_count", row->instance_count);
       add_count (builder, "peer_count", row->peer_count);
-      json_builder_set_member_name (builder, "equal");
-      json_builder_add_boolean_value (builder, !row->differs);
+      hdb_json_add_boolean_member (builder, "equal", !row->differs);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

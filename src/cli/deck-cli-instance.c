@@ -32,14 +32,10 @@ add_instance_json (JsonBuilder      *builder,
                    DeckInstance     *in)
 {
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "organization");
-  json_builder_add_string_value (builder, deck_organization_get_name (org));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, deck_instance_get_name (in));
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, deck_instance_get_url (in));
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, deck_instance_get_username (in));
+  hdb_json_add_string_member (builder, "organization", deck_organization_get_name (org));
+  hdb_json_add_string_member (builder, "name", deck_instance_get_name (in));
+  hdb_json_add_string_member (builder, "url", deck_instance_get_url (in));
+  hdb_json_add_string_member (builder, "username", deck_instance_get_username (in));
   json_builder_set_member_name (builder, "pinned_certificate");
   if (deck_instance_get_pinned_certificate (in) != NULL)
     json_builder_add_string_value (builder, deck_instance_get_pinned_certificate (in));

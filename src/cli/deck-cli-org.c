@@ -33,10 +33,8 @@ cmd_org_list (DeckCli  *cli,
       if (cli->json)
         {
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, deck_organization_get_name (o));
-          json_builder_set_member_name (builder, "instances");
-          json_builder_add_int_value (builder, n);
+          hdb_json_add_string_member (builder, "name", deck_organization_get_name (o));
+          hdb_json_add_int_member (builder, "instances", n);
           json_builder_end_object (builder);
         }
       else

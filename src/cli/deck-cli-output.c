@@ -209,10 +209,8 @@ report (const char *kind,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, kind);
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, code);
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, message);
+      hdb_json_add_string_member (builder, "code", code);
+      hdb_json_add_string_member (builder, "message", message);
       json_builder_end_object (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);

@@ -16,6 +16,7 @@
 #include "deck-job.h"
 #include "deck-store.h"
 #include "hdb-client.h"
+#include "hdb-json.h"
 
 G_BEGIN_DECLS
 

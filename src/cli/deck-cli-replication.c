@@ -149,14 +149,11 @@ cmd_pending (DeckCli  *cli,
           const DeckChange *change = g_ptr_array_index (list, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "instance");
-          json_builder_add_string_value (builder, instance_label (cli, change->instance_id));
-          json_builder_set_member_name (builder, "peer");
-          json_builder_add_string_value (builder, change->peer);
-          json_builder_set_member_name (builder, "database");
-          json_builder_add_string_value (builder, change->database);
-          json_builder_set_member_name (builder, "table");
-          json_builder_add_string_value (builder, change->table);
+          hdb_json_add_string_member (builder, "instance",
+                                      instance_label (cli, change->instance_id));
+          hdb_json_add_string_member (builder, "peer", change->peer);
+          hdb_json_add_string_member (builder, "database", change->database);
+          hdb_json_add_string_member (builder, "table", change->table);
           json_builder_set_member_name (builder, "publish");
           if (change->publish != DECK_TOGGLE_UNCHANGED)
             json_builder_add_boolean_value (builder, change->publish == DECK_TOGGLE_ON);
@@ -504,21 +501,16 @@ cmd_history (DeckCli  *cli,
           const DeckHistoryEntry *entry = g_ptr_array_index (entries, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "time");
-          json_builder_add_string_value (builder, entry->time);
-          json_builder_set_member_name (builder, "instance");
-          json_builder_add_string_value (builder, entry->instance);
-          json_builder_set_member_name (builder, "peer");
-          json_builder_add_string_value (builder, entry->peer);
-          json_builder_set_member_name (builder, "operation");
-          json_builder_add_string_value (builder, entry->operation);
+          hdb_json_add_string_member (builder, "time", entry->time);
+          hdb_json_add_string_member (builder, "instance", entry->instance);
+          hdb_json_add_string_member (builder, "peer", entry->peer);
+          hdb_json_add_string_member (builder, "operation", entry->operation);
           json_builder_set_member_name (builder, "changes");
           json_builder_begin_array (builder);
           for (guint j = 0; j < entry->changes->len; j++)
             json_builder_add_string_value (builder, g_ptr_array_index (entry->changes, j));
           json_builder_end_array (builder);
-          json_builder_set_member_name (builder, "result");
-          json_builder_add_string_value (builder, entry->ok ? "ok" : "failed");
+          hdb_json_add_string_member (builder, "result", entry->ok ? "ok" : "failed");
           json_builder_set_member_name (builder, "message");
           if (entry->message != NULL)
             json_builder_add_string_value (builder, entry->message);

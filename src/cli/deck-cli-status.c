@@ -77,20 +77,15 @@ add_connections_json (JsonBuilder      *builder,
       HdbConnection *conn = g_ptr_array_index (status->connections, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, conn->name);
+      hdb_json_add_string_member (builder, "name", conn->name);
       json_builder_set_member_name (builder, "url");
       if (conn->url)
         json_builder_add_string_value (builder, conn->url);
       else
         json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "connected");
-      json_builder_add_boolean_value (builder, hdb_connection_is_connected (conn));
+      hdb_json_add_boolean_member (builder, "connected", hdb_connection_is_connected (conn));
       if (conn->status != NULL)
-        {
-          json_builder_set_member_name (builder, "status");
-          json_builder_add_string_value (builder, conn->status);
-        }
+        hdb_json_add_string_member (builder, "status", conn->status);
       json_builder_set_member_name (builder, "databases");
       json_builder_begin_array (builder);
       for (guint j = 0; j < conn->database_sockets->len; j++)
@@ -98,15 +93,12 @@ add_connections_json (JsonBuilder      *builder,
           HdbDatabaseSocket *s = g_ptr_array_index (conn->database_sockets, j);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "database");
-          json_builder_add_string_value (builder, s->database);
-          json_builder_set_member_name (builder, "connected");
-          json_builder_add_boolean_value (builder, s->connected);
+          hdb_json_add_string_member (builder, "database", s->database);
+          hdb_json_add_boolean_member (builder, "connected", s->connected);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "full_replication");
-      json_builder_add_boolean_value (builder, conn->replicates);
+      hdb_json_add_boolean_member (builder, "full_replication", conn->replicates);
       json_builder_set_member_name (builder, "subscriptions");
       json_builder_begin_array (builder);
       for (guint j = 0; j < conn->subscriptions->len; j++)
@@ -114,14 +106,10 @@ add_connections_json (JsonBuilder      *builder,
           HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, j);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "database");
-          json_builder_add_string_value (builder, sub->database);
-          json_builder_set_member_name (builder, "table");
-          json_builder_add_string_value (builder, sub->table);
-          json_builder_set_member_name (builder, "publish");
-          json_builder_add_boolean_value (builder, sub->publish);
-          json_builder_set_member_name (builder, "subscribe");
-          json_builder_add_boolean_value (builder, sub->subscribe);
+          hdb_json_add_string_member (builder, "database", sub->database);
+          hdb_json_add_string_member (builder, "table", sub->table);
+          hdb_json_add_boolean_member (builder, "publish", sub->publish);
+          hdb_json_add_boolean_member (builder, "subscribe", sub->subscribe);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -239,12 +227,9 @@ cmd_status (DeckCli  *cli,
         }
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, deck_instance_get_name (job->instance));
-      json_builder_set_member_name (builder, "url");
-      json_builder_add_string_value (builder, deck_instance_get_url (job->instance));
-      json_builder_set_member_name (builder, "reachable");
-      json_builder_add_boolean_value (builder, info != NULL);
+      hdb_json_add_string_member (builder, "name", deck_instance_get_name (job->instance));
+      hdb_json_add_string_member (builder, "url", deck_instance_get_url (job->instance));
+      hdb_json_add_boolean_member (builder, "reachable", info != NULL);
       json_builder_set_member_name (builder, "error");
       if (job->error != NULL)
         json_builder_add_string_value (builder, job->error->message);
@@ -260,15 +245,14 @@ cmd_status (DeckCli  *cli,
         json_builder_add_string_value (builder, info->version);
       else
         json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "engine");
-      json_builder_add_string_value (builder, info ? hdb_engine_to_string (info->engine) : "unknown");
+      hdb_json_add_string_member (builder, "engine",
+                                  info ? hdb_engine_to_string (info->engine) : "unknown");
       json_builder_set_member_name (builder, "node_name");
       if (info != NULL && info->node_name != NULL)
         json_builder_add_string_value (builder, info->node_name);
       else
         json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "super_user");
-      json_builder_add_boolean_value (builder, info != NULL && info->super_user);
+      hdb_json_add_boolean_member (builder, "super_user", info != NULL && info->super_user);
       json_builder_set_member_name (builder, "connections");
       add_connections_json (builder, job->status);
       json_builder_end_object (builder);

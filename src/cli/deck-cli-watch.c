@@ -62,10 +62,8 @@ print_change (DeckCli              *cli,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "time");
-      json_builder_add_string_value (builder, when);
-      json_builder_set_member_name (builder, "instance");
-      json_builder_add_string_value (builder, item->instance);
+      hdb_json_add_string_member (builder, "time", when);
+      hdb_json_add_string_member (builder, "instance", item->instance);
       json_builder_set_member_name (builder, "peer");
       if (item->peer != NULL)
         json_builder_add_string_value (builder, item->peer);
@@ -76,8 +74,7 @@ print_change (DeckCli              *cli,
         json_builder_add_string_value (builder, item->database);
       else
         json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, item->state);
+      hdb_json_add_string_member (builder, "state", item->state);
       json_builder_set_member_name (builder, "detail");
       if (item->detail != NULL)
         json_builder_add_string_value (builder, item->detail);

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hdb-client-private.h"
+#include "hdb-deadline.h"
 #include "hdb-pin-database.h"
 
 /**
@@ -349,12 +350,8 @@ typedef struct
 {
   char               *where;              /* "host:port", for messages */
   GSocketConnectable *address;
-  GCancellable       *cancellable;        /* ours: cancelled by the caller's or by the timer */
-  GCancellable       *caller_cancellable;
-  gulong              caller_handler;
-  guint               timeout_source;
+  HdbDeadline         deadline;           /* its timer runs for timeout_ms */
   guint               timeout_ms;
-  gboolean            timed_out;
   GSocketConnection  *tcp;
   GIOStream          *connection;
   HdbCertificateInfo *certificate;
@@ -363,11 +360,7 @@ typedef struct
 static void
 fetch_free (Fetch *fetch)
 {
-  g_clear_handle_id (&fetch->timeout_source, g_source_remove);
-  if (fetch->caller_handler != 0)
-    g_cancellable_disconnect (fetch->caller_cancellable, fetch->caller_handler);
-  g_clear_object (&fetch->caller_cancellable);
-  g_clear_object (&fetch->cancellable);
+  hdb_deadline_clear (&fetch->deadline);
   g_clear_object (&fetch->connection);
   if (fetch->tcp != NULL)
     g_io_stream_close (G_IO_STREAM (fetch->tcp), NULL, NULL);
@@ -388,7 +381,7 @@ fetch_return (GTask  *task,
   Fetch *fetch = g_task_get_task_data (task);
   GError *mapped = NULL;
 
-  g_clear_handle_id (&fetch->timeout_source, g_source_remove);
+  hdb_deadline_stop_timer (&fetch->deadline);
   if (fetch->certificate != NULL)
     {
       g_clear_error (&error);
@@ -397,7 +390,7 @@ fetch_return (GTask  *task,
       return;
     }
 
-  if (fetch->timed_out)
+  if (fetch->deadline.timed_out)
     hdb_set_error (&mapped, HDB_ERROR_TIMEOUT, 0, NULL,
                    _("%s did not present a certificate within %.1f s."),
                    fetch->where, fetch->timeout_ms / 1000.0);
@@ -485,26 +478,9 @@ on_fetch_connected (GObject      *source,
   nobody = hdb_pin_database_new ();
   g_tls_connection_set_database (G_TLS_CONNECTION (tls), nobody);
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_fetch_accept_certificate), fetch);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, fetch->cancellable,
-                                    on_fetch_handshake, g_steal_pointer (&task));
-}
-
-static gboolean
-on_fetch_timeout (gpointer user_data)
-{
-  Fetch *fetch = user_data;
-
-  fetch->timeout_source = 0;
-  fetch->timed_out = TRUE;
-  g_cancellable_cancel (fetch->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_fetch_caller_cancelled (GCancellable *cancellable,
-                           gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    fetch->deadline.cancellable, on_fetch_handshake,
+                                    g_steal_pointer (&task));
 }
 
 /**
@@ -563,20 +539,12 @@ hdb_fetch_certificate_async (const char          *url,
   fetch->where = g_strdup_printf ("%s:%d", g_uri_get_host (uri), port);
   fetch->address = g_network_address_new (g_uri_get_host (uri), port);
   fetch->timeout_ms = timeout_ms > 0 ? timeout_ms : HDB_CLIENT_DEFAULT_TIMEOUT_MS;
-  fetch->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-  if (cancellable != NULL)
-    {
-      fetch->caller_cancellable = g_object_ref (cancellable);
-      fetch->caller_handler = g_cancellable_connect (cancellable,
-                                                     G_CALLBACK (on_fetch_caller_cancelled),
-                                                     fetch->cancellable, NULL);
-    }
-  fetch->timeout_source = g_timeout_add (fetch->timeout_ms, on_fetch_timeout, fetch);
-  g_source_set_name_by_id (fetch->timeout_source, "[hdb] certificate timeout");
+  hdb_deadline_start (&fetch->deadline, cancellable, fetch->timeout_ms,
+                      "[hdb] certificate timeout");
 
   socket_client = g_socket_client_new ();
-  g_socket_client_connect_async (socket_client, fetch->address, fetch->cancellable,
+  g_socket_client_connect_async (socket_client, fetch->address, fetch->deadline.cancellable,
                                  on_fetch_connected, g_steal_pointer (&task));
 }
 

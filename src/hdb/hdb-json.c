@@ -342,3 +342,30 @@ hdb_json_get_int (JsonObject *object,
 {
   return hdb_json_node_get_int (hdb_json_get_member (object, name), min, max, value);
 }
+
+void
+hdb_json_add_string_member (JsonBuilder *builder,
+                            const char  *name,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+void
+hdb_json_add_boolean_member (JsonBuilder *builder,
+                             const char  *name,
+                             gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+void
+hdb_json_add_int_member (JsonBuilder *builder,
+                         const char  *name,
+                         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}

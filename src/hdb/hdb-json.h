@@ -77,4 +77,16 @@ gboolean    hdb_json_node_get_int         (JsonNode    *node,
                                            gint64       max,
                                            gint64      *value);
 
+/* Writing: one member of the object @builder is building, its name then its
+ * value, as json_builder_set_member_name() and json_builder_add_*_value(). */
+void        hdb_json_add_string_member    (JsonBuilder *builder,
+                                           const char  *name,
+                                           const char  *value);
+void        hdb_json_add_boolean_member   (JsonBuilder *builder,
+                                           const char  *name,
+                                           gboolean     value);
+void        hdb_json_add_int_member       (JsonBuilder *builder,
+                                           const char  *name,
+                                           gint64       value);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hdb-client-private.h"
+#include "hdb-deadline.h"
 #include "hdb-json.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -44,11 +45,8 @@ typedef struct
 
   /* The current attempt */
   SoupMessage    *message;
-  GCancellable   *cancellable;     /* ours: cancelled by the caller's or by the timer */
-  gulong          caller_handler;
-  guint           timeout_source;
+  HdbDeadline     deadline;
   guint           attempt_timeout_ms;
-  gboolean        timed_out;
   GInputStream   *stream;
   GByteArray     *buffer;
 } Request;
@@ -61,11 +59,7 @@ static void on_message_restarted (SoupMessage *message,
 static void
 attempt_clear (Request *req)
 {
-  g_clear_handle_id (&req->timeout_source, g_source_remove);
-  if (req->caller_handler != 0)
-    g_cancellable_disconnect (req->caller_cancellable, req->caller_handler);
-  req->caller_handler = 0;
-  g_clear_object (&req->cancellable);
+  hdb_deadline_clear (&req->deadline);
   g_clear_object (&req->stream);
   /* cluster_status answers with the retained credentials in clear (Q11). */
   /* An empty answer has no data at all: explicit_bzero (NULL, 0) is
@@ -76,7 +70,6 @@ attempt_clear (Request *req)
   if (req->message != NULL)
     g_signal_handlers_disconnect_by_func (req->message, on_message_restarted, req);
   g_clear_object (&req->message);
-  req->timed_out = FALSE;
 }
 
 static void
@@ -170,7 +163,7 @@ map_transport_error (Request *req,
     {
       /* A shortened first attempt that ran out while the caller cancelled
        * is not retried (see request_transport_failed): it was cancelled. */
-      if ((req->timed_out && (attempt_is_last (req) || !caller_cancelled (req))) ||
+      if ((req->deadline.timed_out && (attempt_is_last (req) || !caller_cancelled (req))) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         hdb_set_error (&mapped, HDB_ERROR_TIMEOUT, 0, NULL,
                        _("%s did not answer %s within %.1f s."),
@@ -373,7 +366,7 @@ on_chunk_read (GObject      *source,
   if (g_bytes_get_size (chunk) == 0)
     {
       g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      g_clear_handle_id (&req->timeout_source, g_source_remove);
+      hdb_deadline_stop_timer (&req->deadline);
       request_complete (task);
       return;
     }
@@ -383,7 +376,7 @@ on_chunk_read (GObject      *source,
       g_autofree char *where = _hdb_client_host_and_port (req->client);
       g_autofree char *limit = g_format_size (req->client->max_response_size);
 
-      g_cancellable_cancel (req->cancellable);
+      g_cancellable_cancel (req->deadline.cancellable);
       hdb_set_error (&error, HDB_ERROR_INVALID_RESPONSE,
                      soup_message_get_status (req->message), NULL,
                      _("The answer of %s to %s is larger than %s; it was not read."),
@@ -402,7 +395,7 @@ read_next_chunk (GTask *task)
   Request *req = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   req->cancellable, on_chunk_read, task);
+                                   req->deadline.cancellable, on_chunk_read, task);
 }
 
 static void
@@ -425,26 +418,6 @@ on_message_sent (GObject      *source,
   read_next_chunk (task);
 }
 
-static gboolean
-on_request_timeout (gpointer user_data)
-{
-  Request *req = user_data;
-
-  req->timeout_source = 0;
-  req->timed_out = TRUE;
-  g_cancellable_cancel (req->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_caller_cancelled (GCancellable *cancellable,
-                     gpointer      user_data)
-{
-  GCancellable *ours = user_data;
-
-  g_cancellable_cancel (ours);
-}
-
 static void
 attempt_start (GTask *task,
                guint  timeout_ms)
@@ -452,15 +425,9 @@ attempt_start (GTask *task,
   Request *req = g_task_get_task_data (task);
   HdbClient *self = req->client;
 
-  req->cancellable = g_cancellable_new ();
-  if (req->caller_cancellable != NULL)
-    req->caller_handler = g_cancellable_connect (req->caller_cancellable,
-                                                 G_CALLBACK (on_caller_cancelled),
-                                                 req->cancellable, NULL);
-
+  hdb_deadline_start (&req->deadline, req->caller_cancellable, timeout_ms,
+                      "[hdb] request timeout");
   req->attempt_timeout_ms = timeout_ms;
-  req->timeout_source = g_timeout_add (timeout_ms, on_request_timeout, req);
-  g_source_set_name_by_id (req->timeout_source, "[hdb] request timeout");
 
   soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
   g_signal_connect_object (req->message, "accept-certificate",
@@ -472,7 +439,7 @@ attempt_start (GTask *task,
   g_debug ("%s → %s", req->operation, self->base_url);
 
   soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
-                           req->cancellable, on_message_sent, task);
+                           req->deadline.cancellable, on_message_sent, task);
 }
 
 /* A message like @old: the same method, URL, body and the headers this
@@ -546,7 +513,7 @@ request_transport_failed (GTask  *task,
   Request *req = g_task_get_task_data (task);
   GError *mapped;
 
-  if (req->timed_out && !attempt_is_last (req) && !caller_cancelled (req))
+  if (req->deadline.timed_out && !attempt_is_last (req) && !caller_cancelled (req))
     {
       g_error_free (error);
       request_retry (task);

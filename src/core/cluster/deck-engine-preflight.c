@@ -479,24 +479,48 @@ link_free (Link *data)
   g_free (data);
 }
 
+/* The own answer comes first and is kept; the peer's follows. A failure on
+ * the peer says which peer answered it. */
+static gboolean
+link_answer_failed (GTask    *task,
+                    gboolean  from_peer,
+                    GError   *error)
+{
+  Link *data = g_task_get_task_data (task);
+
+  if (error == NULL)
+    return FALSE;
+  if (from_peer)
+    _deck_engine_prefix_peer_error (&error, data->peer_client);
+  g_task_return_error (task, error);
+  return TRUE;
+}
+
 static void
-on_link_peer_schema (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_link_schema (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Link *data = g_task_get_task_data (task);
+  gboolean from_peer = data->schema != NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(HdbSchema) peer = NULL;
   g_autoptr(GPtrArray) subscriptions = NULL;
   GError *error = NULL;
+  HdbSchema *schema;
 
-  peer = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
-  if (peer == NULL)
+  schema = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
+  if (link_answer_failed (task, from_peer, error))
+    return;
+  if (!from_peer)
     {
-      _deck_engine_prefix_peer_error (&error, data->peer_client);
-      g_task_return_error (task, error);
+      data->schema = schema;
+      hdb_client_describe_all_async (data->peer_client, cancellable, on_link_schema,
+                                     g_steal_pointer (&task));
       return;
     }
+  peer = schema;
 
   subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) hdb_subscription_free);
   for (guint i = 0; i < data->schema->databases->len; i++)
@@ -533,41 +557,25 @@ on_link_peer_schema (GObject      *source,
 }
 
 static void
-on_link_schema (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_link_version (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Link *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-
-  data->schema = hdb_client_describe_all_finish (HDB_CLIENT (source), result, &error);
-  if (data->schema == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  hdb_client_describe_all_async (data->peer_client, cancellable, on_link_peer_schema,
-                                 g_steal_pointer (&task));
-}
-
-static void
-on_link_peer_version (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Link *data = g_task_get_task_data (task);
+  gboolean from_peer = data->version != NULL;
   g_autoptr(HdbRegistrationInfo) info = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   info = hdb_client_registration_info_finish (HDB_CLIENT (source), result, &error);
-  if (info == NULL)
+  if (link_answer_failed (task, from_peer, error))
+    return;
+  if (!from_peer)
     {
-      _deck_engine_prefix_peer_error (&error, data->peer_client);
-      g_task_return_error (task, error);
+      data->version = g_strdup (info->version);
+      hdb_client_registration_info_async (data->peer_client, cancellable, on_link_version,
+                                          g_steal_pointer (&task));
       return;
     }
   data->peer_version = g_strdup (info->version);
@@ -579,28 +587,6 @@ on_link_peer_version (GObject      *source,
     }
   hdb_client_describe_all_async (data->client, cancellable, on_link_schema,
                                  g_steal_pointer (&task));
-}
-
-static void
-on_link_version (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Link *data = g_task_get_task_data (task);
-  g_autoptr(HdbRegistrationInfo) info = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-
-  info = hdb_client_registration_info_finish (HDB_CLIENT (source), result, &error);
-  if (info == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  data->version = g_strdup (info->version);
-  hdb_client_registration_info_async (data->peer_client, cancellable, on_link_peer_version,
-                                      g_steal_pointer (&task));
 }
 
 /**

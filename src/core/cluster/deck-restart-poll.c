@@ -23,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-restart-monitor-private.h"
+#include "hdb-deadline.h"
 #include "hdb-process-info.h"
 
 #define NO_JOB_SETTLE_US G_USEC_PER_SEC
@@ -37,10 +38,8 @@ static const guint backoff_ms[] = { 100, 150, 250, 250, 500 };
 struct _DeckRestartCall
 {
   DeckRestartMonitor *self;
-  GCancellable       *cancellable;
-  guint               timer;
+  HdbDeadline         deadline;
   guint               timeout_ms;
-  gboolean            timed_out;
 };
 
 typedef DeckRestartCall Call;
@@ -50,17 +49,6 @@ static void poll_process (DeckRestartMonitor *self,
                           gboolean            with_process);
 
 /* Requests ------------------------------------------------------------------ */
-
-static gboolean
-on_call_timeout (gpointer user_data)
-{
-  Call *call = user_data;
-
-  call->timer = 0;
-  call->timed_out = TRUE;
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_REMOVE;
-}
 
 static Call *
 call_start (DeckRestartMonitor *self,
@@ -72,17 +60,17 @@ call_start (DeckRestartMonitor *self,
 
   call = g_new0 (Call, 1);
   call->self = g_object_ref (self);
-  call->cancellable = g_cancellable_new ();
   call->timeout_ms = timeout_ms;
-  call->timer = g_timeout_add (timeout_ms, on_call_timeout, call);
-  g_source_set_name_by_id (call->timer, "[deck] restart monitor request timeout");
+  hdb_deadline_start (&call->deadline, NULL, timeout_ms, "[deck] restart monitor request timeout");
   self->call = call;
   return call;
 }
 
 /* Frees @call. Returns the monitor if the request still matters, else
- * %NULL. A request that ran out of time comes back as G_IO_ERROR_CANCELLED
- * (our timer cancelled its cancellable); it is turned into a timeout here. */
+ * %NULL: it does not when a newer call replaced it or the run was cancelled
+ * meanwhile (then the run is over, see check_cancelled()). A request that
+ * ran out of time comes back as G_IO_ERROR_CANCELLED (our timer cancelled
+ * its cancellable); it is turned into a timeout here. */
 static DeckRestartMonitor *
 call_end (Call    *call,
           GError **error)
@@ -93,7 +81,7 @@ call_end (Call    *call,
   if (current)
     self->call = NULL;
 
-  if (current && call->timed_out && error != NULL &&
+  if (current && call->deadline.timed_out && error != NULL &&
       g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (error);
@@ -102,14 +90,15 @@ call_end (Call    *call,
                      call->timeout_ms / 1000.0);
     }
 
-  g_clear_handle_id (&call->timer, g_source_remove);
-  g_clear_object (&call->cancellable);
+  hdb_deadline_clear (&call->deadline);
   /* While the call is current the task holds the monitor: this is not the
    * last reference. */
   g_clear_object (&call->self);
   g_free (call);
 
-  return current ? self : NULL;
+  if (!current || _deck_restart_monitor_check_cancelled (self))
+    return NULL;
+  return self;
 }
 
 /* Forgets the request in flight: its callback still runs, sees that it is no
@@ -119,7 +108,7 @@ _deck_restart_monitor_drop_call (DeckRestartMonitor *self)
 {
   if (self->call != NULL)
     {
-      g_cancellable_cancel (self->call->cancellable);
+      g_cancellable_cancel (self->call->deadline.cancellable);
       self->call = NULL;
     }
 }
@@ -193,8 +182,7 @@ on_port_probed (GObject      *source,
   connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
   if (connection != NULL)
     g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
@@ -231,7 +219,7 @@ probe_port (DeckRestartMonitor *self)
   socket_client = g_socket_client_new ();
   call = call_start (self, DECK_RESTART_PROBE_TIMEOUT_MS);
   g_socket_client_connect_to_host_async (socket_client, g_uri_get_host (uri), (guint16) port,
-                                         call->cancellable, on_port_probed, call);
+                                         call->deadline.cancellable, on_port_probed, call);
 }
 
 /* The restart job ------------------------------------------------------------ */
@@ -268,8 +256,7 @@ on_job (GObject      *source,
   DeckRestartMonitor *self;
 
   job = hdb_client_get_job_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
 
   if (job == NULL && is_not_answering (error))
@@ -326,7 +313,7 @@ job_step (DeckRestartMonitor *self)
   Call *call = call_start (self, DECK_RESTART_POLL_TIMEOUT_MS);
 
   hdb_client_get_job_async (self->client, self->job_id, DECK_RESTART_POLL_TIMEOUT_MS,
-                            call->cancellable, on_job, call);
+                            call->deadline.cancellable, on_job, call);
 }
 
 /* Verifying ----------------------------------------------------------------- */
@@ -342,8 +329,7 @@ on_verify_user_info (GObject      *source,
   DeckRestartMonitor *self;
 
   info = hdb_client_user_info_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
 
   if (info != NULL)
@@ -377,7 +363,7 @@ verify_step (DeckRestartMonitor *self)
     }
 
   call = call_start (self, DECK_RESTART_POLL_TIMEOUT_MS);
-  hdb_client_user_info_async (self->client, call->cancellable, on_verify_user_info, call);
+  hdb_client_user_info_async (self->client, call->deadline.cancellable, on_verify_user_info, call);
 }
 
 /* Polling ------------------------------------------------------------------- */
@@ -419,8 +405,7 @@ on_poll_process (GObject      *source,
   DeckRestartMonitor *self;
 
   info = hdb_client_process_info_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
 
   if (info == NULL && is_not_answering (error))
@@ -446,7 +431,7 @@ poll_process (DeckRestartMonitor *self,
                                               : DECK_RESTART_POLL_TIMEOUT_MS);
 
   hdb_client_process_info_async (self->client, with_process, call->timeout_ms,
-                                 call->cancellable, on_poll_process, call);
+                                 call->deadline.cancellable, on_poll_process, call);
 }
 
 static void
@@ -458,8 +443,7 @@ on_poll_health (GObject      *source,
   DeckRestartMonitor *self;
 
   hdb_client_health_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
 
   if (error != NULL)
@@ -505,7 +489,7 @@ on_poll_timer (gpointer user_data)
 
   /* /health first: it needs no login and costs the server nothing. */
   call = call_start (self, DECK_RESTART_POLL_TIMEOUT_MS);
-  hdb_client_health_async (self->client, DECK_RESTART_POLL_TIMEOUT_MS, call->cancellable,
+  hdb_client_health_async (self->client, DECK_RESTART_POLL_TIMEOUT_MS, call->deadline.cancellable,
                            on_poll_health, call);
   return G_SOURCE_REMOVE;
 }
@@ -547,7 +531,7 @@ on_restart_sent (GObject      *source,
     reply = hdb_client_restart_finish (HDB_CLIENT (source), result, &error);
   else
     reply = hdb_client_restart_service_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (call, &error)) == NULL || _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (call, &error)) == NULL)
     return;
 
   self->reply_time = g_get_monotonic_time ();
@@ -591,15 +575,15 @@ send_restart (DeckRestartMonitor *self)
   switch (self->kind)
     {
     case DECK_RESTART_KIND_RESTART:
-      hdb_client_restart_async (self->client, call->cancellable, on_restart_sent, call);
+      hdb_client_restart_async (self->client, call->deadline.cancellable, on_restart_sent, call);
       break;
     case DECK_RESTART_KIND_HTTP_WORKERS:
-      hdb_client_restart_service_async (self->client, "http_workers", call->cancellable,
+      hdb_client_restart_service_async (self->client, "http_workers", call->deadline.cancellable,
                                         on_restart_sent, call);
       break;
     case DECK_RESTART_KIND_CLUSTERING_CONFIG:
-      hdb_client_restart_service_async (self->client, "clustering_config", call->cancellable,
-                                        on_restart_sent, call);
+      hdb_client_restart_service_async (self->client, "clustering_config",
+                                        call->deadline.cancellable, on_restart_sent, call);
       break;
     default:
       g_assert_not_reached ();
@@ -636,8 +620,7 @@ on_recorded_threads (GObject      *source,
   DeckRestartMonitor *self;
 
   info = hdb_client_process_info_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
   record_done (self, info, error);
 }
@@ -653,8 +636,7 @@ on_recorded_process (GObject      *source,
   Call *call;
 
   info = hdb_client_process_info_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL ||
-      _deck_restart_monitor_check_cancelled (self))
+  if ((self = call_end (user_data, &error)) == NULL)
     return;
 
   if (info != NULL && info->pid != 0)
@@ -666,7 +648,7 @@ on_recorded_process (GObject      *source,
   g_debug ("The process of %s is not known (%s); asking for its threads alone", self->name,
            error != NULL ? error->message : "not in the answer");
   call = call_start (self, DECK_RESTART_POLL_TIMEOUT_MS);
-  hdb_client_process_info_async (self->client, FALSE, call->timeout_ms, call->cancellable,
+  hdb_client_process_info_async (self->client, FALSE, call->timeout_ms, call->deadline.cancellable,
                                  on_recorded_threads, call);
 }
 
@@ -676,6 +658,6 @@ _deck_restart_monitor_record (DeckRestartMonitor *self)
 {
   Call *call = call_start (self, DECK_RESTART_RECORD_TIMEOUT_MS);
 
-  hdb_client_process_info_async (self->client, TRUE, call->timeout_ms, call->cancellable,
+  hdb_client_process_info_async (self->client, TRUE, call->timeout_ms, call->deadline.cancellable,
                                  on_recorded_process, call);
 }

@@ -517,8 +517,7 @@ add_link (JsonBuilder               *builder,
   add_string (builder, "peer", link->peer);
   if (link->url != NULL)
     add_string (builder, "url", link->url);
-  json_builder_set_member_name (builder, "full_replication");
-  json_builder_add_boolean_value (builder, link->full_replication);
+  hdb_json_add_boolean_member (builder, "full_replication", link->full_replication);
   json_builder_set_member_name (builder, "subscriptions");
   json_builder_begin_array (builder);
   for (guint k = 0; k < link->subscriptions->len; k++)
@@ -528,10 +527,8 @@ add_link (JsonBuilder               *builder,
       json_builder_begin_object (builder);
       add_string (builder, "database", sub->database);
       add_string (builder, "table", sub->table);
-      json_builder_set_member_name (builder, "publish");
-      json_builder_add_boolean_value (builder, sub->publish);
-      json_builder_set_member_name (builder, "subscribe");
-      json_builder_add_boolean_value (builder, sub->subscribe);
+      hdb_json_add_boolean_member (builder, "publish", sub->publish);
+      hdb_json_add_boolean_member (builder, "subscribe", sub->subscribe);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -557,8 +554,7 @@ deck_cluster_file_to_data (const DeckClusterFile *file,
 
   json_builder_begin_object (builder);
   add_string (builder, "format", DECK_CLUSTER_FILE_FORMAT);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, DECK_CLUSTER_FILE_VERSION);
+  hdb_json_add_int_member (builder, "version", DECK_CLUSTER_FILE_VERSION);
   if (file->organization != NULL)
     add_string (builder, "organization", file->organization);
   if (exported != NULL)

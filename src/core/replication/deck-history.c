@@ -132,18 +132,12 @@ add_entry_line (GString                 *out,
     instance = op_result->instance_id;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, DECK_HISTORY_FORMAT_VERSION);
-  json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, time);
-  json_builder_set_member_name (builder, "instance");
-  json_builder_add_string_value (builder, instance);
-  json_builder_set_member_name (builder, "instance_id");
-  json_builder_add_string_value (builder, op_result->instance_id);
-  json_builder_set_member_name (builder, "peer");
-  json_builder_add_string_value (builder, op_result->peer);
-  json_builder_set_member_name (builder, "operation");
-  json_builder_add_string_value (builder, deck_plan_op_kind_to_string (op_result->kind));
+  hdb_json_add_int_member (builder, "version", DECK_HISTORY_FORMAT_VERSION);
+  hdb_json_add_string_member (builder, "time", time);
+  hdb_json_add_string_member (builder, "instance", instance);
+  hdb_json_add_string_member (builder, "instance_id", op_result->instance_id);
+  hdb_json_add_string_member (builder, "peer", op_result->peer);
+  hdb_json_add_string_member (builder, "operation", deck_plan_op_kind_to_string (op_result->kind));
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_array (builder);
   for (guint i = 0; i < op_result->changes->len; i++)
@@ -153,10 +147,8 @@ add_entry_line (GString                 *out,
       json_builder_add_string_value (builder, change);
     }
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "result");
-  json_builder_add_string_value (builder, op_result->ok ? "ok" : "failed");
-  json_builder_set_member_name (builder, "sent");
-  json_builder_add_boolean_value (builder, op_result->reached);
+  hdb_json_add_string_member (builder, "result", op_result->ok ? "ok" : "failed");
+  hdb_json_add_boolean_member (builder, "sent", op_result->reached);
   json_builder_set_member_name (builder, "message");
   if (message != NULL)
     json_builder_add_string_value (builder, message);

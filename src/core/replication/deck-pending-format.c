@@ -34,8 +34,7 @@ add_toggle (JsonBuilder *builder,
    * that the file says only what the user changed. */
   if (toggle == DECK_TOGGLE_UNCHANGED)
     return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, toggle == DECK_TOGGLE_ON);
+  hdb_json_add_boolean_member (builder, name, toggle == DECK_TOGGLE_ON);
 }
 
 /* The content of pending.json for @set. */
@@ -46,8 +45,7 @@ _deck_pending_build_content (DeckChangeSet *set)
   g_autoptr(GPtrArray) changes = deck_change_set_dup_changes (set);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, DECK_PENDING_FORMAT_VERSION);
+  hdb_json_add_int_member (builder, "version", DECK_PENDING_FORMAT_VERSION);
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_array (builder);
   for (guint i = 0; i < changes->len; i++)
@@ -55,24 +53,17 @@ _deck_pending_build_content (DeckChangeSet *set)
       const DeckChange *change = g_ptr_array_index (changes, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "instance");
-      json_builder_add_string_value (builder, change->instance_id);
-      json_builder_set_member_name (builder, "peer");
-      json_builder_add_string_value (builder, change->peer);
-      json_builder_set_member_name (builder, "database");
-      json_builder_add_string_value (builder, change->database);
-      json_builder_set_member_name (builder, "table");
-      json_builder_add_string_value (builder, change->table);
+      hdb_json_add_string_member (builder, "instance", change->instance_id);
+      hdb_json_add_string_member (builder, "peer", change->peer);
+      hdb_json_add_string_member (builder, "database", change->database);
+      hdb_json_add_string_member (builder, "table", change->table);
       add_toggle (builder, "publish", change->publish);
       add_toggle (builder, "subscribe", change->subscribe);
       json_builder_set_member_name (builder, "baseline");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "publish");
-      json_builder_add_boolean_value (builder, change->baseline.publish);
-      json_builder_set_member_name (builder, "subscribe");
-      json_builder_add_boolean_value (builder, change->baseline.subscribe);
-      json_builder_set_member_name (builder, "replicates");
-      json_builder_add_boolean_value (builder, change->baseline.replicates);
+      hdb_json_add_boolean_member (builder, "publish", change->baseline.publish);
+      hdb_json_add_boolean_member (builder, "subscribe", change->baseline.subscribe);
+      hdb_json_add_boolean_member (builder, "replicates", change->baseline.replicates);
       json_builder_end_object (builder);
       json_builder_end_object (builder);
     }

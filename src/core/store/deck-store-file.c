@@ -443,8 +443,7 @@ build_content (DeckStore *self)
   guint n_organizations = g_list_model_get_n_items (organizations);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, DECK_STORE_FORMAT_VERSION);
+  hdb_json_add_int_member (builder, "version", DECK_STORE_FORMAT_VERSION);
   json_builder_set_member_name (builder, "organizations");
   json_builder_begin_array (builder);
 
@@ -455,14 +454,12 @@ build_content (DeckStore *self)
       guint n_instances = g_list_model_get_n_items (instances);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, deck_organization_get_id (organization));
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, deck_organization_get_name (organization));
+      hdb_json_add_string_member (builder, "id", deck_organization_get_id (organization));
+      hdb_json_add_string_member (builder, "name", deck_organization_get_name (organization));
       if (deck_organization_get_cluster_user (organization) != NULL)
         {
-          json_builder_set_member_name (builder, "cluster_user");
-          json_builder_add_string_value (builder, deck_organization_get_cluster_user (organization));
+          hdb_json_add_string_member (builder, "cluster_user",
+                                      deck_organization_get_cluster_user (organization));
         }
       json_builder_set_member_name (builder, "instances");
       json_builder_begin_array (builder);
@@ -473,19 +470,12 @@ build_content (DeckStore *self)
           const char *pin = deck_instance_get_pinned_certificate (instance);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, deck_instance_get_id (instance));
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, deck_instance_get_name (instance));
-          json_builder_set_member_name (builder, "url");
-          json_builder_add_string_value (builder, deck_instance_get_url (instance));
-          json_builder_set_member_name (builder, "username");
-          json_builder_add_string_value (builder, deck_instance_get_username (instance));
+          hdb_json_add_string_member (builder, "id", deck_instance_get_id (instance));
+          hdb_json_add_string_member (builder, "name", deck_instance_get_name (instance));
+          hdb_json_add_string_member (builder, "url", deck_instance_get_url (instance));
+          hdb_json_add_string_member (builder, "username", deck_instance_get_username (instance));
           if (pin != NULL)
-            {
-              json_builder_set_member_name (builder, "pinned_certificate");
-              json_builder_add_string_value (builder, pin);
-            }
+            hdb_json_add_string_member (builder, "pinned_certificate", pin);
           json_builder_end_object (builder);
         }
 
