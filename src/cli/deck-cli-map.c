@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * clusterdeck-cli map: the cluster map of an organization as SVG
- * (deck-cluster-map.c), from the state that `export` and `check` read.
+ * (deck-map-model.c), from the state that `export` and `check` read.
  * The command line links no drawing library, so it writes SVG only; the
  * window exports PNG.
  */
@@ -18,7 +18,7 @@
 
 #include "deck-cli.h"
 #include "deck-cli-private.h"
-#include "deck-cluster-map.h"
+#include "deck-map-model.h"
 
 static char *opt_org;
 static char *opt_output;
@@ -30,7 +30,7 @@ cmd_map (DeckCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DeckClusterState) state = NULL;
-  g_autoptr(DeckClusterMap) map = NULL;
+  g_autoptr(DeckMapModel) map = NULL;
   g_autofree char *svg = NULL;
   gboolean to_stdout = opt_output == NULL || g_str_equal (opt_output, "-");
   DeckOrganization *org;
@@ -61,8 +61,8 @@ cmd_map (DeckCli  *cli,
     }
   /* As export: the picture is written, the status says it is partial. */
   status = g_hash_table_size (state->unreadable) > 0 ? DECK_CLI_EXIT_PARTIAL : DECK_CLI_EXIT_OK;
-  map = deck_cluster_map_new (state);
-  svg = deck_cluster_map_to_svg (map, deck_organization_get_name (org));
+  map = deck_map_model_new (state);
+  svg = deck_map_model_to_svg (map, deck_organization_get_name (org));
 
   if (to_stdout)
     {

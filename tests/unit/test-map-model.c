@@ -1,4 +1,4 @@
-/* test-cluster-map.c
+/* test-map-model.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "deck-cluster-map.h"
+#include "deck-map-model.h"
 #include "deck-cluster-state.h"
 #include "hdb-json.h"
 #include "hdb-parse.h"
@@ -102,7 +102,7 @@ static const guint in_order[5] = { 0, 1, 2, 3, 4 };
 static const guint shuffled[5] = { 3, 4, 2, 0, 1 };
 
 static const DeckMapNode *
-node_named (const DeckClusterMap *map,
+node_named (const DeckMapModel *map,
             const char           *name,
             guint                *index)
 {
@@ -120,7 +120,7 @@ node_named (const DeckClusterMap *map,
 }
 
 static const DeckMapEdge *
-edge_between (const DeckClusterMap *map,
+edge_between (const DeckMapModel *map,
               guint                 x,
               guint                 y)
 {
@@ -138,7 +138,7 @@ static void
 test_model (void)
 {
   g_autoptr(DeckClusterState) state = make_state (in_order);
-  g_autoptr(DeckClusterMap) map = deck_cluster_map_new (state);
+  g_autoptr(DeckMapModel) map = deck_map_model_new (state);
   guint a, b2, z, off, down, ghost;
   const DeckMapEdge *edge;
 
@@ -187,11 +187,11 @@ test_stable_layout (void)
 {
   g_autoptr(DeckClusterState) one = make_state (in_order);
   g_autoptr(DeckClusterState) two = make_state (shuffled);
-  g_autoptr(DeckClusterMap) x = deck_cluster_map_new (one);
-  g_autoptr(DeckClusterMap) y = deck_cluster_map_new (two);
-  g_autofree char *svg_x = deck_cluster_map_to_svg (x, "Demo");
-  g_autofree char *svg_y = deck_cluster_map_to_svg (y, "Demo");
-  g_autofree char *again = deck_cluster_map_to_svg (x, "Demo");
+  g_autoptr(DeckMapModel) x = deck_map_model_new (one);
+  g_autoptr(DeckMapModel) y = deck_map_model_new (two);
+  g_autofree char *svg_x = deck_map_model_to_svg (x, "Demo");
+  g_autofree char *svg_y = deck_map_model_to_svg (y, "Demo");
+  g_autofree char *again = deck_map_model_to_svg (x, "Demo");
 
   /* Every node inside the picture, none on another. */
   for (guint i = 0; i < x->nodes->len; i++)
@@ -266,8 +266,8 @@ static void
 test_svg_hostile (void)
 {
   g_autoptr(DeckClusterState) state = make_state (in_order);
-  g_autoptr(DeckClusterMap) map = deck_cluster_map_new (state);
-  g_autofree char *svg = deck_cluster_map_to_svg (map, "Org <\"&'>\x01");
+  g_autoptr(DeckMapModel) map = deck_map_model_new (state);
+  g_autofree char *svg = deck_map_model_to_svg (map, "Org <\"&'>\x01");
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
   SvgRead read = { names, kinds, 0 };
@@ -302,8 +302,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/cluster-map/model", test_model);
-  g_test_add_func ("/cluster-map/stable-layout", test_stable_layout);
-  g_test_add_func ("/cluster-map/svg-hostile", test_svg_hostile);
+  g_test_add_func ("/map-model/model", test_model);
+  g_test_add_func ("/map-model/stable-layout", test_stable_layout);
+  g_test_add_func ("/map-model/svg-hostile", test_svg_hostile);
   return g_test_run ();
 }

@@ -1,4 +1,4 @@
-/* deck-cluster-map.c
+/* deck-map-model.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -8,10 +8,10 @@
  * (deck_cluster_state_read_async()). The layout is stable: the nodes are
  * sorted by name and placed on a circle, so the same cluster gives the
  * same picture, whatever order the instances answered in. The SVG writer
- * (deck-cluster-map-svg.c) and the window's view draw this one model.
+ * (deck-map-model-svg.c) and the window's view draw this one model.
  */
 
-#define G_LOG_DOMAIN "deck-cluster-map"
+#define G_LOG_DOMAIN "deck-map-model"
 
 #include "config.h"
 
@@ -19,7 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "deck-cluster-map.h"
+#include "deck-map-model.h"
 
 #define MAP_WIDTH 720.0
 #define MAP_HEIGHT 540.0
@@ -119,7 +119,7 @@ compare_edges (gconstpointer a,
 
 /* The nodes on a circle, the first at the top, clockwise. */
 static void
-lay_out (DeckClusterMap *map)
+lay_out (DeckMapModel *map)
 {
   double cx = map->width / 2, cy = map->height / 2 - 10;
   guint n = map->nodes->len;
@@ -206,7 +206,7 @@ add_link (GHashTable          *edges,
 }
 
 /**
- * deck_cluster_map_new:
+ * deck_map_model_new:
  * @state: an organization's state (deck_cluster_state_read_async())
  *
  * Makes the map of @state: a node per instance and per peer outside the
@@ -215,10 +215,10 @@ add_link (GHashTable          *edges,
  *
  * Returns: (transfer full): the map
  */
-DeckClusterMap *
-deck_cluster_map_new (DeckClusterState *state)
+DeckMapModel *
+deck_map_model_new (DeckClusterState *state)
 {
-  DeckClusterMap *map = g_new0 (DeckClusterMap, 1);
+  DeckMapModel *map = g_new0 (DeckMapModel, 1);
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) outside = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
@@ -322,7 +322,7 @@ deck_cluster_map_new (DeckClusterState *state)
 }
 
 void
-deck_cluster_map_free (DeckClusterMap *map)
+deck_map_model_free (DeckMapModel *map)
 {
   if (map == NULL)
     return;
@@ -402,7 +402,7 @@ deck_map_health_color (DeckMapHealth health)
  *   connected”
  */
 char *
-deck_map_edge_describe (const DeckClusterMap *map,
+deck_map_edge_describe (const DeckMapModel *map,
                         const DeckMapEdge    *edge)
 {
   const DeckMapNode *a = g_ptr_array_index (map->nodes, edge->a);
@@ -429,7 +429,7 @@ deck_map_edge_describe (const DeckClusterMap *map,
  * rim of the other's, so that an arrow's tip touches the disc.
  */
 void
-deck_map_edge_ends (const DeckClusterMap *map,
+deck_map_edge_ends (const DeckMapModel *map,
                     const DeckMapEdge    *edge,
                     double               *x1,
                     double               *y1,

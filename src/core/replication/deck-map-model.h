@@ -1,4 +1,4 @@
-/* deck-cluster-map.h
+/* deck-map-model.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,7 +79,7 @@ typedef struct
 } DeckMapEdge;
 
 /**
- * DeckClusterMap:
+ * DeckMapModel:
  * @nodes: (element-type DeckMapNode): sorted by name
  * @edges: (element-type DeckMapEdge): sorted by @a, then @b
  * @width: the map's width, in its own units (pixels at scale 1)
@@ -91,29 +91,29 @@ typedef struct
   GPtrArray *edges;
   double     width;
   double     height;
-} DeckClusterMap;
+} DeckMapModel;
 
 /* The radius of a node's disc, in the map's units. */
 #define DECK_MAP_NODE_RADIUS 26.0
 
-DeckClusterMap *deck_cluster_map_new         (DeckClusterState *state);
-void            deck_cluster_map_free        (DeckClusterMap   *map);
+DeckMapModel *deck_map_model_new         (DeckClusterState *state);
+void            deck_map_model_free        (DeckMapModel   *map);
 
 const char     *deck_map_health_to_string    (DeckMapHealth     health);
 const char     *deck_map_health_describe     (DeckMapHealth     health);
 const char     *deck_map_health_color        (DeckMapHealth     health);
-char           *deck_map_edge_describe       (const DeckClusterMap *map,
+char           *deck_map_edge_describe       (const DeckMapModel *map,
                                               const DeckMapEdge    *edge);
-void            deck_map_edge_ends           (const DeckClusterMap *map,
+void            deck_map_edge_ends           (const DeckMapModel *map,
                                               const DeckMapEdge    *edge,
                                               double               *x1,
                                               double               *y1,
                                               double               *x2,
                                               double               *y2);
 
-char           *deck_cluster_map_to_svg      (const DeckClusterMap *map,
+char           *deck_map_model_to_svg      (const DeckMapModel *map,
                                               const char           *title);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeckClusterMap, deck_cluster_map_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeckMapModel, deck_map_model_free)
 
 G_END_DECLS

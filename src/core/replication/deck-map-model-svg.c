@@ -1,16 +1,16 @@
-/* deck-cluster-map-svg.c
+/* deck-map-model-svg.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The cluster map as SVG (`clusterdeck-cli map`, the window's export):
- * pure string building from the model of deck-cluster-map.c, every name
+ * pure string building from the model of deck-map-model.c, every name
  * escaped. Each node and edge is a group with a <title> (what a viewer
  * shows on hover and a screen reader reads) and data- attributes (the
  * health and kind, for scripts and tests). The output depends on the map
  * only: the same cluster gives the same bytes.
  */
 
-#define G_LOG_DOMAIN "deck-cluster-map"
+#define G_LOG_DOMAIN "deck-map-model"
 
 #include "config.h"
 
@@ -18,7 +18,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "deck-cluster-map.h"
+#include "deck-map-model.h"
 
 /* Text for XML: valid UTF-8, no control character (XML 1.0 allows none but
  * tab, newline and carriage return, not even as a reference), then the
@@ -64,7 +64,7 @@ append_arrow (GString    *svg,
 
 static void
 append_edge (GString              *svg,
-             const DeckClusterMap *map,
+             const DeckMapModel *map,
              const DeckMapEdge    *edge)
 {
   const DeckMapNode *a = g_ptr_array_index (map->nodes, edge->a);
@@ -149,7 +149,7 @@ append_node (GString           *svg,
 /* The colours' meaning, along the bottom. */
 static void
 append_legend (GString              *svg,
-               const DeckClusterMap *map)
+               const DeckMapModel *map)
 {
   char s[2][G_ASCII_DTOSTR_BUF_SIZE];
   double x = 16, y = map->height - 20;
@@ -174,14 +174,14 @@ append_legend (GString              *svg,
 }
 
 /**
- * deck_cluster_map_to_svg:
+ * deck_map_model_to_svg:
  * @map: a map
  * @title: (nullable): the picture's title, such as the organization's name
  *
  * Returns: (transfer full): @map as an SVG document
  */
 char *
-deck_cluster_map_to_svg (const DeckClusterMap *map,
+deck_map_model_to_svg (const DeckMapModel *map,
                          const char           *title)
 {
   GString *svg = g_string_new (NULL);
