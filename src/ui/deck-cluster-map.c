@@ -96,14 +96,16 @@ draw_edges (DeckClusterMap *self,
   cairo_destroy (cr);
 }
 
-/* Text centred on (@x, @y), dark on the light background the map has in
- * both styles (the map is a picture, like the exported one). */
+/* Text whose line is centred on @y and which starts (@anchor 1), ends
+ * (-1) or is centred (0) on @x, dark on the light background the map has
+ * in both styles (the map is a picture, like the exported one). */
 static void
 draw_text (DeckClusterMap *self,
            GtkSnapshot    *snapshot,
            const char     *text,
            double          x,
            double          y,
+           int             anchor,
            gboolean        bold)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
@@ -120,7 +122,10 @@ draw_text (DeckClusterMap *self,
     pango_layout_set_text (layout, text, -1);
   pango_layout_get_pixel_size (layout, &width, &height);
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x - width / 2.0, y - height / 2.0));
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (anchor > 0 ? x : anchor < 0 ? x - width
+                                                                          : x - width / 2.0,
+                                                y - height / 2.0));
   gtk_snapshot_append_layout (snapshot, layout, &color);
   gtk_snapshot_restore (snapshot);
   g_object_unref (layout);
@@ -174,15 +179,13 @@ deck_cluster_map_draw (DeckClusterMap *self,
     {
       const DeckMapEdge *edge = g_ptr_array_index (model->edges, i);
       g_autofree char *label = NULL;
-      double x1, y1, x2, y2;
 
-      deck_map_edge_ends (model, edge, &x1, &y1, &x2, &y2);
       if (edge->full)
         label = g_strdup (_("full"));
       else
         label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u table", "%u tables",
                                               edge->n_tables), edge->n_tables);
-      draw_text (self, snapshot, label, (x1 + x2) / 2, (y1 + y2) / 2 - 10, FALSE);
+      draw_text (self, snapshot, label, edge->label_x, edge->label_y, 0, FALSE);
     }
   for (guint i = 0; i < model->nodes->len; i++)
     {
@@ -198,28 +201,21 @@ deck_cluster_map_draw (DeckClusterMap *self,
       draw_disc (snapshot, node->x, node->y, DECK_MAP_NODE_RADIUS + 3, &white);
       rgba_of (node->health, &rgba);
       draw_disc (snapshot, node->x, node->y, DECK_MAP_NODE_RADIUS, &rgba);
-      draw_text (self, snapshot, node->name, node->x, node->y + DECK_MAP_NODE_RADIUS + 14, TRUE);
+      draw_text (self, snapshot, node->name, node->label_x, node->label_y, node->label_anchor,
+                 TRUE);
     }
   /* The legend, as in the SVG. */
-  {
-    double x = 16, y = model->height - 24;
+  for (DeckMapHealth health = DECK_MAP_HEALTH_CONNECTED; health <= DECK_MAP_HEALTH_OUTSIDE;
+       health++)
+    {
+      GdkRGBA rgba;
+      double x, y;
 
-    for (DeckMapHealth health = DECK_MAP_HEALTH_CONNECTED; health <= DECK_MAP_HEALTH_OUTSIDE;
-         health++)
-      {
-        const char *text = deck_map_health_describe (health);
-        PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-        GdkRGBA rgba;
-        int width, height;
-
-        rgba_of (health, &rgba);
-        draw_disc (snapshot, x + 6, y, 6, &rgba);
-        pango_layout_get_pixel_size (layout, &width, &height);
-        g_object_unref (layout);
-        draw_text (self, snapshot, text, x + 16 + width / 2.0, y, FALSE);
-        x += 32 + width;
-      }
-  }
+      deck_map_legend_position (model, health, &x, &y);
+      rgba_of (health, &rgba);
+      draw_disc (snapshot, x + 6, y, 6, &rgba);
+      draw_text (self, snapshot, deck_map_health_describe (health), x + 18, y, 1, FALSE);
+    }
   gtk_snapshot_restore (snapshot);
 }
 

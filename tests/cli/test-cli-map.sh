@@ -18,6 +18,9 @@
 #   map again                  the same bytes (once the links report connected)
 #   map (standard output)      the same bytes as the file
 #   map -o FILE.png, map X     exit 2 (usage)
+#
+# With CLUSTERDECK_SCREENSHOT_DIR set, the SVG is kept there
+# (cluster-map-cli.svg).
 set -uo pipefail
 
 cli=$1
@@ -105,6 +108,10 @@ grep -q '<title>node5: ' "$svg"
 check "map: each node has a title saying its health" $?
 
 cp "$svg" "$base/first.svg"
+# Kept to be looked at, as the UI tests keep their screenshots.
+if [ -n "${CLUSTERDECK_SCREENSHOT_DIR:-}" ]; then
+  cp "$svg" "$CLUSTERDECK_SCREENSHOT_DIR/cluster-map-cli.svg"
+fi
 run map --org Demo -o "$svg"
 [ $rc = 0 ] && cmp -s "$base/first.svg" "$svg"
 check "map twice: byte-identical output" $? "exit status $rc" "$(diff "$base/first.svg" "$svg" 2>&1 | head -20)"

@@ -57,7 +57,6 @@ setup (GError **error)
 {
   g_autoptr(DeckEngine) engine = deck_engine_new_for (HDB_ENGINE_NATIVE);
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) problem = NULL;
   DeckPeer peer = { 0 };
 
   if (!ui_harper_start_nodes (HARPER_FIXTURE_UNCONFIGURED, error) || !ui_harper_open_store (error))

@@ -34,6 +34,10 @@ escape (const char *text)
   return g_markup_escape_text (valid, -1);
 }
 
+/* From the middle of a line of 13 px text to its baseline: viewers do not
+ * all know dominant-baseline. */
+#define BASELINE 4.5
+
 /* A number the same on every machine and in every locale. */
 static const char *
 num (char   *buffer,
@@ -109,7 +113,8 @@ append_edge (GString              *svg,
   g_string_append_printf (svg, "    <text x=\"%s\" y=\"%s\" text-anchor=\"middle\" "
                           "fill=\"#3d3846\" stroke=\"#ffffff\" stroke-width=\"4\" "
                           "paint-order=\"stroke\">%s</text>\n",
-                          num (s[0], (x1 + x2) / 2), num (s[1], (y1 + y2) / 2 - 6), label);
+                          num (s[0], edge->label_x), num (s[1], edge->label_y + BASELINE),
+                          label);
   g_string_append (svg, "  </g>\n");
 }
 
@@ -139,9 +144,11 @@ append_node (GString           *svg,
                           num (s[0], node->x), num (s[1], node->y),
                           num (s[2], DECK_MAP_NODE_RADIUS),
                           deck_map_health_color (node->health));
-  g_string_append_printf (svg, "    <text x=\"%s\" y=\"%s\" text-anchor=\"middle\" "
+  g_string_append_printf (svg, "    <text x=\"%s\" y=\"%s\" text-anchor=\"%s\" "
                           "fill=\"#241f31\" font-weight=\"bold\">%s</text>\n",
-                          num (s[0], node->x), num (s[1], node->y + DECK_MAP_NODE_RADIUS + 18),
+                          num (s[0], node->label_x), num (s[1], node->label_y + BASELINE),
+                          node->label_anchor < 0 ? "end" : node->label_anchor > 0 ? "start"
+                                                                                : "middle",
                           name);
   g_string_append (svg, "  </g>\n");
 }
@@ -152,23 +159,20 @@ append_legend (GString              *svg,
                const DeckMapModel *map)
 {
   char s[2][G_ASCII_DTOSTR_BUF_SIZE];
-  double x = 16, y = map->height - 20;
 
   g_string_append (svg, "  <g class=\"legend\">\n");
   for (DeckMapHealth health = DECK_MAP_HEALTH_CONNECTED; health <= DECK_MAP_HEALTH_OUTSIDE;
        health++)
     {
       g_autofree char *text = escape (deck_map_health_describe (health));
+      double x, y;
 
+      deck_map_legend_position (map, health, &x, &y);
       g_string_append_printf (svg, "    <circle cx=\"%s\" cy=\"%s\" r=\"6\" fill=\"%s\"/>\n",
-                              num (s[0], x + 6), num (s[1], y - 4),
+                              num (s[0], x + 6), num (s[1], y),
                               deck_map_health_color (health));
-      g_string_append_printf (svg, "    <text x=\"%s\" y=\"%s\" fill=\"#3d3846\" "
-                              "font-size=\"11\">%s</text>\n",
-                              num (s[0], x + 16), num (s[1], y), text);
-      /* Wide enough for the longest words in English; a translation may
-       * crowd, but never overlaps a node. */
-      x += 18 + 7 * g_utf8_strlen (deck_map_health_describe (health), -1);
+      g_string_append_printf (svg, "    <text x=\"%s\" y=\"%s\" fill=\"#3d3846\">%s</text>\n",
+                              num (s[0], x + 18), num (s[1], y + BASELINE), text);
     }
   g_string_append (svg, "  </g>\n");
 }

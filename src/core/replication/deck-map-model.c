@@ -117,24 +117,79 @@ compare_edges (gconstpointer a,
   return 0;
 }
 
-/* The nodes on a circle, the first at the top, clockwise. */
+/* Rounded, so that the output is the same on every machine. */
+static double
+tenth (double value)
+{
+  return round (value * 10) / 10;
+}
+
+/* The nodes on a circle, the first at the top, clockwise; each name
+ * outside the circle, each edge's label beside its middle, outwards. */
 static void
 lay_out (DeckMapModel *map)
 {
-  double cx = map->width / 2, cy = map->height / 2 - 10;
+  double cx = map->width / 2, cy = map->height / 2 - 20;
   guint n = map->nodes->len;
 
   for (guint i = 0; i < n; i++)
     {
       DeckMapNode *node = g_ptr_array_index (map->nodes, i);
-      double angle = -G_PI / 2 + 2 * G_PI * i / n;
+      double angle = n == 1 ? G_PI / 2 : -G_PI / 2 + 2 * G_PI * i / n;
+      double ux = cos (angle), uy = sin (angle);
+      double away = DECK_MAP_NODE_RADIUS + 14;
 
-      node->x = n == 1 ? cx : cx + MAP_RADIUS * cos (angle);
-      node->y = n == 1 ? cy : cy + MAP_RADIUS * sin (angle);
-      /* Rounded, so that the output is the same on every machine. */
-      node->x = round (node->x * 10) / 10;
-      node->y = round (node->y * 10) / 10;
+      node->x = tenth (n == 1 ? cx : cx + MAP_RADIUS * ux);
+      node->y = tenth (n == 1 ? cy : cy + MAP_RADIUS * uy);
+      node->label_anchor = ux > 0.4 ? 1 : ux < -0.4 ? -1 : 0;
+      /* A name beside its node needs less room than one above or below. */
+      if (node->label_anchor != 0)
+        away = DECK_MAP_NODE_RADIUS + 8;
+      node->label_x = tenth (node->x + away * ux);
+      node->label_y = tenth (node->y + away * uy);
     }
+  for (guint i = 0; i < map->edges->len; i++)
+    {
+      DeckMapEdge *edge = g_ptr_array_index (map->edges, i);
+      const DeckMapNode *a = g_ptr_array_index (map->nodes, edge->a);
+      const DeckMapNode *b = g_ptr_array_index (map->nodes, edge->b);
+      double mx = (a->x + b->x) / 2, my = (a->y + b->y) / 2;
+      double dx = b->x - a->x, dy = b->y - a->y;
+      double length = hypot (dx, dy);
+      double nx = length > 0 ? -dy / length : 0, ny = length > 0 ? dx / length : -1;
+
+      /* The normal that points away from the centre (for a line through
+       * the centre, either: the first). */
+      if (nx * (mx - cx) + ny * (my - cy) < 0)
+        {
+          nx = -nx;
+          ny = -ny;
+        }
+      edge->label_x = tenth (mx + 12 * nx);
+      edge->label_y = tenth (my + 12 * ny);
+    }
+}
+
+/**
+ * deck_map_legend_position:
+ * @model: a map
+ * @health: one of the health values
+ * @x: (out): the left of the legend's entry for @health
+ * @y: (out): the middle of its line
+ *
+ * The legend is two lines of three entries along the bottom; the columns
+ * are wide enough for the English words.
+ */
+void
+deck_map_legend_position (const DeckMapModel *model,
+                          DeckMapHealth       health,
+                          double             *x,
+                          double             *y)
+{
+  guint row = health / 3, column = health % 3;
+
+  *x = 16 + column * 200;
+  *y = model->height - 46 + row * 24;
 }
 
 static DeckMapNode *

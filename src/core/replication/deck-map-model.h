@@ -43,6 +43,11 @@ typedef enum
  * @detail: (nullable): why an instance is unreachable
  * @x: the centre, in the map's coordinates
  * @y: the centre
+ * @label_x: where the name goes: outside the circle of nodes, so that no
+ *   edge crosses it
+ * @label_y: the middle of the name's line
+ * @label_anchor: the side of the name at @label_x: -1 its end, 0 its
+ *   middle, 1 its start
  */
 typedef struct
 {
@@ -53,6 +58,9 @@ typedef struct
   char          *detail;
   double         x;
   double         y;
+  double         label_x;
+  double         label_y;
+  int            label_anchor;
 } DeckMapNode;
 
 /**
@@ -64,6 +72,9 @@ typedef struct
  * @backward: records flow from @b to @a
  * @n_tables: the tables named by a per-table link (both directions)
  * @health: the worse of what both ends report about the link
+ * @label_x: where the edge's label ("full", "2 tables") is centred: beside
+ *   the middle of the line, on the side away from the map's centre
+ * @label_y: the same
  *
  * A link between two nodes, as either end reports it (both merged).
  */
@@ -76,6 +87,8 @@ typedef struct
   gboolean       backward;
   guint          n_tables;
   DeckMapHealth  health;
+  double         label_x;
+  double         label_y;
 } DeckMapEdge;
 
 /**
@@ -110,6 +123,11 @@ void            deck_map_edge_ends           (const DeckMapModel *map,
                                               double               *y1,
                                               double               *x2,
                                               double               *y2);
+
+void            deck_map_legend_position     (const DeckMapModel   *model,
+                                              DeckMapHealth         health,
+                                              double               *x,
+                                              double               *y);
 
 char           *deck_map_model_to_svg      (const DeckMapModel *map,
                                               const char           *title);
