@@ -99,11 +99,9 @@ fill_lists (DeckMapWindow *self,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       /* Only an instance of the organization can be selected. */
       if (node->instance_id != NULL)
-        {
-          g_object_set_data_full (G_OBJECT (row), "instance-id", g_strdup (node->instance_id),
-                                  g_free);
-          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-        }
+        g_object_set_data_full (G_OBJECT (row), "instance-id", g_strdup (node->instance_id),
+                                g_free);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), node->instance_id != NULL);
       gtk_list_box_append (self->nodes_list, row);
     }
   for (guint i = 0; i < model->edges->len; i++)
@@ -114,6 +112,7 @@ fill_lists (DeckMapWindow *self,
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->edges_list, row);
     }
   if (model->edges->len == 0)
@@ -121,6 +120,7 @@ fill_lists (DeckMapWindow *self,
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No links"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->edges_list, row);
     }
 }
