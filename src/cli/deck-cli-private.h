@@ -67,6 +67,7 @@ extern const DeckCliCommand deck_cli_set_commands[];
 extern const DeckCliCommand deck_cli_replication_commands[];
 extern const DeckCliCommand deck_cli_file_commands[];
 extern const DeckCliCommand deck_cli_check_commands[];
+extern const DeckCliCommand deck_cli_map_commands[];
 
 /* Output (deck-cli-output.c). Everything printed goes through the escaping
  * print handlers; errors and warnings are a sentence on stderr, or a JSON

@@ -50,6 +50,7 @@ static const DeckCliCommand * const tables[] = {
   deck_cli_replication_commands,
   deck_cli_file_commands,
   deck_cli_check_commands,
+  deck_cli_map_commands,
 };
 
 /* What the help says after the options. The man page is made from the help

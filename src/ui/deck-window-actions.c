@@ -15,6 +15,7 @@
 
 #include "deck-check-window.h"
 #include "deck-history-window.h"
+#include "deck-map-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-ui-util.h"
 #include "deck-window-private.h"
@@ -318,6 +319,19 @@ history_action (GtkWidget  *widget,
   deck_history_window_new (GTK_WINDOW (widget), deck_context_get_history_path (self->context));
 }
 
+/* The map of the selected organization, in a window of its own: it is the
+ * organization's, not one instance's, so not a page of the content. */
+static void
+cluster_map_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+
+  if (self->organization != NULL)
+    deck_map_window_new (self, self->context, self->organization);
+}
+
 static void
 check_counts_action (GtkWidget  *widget,
                      const char *action_name,
@@ -376,6 +390,7 @@ _deck_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.check-record-counts", NULL, check_counts_action);
+  gtk_widget_class_install_action (widget_class, "win.cluster-map", NULL, cluster_map_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL, navigate_back_action);
 

@@ -63,7 +63,7 @@ raw_control() {
 # ------------------------------------------------------------------ --help
 commands=("org list" "org add" "org rename" "org remove" "instance list" "instance add"
           "instance remove" "instance test" "instance trust" status enable connect disconnect
-          set pending discard plan apply history export check)
+          set pending discard plan apply history export check map)
 bad=()
 for c in "" org instance "${commands[@]}"; do
   # shellcheck disable=SC2086
@@ -107,7 +107,7 @@ declare -A extra=(
   ["instance list"]="x" ["instance add"]="x" ["instance remove"]="a b" ["instance test"]="a b"
   ["instance trust"]="a b" [status]="a b" [enable]="a b" [connect]="a b c"
   [disconnect]="a b c" [set]="a b c.d e --publish on" [pending]="x" [discard]="x" [plan]="x"
-  [apply]="x" [history]="x" [export]="x" [check]="x")
+  [apply]="x" [history]="x" [export]="x" [check]="x" [map]="x")
 bad=()
 for c in "${commands[@]}"; do
   # shellcheck disable=SC2086

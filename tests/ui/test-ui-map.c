@@ -1,0 +1,268 @@
+/* test-ui-map.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The cluster map window against three real Harper nodes: node1 and node2
+ * enabled and connected in full replication through the core, node3 left
+ * without replication. The window's map (win.cluster-map) shows the three
+ * instances with their health and the link, full; its list equivalent
+ * names them; activating node2's row selects node2 in the main window, and
+ * node3 activated in the picture selects node3; the picture rendered twice
+ * is the same pixels. Renders cluster-map.png (the window) and
+ * cluster-map-export.png (the map as exported); kept with
+ * CLUSTERDECK_SCREENSHOT_DIR.
+ */
+
+#include "deck-cluster-map.h"
+#include "deck-engine.h"
+#include "deck-map-window.h"
+#include "deck-restart-monitor.h"
+#include "ui-test-harper.h"
+
+#define CLUSTER_PASSWORD "Map-Me-Now-7"
+#define ENABLE_BOUND_MS  90000
+#define CONNECT_BOUND_MS 60000
+#define LINK_BOUND_MS    60000
+
+static DeckMapWindow *map_window;
+
+static void
+dump_screen (const char *why)
+{
+  g_test_message ("dump: %s", why);
+}
+
+static void
+enable (DeckEngine *engine,
+        guint       i)
+{
+  g_autoptr(DeckRestartMonitor) restart = deck_restart_monitor_new (probes[i]);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  DeckEnableRequest request = {
+    .cluster_user = CLUSTER_USER,
+    .cluster_password = CLUSTER_PASSWORD,
+    .node_name = harper_fixture_get_node_name (nodes, i),
+  };
+
+  TEST_AWAIT (result, ENABLE_BOUND_MS,
+              deck_engine_enable_async (engine, probes[i], &request, restart, NULL,
+                                        test_util_store_result, &result));
+  g_assert_true (deck_engine_enable_finish (engine, result, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+setup (GError **error)
+{
+  g_autoptr(DeckEngine) engine = deck_engine_new_for (HDB_ENGINE_NATIVE);
+  g_autoptr(GAsyncResult) result = NULL;
+  DeckPeer peer = { 0 };
+
+  if (!ui_harper_start_nodes (HARPER_FIXTURE_UNCONFIGURED, error) || !ui_harper_open_store (error))
+    return FALSE;
+  demo = deck_store_add_organization (store, "Demo", error);
+  if (demo == NULL || !ui_harper_add_instances (error))
+    return FALSE;
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      probes[i] = hdb_client_new (harper_fixture_get_url (nodes, i),
+                                  harper_fixture_get_username (nodes),
+                                  harper_fixture_get_password (nodes), error);
+      if (probes[i] == NULL)
+        return FALSE;
+      hdb_client_set_timeout (probes[i], 20000);
+    }
+
+  /* node1 ⇄ node2 in full replication; node3 stays without. */
+  enable (engine, 0);
+  enable (engine, 1);
+  peer.client = probes[1];
+  peer.node_name = harper_fixture_get_node_name (nodes, 1);
+  TEST_AWAIT (result, CONNECT_BOUND_MS,
+              deck_engine_connect_async (engine, probes[0], CLUSTER_USER, CLUSTER_PASSWORD, &peer,
+                                         NULL, test_util_store_result, &result));
+  if (!deck_engine_connect_finish (engine, result, error))
+    return FALSE;
+
+  ui_harper_start_monitor ();
+  ui_harper_create_window ();
+  for (guint i = 0; i < N_NODES; i++)
+    WAIT_UNTIL (deck_instance_get_status (instances[i]) == DECK_INSTANCE_STATUS_REACHABLE, 20000);
+  return TRUE;
+}
+
+static DeckMapModel *
+model (void)
+{
+  return deck_cluster_map_get_model (deck_map_window_get_map (map_window));
+}
+
+/* Whether the map, read again, shows the link connected (Harper opens the
+ * database sockets a moment after add_node answered). */
+static gboolean
+link_connected (void)
+{
+  DeckMapModel *m;
+  const DeckMapEdge *edge;
+
+  if (!deck_map_window_is_loaded (map_window))
+    return FALSE;
+  m = model ();
+  if (m->edges->len != 1)
+    return FALSE;
+  edge = g_ptr_array_index (m->edges, 0);
+  return edge->health == DECK_MAP_HEALTH_CONNECTED;
+}
+
+static void
+open_map (void)
+{
+  GList *toplevels;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cluster-map", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (DECK_IS_MAP_WINDOW (l->data))
+      map_window = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (map_window);
+  gtk_window_set_default_size (GTK_WINDOW (map_window), 1000, 600);
+  WAIT_UNTIL (deck_map_window_is_loaded (map_window), 30000);
+  {
+    gint64 t0 = g_get_monotonic_time ();
+
+    while (!link_connected () && ms_since (t0) < LINK_BOUND_MS)
+      {
+        gint64 t1 = g_get_monotonic_time ();
+
+        deck_map_window_reload (map_window);
+        WAIT_UNTIL (deck_map_window_is_loaded (map_window), 30000);
+        /* One reading a second at most. */
+        while (ms_since (t1) < 1000)
+          g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  wait_frames (GTK_WIDGET (map_window), 2);
+}
+
+static void
+test_map (void)
+{
+  DeckMapModel *m;
+  const DeckMapEdge *edge;
+  const char *health[N_NODES];
+  GtkWidget *row;
+
+  open_map ();
+  m = model ();
+  g_assert_cmpuint (m->nodes->len, ==, N_NODES);
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      const DeckMapNode *node = g_ptr_array_index (m->nodes, i);
+
+      /* Sorted by name: node1, node2, node3, as the instances are named. */
+      g_assert_cmpstr (node->name, ==, harper_fixture_get_node_name (nodes, i));
+      health[i] = deck_map_health_to_string (node->health);
+    }
+  g_test_message ("Harper %s: nodes %s, %s, %s", harper_fixture_get_version (nodes),
+                  health[0], health[1], health[2]);
+  g_assert_cmpstr (health[0], ==, "connected");
+  g_assert_cmpstr (health[1], ==, "connected");
+  g_assert_cmpstr (health[2], ==, "not-enabled");
+  g_assert_cmpuint (m->edges->len, ==, 1);
+  edge = g_ptr_array_index (m->edges, 0);
+  g_assert_cmpuint (edge->a, ==, 0);
+  g_assert_cmpuint (edge->b, ==, 1);
+  g_assert_true (edge->full && edge->forward && edge->backward);
+  g_assert_cmpint (edge->health, ==, DECK_MAP_HEALTH_CONNECTED);
+
+  /* The list equivalent names the nodes and the link. */
+  for (guint i = 0; i < N_NODES; i++)
+    g_assert_nonnull (find_widget (GTK_WIDGET (map_window), match_row_title,
+                                   harper_fixture_get_node_name (nodes, i)));
+  {
+    g_autofree char *text = deck_map_edge_describe (m, edge);
+
+    g_test_message ("link row: %s", text);
+    g_assert_nonnull (find_widget (GTK_WIDGET (map_window), match_row_title, text));
+  }
+
+  render_screenshot (GTK_WIDGET (map_window), "cluster-map.png");
+
+  /* A row of the list selects its instance. */
+  row = find_widget (GTK_WIDGET (map_window), match_row_title, "node2");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  flush_main_context ();
+  g_assert_true (deck_window_get_selected_instance (window) == instances[1]);
+
+  /* So does the picture: its node-activated (a click on a node, or Enter
+   * on the focused one) selects the node's instance. */
+  {
+    GtkWidget *map = GTK_WIDGET (deck_map_window_get_map (map_window));
+
+    gtk_widget_grab_focus (map);
+    flush_main_context ();
+    g_assert_true (gtk_widget_has_focus (map));
+    g_signal_emit_by_name (map, "node-activated", deck_instance_get_id (instances[2]));
+    flush_main_context ();
+    g_assert_true (deck_window_get_selected_instance (window) == instances[2]);
+  }
+}
+
+static void
+test_export (void)
+{
+  DeckClusterMap *map = deck_map_window_get_map (map_window);
+  g_autoptr(GdkTexture) one = deck_cluster_map_to_texture (map, 1);
+  g_autoptr(GdkTexture) two = deck_cluster_map_to_texture (map, 1);
+  g_autofree guchar *a = NULL;
+  g_autofree guchar *b = NULL;
+  g_autofree char *path = NULL;
+  int w, h;
+
+  g_assert_nonnull (one);
+  g_assert_nonnull (two);
+  w = gdk_texture_get_width (one);
+  h = gdk_texture_get_height (one);
+  g_assert_cmpint (w, ==, (int) model ()->width);
+  g_assert_cmpint (h, ==, (int) model ()->height);
+  a = g_malloc ((gsize) w * h * 4);
+  b = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (one, a, (gsize) w * 4);
+  gdk_texture_download (two, b, (gsize) w * 4);
+  g_assert_true (memcmp (a, b, (gsize) w * h * 4) == 0);
+
+  path = g_build_filename (ui_test_shots ()->dir, "cluster-map-export.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (one, path));
+  g_test_message ("cluster-map-export.png: %d×%d%s%s", w, h,
+                  ui_test_shots ()->keep ? ", saved to " : "",
+                  ui_test_shots ()->keep ? path : "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  ui_harper_filter_log (NULL);
+  if (!ui_harper_init (dump_screen))
+    return 1;
+  if (!setup (&error))
+    {
+      g_print ("Bail out! setup failed: %s\n", error->message);
+      ui_harper_teardown ();
+      return 1;
+    }
+  g_test_add_func ("/ui-map/map", test_map);
+  g_test_add_func ("/ui-map/export", test_export);
+  status = g_test_run ();
+  if (map_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (map_window));
+  ui_harper_teardown ();
+  return status;
+}
