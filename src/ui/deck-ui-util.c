@@ -263,6 +263,59 @@ deck_shortcuts_window_name_widgets (GtkShortcutsWindow *window)
   name_shortcuts_widgets_below (GTK_WIDGET (window));
 }
 
+/* libadwaita 1.2's toast has a close button with an icon and no name: a
+ * screen reader hears "GtkImage". Each toast widget is named as it is
+ * added to the overlay. */
+static void
+name_toast_buttons_below (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Dismiss"), -1);
+      name_toast_buttons_below (child);
+    }
+}
+
+static void
+on_toast_overlay_children_changed (GListModel *children,
+                                   guint       position,
+                                   guint       removed,
+                                   guint       added,
+                                   gpointer    user_data)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+
+      if (g_strcmp0 (G_OBJECT_TYPE_NAME (child), "AdwToastWidget") == 0)
+        name_toast_buttons_below (child);
+    }
+}
+
+/**
+ * deck_toast_overlay_name_buttons:
+ * @overlay: a toast overlay
+ *
+ * Gives the close button of every toast @overlay shows from now on an
+ * accessible name ("Dismiss"), which libadwaita 1.2 does not.
+ */
+void
+deck_toast_overlay_name_buttons (AdwToastOverlay *overlay)
+{
+  GListModel *children;
+
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+
+  children = gtk_widget_observe_children (GTK_WIDGET (overlay));
+  g_signal_connect (children, "items-changed", G_CALLBACK (on_toast_overlay_children_changed),
+                    NULL);
+  /* The list lives as long as the overlay. */
+  g_object_set_data_full (G_OBJECT (overlay), "deck-toast-children", children, g_object_unref);
+}
+
 /* Text -------------------------------------------------------------------- */
 
 static char *

@@ -14,6 +14,7 @@ void       deck_button_set_mnemonic_label          (GtkButton           *button,
                                                     const char          *label);
 void       deck_widget_reset_mnemonic_labels       (GtkWidget           *widget);
 void       deck_password_entry_name_icons          (GtkWidget           *entry);
+void       deck_toast_overlay_name_buttons   (AdwToastOverlay     *overlay);
 void       deck_shortcuts_window_name_widgets      (GtkShortcutsWindow  *window);
 void       deck_widget_name_search_entries         (GtkWidget           *widget,
                                                     const char          *fallback);
