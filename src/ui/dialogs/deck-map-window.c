@@ -6,7 +6,7 @@
  * (DeckClusterMap) and, beside it, the same nodes and links as lists of
  * rows with names, which is what a screen reader and the keyboard use. The
  * state is read as `clusterdeck-cli map` reads it
- * (deck_cluster_state_read_async(), with the window's clients). Activating
+ * (deck_context_read_cluster_async(), with the window's clients). Activating
  * a node, in the picture or the list, selects its instance in the main
  * window. Export writes the SVG of the core's writer, or a PNG rendered by
  * the widget.
@@ -135,7 +135,7 @@ on_state_read (GObject      *source,
   g_autoptr(GError) error = NULL;
   DeckMapModel *model;
 
-  state = deck_cluster_state_read_finish (result, &error);
+  state = deck_context_read_cluster_finish (DECK_CONTEXT (source), result, &error);
   if (state == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -158,27 +158,13 @@ on_state_read (GObject      *source,
 void
 deck_map_window_reload (DeckMapWindow *self)
 {
-  GListModel *instances = deck_organization_get_instances (self->organization);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         g_object_unref);
-
   g_return_if_fail (DECK_IS_MAP_WINDOW (self));
 
   g_cancellable_cancel (self->cancellable);
-  g_set_object (&self->cancellable, g_cancellable_new ());
-  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
-    {
-      g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
-      HdbClient *client = deck_context_get_client (self->context, instance);
-
-      if (client != NULL)
-        g_hash_table_insert (clients, g_strdup (deck_instance_get_id (instance)),
-                             g_object_ref (client));
-      g_ptr_array_add (list, g_steal_pointer (&instance));
-    }
-  deck_cluster_state_read_async (list, clients, self->cancellable, on_state_read,
-                                 g_object_ref (self));
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  deck_context_read_cluster_async (self->context, self->organization, self->cancellable,
+                                   on_state_read, g_object_ref (self));
 }
 
 static void
