@@ -312,6 +312,9 @@ run_command (DeckCli              *cli,
   g_autoptr(DeckInstanceMonitor) monitor = NULL;
   g_autoptr(DeckContext) context = NULL;
 
+  /* Read once: a command shows nothing later, and its edits are applied to
+   * what other processes wrote meanwhile all the same (the file's stamp). */
+  deck_store_set_watched (store, FALSE);
   if (!deck_store_load (store, &problem, &error))
     return deck_cli_fail_error (error);
   if (problem != NULL)

@@ -196,6 +196,39 @@ test_watch (void)
   }
 }
 
+/* A store that does not watch its file, as clusterdeck-cli's: loading a
+ * missing file makes nothing (a watch makes the folder, to see the file
+ * appear), and its edits still keep what another store wrote meanwhile. */
+static void
+test_unwatched (void)
+{
+  g_autoptr(DeckStore) cli = deck_store_new (NULL);
+  g_autoptr(DeckStore) window = NULL;
+  g_autoptr(DeckStore) reread = NULL;
+  g_autoptr(GError) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = default_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  deck_store_set_watched (cli, FALSE);
+  g_assert_true (deck_store_load (cli, &problem, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (problem);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  window = new_loaded_store (NULL);
+  g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+  add_instance (window, add_organization (window, "Acme"), "db1", NULL);
+  g_assert_cmpuint (n_items (deck_store_get_organizations (cli)), ==, 0);
+
+  add_organization (cli, "Beta");
+  add_instance (cli, find_organization (cli, "Acme"), "db2", NULL);
+  reread = new_loaded_store (NULL);
+  assert_same_content (cli, reread);
+  assert_instance_names (find_organization (reread, "Acme"), "db1 db2");
+  g_assert_nonnull (deck_store_find_organization (reread, "Beta"));
+}
+
 /* The child: adds CHILD_INSTANCES instances to ORG, each one load, add and
  * save, as clusterdeck-cli instance add does. */
 #define CHILD_INSTANCES 10
@@ -279,6 +312,7 @@ main (int   argc,
 
   g_test_add_func ("/store-writers/two-writers", test_two_writers);
   g_test_add_func ("/store-writers/watch", test_watch);
+  g_test_add_func ("/store-writers/unwatched", test_unwatched);
   g_test_add_func ("/store-writers/two-processes", test_two_processes);
 
   return g_test_run ();

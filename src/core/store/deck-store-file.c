@@ -220,10 +220,39 @@ file_changed_cb (DeckJsonFile *file,
 void
 _deck_store_start_watching (DeckStore *self)
 {
-  if (deck_json_file_get_watched (self->file))
+  if (self->unwatched || deck_json_file_get_watched (self->file))
     return;
   g_signal_connect (self->file, "changed", G_CALLBACK (file_changed_cb), self);
   deck_json_file_set_watched (self->file, TRUE);
+}
+
+/**
+ * deck_store_set_watched:
+ * @self: a store
+ * @watched: whether to watch the file once it is loaded
+ *
+ * A store watches its file from its first load on (the default), and shows
+ * what other processes write. A one-shot process such as clusterdeck-cli
+ * turns that off before loading: it reads the file once and shows nothing
+ * later, and its edits still apply to what other processes wrote meanwhile
+ * (DeckJsonFile reads the file again under its lock when its stamp
+ * changed). Watching starts GLib's worker thread and makes the folder;
+ * neither is wanted by a process that reads a file and exits.
+ */
+void
+deck_store_set_watched (DeckStore *self,
+                        gboolean   watched)
+{
+  g_return_if_fail (DECK_IS_STORE (self));
+
+  self->unwatched = !watched;
+  if (!watched)
+    {
+      g_signal_handlers_disconnect_by_func (self->file, file_changed_cb, self);
+      deck_json_file_set_watched (self->file, FALSE);
+    }
+  else if (self->loaded || self->read_failure != NULL)
+    _deck_store_start_watching (self);
 }
 
 /* Loading */

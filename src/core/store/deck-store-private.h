@@ -58,6 +58,7 @@ struct _DeckStore
   GError       *read_failure;    /* IO: the last load could not read the file */
   gboolean      loaded;
   gboolean      read_only;       /* the file is of a newer format: nothing is written */
+  gboolean      unwatched;       /* deck_store_set_watched (FALSE): never watch the file */
 };
 
 /* deck-store.c: the models */

@@ -55,6 +55,10 @@ gboolean          deck_store_load_finish          (DeckStore     *self,
                                                    GAsyncResult  *result,
                                                    GError       **problem,
                                                    GError       **error);
+/* Whether the store watches its file once loaded: TRUE by default. A
+ * one-shot process (clusterdeck-cli) turns it off before loading. */
+void              deck_store_set_watched          (DeckStore    *self,
+                                                   gboolean      watched);
 /* The problem found by the last load, if any */
 const GError     *deck_store_get_load_problem     (DeckStore    *self);
 gboolean          deck_store_get_read_only        (DeckStore    *self);
