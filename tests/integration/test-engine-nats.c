@@ -713,9 +713,9 @@ test_disconnect (void)
   g_assert_null (strstr (text, port));
 
   hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 3, "after disconnect, from A",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
   hdb_test_write_until_held (clients[1], clients[0], DB, TABLE, 4, "after disconnect, from B",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
 }
 
 static void

@@ -495,9 +495,9 @@ test_disconnect (void)
   g_assert_false (lists_node (1, node_name (0)));
 
   hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 3, "after disconnect, from node1",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
   hdb_test_write_until_held (clients[1], clients[0], DB, TABLE, 4, "after disconnect, from node2",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
 
   /* Disconnecting again, with the names read from the nodes: both sides
    * have forgotten the other already, which is success. */

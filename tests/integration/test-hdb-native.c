@@ -555,7 +555,7 @@ test_native_update_node (void)
   hdb_test_insert (clients[1], DB, TABLE, 3, "node2 still reaches node1");
   g_assert_true (hdb_test_wait_record (clients[0], DB, TABLE, 3, 15000));
   hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 4, "node1 no longer reaches node2",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
 }
 
 static void
@@ -591,9 +591,9 @@ test_native_remove_node (void)
   g_assert_null (hdb_cluster_status_find_connection (status2, node1));
 
   hdb_test_write_until_held (clients[1], clients[0], DB, TABLE, 5, "after remove, from node2",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
   hdb_test_write_until_held (clients[0], clients[1], DB, TABLE, 6, "after remove, from node1",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
 
   /* A second removal names a node that no longer exists. */
   g_clear_pointer (&removed1, g_free);

@@ -225,7 +225,7 @@ test_nats_update_node (void)
   hdb_test_insert (nats_clients[0], DB, TABLE, 3, "A still reaches B");
   g_assert_true (hdb_test_wait_record (nats_clients[1], DB, TABLE, 3, 20000));
   hdb_test_write_until_held (nats_clients[1], nats_clients[0], DB, TABLE, 4,
-                             "B no longer reaches A", 3000, 20000);
+                             "B no longer reaches A", 3000, HDB_TEST_FLOW_STOP_MS);
 }
 
 static void
@@ -245,7 +245,7 @@ test_nats_remove_node (void)
   g_assert_null (hdb_cluster_status_find_connection (status, node_b));
 
   hdb_test_write_until_held (nats_clients[0], nats_clients[1], DB, TABLE, 5, "after remove",
-                             3000, 20000);
+                             3000, HDB_TEST_FLOW_STOP_MS);
 }
 
 int

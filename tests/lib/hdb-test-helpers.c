@@ -159,10 +159,9 @@ hdb_test_write_until_held (HdbClient  *from,
       hdb_test_insert (from, database, table, id, label);
       if (!hdb_test_wait_record (to, database, table, id, absent_ms))
         {
-          if (n_through > 0)
-            g_test_message ("%s.%s: %u record(s) still went through, the flow stopped "
-                            "%.1f s after the first write", database, table, n_through,
-                            (g_get_monotonic_time () - t0) / 1e6);
+          g_test_message ("%s.%s (%s): %u record(s) still went through, the flow stopped "
+                          "%.1f s after the first write", database, table, label, n_through,
+                          (g_get_monotonic_time () - t0) / 1e6);
           return id;
         }
       g_assert_cmpint (g_get_monotonic_time () - t0, <, (gint64) bound_ms * 1000);

@@ -71,7 +71,16 @@ hdb_test_wait_link (HdbClient  *client,
  * …, until one has not reached @to within @absent_ms, and fails if records
  * still arrive @bound_ms after the first write. The test controls the
  * timing; what it asserts is what Harper guarantees (the flow stops).
- * Returns the id of the record held back. */
+ * Returns the id of the record held back. How long the flow took to stop
+ * is in the test log.
+ *
+ * HDB_TEST_FLOW_STOP_MS is the bound every caller gives: a liveness bound
+ * (the flow never stopped), not a speed. Harper promises no time: on a
+ * quiet machine the flow stops within a second; CI once saw 4.4.18 let
+ * records of an update_node through for 20 s on two loaded cores, so the
+ * bound is three times that. */
+#define HDB_TEST_FLOW_STOP_MS 60000
+
 gint64
 hdb_test_write_until_held (HdbClient  *from,
                            HdbClient  *to,
