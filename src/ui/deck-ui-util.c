@@ -264,7 +264,8 @@ deck_shortcuts_window_name_widgets (GtkShortcutsWindow *window)
 }
 
 /* libadwaita 1.2's toast has a close button with an icon and no name: a
- * screen reader hears "GtkImage". Each toast widget is named as it is
+ * screen reader hears "GtkImage". Its action button ("_Undo") gets GTK
+ * 4.8's doubled name ("_Undo Undo"). Each toast widget is named as it is
  * added to the overlay. */
 static void
 name_toast_buttons_below (GtkWidget *widget)
@@ -275,6 +276,8 @@ name_toast_buttons_below (GtkWidget *widget)
       if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                         _("Dismiss"), -1);
+      else if (GTK_IS_BUTTON (child))
+        deck_widget_reset_mnemonic_labels (child);
       name_toast_buttons_below (child);
     }
 }

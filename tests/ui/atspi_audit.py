@@ -388,6 +388,42 @@ def preferences(tap, audit, app, window):
         time.sleep(0.5)
 
 
+def discard_and_undo(tap, audit, window):
+    """A screen with a toast on purpose: Discard the staged change, audit
+    the window with its "changes discarded" toast (its Undo and close
+    buttons must be named), then Undo brings the change back."""
+    discard, _ = find_button(window, "Discard")
+    if discard is None:
+        tap.ok(False, 'a "Discard" button in the pending bar')
+        return
+    press(discard)
+    toast = wait_for(lambda: find(window, "1 pending change discarded", ("label",)), 10)
+    audit.screen("a toast: the pending change discarded, with Undo",
+                 window if toast is not None else None)
+    undo, _ = find_button(window, "Undo")
+    if undo is None:
+        tap.ok(False, 'an "Undo" button on the toast')
+        return
+    press(undo)
+    tap.ok(wait_for(lambda: find(window, "1 pending change", ("label",)), 10) is not None,
+           "Undo on the toast stages the discarded change again")
+
+
+def menu_window(tap, audit, app, window, item, title, loaded):
+    """Opens the main menu's item, audits the window titled title once
+    loaded(win) holds (what it reads from the servers is shown), then closes
+    it with Escape."""
+    win = window_named(app, title, ("frame", "window", "dialog")) \
+        if open_menu_item(tap, app, window, item) else None
+    if win is not None and wait_for(lambda: loaded(win), 30) is None:
+        tap.note(f"the {title} window did not show what it reads within 30 s")
+    audit.screen(f"the {title} window", win)
+    if win is not None:
+        keyboard(["Escape"])
+        tap.ok(wait_for(lambda: gone(win), 10) is not None, f"Escape closes the {title} window")
+        time.sleep(0.5)
+
+
 def review_with_failed_operation(tap, audit, app, window):
     """Review & Apply with node2 frozen (SIGSTOP, as ui-grid-apply's
     /ui/grid/partial-failure freezes a node): the Review is read with both
@@ -579,6 +615,7 @@ def cluster(tap, audit, app, window):
     close_window(tap, app, confirm, "Change")
     wait_for(lambda: find(window, "1 pending change", ("label",)), 10)
     audit.screen("node1's Tables with a staged change", window)
+    discard_and_undo(tap, audit, window)
 
     review, _ = find_button(window, "Review & Apply…")
     if review is not None:
@@ -619,6 +656,13 @@ def cluster(tap, audit, app, window):
                     press(close)
                 wait_for(lambda: gone(history), 5)
             time.sleep(0.5)
+
+    # Each window is audited once it shows what it read: a row naming the
+    # table (Record Counts), a line naming node2 (the map's list).
+    menu_window(tap, audit, app, window, "Check Record Counts", "Record Counts",
+                lambda win: any("dog" in name_of(n) for n in nodes(win) if visible(n)))
+    menu_window(tap, audit, app, window, "Cluster Map", "Cluster Map",
+                lambda win: any("node2" in name_of(n) for n in nodes(win) if visible(n)))
 
     if select_instance(tap, window, "node3"):
         repl = wait_for(lambda: find_button(window, "Replication", SWITCHER_ROLES)[0], 10)
