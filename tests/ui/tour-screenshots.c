@@ -32,8 +32,10 @@
 
 #include <adwaita.h>
 
+#include "deck-check-window.h"
 #include "deck-engine.h"
 #include "deck-history-window.h"
+#include "deck-map-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-peer-row.h"
 #include "deck-replication-tables.h"
@@ -745,6 +747,32 @@ step_history (void)
   gtk_window_destroy (GTK_WINDOW (history));
 }
 
+/* After the Undo switched node1's publishing to node2 back on: Record
+ * Counts compares every table that flows (the Review offered it), and the
+ * Cluster Map draws the organization as it stands. */
+static void
+step_counts_and_map (void)
+{
+  GtkWidget *counts = NULL;
+  GtkWidget *map = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.check-record-counts", NULL));
+  WAIT_UNTIL ((counts = GTK_WIDGET (find_toplevel (DECK_TYPE_CHECK_WINDOW))) != NULL, 5000);
+  WAIT_UNTIL (deck_check_window_is_checked (DECK_CHECK_WINDOW (counts)), BOUND_MS);
+  g_test_message ("record counts: %u tables, %u differ",
+                  deck_check_window_get_n_tables (DECK_CHECK_WINDOW (counts)),
+                  deck_check_window_get_n_differ (DECK_CHECK_WINDOW (counts)));
+  g_assert_cmpuint (deck_check_window_get_n_tables (DECK_CHECK_WINDOW (counts)), >, 0);
+  save_screenshot (counts, "record-counts.png");
+  gtk_window_destroy (GTK_WINDOW (counts));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cluster-map", NULL));
+  WAIT_UNTIL ((map = GTK_WIDGET (find_toplevel (DECK_TYPE_MAP_WINDOW))) != NULL, 5000);
+  WAIT_UNTIL (deck_map_window_is_loaded (DECK_MAP_WINDOW (map)), BOUND_MS);
+  save_screenshot (map, "cluster-map-window.png");
+  gtk_window_destroy (GTK_WINDOW (map));
+}
+
 /* Setup ---------------------------------------------------------------------- */
 
 static gboolean
@@ -850,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/tour/08-connect", step_connect);
   g_test_add_func ("/tour/09-failed-connect", step_failed_connect);
   g_test_add_func ("/tour/10-grid-review-apply-undo", step_grid_review_apply_undo);
+  g_test_add_func ("/tour/10b-record-counts-and-map", step_counts_and_map);
   g_test_add_func ("/tour/11-failed-apply-retry", step_failed_apply_retry);
   g_test_add_func ("/tour/12-disconnect", step_disconnect);
   g_test_add_func ("/tour/13-unregistered", step_unregistered);
