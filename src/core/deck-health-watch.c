@@ -15,7 +15,9 @@
  *
  * A link is unhealthy when one of its database sockets is disconnected,
  * is no longer reported while the link still is ("gone"), or has been
- * catching up for the threshold or longer. An instance that does not answer
+ * catching up for the threshold or longer; or when its peer does not
+ * answer (Harper may go on reporting a link to a frozen peer as connected
+ * for a long while: its socket is still open). An instance that does not answer
  * reports no links: they keep the health they last had until it answers
  * again, so a frozen peer is one unhealthy link (its peer's), not two. A
  * link that is no longer reported at all by an instance that answers was
@@ -44,6 +46,7 @@ struct _DeckHealthWatch
   GPtrArray    *items;          /* DeckHealthItem, the last reading; nullable before it */
   GHashTable   *catching_since; /* item key → gint64 *, monotonic µs */
   GHashTable   *unhealthy;      /* link key → DeckHealthItem * */
+  GHashTable   *node_names;     /* node name → instance name, as last seen */
   GCancellable *cancellable;    /* the reading in flight, while started */
   GDateTime    *read_time;
   guint         timeout_id;
@@ -239,16 +242,43 @@ update_links (DeckHealthWatch *self,
   GHashTableIter iter;
   gpointer key, value;
 
+  /* A peer is named by its instance only while it answers: the names seen
+   * are kept to know it when it does not. */
+  for (guint i = 0; i < after->len; i++)
+    {
+      const DeckHealthItem *item = g_ptr_array_index (after, i);
+
+      if (item->peer != NULL && item->peer_node != NULL &&
+          g_strcmp0 (item->peer, item->peer_node) != 0)
+        g_hash_table_replace (self->node_names, g_strdup (item->peer_node),
+                              g_strdup (item->peer));
+    }
   for (guint i = 0; i < after->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (after, i);
       g_autofree char *lkey = NULL;
+      const char *peer;
+      const DeckHealthItem *peer_item;
+      DeckHealthItem *bad = NULL;
 
-      if (item->peer_node == NULL || !item_is_unhealthy (self, item, now))
+      if (item->peer_node == NULL)
         continue;
       lkey = link_key (item);
-      if (!g_hash_table_contains (unhealthy, lkey))
-        g_hash_table_insert (unhealthy, g_steal_pointer (&lkey), item_dup (item, NULL));
+      if (g_hash_table_contains (unhealthy, lkey))
+        continue;
+      peer = g_hash_table_lookup (self->node_names, item->peer_node);
+      if (peer == NULL)
+        peer = item->peer_node;
+      peer_item = find_item (after, peer, NULL, NULL);
+      if (item_is_unhealthy (self, item, now))
+        bad = item_dup (item, NULL);
+      else if (peer_item != NULL && g_strcmp0 (peer_item->state, "unreachable") == 0)
+        bad = item_dup (item, "peer-unreachable");
+      if (bad == NULL)
+        continue;
+      g_free (bad->peer);
+      bad->peer = g_strdup (peer);
+      g_hash_table_insert (unhealthy, g_steal_pointer (&lkey), bad);
     }
   /* An instance that did not answer keeps its links' last health. */
   g_hash_table_iter_init (&iter, self->unhealthy);
@@ -599,6 +629,9 @@ deck_health_item_describe_link (const DeckHealthItem *item)
                               item->instance, peer, item->database)
            : g_strdup_printf (_("The link from %s to %s has been catching up for too long"),
                               item->instance, peer);
+  if (g_strcmp0 (item->state, "peer-unreachable") == 0)
+    return g_strdup_printf (_("The link from %s to %s is down: %s does not answer"),
+                            item->instance, peer, peer);
   if (g_strcmp0 (item->state, "gone") == 0 && item->database != NULL)
     return g_strdup_printf (_("The link from %s to %s no longer replicates %s"),
                             item->instance, peer, item->database);
@@ -627,6 +660,7 @@ deck_health_watch_finalize (GObject *object)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->catching_since, g_hash_table_unref);
   g_clear_pointer (&self->unhealthy, g_hash_table_unref);
+  g_clear_pointer (&self->node_names, g_hash_table_unref);
   g_clear_pointer (&self->read_time, g_date_time_unref);
 
   G_OBJECT_CLASS (deck_health_watch_parent_class)->finalize (object);
@@ -658,7 +692,9 @@ deck_health_watch_class_init (DeckHealthWatchClass *klass)
    * DeckHealthWatch::link-health-changed:
    * @self: the watch
    * @item: (type gpointer): the link's DeckHealthItem: the unhealthy one
-   *   (when @healthy is %FALSE), or the one it had been (when %TRUE)
+   *   (when @healthy is %FALSE), or the one it had been (when %TRUE); its
+   *   state `peer-unreachable` when the link itself looked well but its
+   *   peer did not answer
    * @healthy: whether the link is healthy now
    *
    * A link turned unhealthy, or healthy again.
@@ -686,6 +722,7 @@ deck_health_watch_init (DeckHealthWatch *self)
   self->catching_since = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unhealthy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) deck_health_item_free);
+  self->node_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
