@@ -339,11 +339,12 @@ node1_link_healthy (void)
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (g_strcmp0 (item->instance, "node1") == 0 &&
+      if (g_strcmp0 (item->instance, deck_instance_get_name (instances[0])) == 0 &&
           g_strcmp0 (item->peer_node, harper_fixture_get_node_name (nodes, 1)) == 0)
         seen = TRUE;
     }
-  return seen && deck_health_watch_get_unhealthy_link (health, "node1") == NULL;
+  return seen && deck_health_watch_get_unhealthy_link (health,
+                                                       deck_instance_get_name (instances[0])) == NULL;
 }
 
 static void
@@ -376,7 +377,7 @@ test_health (void)
 
     g_assert_true (gtk_widget_get_visible (mark));
     tooltip = g_strdup (gtk_widget_get_tooltip_text (mark));
-    g_assert_nonnull (strstr (tooltip, "node2"));
+    g_assert_nonnull (strstr (tooltip, deck_instance_get_name (instances[1])));
     if (ui_test_accessible_readable ())
       {
         g_autofree char *label = ui_test_accessible_label (GTK_ACCESSIBLE (mark));
@@ -388,7 +389,7 @@ test_health (void)
   g_assert_null (deck_instance_row_get_health_problem (row_of (instances[1])));
 
   {
-    DeckHealthItem like = { .instance = "node1",
+    DeckHealthItem like = { .instance = (char *) deck_instance_get_name (instances[0]),
                             .peer_node = (char *) harper_fixture_get_node_name (nodes, 1) };
 
     id = deck_health_notifier_dup_id (&like);
@@ -397,7 +398,7 @@ test_health (void)
   added = find_call ("AddNotification", id);
   g_assert_cmpstr (added->app_id, ==, APP_ID_TEST);
   g_assert_nonnull (added->title);
-  g_assert_nonnull (strstr (added->body, "node2"));
+  g_assert_nonnull (strstr (added->body, deck_instance_get_name (instances[1])));
   g_assert_cmpstr (added->action, ==, "app.select-instance");
   g_assert_cmpstr (added->target, ==, deck_instance_get_id (instances[0]));
 
