@@ -174,9 +174,18 @@ update_health (DeckInstanceRow *self)
     self->health_problem = deck_health_item_describe_link (item);
   gtk_widget_set_visible (GTK_WIDGET (self->health_icon), item != NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->health_icon), self->health_problem);
+  /* The row is what a screen reader reads in the list: it says it too. */
   if (self->health_problem != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_icon),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->health_problem, -1);
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->health_problem,
+                                      -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->health_problem,
+                                      -1);
+    }
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 static void
