@@ -19,7 +19,8 @@
  * answer (Harper may go on reporting a link to a frozen peer as connected
  * for a long while: its socket is still open). An instance that does not answer
  * reports no links: they keep the health they last had until it answers
- * again, so a frozen peer is one unhealthy link (its peer's), not two. A
+ * again, and one reading more (they reconnect then), so a frozen peer is
+ * one unhealthy link (its peer's), not two. A
  * link that is no longer reported at all by an instance that answers was
  * removed: it is forgotten, and healthy again.
  *
@@ -232,6 +233,7 @@ compare_strings (gconstpointer a,
  * signal for each that turned, in a stable order. */
 static void
 update_links (DeckHealthWatch *self,
+              GPtrArray       *before,
               GPtrArray       *after,
               gint64           now)
 {
@@ -280,7 +282,10 @@ update_links (DeckHealthWatch *self,
       bad->peer = g_strdup (peer);
       g_hash_table_insert (unhealthy, g_steal_pointer (&lkey), bad);
     }
-  /* An instance that did not answer keeps its links' last health. */
+  /* An instance that did not answer keeps its links' last health; so does
+   * one that answers again after it did not, for this reading: its links
+   * are reconnecting (Harper 4.4 reports them disconnected for a moment),
+   * which is no news. */
   g_hash_table_iter_init (&iter, self->unhealthy);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -289,6 +294,23 @@ update_links (DeckHealthWatch *self,
       if (find_item (after, item->instance, NULL, NULL) != NULL &&
           !instance_answered (after, item->instance) && !g_hash_table_contains (unhealthy, key))
         g_hash_table_insert (unhealthy, g_strdup (key), item_dup (item, NULL));
+    }
+  for (guint i = 0; before != NULL && i < before->len; i++)
+    {
+      const DeckHealthItem *item = g_ptr_array_index (before, i);
+      GHashTableIter links;
+
+      if (item->peer_node != NULL || g_strcmp0 (item->state, "unreachable") != 0 ||
+          !instance_answered (after, item->instance))
+        continue;
+      g_hash_table_iter_init (&links, unhealthy);
+      while (g_hash_table_iter_next (&links, NULL, &value))
+        if (g_strcmp0 (((DeckHealthItem *) value)->instance, item->instance) == 0)
+          g_hash_table_iter_remove (&links);
+      g_hash_table_iter_init (&links, self->unhealthy);
+      while (g_hash_table_iter_next (&links, &key, &value))
+        if (g_strcmp0 (((DeckHealthItem *) value)->instance, item->instance) == 0)
+          g_hash_table_insert (unhealthy, g_strdup (key), item_dup (value, NULL));
     }
 
   old = g_steal_pointer (&self->unhealthy);
@@ -385,7 +407,7 @@ on_state_read (GObject      *source,
 
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0, was, change);
     }
-  update_links (self, after, now);
+  update_links (self, before, after, now);
   g_signal_emit (self, signals[SIGNAL_READ], 0);
 
   /* A handler may have stopped the watch. */

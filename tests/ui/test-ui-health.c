@@ -425,6 +425,10 @@ test_health (void)
                   ms / 1000.0);
   g_assert_false (gtk_widget_get_visible (mark_of (instances[0])));
   g_assert_cmpuint (count_calls ("AddNotification", id), ==, 1);
+  /* node2's own links reconnect after the thaw: not asserted (Harper's
+   * timing), but said. */
+  g_test_message ("notifications added in all: %u, withdrawn: %u",
+                  count_calls ("AddNotification", NULL), count_calls ("RemoveNotification", NULL));
 }
 
 int
