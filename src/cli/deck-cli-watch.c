@@ -2,10 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * clusterdeck-cli status --watch: reads the organization's state every
- * interval (deck_cluster_state_read_async(), each instance with its
- * client's timeout) and prints what changed since the last reading
- * (deck_cluster_health_changes()): the first reading in full, then a line
+ * clusterdeck-cli status --watch: a DeckHealthWatch (the core's, which
+ * the window's sidebar marks and notifications also stand on) reads the
+ * organization's state every interval, each instance with its client's
+ * timeout, and this prints what changed since the last reading (its
+ * ::changed): the first reading in full, then a line
  * per instance that became reachable or unreachable and per link (per
  * database on the native engine) that connected, disconnected, started or
  * finished catching up, or went. Until interrupted (SIGINT, SIGTERM), which
@@ -23,13 +24,11 @@
 
 #include "deck-cli.h"
 #include "deck-cli-private.h"
-#include "deck-cluster-health.h"
+#include "deck-health-watch.h"
 
 typedef struct
 {
-  GCancellable *cancellable;
-  gboolean      stopped;
-  gboolean      tick;
+  gboolean stopped;
 } Watch;
 
 static gboolean
@@ -38,17 +37,7 @@ on_signal (gpointer user_data)
   Watch *watch = user_data;
 
   watch->stopped = TRUE;
-  g_cancellable_cancel (watch->cancellable);
   return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_tick (gpointer user_data)
-{
-  Watch *watch = user_data;
-
-  watch->tick = TRUE;
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -109,6 +98,18 @@ print_change (DeckCli              *cli,
   fflush (stdout);
 }
 
+static void
+on_changed (DeckHealthWatch      *health,
+            const DeckHealthItem *before,
+            const DeckHealthItem *after,
+            DeckCli              *cli)
+{
+  g_autofree char *when = g_date_time_format (deck_health_watch_get_read_time (health),
+                                              "%FT%TZ");
+
+  print_change (cli, after, when);
+}
+
 /**
  * deck_cli_watch:
  * @cli: the command line's state
@@ -122,58 +123,36 @@ deck_cli_watch (DeckCli   *cli,
                 GPtrArray *instances,
                 guint      interval)
 {
-  g_autoptr(GHashTable) clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         g_object_unref);
-  g_autoptr(GPtrArray) before = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Watch watch = { cancellable, FALSE, FALSE };
-  guint sigint, sigterm, tick_id;
+  DeckHealthWatch *health;
+  gpointer alive;
+  Watch watch = { FALSE };
+  guint sigint, sigterm;
 
-  /* The passwords are asked for once, before the first reading. */
+  /* The passwords are asked for once, before the first reading: the watch
+   * reads with the clients this leaves in the context. */
   for (guint i = 0; i < instances->len; i++)
     {
-      DeckInstance *instance = g_ptr_array_index (instances, i);
-      HdbClient *client = deck_cli_client_for (cli, instance, NULL);
+      HdbClient *client = deck_cli_client_for (cli, g_ptr_array_index (instances, i), NULL);
 
-      if (client != NULL)
-        g_hash_table_insert (clients, g_strdup (deck_instance_get_id (instance)), client);
+      g_clear_object (&client);
     }
 
+  health = deck_health_watch_new (cli->context, instances);
+  deck_health_watch_set_interval (health, interval);
+  g_signal_connect (health, "changed", G_CALLBACK (on_changed), cli);
   sigint = g_unix_signal_add (SIGINT, on_signal, &watch);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &watch);
+  deck_health_watch_start (health);
   while (!watch.stopped)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(DeckClusterState) state = NULL;
-      g_autoptr(GPtrArray) after = NULL;
-      g_autoptr(GPtrArray) changes = NULL;
-      g_autoptr(GDateTime) now = NULL;
-      g_autofree char *when = NULL;
-
-      deck_cluster_state_read_async (instances, clients, cancellable, deck_cli_store_result,
-                                     &result);
-      state = deck_cluster_state_read_finish (deck_cli_wait_result (&result), NULL);
-      if (state == NULL)
-        break;
-      now = g_date_time_new_now_utc ();
-      when = g_date_time_format (now, "%FT%TZ");
-      after = deck_cluster_health_read (state);
-      changes = deck_cluster_health_changes (before, after);
-      for (guint i = 0; i < changes->len; i++)
-        print_change (cli, g_ptr_array_index (changes, i), when);
-      g_clear_pointer (&before, g_ptr_array_unref);
-      before = g_steal_pointer (&after);
-
-      watch.tick = FALSE;
-      tick_id = g_timeout_add_seconds (interval, on_tick, &watch);
-      while (!watch.tick && !watch.stopped)
-        g_main_context_iteration (NULL, TRUE);
-      /* By its id: the signal sources have the same user data, and removing
-       * "the first source of &watch" took the SIGINT one (a critical at
-       * exit). A tick that fired removed itself. */
-      if (!watch.tick)
-        g_source_remove (tick_id);
-    }
+    g_main_context_iteration (NULL, TRUE);
+  deck_health_watch_stop (health);
+  /* The reading in flight holds the watch until it ends, cancelled: waited
+   * for, so that nothing is left running at exit. */
+  alive = health;
+  g_object_add_weak_pointer (G_OBJECT (health), &alive);
+  g_object_unref (health);
+  while (alive != NULL)
+    g_main_context_iteration (NULL, TRUE);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   return DECK_CLI_EXIT_OK;

@@ -28,6 +28,7 @@
 
 #include "deck-context-private.h"
 #include "deck-engine.h"
+#include "deck-health-watch.h"
 #include "deck-history.h"
 #include "deck-job-private.h"
 
@@ -45,6 +46,7 @@ struct _DeckContext
   DeckPending         *pending;          /* read on first use */
   char                *history_path;
   GPtrArray           *jobs;             /* DeckJob, oldest first */
+  DeckHealthWatch     *health_watch;     /* made on first use */
 };
 
 G_DEFINE_FINAL_TYPE (DeckContext, deck_context, G_TYPE_OBJECT)
@@ -81,6 +83,10 @@ deck_context_dispose (GObject *object)
         g_warning ("The pending changes could not be saved: %s", error->message);
       g_clear_object (&self->pending);
     }
+  /* Before the monitor: its clients are the ones the watch reads with. */
+  if (self->health_watch != NULL)
+    deck_health_watch_stop (self->health_watch);
+  g_clear_object (&self->health_watch);
   g_clear_object (&self->monitor);
   g_clear_object (&self->credentials);
   g_clear_object (&self->store);
@@ -337,6 +343,27 @@ deck_context_read_cluster_finish (DeckContext   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * deck_context_get_health_watch:
+ * @self: a context
+ *
+ * The health of every instance of the store and its links, read again and
+ * again with the monitor's clients once started (the application starts
+ * it; the sidebar's marks and the desktop notifications show it). Made on
+ * first use, not started; stopped with the context.
+ *
+ * Returns: (transfer none): the context's health watch
+ */
+DeckHealthWatch *
+deck_context_get_health_watch (DeckContext *self)
+{
+  g_return_val_if_fail (DECK_IS_CONTEXT (self), NULL);
+
+  if (self->health_watch == NULL)
+    self->health_watch = deck_health_watch_new (self, NULL);
+  return self->health_watch;
 }
 
 /**

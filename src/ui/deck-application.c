@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "deck-application.h"
+#include "deck-health-notifier.h"
 #include "deck-preferences-window.h"
 #include "deck-ui-util.h"
 #include "deck-window.h"
@@ -25,6 +26,7 @@ struct _DeckApplication
   AdwApplication       parent_instance;
 
   DeckContext         *context;
+  DeckHealthNotifier  *notifier;         /* once the store is read */
   GSettings           *settings;         /* nullable: the schema is not installed */
   gboolean             loaded;
   gboolean             activate_pending;
@@ -51,6 +53,25 @@ present_window (DeckApplication *self)
   gtk_window_present (window);
 }
 
+/* The links' health, read as often as the instances are (the
+ * refresh-interval setting): the sidebar's marks, and the notifications
+ * (unless the health-notifications setting turns them off). */
+static void
+start_health (DeckApplication *self)
+{
+  DeckHealthWatch *health = deck_context_get_health_watch (self->context);
+
+  if (self->settings != NULL)
+    deck_health_watch_set_interval (health, g_settings_get_uint (self->settings,
+                                                                 "refresh-interval"));
+  self->notifier = deck_health_notifier_new (G_APPLICATION (self), health,
+                                             deck_context_get_store (self->context));
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "health-notifications", self->notifier, "enabled",
+                     G_SETTINGS_BIND_GET);
+  deck_health_watch_start (health);
+}
+
 static void
 on_store_loaded (GObject      *source,
                  GAsyncResult *result,
@@ -67,6 +88,7 @@ on_store_loaded (GObject      *source,
 
   self->loaded = TRUE;
   deck_instance_monitor_start (deck_context_get_monitor (self->context));
+  start_health (self);
   if (self->activate_pending)
     present_window (self);
   g_application_release (G_APPLICATION (self));
@@ -186,8 +208,10 @@ settings_new_if_installed (void)
 static void
 on_refresh_interval_changed (DeckApplication *self)
 {
-  deck_instance_monitor_set_interval (deck_context_get_monitor (self->context),
-                                      g_settings_get_uint (self->settings, "refresh-interval"));
+  guint interval = g_settings_get_uint (self->settings, "refresh-interval");
+
+  deck_instance_monitor_set_interval (deck_context_get_monitor (self->context), interval);
+  deck_health_watch_set_interval (deck_context_get_health_watch (self->context), interval);
 }
 
 static void
@@ -228,7 +252,12 @@ deck_application_shutdown (GApplication *app)
 {
   DeckApplication *self = DECK_APPLICATION (app);
 
-  /* Jobs still running are cancelled with it. */
+  /* The notifications go with the application (withdrawn), and the
+   * readings stop with the context. Jobs still running are cancelled
+   * with it. */
+  if (self->notifier != NULL)
+    g_settings_unbind (self->notifier, "enabled");
+  g_clear_object (&self->notifier);
   g_clear_object (&self->context);
   /* The window size is bound to the settings and written as it changes;
    * app.quit ends the process right after, so the writes must be out. */

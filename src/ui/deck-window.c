@@ -104,7 +104,9 @@ static GtkWidget *
 create_instance_row (gpointer item,
                      gpointer user_data)
 {
-  return deck_instance_row_new (DECK_INSTANCE (item));
+  DeckWindow *self = user_data;
+
+  return deck_instance_row_new (DECK_INSTANCE (item), deck_context_get_health_watch (self->context));
 }
 
 static void

@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The Preferences: how often the selected instance is read again (the
- * refresh-interval setting). The spin button is bound to the setting, so a
+ * refresh-interval setting), and whether an unhealthy replication link
+ * raises a desktop notification (health-notifications). Each row is bound
+ * to its setting, so a
  * change is saved as it is made and the application, which listens to the
  * setting, applies it at once; there is no Apply button.
  */
@@ -23,6 +25,7 @@ struct _DeckPreferencesWindow
 
   /* Template widgets */
   GtkSpinButton        *refresh_spin;
+  GtkSwitch            *notify_switch;
 };
 
 G_DEFINE_FINAL_TYPE (DeckPreferencesWindow, deck_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -35,6 +38,7 @@ deck_preferences_window_class_init (DeckPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/clusterdeck/Clusterdeck/dialogs/deck-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DeckPreferencesWindow, refresh_spin);
+  gtk_widget_class_bind_template_child (widget_class, DeckPreferencesWindow, notify_switch);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -85,9 +89,14 @@ deck_preferences_window_new (GtkWindow *parent,
         }
       g_settings_bind (settings, "refresh-interval", self->refresh_spin, "value",
                        G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "health-notifications", self->notify_switch, "active",
+                       G_SETTINGS_BIND_DEFAULT);
     }
   else
-    gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_spin), FALSE);
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_spin), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->notify_switch), FALSE);
+    }
 
   return GTK_WIDGET (self);
 }

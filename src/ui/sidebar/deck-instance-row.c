@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A row of the instances sidebar: a status dot, the name, and what the
- * last check found (version and engine, or what went wrong).
+ * A row of the instances sidebar: a status dot, the name, what the last
+ * check found (version and engine, or what went wrong), and a warning mark
+ * while one of the instance's replication links is unhealthy (the
+ * context's DeckHealthWatch: disconnected, or catching up for too long),
+ * its tooltip naming the link.
  */
 
 #define G_LOG_DOMAIN "deck-instance-row"
@@ -18,11 +21,15 @@ struct _DeckInstanceRow
 {
   GtkListBoxRow  parent_instance;
 
-  DeckInstance  *instance;
-  gulong         notify_handler;
-  guint          update_source;
+  DeckInstance    *instance;
+  DeckHealthWatch *health;          /* nullable */
+  char            *health_problem;  /* the mark's tooltip, while it shows */
+  gulong           notify_handler;
+  gulong           health_handler;
+  guint            update_source;
 
   GtkImage      *status_icon;
+  GtkImage      *health_icon;
   GtkLabel      *name_label;
   GtkLabel      *detail_label;
 };
@@ -152,6 +159,59 @@ on_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* The mark: shown while a link of the instance is unhealthy, its tooltip
+ * the link in words. The watch knows instances by name. */
+static void
+update_health (DeckInstanceRow *self)
+{
+  const DeckHealthItem *item = NULL;
+
+  g_clear_pointer (&self->health_problem, g_free);
+  if (self->health != NULL)
+    item = deck_health_watch_get_unhealthy_link (self->health,
+                                                 deck_instance_get_name (self->instance));
+  if (item != NULL)
+    self->health_problem = deck_health_item_describe_link (item);
+  gtk_widget_set_visible (GTK_WIDGET (self->health_icon), item != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->health_icon), self->health_problem);
+  /* The row is what a screen reader reads in the list: it says it too. */
+  if (self->health_problem != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->health_problem,
+                                      -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->health_problem,
+                                      -1);
+    }
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+on_link_health_changed (DeckHealthWatch      *health,
+                        const DeckHealthItem *item,
+                        gboolean              healthy,
+                        DeckInstanceRow      *self)
+{
+  if (g_strcmp0 (item->instance, deck_instance_get_name (self->instance)) == 0)
+    update_health (self);
+}
+
+/**
+ * deck_instance_row_get_health_problem:
+ * @self: a row
+ *
+ * Returns: (nullable): the health mark's text (the unhealthy link in
+ *   words), %NULL while the mark is not shown
+ */
+const char *
+deck_instance_row_get_health_problem (DeckInstanceRow *self)
+{
+  g_return_val_if_fail (DECK_IS_INSTANCE_ROW (self), NULL);
+  return self->health_problem;
+}
+
 static gboolean
 update_now (gpointer data)
 {
@@ -178,6 +238,10 @@ deck_instance_row_dispose (GObject *object)
 
   if (self->instance != NULL)
     g_clear_signal_handler (&self->notify_handler, self->instance);
+  if (self->health != NULL)
+    g_clear_signal_handler (&self->health_handler, self->health);
+  g_clear_object (&self->health);
+  g_clear_pointer (&self->health_problem, g_free);
   g_clear_handle_id (&self->update_source, g_source_remove);
   g_clear_object (&self->instance);
 
@@ -196,6 +260,7 @@ deck_instance_row_class_init (DeckInstanceRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/clusterdeck/Clusterdeck/sidebar/deck-instance-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, health_icon);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, DeckInstanceRow, detail_label);
 }
@@ -210,18 +275,27 @@ deck_instance_row_init (DeckInstanceRow *self)
 /**
  * deck_instance_row_new:
  * @instance: the instance shown
+ * @health: (nullable): the links' health, for the mark
  *
  * Returns: (transfer floating): a new row
  */
 GtkWidget *
-deck_instance_row_new (DeckInstance *instance)
+deck_instance_row_new (DeckInstance    *instance,
+                       DeckHealthWatch *health)
 {
   DeckInstanceRow *self = g_object_new (DECK_TYPE_INSTANCE_ROW, NULL);
 
   self->instance = g_object_ref (instance);
   self->notify_handler = g_signal_connect_swapped (instance, "notify",
                                                    G_CALLBACK (on_instance_notify), self);
+  if (health != NULL)
+    {
+      self->health = g_object_ref (health);
+      self->health_handler = g_signal_connect (health, "link-health-changed",
+                                               G_CALLBACK (on_link_health_changed), self);
+    }
   deck_instance_row_update (self);
+  update_health (self);
   return GTK_WIDGET (self);
 }
 
