@@ -356,7 +356,7 @@ for size in $sizes; do
     [ -n "$a" ] && [ -n "$b" ] || continue
     awk -v k="$key" -v a="$a" -v b="$b" 'BEGIN {
       d = (k ~ /_kb$/) ? 1024 : 1
-      printf "  %-34s %10.1f %10.1f %8.2f x\n", k, a / d, b / d, b > 0 ? a / b : 0 }'
+      printf "  %-34s %10.1f %10.1f %8.2f x\n", k, a / d, b / d, (b > 0 ? a / b : 0) }'
   done
   row "  peak RSS, bare floor program, MiB" "floor-$size" vmhwm_kb 1024
 done
