@@ -193,8 +193,10 @@ unset CLUSTERDECK_CLUSTER_PASSWORD
 # What atspi_audit.py needs for the screens it brings about itself: node2's
 # pid (frozen for a failed operation), the password to enable node3 with
 # (its restart progress), the HTTPS node and its login (the certificate
-# question). Test credentials of throw-away nodes, in the environment only.
+# question); atspi_keyboard.py also reads node1's cluster_status (its
+# connection to node2 after Disconnect and Connect). Test credentials of throw-away nodes, in the environment only.
 export AUDIT_NODE2_PID=$HARPER_NODE2_PID AUDIT_CLUSTER_PASSWORD=$CLUSTER_PASSWORD \
-  AUDIT_TLS_URL=$tls_url AUDIT_USER=$HARPER_USER AUDIT_PASS=$HARPER_PASS
+  AUDIT_TLS_URL=$tls_url AUDIT_USER=$HARPER_USER AUDIT_PASS=$HARPER_PASS \
+  AUDIT_NODE1_URL=$HARPER_NODE1_URL
 run_phase cluster
 tap_done
