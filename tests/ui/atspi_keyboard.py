@@ -22,13 +22,13 @@ are listed, not failed.
              opens Preferences and Escape closes it.
   cluster    node1 is chosen in the instances list with Tab and the
              arrows, Return; one Tab leaves the list with node1 still
-             selected. Connections (Tab, space): space on "Disconnect
-             node2" asks, Escape closes the question, and node1's
-             cluster_status still lists node2. Tables (Tab, space): the
-             switch "Publish data.dog to node2" is turned off with space;
-             the "Change to Per-Table Replication?" question is answered
-             with Tab and space; Review & Apply (Return), the cluster
-             password typed, Apply (space), Escape closes the dialog.
+             selected. Tables (Tab, space): the switch "Publish data.dog
+             to node2" is turned off with space; the "Change to Per-Table
+             Replication?" question is answered with Tab and space; Review
+             & Apply (Return), the cluster password typed, Apply (space),
+             Escape closes the dialog. Connections (Tab, space): space on
+             "Disconnect node2" asks, Escape closes the question, and
+             node1's cluster_status still lists node2.
 
 Prints TAP numbered from FIRST_TEST_NUMBER, no plan, and the comment
 "# atspi_audit.py done" (the name run-atspi-audit.sh waits for) at its end.
@@ -334,8 +334,10 @@ def cluster(tap, kb, app, window):
     kb.check("start")
     if not choose_node1(tap, kb, window, True):
         return
-    connections(tap, kb, app, window)
     grid(tap, kb, app, window)
+    # Last: after Escape closed a message dialog, the next dialog did not
+    # take the keys in this Xvfb (see docs/accessibility.md, not done yet).
+    connections(tap, kb, app, window)
 
 
 def grid(tap, kb, app, window):
