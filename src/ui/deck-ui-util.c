@@ -298,6 +298,106 @@ on_toast_overlay_children_changed (GListModel *children,
     }
 }
 
+/* Tab leaves a list ------------------------------------------------------- */
+
+/* The list's last (forward) or first (backward) row that can take the focus,
+ * in the list's order. */
+static GtkWidget *
+list_box_edge_row (GtkListBox       *list,
+                   GtkDirectionType  direction)
+{
+  GtkWidget *edge = NULL;
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      GtkWidget *widget = GTK_WIDGET (row);
+
+      if (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget) ||
+          !gtk_widget_get_focusable (widget))
+        continue;
+      edge = widget;
+      if (direction == GTK_DIR_TAB_BACKWARD)
+        break;
+    }
+  return edge;
+}
+
+static gboolean
+list_box_key_pressed_cb (GtkEventControllerKey *controller,
+                         guint                  keyval,
+                         guint                  keycode,
+                         GdkModifierType        state,
+                         gpointer               user_data)
+{
+  GtkListBox *list = GTK_LIST_BOX (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = NULL;
+  GtkDirectionType direction;
+  GtkWidget *edge;
+  GtkRoot *root;
+  double value = 0;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+  if (keyval == GDK_KEY_ISO_Left_Tab ||
+      ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && (state & GDK_SHIFT_MASK) != 0))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return GDK_EVENT_PROPAGATE;
+
+  edge = list_box_edge_row (list, direction);
+  root = gtk_widget_get_root (GTK_WIDGET (list));
+  if (edge == NULL || root == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  /* Focusing a row by gtk_widget_grab_focus() moves the list's cursor, not
+   * its selection; from the edge row GTK's own Tab goes on past the list.
+   * The scrolled window follows the focus to that row: it is put back. */
+  if (scrolled != NULL)
+    {
+      adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      value = gtk_adjustment_get_value (adjustment);
+    }
+  gtk_widget_grab_focus (edge);
+  /* As GtkWindow moves the focus on Tab: past the last widget, around. */
+  if (!gtk_widget_child_focus (GTK_WIDGET (root), direction))
+    {
+      gtk_root_set_focus (root, NULL);
+      gtk_widget_child_focus (GTK_WIDGET (root), direction);
+    }
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, value);
+  return GDK_EVENT_STOP;
+}
+
+/**
+ * deck_list_box_tab_leaves:
+ * @list: a list box with single or browse selection (a sidebar)
+ *
+ * Makes Tab and Shift+Tab leave @list at once, from any row; the arrows
+ * still move from row to row. GTK 4.8's list box makes every row a Tab
+ * stop and selects the row Tab lands on, so a keyboard user going past
+ * the instances list with Tab selected every instance in turn and ended
+ * on the last one. Tab into the list still lands on the selected row.
+ */
+void
+deck_list_box_tab_leaves (GtkListBox *list)
+{
+  GtkEventController *keys;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+
+  keys = gtk_event_controller_key_new ();
+  /* Before the list box's own handling of the key, which is in the bubble
+   * phase of the focused row's ancestors (the window's Tab binding). */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (list_box_key_pressed_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (list), keys);
+}
+
 /**
  * deck_toast_overlay_name_buttons:
  * @overlay: a toast overlay

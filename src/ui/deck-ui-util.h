@@ -18,6 +18,7 @@ void       deck_toast_overlay_name_buttons   (AdwToastOverlay     *overlay);
 void       deck_shortcuts_window_name_widgets      (GtkShortcutsWindow  *window);
 void       deck_widget_name_search_entries         (GtkWidget           *widget,
                                                     const char          *fallback);
+void       deck_list_box_tab_leaves                (GtkListBox          *list);
 
 /* Text is text: libadwaita 1.2 parses these as Pango markup, so a text
  * from a server, a file or the user goes through them escaped. */

@@ -445,6 +445,8 @@ deck_window_init (DeckWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   deck_widget_reset_mnemonic_labels (GTK_WIDGET (self));
   deck_toast_overlay_name_buttons (self->toast_overlay);
+  deck_list_box_tab_leaves (self->organizations_list);
+  deck_list_box_tab_leaves (self->instances_list);
 
   self->filter = gtk_custom_filter_new (filter_instance, self, NULL);
   self->filtered_instances = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

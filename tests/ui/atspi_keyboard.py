@@ -8,33 +8,42 @@ the same nodes). Every step is a key event synthesized through AT-SPI's
 device event controller (XTest on Xvfb): Tab, arrows, Return, space,
 Escape and the app's shortcuts; text is typed as key strokes. Nothing is
 pressed through an AT-SPI action and no field is filled through
-EditableText. After each key the focused element is looked up: it must
-be visible along with every element it is in (not a widget of a hidden
-page or a closed dialog). Keys after which no element says it has the
-focus are counted and listed (GTK 4.8 does not report the focus of an
-entry's inner text widget), not failed.
+EditableText. After each key the focused element of the active window
+is looked up: it must be visible along with every element it is in (not
+a widget of a hidden page or a closed dialog). A key that moves the focus
+is waited for (the focus is read before it and until it moved). GTK 4.8
+reports no focused element while an entry row's inner text has the
+focus: a field is known to have it when what is typed arrives in it
+(Keyboard.tab_into); other keys after which nothing says it has the focus
+are listed, not failed.
 
   first-run  Shift+Ctrl+N adds the organization "Demo" (typed, Return);
              Ctrl+N opens Add Instance and Escape closes it; Ctrl+comma
              opens Preferences and Escape closes it.
   cluster    node1 is chosen in the instances list with Tab and the
-             arrows; its Replication tab and its Tables with Tab and
-             space; the switch "Publish data.dog to node2" is turned off
-             with space; the "Change to Per-Table Replication?" question is
-             answered with Tab and space; Review & Apply (Return), Apply
-             (space), Escape closes the dialog; the toast's Undo (Alt+U).
+             arrows, Return; one Tab leaves the list with node1 still
+             selected. Tables (Tab, space): the switch "Publish data.dog
+             to node2" is turned off with space; the "Change to Per-Table
+             Replication?" question is answered with Tab and space; Review
+             & Apply (Return), the cluster password typed, Apply (space),
+             Escape closes the dialog. Connections (Tab, space): space on
+             "Disconnect node2" asks, Escape closes the question, and
+             node1's cluster_status still lists node2.
 
 Prints TAP numbered from FIRST_TEST_NUMBER, no plan, and the comment
 "# atspi_audit.py done" (the name run-atspi-audit.sh waits for) at its end.
 """
+import base64
+import json
 import os
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from atspi_audit import app_by_pid, visible  # noqa: E402
-from atspi_grid import (Atspi, GLib, Tap, dump, find, gone, name_of,  # noqa: E402
-                        nodes, role_of, states, wait_for)
+from atspi_grid import (TEXT_ROLES, Atspi, GLib, Tap, dump, find, gone,  # noqa: E402
+                        name_of, nodes, role_of, states, text_of, wait_for)
 
 MODIFIERS = {"Shift_L": 1 << 0, "Control_L": 1 << 2, "Alt_L": 1 << 3}
 KEYSYMS = {"Escape": 0xff1b, "Tab": 0xff09,
@@ -42,6 +51,10 @@ KEYSYMS = {"Escape": 0xff1b, "Tab": 0xff09,
            "Down": 0xff54, "Up": 0xff52, "Left": 0xff51, "Right": 0xff53, "Home": 0xff50}
 
 WINDOW_ROLES = ("frame", "dialog", "alert", "window")
+# Keys that move the focus; after them the focus is waited for (see press()).
+MOVES = ("Tab", "ISO_Left_Tab", "Up", "Down", "Left", "Right", "Home")
+MOVE_WAIT = 5
+NOT_READ = object()
 
 
 def pointer_into_window():
@@ -62,6 +75,7 @@ class Keyboard:
         self.presses = 0
         self.lost = []      # keys after which nothing had the focus
         self.hidden = []    # keys after which a hidden element had it
+        self.log = []       # every key and where the focus went
 
     def windows(self):
         """The app's windows, the active one first."""
@@ -79,7 +93,11 @@ class Keyboard:
         """The focused element (the active window's, else any window's),
         and whether it and every element it is in are visible; (None,
         False) when none is."""
-        for n in (n for w in self.windows() for n in nodes(w)):
+        wins = self.windows()
+        # The focus that counts is the active window's: a window behind a
+        # dialog keeps (and reports) the focus it will get back.
+        active = [w for w in wins if "active" in states(w)]
+        for n in (n for w in (active or wins) for n in nodes(w)):
             if "focused" in states(n):
                 chain_visible = True
                 p = n
@@ -95,11 +113,17 @@ class Keyboard:
         return None, False
 
     def press(self, *combo, settle=0.3):
+        key = combo[-1]
+        # Under load the app may take longer than any fixed pause to handle a
+        # key (CI saw a Tab handled 0.4 s after it was sent, so that every
+        # look-up read the focus of the key before). A key that moves the
+        # focus is waited for: the focus is read before it, and after it
+        # until it is somewhere else.
+        before = self.focused()[0] if key in MOVES else NOT_READ
         pointer_into_window()
         # The modifiers are locked (XkbLockModifiers), not pressed as keys:
         # a modifier key synthesized by keysym does not reach GTK under Xvfb.
         mask = sum(MODIFIERS[m] for m in combo[:-1])
-        key = combo[-1]
         if mask:
             Atspi.generate_keyboard_event(mask, None, Atspi.KeySynthType.LOCKMODIFIERS)
         Atspi.generate_keyboard_event(KEYSYMS[key] if key in KEYSYMS else ord(key), None,
@@ -108,12 +132,31 @@ class Keyboard:
             Atspi.generate_keyboard_event(mask, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
         self.presses += 1
         time.sleep(settle)
-        return self.check("+".join(combo))
+        return self.check("+".join(combo), before)
 
-    def check(self, key):
-        # A window being built or torn down may have no focus for a moment.
-        found = wait_for(lambda: (lambda f: f if f[0] is not None else None)(self.focused()), 1.5)
-        node, ok = found if found is not None else (None, False)
+    def check(self, key, before=NOT_READ):
+        if before is not NOT_READ:
+            # Not a measure: the bound only ends the wait when the key did
+            # not move the focus (the last row of a list, a field that
+            # GTK 4.8 does not report to the next one).
+            deadline = time.monotonic() + MOVE_WAIT
+            while True:
+                node, ok = self.focused()
+                if node != before or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.1)
+            if node is None:
+                # A window being built or torn down may have no focus for
+                # a moment.
+                found = wait_for(lambda: (lambda f: f if f[0] is not None else None)(self.focused()), 1.0)
+                if found is not None:
+                    node, ok = found
+        else:
+            # A window being built or torn down may have no focus for a moment.
+            found = wait_for(lambda: (lambda f: f if f[0] is not None else None)(self.focused()), 1.5)
+            node, ok = found if found is not None else (None, False)
+        self.log.append(f"{key} -> " + (f"[{role_of(node)}] {name_of(node)!r}" if node is not None
+                                        else "(none reported)"))
         if node is None:
             # GTK 4.8 does not always say which element has the focus (an
             # entry's inner text widget has no node of its own): counted
@@ -134,8 +177,14 @@ class Keyboard:
         self.presses += 1
         time.sleep(0.3)
 
-    def tab_to(self, pred, what, limit=60, key="Tab"):
-        """Tab (or key) until pred(focused) holds; the focused node, or None."""
+    def tab_to(self, pred, what, limit=60, key="Tab", here=False):
+        """Tab (or key) until pred(focused) holds; the focused node, or None.
+        With here, the focus as it is counts too (no key pressed for it)."""
+        if here:
+            node = self.focused()[0]
+            if node is not None and pred(node):
+                self.tap.note(f"focus already on {what}: [{role_of(node)}] {name_of(node)!r}")
+                return node
         for _ in range(limit):
             node = self.press(key, settle=0.15)
             if node is not None and pred(node):
@@ -144,7 +193,33 @@ class Keyboard:
         self.tap.note(f"{key} never reached {what}")
         return None
 
+    def tab_into(self, field, text, limit=20):
+        """Tab into the entry row `field` and type `text` there. GTK 4.8
+        reports no focused element while an entry row's inner text has the
+        focus (GtkText has no node of its own), so the focus is known to be
+        in the field when what was typed is in it: Tab until no element
+        says it has the focus, type, and read the field back. True when
+        the field then holds `text` (as many characters, for a password)."""
+        for _ in range(limit):
+            if self.press("Tab", settle=0.15) is not None:
+                continue
+            before = text_of(field) or ""
+            self.type(text)
+            got = wait_for(lambda: (lambda t: t if len(t) == len(before) + len(text) else None)(
+                text_of(field) or ""), 5)
+            if got is not None:
+                self.tap.note(f"typed into {name_of(field)!r}")
+                return True
+            self.tap.note(f"typed {len(text)} characters with no element focused; "
+                          f"{name_of(field)!r} did not take them")
+            return False
+        self.tap.note(f"Tab never reached {name_of(field)!r}")
+        return False
+
     def report(self, phase):
+        self.tap.note(f"{phase}: where each key left the focus:")
+        for i, line in enumerate(self.log, 1):
+            self.tap.note(f"  {i:3d}. {line}")
         self.tap.note(f"{phase}: {self.presses} key presses; no focused element reported "
                       f"after {len(self.lost)} of them: {self.lost}")
         self.tap.ok(not self.hidden,
@@ -152,14 +227,29 @@ class Keyboard:
                     "hidden element", "\n".join(f"hidden after {k}" for k in self.hidden))
 
 
-TODO_GRID = ("the keyboard walk past the Replication tab is not solid yet: after it, GTK 4.8 "
-             "reports no focused element for many Tab presses (issue 15, left open)")
+SWITCHER_ROLES = ("page tab", "toggle button", "radio button", "push button")
 
 
-def later(tap, cond, desc, diag=None):
-    """A step of the walk past the Replication tab: a failure is a TAP TODO
-    (a known gap, listed by run-tests.sh as incomplete), a pass a pass."""
-    return tap.ok(cond, desc if cond else f"{desc} # TODO {TODO_GRID}", diag)
+def operation(url, body):
+    """An operation on a test node (HTTP), as AUDIT_USER."""
+    auth = base64.b64encode(f"{os.environ.get('AUDIT_USER', '')}:"
+                            f"{os.environ.get('AUDIT_PASS', '')}".encode()).decode()
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": "Basic " + auth})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+
+
+def peers(url):
+    """The names of the nodes url's cluster_status lists a connection to,
+    or None when it cannot be read."""
+    try:
+        status = operation(url, {"operation": "cluster_status"})
+    except (OSError, ValueError):
+        return None
+    return sorted((c.get("name") or c.get("node_name") or "?")
+                  for c in status.get("connections") or [])
 
 
 def window_named(app, title, timeout=30):
@@ -201,29 +291,58 @@ def first_run(tap, kb, app, window):
         escape_closes(tap, kb, prefs, "Preferences")
 
 
+def choose_node1(tap, kb, window, first):
+    """Tab into the instances list, the arrows to node1, Return; one Tab
+    out of the list. True when node1 is selected."""
+    row = kb.tab_to(lambda n: role_of(n) == "list item" and
+                    name_of(n).startswith(("node", "down")), "an instance row")
+    if not tap.ok(row is not None, "Tab reaches the instances list"):
+        dump(tap, window, "the window", limit=300)
+        return False
+    # The arrows move from row to row (and select); down, then up.
+    for key in ("Down", "Up"):
+        for _ in range(8):
+            if name_of(row).startswith("node1"):
+                break
+            moved = kb.press(key)
+            if moved is None or moved == row or role_of(moved) != "list item":
+                break
+            row = moved
+    kb.press("Return")
+    if not tap.ok(name_of(row).startswith("node1") and
+                  wait_for(lambda: True if "selected" in states(row) else None, 5) is not None,
+                  "the arrows and Return select node1", f"focused row {name_of(row)!r}"):
+        return False
+    if first:
+        # GTK 4.8's list box makes each row a Tab stop and selects the row
+        # Tab lands on; the sidebars' lists are left by one Tab
+        # (deck_list_box_tab_leaves()).
+        after = kb.press("Tab")
+        rows = [n for n in nodes(window) if role_of(n) == "list item" and
+                name_of(n).startswith(("node", "down"))]
+        selected = [name_of(n) for n in rows if "selected" in states(n)]
+        return tap.ok(after is not None and role_of(after) != "list item" and
+                      len(selected) == 1 and selected[0].startswith("node1"),
+                      "one Tab leaves the instances list, and node1 stays selected",
+                      f"focus on [{role_of(after)}] {name_of(after)!r}; selected: {selected}")
+    return True
+
+
 def cluster(tap, kb, app, window):
     wait_for(lambda: find(window, "node3", ("label",)), 15)
     time.sleep(2)
     kb.check("start")
-    row = kb.tab_to(lambda n: role_of(n) == "list item" and name_of(n).startswith("node"),
-                    "an instance row")
-    if not tap.ok(row is not None, "Tab reaches the instances list"):
-        dump(tap, window, "the window", limit=300)
+    if not choose_node1(tap, kb, window, True):
         return
-    for _ in range(8):
-        if name_of(row).startswith("node1"):
-            break
-        row = kb.press("Up") or row
-    if not name_of(row).startswith("node1"):
-        for _ in range(8):
-            row = kb.press("Down") or row
-            if name_of(row).startswith("node1"):
-                break
-    kb.press("Return")
-    tap.ok(name_of(row).startswith("node1") and
-           wait_for(lambda: True if "selected" in states(row) else None, 5) is not None,
-           "the arrows and Return select node1", f"focused row {name_of(row)!r}")
+    grid(tap, kb, app, window)
+    # Last: after Escape closed a message dialog, the next dialog did not
+    # take the keys in this Xvfb (see docs/accessibility.md, not done yet).
+    connections(tap, kb, app, window)
 
+
+def grid(tap, kb, app, window):
+    """node1's Tables by keyboard: a switch turned off, the question
+    answered, Review & Apply, the password, Apply, Escape."""
     repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in
                      ("page tab", "toggle button", "radio button", "push button"), "Replication")
     if not tap.ok(repl is not None, 'Tab reaches the "Replication" view switcher button'):
@@ -231,63 +350,89 @@ def cluster(tap, kb, app, window):
     kb.press("space")
     tables = kb.tab_to(lambda n: name_of(n) == "Tables" and role_of(n) in
                        ("page tab", "toggle button", "radio button", "push button"), "Tables", 40)
-    if not later(tap, tables is not None, 'Tab reaches the "Tables" switcher button'):
+    if not tap.ok(tables is not None, 'Tab reaches the "Tables" switcher button'):
         return
     kb.press("space")
     time.sleep(2)
     switch = kb.tab_to(named("Publish data.dog to node2"), "the grid switch", 80)
-    if not later(tap, switch is not None and "checked" in states(switch),
+    if not tap.ok(switch is not None and "checked" in states(switch),
                   'Tab reaches the switch "Publish data.dog to node2", on'):
         return
     kb.press("space")
     question = window_named(app, "Change to Per-Table Replication?")
-    if not later(tap, question is not None, "space on the switch asks to change to per-table replication"):
+    if not tap.ok(question is not None, "space on the switch asks to change to per-table replication"):
         return
     change = kb.tab_to(named("Change"), "Change", 10)
     if change is not None:
         kb.press("space")
-    later(tap, change is not None and wait_for(lambda: gone(question), 10) is not None,
+    tap.ok(change is not None and wait_for(lambda: gone(question), 10) is not None,
            'Tab and space answer "Change"')
     time.sleep(0.5)
-    later(tap, wait_for(lambda: find(window, "1 pending change", ("label",)), 10) is not None,
+    tap.ok(wait_for(lambda: find(window, "1 pending change", ("label",)), 10) is not None,
            'the grid says "1 pending change"')
 
     review = kb.tab_to(named("Review & Apply…"), "Review & Apply…", 80)
     if review is None:
         review = kb.tab_to(named("Review & Apply…"), "Review & Apply…", 80, key="ISO_Left_Tab")
-    if not later(tap, review is not None, 'Tab reaches "Review & Apply…"'):
+    if not tap.ok(review is not None, 'Tab reaches "Review & Apply…"'):
         return
     kb.press("Return")
     dialog = window_named(app, "Review Changes")
-    if not later(tap, dialog is not None, "Return opens Review Changes"):
+    if not tap.ok(dialog is not None, "Return opens Review Changes"):
         return
     wait_for(lambda: next((n for n in nodes(dialog) if "node2" in name_of(n)), None), 60)
     # Leaving full replication adds the nodes again: the cluster password.
-    field = kb.tab_to(lambda n: name_of(n) == "Cluster Password" and
-                      role_of(n) in ("password text", "text", "entry"), "Cluster Password", 30)
-    if not later(tap, field is not None, 'Tab reaches Review\'s "Cluster Password" field'):
+    password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
+    field = wait_for(lambda: find(dialog, "Cluster Password", TEXT_ROLES), 10)
+    if not tap.ok(field is not None and password and kb.tab_into(field, password, 30),
+                  'Tab reaches Review\'s "Cluster Password" field and takes the typed password'):
         return
-    kb.type(os.environ.get("AUDIT_CLUSTER_PASSWORD", ""))
     apply_button = kb.tab_to(named("Apply"), "Apply", 30)
-    if not later(tap, apply_button is not None, 'Tab reaches "Apply"'):
+    if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
         return
     kb.press("space")
     done = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
                                   and name_of(n).endswith(", Done")), None), 90)
     close = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
                                    and name_of(b) == "Close"), None), 30)
-    later(tap, done is not None and close is not None, "Apply is done; the dialog offers Close")
+    tap.ok(done is not None and close is not None, "Apply is done; the dialog offers Close")
     if close is None:
         return
     escape_closes(tap, kb, dialog, "Review Changes after Apply")
-    # The toast's button has a mnemonic ("_Undo"): Alt+U, at once (the
-    # toast goes after 10 s; reaching it with Tab takes the whole window).
-    kb.press("Alt_L", "u")
-    switch_back = wait_for(lambda: next((n for n in nodes(window)
-                                         if name_of(n) == "Publish data.dog to node2"
-                                         and "checked" in states(n)), None), 90)
-    later(tap, switch_back is not None, 'Alt+U (the toast\'s "Undo") turns "Publish data.dog to '
-           'node2" back on')
+
+
+
+def connections(tap, kb, app, window):
+    """node1's Connections by keyboard: space on "Disconnect node2" asks,
+    Escape closes the question, and node1's cluster_status still lists
+    node2 (nothing was sent)."""
+    url = os.environ.get("AUDIT_NODE1_URL", "")
+    before = peers(url) if url else None
+    if not tap.ok(before is not None and "node2" in before,
+                  "node1's cluster_status lists a connection to node2 (AUDIT_NODE1_URL)",
+                  f"connections: {before}"):
+        return
+    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
+                     "Replication", 60, here=True)
+    if not tap.ok(repl is not None, 'Tab reaches the "Replication" view switcher button'):
+        return
+    kb.press("space")
+    tab = kb.tab_to(lambda n: name_of(n) == "Connections" and role_of(n) in SWITCHER_ROLES,
+                    "Connections", 60)
+    if not tap.ok(tab is not None, 'Tab reaches the "Connections" switcher button'):
+        return
+    kb.press("space")
+    button = kb.tab_to(named("Disconnect node2"), '"Disconnect node2"', 40)
+    if not tap.ok(button is not None, 'Tab reaches "Disconnect node2"'):
+        return
+    kb.press("space")
+    question = window_named(app, "Disconnect?", 20)
+    if not tap.ok(question is not None, 'space asks "Disconnect?"'):
+        return
+    escape_closes(tap, kb, question, 'the question "Disconnect?"')
+    still = peers(url)
+    tap.ok(still is not None and "node2" in still,
+           "after Escape node1 is still connected to node2 (cluster_status)", f"connections: {still}")
 
 
 def main():

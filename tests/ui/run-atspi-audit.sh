@@ -79,6 +79,19 @@ unset GTK_A11Y NO_AT_BRIDGE
 export GSETTINGS_BACKEND=memory GDK_BACKEND=x11 GSK_RENDERER=cairo LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset LANGUAGE
 
+# The health notifier (DeckHealthNotifier) notifies when a link goes down,
+# as the Apply and the frozen node2 make it: a stub owns org.gtk.Notifications
+# on this private bus, as a desktop's would (without one GLib warns, fatal
+# under G_DEBUG=fatal-warnings).
+/usr/bin/python3 "$here/notifications-stub.py" &
+stub_pid=$!
+for _ in $(seq 50); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+    org.freedesktop.DBus.NameHasOwner string:org.gtk.Notifications 2>/dev/null |
+    grep -q 'boolean true' && break
+  sleep 0.1
+done
+
 app_pid=
 stop_app() {
   [ -n "${app_pid:-}" ] || return 0
@@ -124,7 +137,7 @@ run_phase() {
 }
 
 # -- 1. first run ----------------------------------------------------------------
-trap stop_app EXIT
+trap 'stop_app; kill "$stub_pid" 2>/dev/null' EXIT
 run_phase first-run
 
 # -- 2. the cluster ----------------------------------------------------------------
@@ -154,7 +167,7 @@ fi
 tls_url=$(. "$base/tls/cluster.env" && echo "$HARPER_NODE1_URL")
 # node2 may be left frozen (SIGSTOP) by the failed-operation screen if the
 # script is killed: thawed before it is stopped.
-trap 'stop_app; kill -CONT "$HARPER_NODE2_PID" 2>/dev/null;
+trap 'stop_app; kill "$stub_pid" 2>/dev/null; kill -CONT "$HARPER_NODE2_PID" 2>/dev/null;
       "$cluster_script" stop "$base/tls" >/dev/null 2>&1;
       "$cluster_script" stop "$base/single" >/dev/null 2>&1;
       "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"' EXIT
@@ -193,8 +206,10 @@ unset CLUSTERDECK_CLUSTER_PASSWORD
 # What atspi_audit.py needs for the screens it brings about itself: node2's
 # pid (frozen for a failed operation), the password to enable node3 with
 # (its restart progress), the HTTPS node and its login (the certificate
-# question). Test credentials of throw-away nodes, in the environment only.
+# question); atspi_keyboard.py also reads node1's cluster_status (its
+# connection to node2 after Disconnect and Connect). Test credentials of throw-away nodes, in the environment only.
 export AUDIT_NODE2_PID=$HARPER_NODE2_PID AUDIT_CLUSTER_PASSWORD=$CLUSTER_PASSWORD \
-  AUDIT_TLS_URL=$tls_url AUDIT_USER=$HARPER_USER AUDIT_PASS=$HARPER_PASS
+  AUDIT_TLS_URL=$tls_url AUDIT_USER=$HARPER_USER AUDIT_PASS=$HARPER_PASS \
+  AUDIT_NODE1_URL=$HARPER_NODE1_URL
 run_phase cluster
 tap_done

@@ -141,6 +141,11 @@ update_buttons (DeckReviewDialog *self)
   gtk_widget_set_visible (self->check_button, g_strcmp0 (self->state, "done") == 0 ||
                                               g_strcmp0 (self->state, "failed") == 0);
   deck_button_set_mnemonic_label (self->cancel_button, finished ? _("_Close") : _("_Cancel"));
+  /* Apply lost the focus when it went insensitive for the apply; when the
+   * apply ends the focus goes to Close, not nowhere (a keyboard user would
+   * have to find the dialog's buttons again). */
+  if (finished && gtk_window_get_focus (GTK_WINDOW (self)) == NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 
   if (g_strcmp0 (self->state, "failed") == 0)
     {
@@ -562,6 +567,10 @@ deck_review_dialog_class_init (DeckReviewDialogClass *klass)
   signals[SIGNAL_APPLIED] =
     g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, DECK_TYPE_CHANGE_SET);
+
+  /* Escape closes, as in the other dialogs (not while applying: see
+   * close_request). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   g_type_ensure (DECK_TYPE_PLAN_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -498,8 +498,24 @@ deck_toggle_cell_class_init (DeckToggleCellClass *klass)
 static void
 deck_toggle_cell_init (DeckToggleCell *self)
 {
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
   self->toggle = gtk_switch_new ();
   gtk_widget_set_parent (self->toggle, GTK_WIDGET (self));
+  /* Space and Enter on the focused switch flip it. A GtkSwitch has no key
+   * binding of its own: the window turns those keys into its activation,
+   * but in the grid's column view GTK 4.8's row takes them first (space
+   * selects the row, Enter activates it), so a keyboard user could reach
+   * a switch and never flip it. The switch takes them before its row. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (
+                        gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                        gtk_alternative_trigger_new (
+                          gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0),
+                          gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
+                                                       gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0)))),
+                      g_object_ref (gtk_activate_action_get ())));
+  gtk_widget_add_controller (self->toggle, keys);
   self->active_handler = g_signal_connect (self->toggle, "notify::active",
                                            G_CALLBACK (on_switch_active), self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
