@@ -132,6 +132,18 @@ unset GTK_A11Y NO_AT_BRIDGE
 export GSETTINGS_BACKEND=memory GDK_BACKEND=x11 GSK_RENDERER=cairo LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset LANGUAGE
 export PENDING_JSON=$XDG_STATE_HOME/clusterdeck/pending.json
+# The health notifier notifies when a link goes down (converting a link out
+# of full replication removes and adds it): a stub owns org.gtk.Notifications
+# on this private bus, as a desktop's would (without one GLib warns, fatal
+# under G_DEBUG=fatal-warnings). As run-atspi-audit.sh does.
+/usr/bin/python3 "$here/notifications-stub.py" &
+stub_pid=$!
+for _ in $(seq 50); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+    org.freedesktop.DBus.NameHasOwner string:org.gtk.Notifications 2>/dev/null |
+    grep -q 'boolean true' && break
+  sleep 0.1
+done
 applog=$HOME/clusterdeck.log
 "$app" >"$applog" 2>&1 &
 app_pid=$!
@@ -148,7 +160,7 @@ stop_app() {
   app_pid=
 }
 # start_nodes's trap stops the nodes and deletes $base: keep it, first stop the app.
-trap 'stop_app; "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"' EXIT
+trap 'stop_app; kill "$stub_pid" 2>/dev/null; "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"' EXIT
 
 pytap=$HOME/atspi-grid.tap
 # The app runs with the test's G_DEBUG=fatal-warnings; the AT-SPI client

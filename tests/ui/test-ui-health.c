@@ -385,6 +385,8 @@ test_health (void)
         g_assert_cmpstr (label, ==, "A replication link is down");
       }
   }
+  wait_frames (GTK_WIDGET (window), 3);
+  render_screenshot (GTK_WIDGET (window), "health-mark.png");
   /* node2's own row: it does not answer; its links are not read. */
   g_assert_null (deck_instance_row_get_health_problem (row_of (instances[1])));
 
