@@ -131,20 +131,6 @@ has_link (GPtrArray  *items,
   return FALSE;
 }
 
-static int
-compare_by_key (gconstpointer a,
-                gconstpointer b)
-{
-  const DeckHealthItem *x = *(DeckHealthItem * const *) a;
-  const DeckHealthItem *y = *(DeckHealthItem * const *) b;
-  int by;
-
-  if ((by = g_strcmp0 (x->instance, y->instance)) != 0 ||
-      (by = g_strcmp0 (x->peer_node, y->peer_node)) != 0)
-    return by;
-  return g_strcmp0 (x->database, y->database);
-}
-
 /* A database socket the link no longer reports, while the link still is
  * there, stays in the reading as `gone` (until it comes back or the link
  * goes): Harper dropping one database's socket is a fault, not a choice. */
@@ -165,7 +151,7 @@ keep_gone_sockets (GPtrArray *before,
         g_ptr_array_add (after, item_dup (item, "gone"));
     }
   if (after->len != n)
-    g_ptr_array_sort (after, compare_by_key);
+    g_ptr_array_sort (after, deck_health_item_compare);
 }
 
 static gboolean
@@ -327,7 +313,7 @@ update_links (DeckHealthWatch *self,
       lkey = link_key (item);
       now_item = g_hash_table_lookup (unhealthy, lkey);
       /* Once per link: its first unhealthy item is the one kept. */
-      if (now_item != NULL && compare_by_key (&now_item, &item) == 0 &&
+      if (now_item != NULL && deck_health_item_compare (&now_item, &item) == 0 &&
           !g_hash_table_contains (old, lkey))
         g_signal_emit (self, signals[SIGNAL_LINK_HEALTH_CHANGED], 0, now_item, FALSE);
     }
@@ -604,7 +590,7 @@ deck_health_watch_get_unhealthy_link (DeckHealthWatch *self,
       g_ptr_array_add (found, value);
   if (found->len == 0)
     return NULL;
-  g_ptr_array_sort (found, compare_by_key);
+  g_ptr_array_sort (found, deck_health_item_compare);
   return g_ptr_array_index (found, 0);
 }
 

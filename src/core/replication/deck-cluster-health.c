@@ -57,9 +57,19 @@ item_copy (const DeckHealthItem *item,
   return item_new (item->instance, item->peer, item->peer_node, item->database, state, NULL);
 }
 
-static int
-compare_items (gconstpointer a,
-               gconstpointer b)
+/**
+ * deck_health_item_compare:
+ * @a: a pointer to a #DeckHealthItem pointer
+ * @b: another
+ *
+ * Orders items by instance, peer node and database, as readings are kept
+ * (a #GCompareFunc for g_ptr_array_sort()).
+ *
+ * Returns: <0, 0 or >0
+ */
+int
+deck_health_item_compare (gconstpointer a,
+                          gconstpointer b)
 {
   const DeckHealthItem *x = *(DeckHealthItem * const *) a;
   const DeckHealthItem *y = *(DeckHealthItem * const *) b;
@@ -146,7 +156,7 @@ deck_cluster_health_read (DeckClusterState *state)
             add_link (items, state, name, conn);
         }
     }
-  g_ptr_array_sort (items, compare_items);
+  g_ptr_array_sort (items, deck_health_item_compare);
   return items;
 }
 
@@ -158,7 +168,7 @@ find_item (GPtrArray            *items,
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (compare_items (&item, &like) == 0)
+      if (deck_health_item_compare (&item, &like) == 0)
         return item;
     }
   return NULL;
@@ -206,6 +216,6 @@ deck_cluster_health_changes (GPtrArray *before,
             g_ptr_array_add (changes, item_copy (item, "gone"));
         }
     }
-  g_ptr_array_sort (changes, compare_items);
+  g_ptr_array_sort (changes, deck_health_item_compare);
   return changes;
 }

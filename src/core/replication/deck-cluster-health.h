@@ -40,6 +40,8 @@ typedef struct
 } DeckHealthItem;
 
 void       deck_health_item_free        (DeckHealthItem   *item);
+int        deck_health_item_compare     (gconstpointer     a,
+                                         gconstpointer     b);
 
 GPtrArray *deck_cluster_health_read     (DeckClusterState *state);
 GPtrArray *deck_cluster_health_changes  (GPtrArray        *before,
