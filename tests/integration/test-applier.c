@@ -67,6 +67,10 @@
 #define ABSENT_MS         3000
 #define SWITCH_MS         20000
 #define STORED_MS         15000
+/* A link coming up again after remove_node and add_node: a liveness bound
+ * (Harper promises no time; CI once saw 4.4.18 take longer than 15 s on a
+ * quiet machine), not a speed. */
+#define LINK_UP_MS        60000
 
 static HarperFixture *cluster;
 static HdbClient *clients[N_NODES];
@@ -442,8 +446,8 @@ test_enable_and_connect (void)
       g_assert_true (ENGINE_SYNC (connect, &error, clients[0], CLUSTER_USER, CLUSTER_PASSWORD,
                                   &p));
       g_assert_no_error (error);
-      g_assert_true (hdb_test_wait_link (clients[0], node_name (peer), TRUE, 15000));
-      g_assert_true (hdb_test_wait_link (clients[peer], node_name (0), TRUE, 15000));
+      g_assert_true (hdb_test_wait_link (clients[0], node_name (peer), TRUE, LINK_UP_MS));
+      g_assert_true (hdb_test_wait_link (clients[peer], node_name (0), TRUE, LINK_UP_MS));
       status = read_status (0);
       conn = hdb_cluster_status_find_connection (status, node_name (peer));
       g_assert_true (conn->replicates);
@@ -536,7 +540,7 @@ test_publish_off (void)
   g_assert_nonnull (sub);
   g_assert_false (sub->publish);
   g_assert_true (sub->subscribe);
-  g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, 15000));
+  g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, LINK_UP_MS));
 
   /* node2 has the mirror image, out of full replication too (the plan
    * removed node1 on node2 as well). */
@@ -778,8 +782,8 @@ test_directions (void)
 
       /* node1 stores the case; node2, told by update_node, the mirror image. */
       g_assert_true (wait_stored (CAT, c->publish, c->subscribe, STORED_MS));
-      g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, 15000));
-      g_assert_true (hdb_test_wait_link (clients[1], node_name (0), TRUE, 15000));
+      g_assert_true (hdb_test_wait_link (clients[0], node_name (1), TRUE, LINK_UP_MS));
+      g_assert_true (hdb_test_wait_link (clients[1], node_name (0), TRUE, LINK_UP_MS));
 
       for (guint d = 0; d < 2; d++)
         {
@@ -1051,7 +1055,11 @@ test_paused_instance (gpointer      fixture,
     spec.subscriptions = subs;
     added = HDB_SYNC (clients[0], add_node, &error, &spec);
     g_assert_no_error (error);
-    g_assert_true (hdb_test_wait_link (clients[0], node_name (2), TRUE, 15000));
+    g_assert_true (hdb_test_wait_link (clients[0], node_name (2), TRUE, LINK_UP_MS));
+    /* node3 receives over its own end of the link: up there too first (CI
+     * once saw 4.7.29's record not arrive within FIRST_COPY_MS when it was
+     * written as soon as node1 said the link was up). */
+    g_assert_true (hdb_test_wait_link (clients[2], node_name (0), TRUE, LINK_UP_MS));
     hdb_test_insert (clients[0], DB, TABLE, 19, "node1 to node3");
     /* 4.7 starts a new link with a full copy of the database (22 tables
      * here): the first record arrives after it, late on a busy machine. */
