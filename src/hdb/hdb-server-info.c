@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * hdb_client_server_info_async(): what the app needs to know of an instance
- * before anything else, from up to four reads one after the other.
+ * before anything else, from up to four reads in two round trips.
  */
 
 #define G_LOG_DOMAIN "hdb-client"
@@ -11,19 +11,33 @@
 #include "hdb-client-private.h"
 #include "hdb-parse.h"
 
-/* server_info: registration_info, user_info, then (for a super user)
- * get_configuration and cluster_status, one after the other. */
+/* server_info: registration_info and user_info at once, then (for a super
+ * user) get_configuration and cluster_status at once: two round trips, not
+ * four. Each stage waits for both of its answers; its error is the one the
+ * reads one after the other would have met first (registration_info before
+ * user_info, get_configuration before cluster_status). */
 typedef struct
 {
-  HdbServerInfo    *info;
-  HdbConfiguration *config;
+  HdbServerInfo       *info;
+  guint                n_running;     /* reads of this stage not answered yet */
+  HdbRegistrationInfo *registration;
+  HdbUserInfo         *user;
+  HdbConfiguration    *config;
+  HdbClusterStatus    *status;
+  GError              *first_error;   /* of the first read of the stage */
+  GError              *second_error;  /* of the second */
 } ServerInfoState;
 
 static void
 server_info_state_free (ServerInfoState *state)
 {
   g_clear_pointer (&state->info, hdb_server_info_free);
+  g_clear_pointer (&state->registration, hdb_registration_info_free);
+  g_clear_pointer (&state->user, hdb_user_info_free);
   g_clear_pointer (&state->config, hdb_configuration_free);
+  g_clear_pointer (&state->status, hdb_cluster_status_free);
+  g_clear_error (&state->first_error);
+  g_clear_error (&state->second_error);
   g_free (state);
 }
 
@@ -37,23 +51,24 @@ server_info_finish_with (GTask *task)
   g_object_unref (task);
 }
 
-static void
-on_server_info_status (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+/* Whether the stage ended in an error (then returned on @task) */
+static gboolean
+server_info_stage_failed (GTask *task)
 {
-  GTask *task = user_data;
   ServerInfoState *state = g_task_get_task_data (task);
-  g_autoptr(HdbClusterStatus) status = NULL;
-  g_autoptr(GError) error = NULL;
+  GError **error = state->first_error != NULL ? &state->first_error : &state->second_error;
 
-  status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result, &error);
-  if (status == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  if (*error == NULL)
+    return FALSE;
+  g_task_return_error (task, g_steal_pointer (error));
+  g_object_unref (task);
+  return TRUE;
+}
+
+static void
+server_info_engine (ServerInfoState *state)
+{
+  HdbClusterStatus *status = state->status;
 
   state->info->engine = hdb_detect_engine (state->config, status);
 
@@ -75,8 +90,6 @@ on_server_info_status (GObject      *source,
       else if (state->info->engine == HDB_ENGINE_NATIVE)
         state->info->node_name = g_strdup (state->config->replication_hostname);
     }
-
-  server_info_finish_with (task);
 }
 
 static void
@@ -86,52 +99,58 @@ on_server_info_configuration (GObject      *source,
 {
   GTask *task = user_data;
   ServerInfoState *state = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  state->config = hdb_client_get_configuration_finish (HDB_CLIENT (source), result, &error);
-  if (state->config == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  hdb_client_cluster_status_async (HDB_CLIENT (source), g_task_get_cancellable (task),
-                                   on_server_info_status, task);
+  state->config = hdb_client_get_configuration_finish (HDB_CLIENT (source), result,
+                                                       &state->first_error);
+  if (--state->n_running > 0 || server_info_stage_failed (task))
+    return;
+  server_info_engine (state);
+  server_info_finish_with (task);
 }
 
 static void
-on_server_info_user (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_server_info_status (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   GTask *task = user_data;
   ServerInfoState *state = g_task_get_task_data (task);
-  g_autoptr(HdbUserInfo) user = NULL;
-  g_autoptr(GError) error = NULL;
 
-  user = hdb_client_user_info_finish (HDB_CLIENT (source), result, &error);
-  if (user == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  state->status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result,
+                                                    &state->second_error);
+  if (--state->n_running > 0 || server_info_stage_failed (task))
+    return;
+  server_info_engine (state);
+  server_info_finish_with (task);
+}
 
-  state->info->username = g_strdup (user->username);
-  state->info->super_user = user->super_user;
+/* Both answers of the first stage are in */
+static void
+server_info_identified (GTask *task)
+{
+  ServerInfoState *state = g_task_get_task_data (task);
+  HdbClient *client = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (server_info_stage_failed (task))
+    return;
+
+  state->info->version = g_strdup (state->registration->version);
+  state->info->username = g_strdup (state->user->username);
+  state->info->super_user = state->user->super_user;
 
   /* Only a super user may read the configuration: anyone else gets the
    * engine as unknown rather than a guess from the version. */
-  if (!user->super_user)
+  if (!state->user->super_user)
     {
       state->info->engine = HDB_ENGINE_UNKNOWN;
       server_info_finish_with (task);
       return;
     }
 
-  hdb_client_get_configuration_async (HDB_CLIENT (source), g_task_get_cancellable (task),
-                                      on_server_info_configuration, task);
+  state->n_running = 2;
+  hdb_client_get_configuration_async (client, cancellable, on_server_info_configuration, task);
+  hdb_client_cluster_status_async (client, cancellable, on_server_info_status, task);
 }
 
 static void
@@ -141,20 +160,24 @@ on_server_info_registration (GObject      *source,
 {
   GTask *task = user_data;
   ServerInfoState *state = g_task_get_task_data (task);
-  g_autoptr(HdbRegistrationInfo) registration = NULL;
-  g_autoptr(GError) error = NULL;
 
-  registration = hdb_client_registration_info_finish (HDB_CLIENT (source), result, &error);
-  if (registration == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  state->registration = hdb_client_registration_info_finish (HDB_CLIENT (source), result,
+                                                             &state->first_error);
+  if (--state->n_running == 0)
+    server_info_identified (task);
+}
 
-  state->info->version = g_strdup (registration->version);
-  hdb_client_user_info_async (HDB_CLIENT (source), g_task_get_cancellable (task),
-                              on_server_info_user, task);
+static void
+on_server_info_user (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  ServerInfoState *state = g_task_get_task_data (task);
+
+  state->user = hdb_client_user_info_finish (HDB_CLIENT (source), result, &state->second_error);
+  if (--state->n_running == 0)
+    server_info_identified (task);
 }
 
 /**
@@ -185,7 +208,9 @@ hdb_client_server_info_async (HdbClient           *self,
   g_task_set_source_tag (task, hdb_client_server_info_async);
   g_task_set_task_data (task, state, (GDestroyNotify) server_info_state_free);
 
+  state->n_running = 2;
   hdb_client_registration_info_async (self, cancellable, on_server_info_registration, task);
+  hdb_client_user_info_async (self, cancellable, on_server_info_user, task);
 }
 
 HdbServerInfo *
