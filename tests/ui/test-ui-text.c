@@ -94,7 +94,9 @@ cluster_status_json (void)
   return g_strdup_printf ("{\"type\": \"cluster-status\", \"node_name\": \"%s\", \"is_enabled\": true,"
                           " \"connections\": [{\"name\": \"%s\", \"url\": \"%s\","
                           " \"subscriptions\": [{\"database\": \"data\", \"table\": \"dog\","
-                          " \"subscribe\": true, \"publish\": true}],"
+                          " \"subscribe\": true, \"publish\": true},"
+                          " {\"database\": \"shop\", \"table\": \"product\","
+                          " \"subscribe\": true, \"publish\": false}],"
                           " \"database_sockets\": [{\"database\": \"%s\", \"connected\": false,"
                           " \"thread_id\": 1}]}]}",
                           NODE_NAME, PEER_NODE, PEER_URL, DATABASE);
@@ -586,8 +588,15 @@ test_management (void)
   /* Review & Apply names the instance and the peer as they are. */
   deck_change_set_set_publish (changes, deck_instance_get_id (app.instance), PEER_NODE, "data", "dog",
                                FALSE, &baseline);
+  /* A direction switched on that was off: the dialog warns, with an icon
+   * beside a wrapping label. Wide enough for that label to fit on one line,
+   * GTK 4.8 once measured the row a pixel taller than it said it needed (a
+   * Gtk-CRITICAL, fatal here). */
+  deck_change_set_set_publish (changes, deck_instance_get_id (app.instance), PEER_NODE, "shop",
+                               "product", TRUE, &(DeckBaseline) { .publish = FALSE, .subscribe = TRUE });
   review = deck_review_dialog_new (GTK_WINDOW (app.window), app.context, changes, FALSE);
   g_object_ref (review);
+  gtk_window_set_default_size (GTK_WINDOW (review), 1600, 800);
   WAIT_UNTIL (g_strcmp0 (deck_review_dialog_get_state (review), "loading") != 0, 15000);
   g_test_message ("review: %s", deck_review_dialog_get_state (review));
   g_assert_cmpstr (deck_review_dialog_get_state (review), ==, "review");
@@ -595,6 +604,23 @@ test_management (void)
   assert_shows (GTK_WIDGET (review), "On " INSTANCE_NAME);
   assert_shows (GTK_WIDGET (review), "Update the subscriptions with " PEER_NODE);
   assert_shows_part (GTK_WIDGET (review), PEER_URL);
+  assert_shows_part (GTK_WIDGET (review), "A direction is switched on that was off.");
+  {
+    /* GTK's own rule: measured without a width, a row is never shorter
+     * than at any width (1048576 is the width GTK checks with). */
+    GtkWidget *warning_row = GTK_WIDGET (label_showing_part (GTK_WIDGET (review),
+                                                     "A direction is switched on that was off."));
+    int at_any = 0, at_widest = 0;
+
+    while (!GTK_IS_BOX (warning_row) ||
+           gtk_orientable_get_orientation (GTK_ORIENTABLE (warning_row)) != GTK_ORIENTATION_HORIZONTAL)
+      warning_row = gtk_widget_get_parent (warning_row);
+    gtk_widget_measure (warning_row, GTK_ORIENTATION_VERTICAL, -1, &at_any, NULL, NULL, NULL);
+    gtk_widget_measure (warning_row, GTK_ORIENTATION_VERTICAL, 1048576, &at_widest, NULL, NULL, NULL);
+    g_test_message ("the warning's row: %d px high without a width, %d px at 1048576",
+                    at_any, at_widest);
+    g_assert_cmpint (at_any, >=, at_widest);
+  }
   wait_frames (GTK_WIDGET (review), 3);
   render_screenshot (GTK_WIDGET (review), "text-review.png");
   close_dialog (GTK_WINDOW (review));
