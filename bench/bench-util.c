@@ -138,12 +138,54 @@ bench_tracing (void)
   return g_strcmp0 (g_getenv ("CLUSTERDECK_BENCH_TRACE"), "1") == 0;
 }
 
+/* GTK's "reports a minimum height of …" names a widget by its address: the
+ * trace prints where that widget stands (its ancestors, with their CSS
+ * names and classes). */
+static void
+trace_widget_ancestry (const char *message)
+{
+  const char *at = strstr (message, " 0x");
+  GtkWidget *widget;
+
+  if (at == NULL || strstr (message, "reports a minimum") == NULL)
+    return;
+  widget = GTK_WIDGET ((gpointer) (gsize) g_ascii_strtoull (at + 3, NULL, 16));
+  for (guint depth = 0; widget != NULL && depth < 40; depth++, widget = gtk_widget_get_parent (widget))
+    {
+      g_auto(GStrv) classes = gtk_widget_get_css_classes (widget);
+      g_autofree char *joined = g_strjoinv (".", classes);
+      const char *label = GTK_IS_LABEL (widget) ? gtk_label_get_label (GTK_LABEL (widget)) : NULL;
+
+      g_printerr ("#   %*s%s (%s%s%s)%s%s%s\n", (int) depth, "", G_OBJECT_TYPE_NAME (widget),
+                  gtk_widget_get_css_name (widget), *joined != '\0' ? "." : "", joined,
+                  label != NULL ? " \"" : "", label != NULL ? label : "", label != NULL ? "\"" : "");
+    }
+}
+
+static GLogWriterOutput
+trace_writer (GLogLevelFlags   log_level,
+              const GLogField *fields,
+              gsize            n_fields,
+              gpointer         user_data)
+{
+  GLogWriterOutput output = g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  if ((log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) != 0)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+        trace_widget_ancestry (fields[i].value);
+  return output;
+}
+
 void
 bench_trace_init (gint64 t0)
 {
   trace_t0 = t0;
   if (bench_tracing ())
-    g_log_set_default_handler (trace_handler, NULL);
+    {
+      g_log_set_default_handler (trace_handler, NULL);
+      g_log_set_writer_func (trace_writer, NULL, NULL);
+    }
 }
 
 void
