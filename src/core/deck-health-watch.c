@@ -46,6 +46,7 @@ struct _DeckHealthWatch
   GPtrArray    *instances;      /* nullable: every instance of the store */
   GPtrArray    *items;          /* DeckHealthItem, the last reading; nullable before it */
   GHashTable   *catching_since; /* item key → gint64 *, monotonic µs */
+  GHashTable   *history;        /* item key → History */
   GHashTable   *unhealthy;      /* link key → DeckHealthItem * */
   GHashTable   *node_names;     /* node name → instance name, as last seen */
   GCancellable *cancellable;    /* the reading in flight, while started */
@@ -95,6 +96,7 @@ item_dup (const DeckHealthItem *item,
   copy->database = g_strdup (item->database);
   copy->state = g_strdup (state != NULL ? state : item->state);
   copy->detail = state != NULL ? NULL : g_strdup (item->detail);
+  copy->latency_ms = state != NULL ? -1 : item->latency_ms;
   return copy;
 }
 
@@ -197,6 +199,60 @@ update_catching_since (DeckHealthWatch *self,
     }
   g_clear_pointer (&self->catching_since, g_hash_table_unref);
   self->catching_since = g_steal_pointer (&since);
+}
+
+/* What the window shows of an item beyond its last reading: its latency
+ * over the last readings, and since when it has been in its state. */
+typedef struct
+{
+  GArray    *latencies;  /* double, oldest first, < 0 where none was reported */
+  char      *state;
+  GDateTime *since;      /* the reading that first saw it in that state */
+} History;
+
+static void
+history_free (History *history)
+{
+  g_array_unref (history->latencies);
+  g_free (history->state);
+  g_date_time_unref (history->since);
+  g_free (history);
+}
+
+static void
+update_history (DeckHealthWatch *self,
+                GPtrArray       *after)
+{
+  g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      (GDestroyNotify) history_free);
+
+  for (guint i = 0; i < after->len; i++)
+    {
+      const DeckHealthItem *item = g_ptr_array_index (after, i);
+      g_autofree char *key = item_key (item);
+      History *history = NULL;
+
+      if (!g_hash_table_steal_extended (self->history, key, NULL, (gpointer *) &history))
+        {
+          history = g_new0 (History, 1);
+          history->latencies = g_array_new (FALSE, FALSE, sizeof (double));
+        }
+      if (g_strcmp0 (history->state, item->state) != 0)
+        {
+          g_free (history->state);
+          history->state = g_strdup (item->state);
+          g_clear_pointer (&history->since, g_date_time_unref);
+          history->since = g_date_time_ref (self->read_time);
+        }
+      g_array_append_val (history->latencies, item->latency_ms);
+      if (history->latencies->len > DECK_HEALTH_WATCH_HISTORY_LENGTH)
+        g_array_remove_range (history->latencies, 0,
+                              history->latencies->len - DECK_HEALTH_WATCH_HISTORY_LENGTH);
+      g_hash_table_replace (kept, g_steal_pointer (&key), history);
+    }
+  /* What is no longer reported is forgotten. */
+  g_clear_pointer (&self->history, g_hash_table_unref);
+  self->history = g_steal_pointer (&kept);
 }
 
 static gboolean
@@ -381,6 +437,7 @@ on_state_read (GObject      *source,
   keep_gone_sockets (self->items, after);
   changes = deck_cluster_health_changes (self->items, after);
   update_catching_since (self, after, now);
+  update_history (self, after);
   before = g_steal_pointer (&self->items);
   self->items = g_ptr_array_ref (after);
   self->n_readings++;
@@ -667,6 +724,7 @@ deck_health_watch_finalize (GObject *object)
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->catching_since, g_hash_table_unref);
+  g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->unhealthy, g_hash_table_unref);
   g_clear_pointer (&self->node_names, g_hash_table_unref);
   g_clear_pointer (&self->read_time, g_date_time_unref);
@@ -728,6 +786,8 @@ deck_health_watch_init (DeckHealthWatch *self)
   self->interval = DECK_HEALTH_WATCH_DEFAULT_INTERVAL;
   self->threshold = DECK_HEALTH_WATCH_DEFAULT_THRESHOLD;
   self->catching_since = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) history_free);
   self->unhealthy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) deck_health_item_free);
   self->node_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -759,4 +819,59 @@ deck_health_watch_new (DeckContext *context,
         g_ptr_array_add (self->instances, g_object_ref (g_ptr_array_index (instances, i)));
     }
   return self;
+}
+
+/**
+ * deck_health_watch_get_latency_history:
+ * @self: a watch
+ * @item: an item of its last reading
+ * @n_values: (out): how many values there are
+ *
+ * The latency @item's link or socket reported at each of the last
+ * readings (up to %DECK_HEALTH_WATCH_HISTORY_LENGTH), oldest first; a
+ * value below 0 is a reading that reported none (disconnected, catching
+ * up, or an instance that did not answer).
+ *
+ * Returns: (array length=n_values) (nullable): the values, valid until the
+ *   next reading; %NULL when @item is not in the last reading
+ */
+const double *
+deck_health_watch_get_latency_history (DeckHealthWatch      *self,
+                                       const DeckHealthItem *item,
+                                       guint                *n_values)
+{
+  g_autofree char *key = NULL;
+  History *history;
+
+  g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
+  g_return_val_if_fail (item != NULL && n_values != NULL, NULL);
+
+  key = item_key (item);
+  history = g_hash_table_lookup (self->history, key);
+  *n_values = history != NULL ? history->latencies->len : 0;
+  return history != NULL ? (const double *) (gpointer) history->latencies->data : NULL;
+}
+
+/**
+ * deck_health_watch_get_state_since:
+ * @self: a watch
+ * @item: an item of its last reading
+ *
+ * Returns: (transfer none) (nullable): the time of the first reading that
+ *   saw @item in its present state (as far back as the watch has read),
+ *   or %NULL when @item is not in the last reading
+ */
+GDateTime *
+deck_health_watch_get_state_since (DeckHealthWatch      *self,
+                                   const DeckHealthItem *item)
+{
+  g_autofree char *key = NULL;
+  History *history;
+
+  g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
+  g_return_val_if_fail (item != NULL, NULL);
+
+  key = item_key (item);
+  history = g_hash_table_lookup (self->history, key);
+  return history != NULL ? history->since : NULL;
 }

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (DeckHealthWatch, deck_health_watch, DECK, HEALTH_WATCH, GO
 
 #define DECK_HEALTH_WATCH_DEFAULT_INTERVAL  10
 #define DECK_HEALTH_WATCH_DEFAULT_THRESHOLD 60
+/* How many readings of a link's latency the watch keeps */
+#define DECK_HEALTH_WATCH_HISTORY_LENGTH    30
 
 DeckHealthWatch      *deck_health_watch_new              (DeckContext          *context,
                                                           GPtrArray            *instances);
@@ -40,6 +42,11 @@ const DeckHealthItem *deck_health_watch_get_unhealthy    (DeckHealthWatch      *
                                                           const char           *instance_name);
 const DeckHealthItem *deck_health_watch_get_unhealthy_link (DeckHealthWatch    *self,
                                                           const char           *instance_name);
+const double         *deck_health_watch_get_latency_history (DeckHealthWatch  *self,
+                                                          const DeckHealthItem *item,
+                                                          guint                *n_values);
+GDateTime            *deck_health_watch_get_state_since  (DeckHealthWatch      *self,
+                                                          const DeckHealthItem *item);
 
 /* The context's own, every instance of the store (deck-context.c). */
 DeckHealthWatch      *deck_context_get_health_watch      (DeckContext          *context);

@@ -15,6 +15,7 @@
 
 #include "deck-check-window.h"
 #include "deck-history-window.h"
+#include "deck-health-window.h"
 #include "deck-map-window.h"
 #include "deck-instance-dialog.h"
 #include "deck-ui-util.h"
@@ -344,6 +345,17 @@ check_counts_action (GtkWidget  *widget,
 }
 
 static void
+link_health_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DeckWindow *self = DECK_WINDOW (widget);
+
+  if (self->organization != NULL)
+    deck_health_window_new (GTK_WINDOW (widget), self->context, self->organization);
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -390,6 +402,7 @@ _deck_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.check-record-counts", NULL, check_counts_action);
+  gtk_widget_class_install_action (widget_class, "win.link-health", NULL, link_health_action);
   gtk_widget_class_install_action (widget_class, "win.cluster-map", NULL, cluster_map_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL, navigate_back_action);

@@ -142,6 +142,7 @@ update_content (DeckWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-organization", has_org);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-organization", has_org);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-record-counts", has_org);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.link-health", has_org);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-instance", self->instance != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-instance", self->instance != NULL);
 

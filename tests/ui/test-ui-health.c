@@ -24,6 +24,8 @@
 
 #include "deck-health-notifier.h"
 #include "deck-health-watch.h"
+#include "deck-health-window.h"
+#include "deck-latency-graph.h"
 #include "deck-engine.h"
 #include "deck-instance-row.h"
 #include "deck-restart-monitor.h"
@@ -327,6 +329,29 @@ mark_of (DeckInstance *instance)
   return icon;
 }
 
+static DeckHealthWindow *
+link_health_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (DECK_IS_HEALTH_WINDOW (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return DECK_HEALTH_WINDOW (item);
+    }
+  return NULL;
+}
+
+static gboolean
+match_graph_of (GtkWidget     *widget,
+                gconstpointer  n_values)
+{
+  return DECK_IS_LATENCY_GRAPH (widget) &&
+         deck_latency_graph_get_n_values (DECK_LATENCY_GRAPH (widget)) >= GPOINTER_TO_UINT (n_values);
+}
+
 /* Whether node1's link to node2 has been read, with no unhealthy link */
 static gboolean
 node1_link_healthy (void)
@@ -353,6 +378,7 @@ test_health (void)
   DeckHealthWatch *health = deck_context_get_health_watch (deck_context);
   DeckInstanceRow *row1 = row_of (instances[0]);
   g_autofree char *id = NULL;
+  DeckHealthWindow *links = NULL;
   const Call *added;
   guint adds_before, readings;
   double ms;
@@ -364,6 +390,24 @@ test_health (void)
   g_assert_null (deck_instance_row_get_health_problem (row1));
   adds_before = count_calls ("AddNotification", NULL);
   g_assert_cmpuint (adds_before, ==, 0);
+
+  /* Link Health: node1's and node2's links per database, each with its
+   * latency over the readings (two at least, to draw a line). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.link-health", NULL));
+  WAIT_UNTIL ((links = link_health_window ()) != NULL, 10000);
+  g_object_ref (links);
+  WAIT_UNTIL (deck_health_window_get_n_links (links) > 0 &&
+              find_widget (GTK_WIDGET (links), match_graph_of, GUINT_TO_POINTER (2)) != NULL,
+              LIVENESS_BOUND_MS);
+  g_assert_cmpuint (deck_health_window_get_n_unhealthy (links), ==, 0);
+  g_test_message ("Link Health: %u links; a graph: %s", deck_health_window_get_n_links (links),
+                  gtk_widget_get_tooltip_text (find_widget (GTK_WIDGET (links), match_graph_of,
+                                                            GUINT_TO_POINTER (2))));
+  /* A few readings more, for the picture. */
+  WAIT_UNTIL (find_widget (GTK_WIDGET (links), match_graph_of, GUINT_TO_POINTER (6)) != NULL,
+              LIVENESS_BOUND_MS);
+  wait_frames (GTK_WIDGET (links), 3);
+  render_screenshot (GTK_WIDGET (links), "link-health.png");
 
   /* node2 frozen: node1's link to it is down. */
   paused_pid = harper_fixture_get_pid (nodes, 1);
@@ -387,6 +431,10 @@ test_health (void)
   }
   wait_frames (GTK_WIDGET (window), 3);
   render_screenshot (GTK_WIDGET (window), "health-mark.png");
+  /* The Link Health window says so too, on the same reading or the next. */
+  WAIT_UNTIL (deck_health_window_get_n_unhealthy (links) > 0, LIVENESS_BOUND_MS);
+  wait_frames (GTK_WIDGET (links), 3);
+  render_screenshot (GTK_WIDGET (links), "link-health-down.png");
   /* node2's own row: it does not answer; its links are not read. */
   g_assert_null (deck_instance_row_get_health_problem (row_of (instances[1])));
 
@@ -427,6 +475,9 @@ test_health (void)
                   ms / 1000.0);
   g_assert_false (gtk_widget_get_visible (mark_of (instances[0])));
   g_assert_cmpuint (count_calls ("AddNotification", id), ==, 1);
+  WAIT_UNTIL (deck_health_window_get_n_unhealthy (links) == 0, LIVENESS_BOUND_MS);
+  gtk_window_destroy (GTK_WINDOW (links));
+  UI_TEST_ASSERT_FINALIZED (links);
   /* node2's own links reconnect after the thaw: not asserted (Harper's
    * timing), but said. */
   g_test_message ("notifications added in all: %u, withdrawn: %u",

@@ -47,6 +47,7 @@ item_new (const char *instance,
   item->database = g_strdup (database);
   item->state = g_strdup (state);
   item->detail = detail;
+  item->latency_ms = -1;
   return item;
 }
 
@@ -94,12 +95,14 @@ add_link (GPtrArray           *items,
     {
       /* NATS, or a native link without a socket yet: the link as a whole. */
       gboolean connected = hdb_connection_is_connected (conn);
+      DeckHealthItem *item = item_new (name, peer, conn->name, NULL,
+                                       connected ? "connected" : "disconnected",
+                                       conn->latency_ms >= 0
+                                       ? g_strdup_printf (_("latency %.1f ms"), conn->latency_ms)
+                                       : NULL);
 
-      g_ptr_array_add (items, item_new (name, peer, conn->name, NULL,
-                                        connected ? "connected" : "disconnected",
-                                        conn->latency_ms >= 0
-                                        ? g_strdup_printf (_("latency %.1f ms"), conn->latency_ms)
-                                        : NULL));
+      item->latency_ms = connected ? conn->latency_ms : -1;
+      g_ptr_array_add (items, item);
       return;
     }
   for (guint k = 0; k < conn->database_sockets->len; k++)
@@ -110,13 +113,15 @@ add_link (GPtrArray           *items,
       const char *word = !socket->connected ? "disconnected"
                          : up_to_date ? "up-to-date" : "catching-up";
       char *detail = NULL;
+      DeckHealthItem *item;
 
       if (socket->connected && !up_to_date)
         detail = g_strdup_printf (_("catching up from %s"), socket->catching_up_from);
       else if (socket->connected && socket->latency >= 0)
         detail = g_strdup_printf (_("latency %.1f ms"), socket->latency);
-      g_ptr_array_add (items, item_new (name, peer, conn->name, socket->database, word,
-                                        detail));
+      item = item_new (name, peer, conn->name, socket->database, word, detail);
+      item->latency_ms = socket->connected ? socket->latency : -1;
+      g_ptr_array_add (items, item);
     }
 }
 

@@ -37,6 +37,7 @@ typedef struct
   char *database;
   char *state;
   char *detail;
+  double latency_ms;   /* the link's or socket's latency, < 0 when not reported */
 } DeckHealthItem;
 
 void       deck_health_item_free        (DeckHealthItem   *item);
