@@ -1216,21 +1216,6 @@ teardown (void)
 
 /* 1. Stage, review, apply ------------------------------------------------------------ */
 
-static DeckCheckWindow *
-find_check_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (DECK_IS_CHECK_WINDOW (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
-        return DECK_CHECK_WINDOW (item);
-    }
-  return NULL;
-}
-
 static void
 store_result (GObject      *source,
               GAsyncResult *result,
@@ -1257,7 +1242,7 @@ assert_record_counts_offered (DeckReviewDialog *dialog)
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_true (gtk_widget_activate (button));
-  WAIT_UNTIL ((check = find_check_window ()) != NULL, 5000);
+  WAIT_UNTIL ((check = (DeckCheckWindow *) ui_test_find_toplevel (DECK_TYPE_CHECK_WINDOW)) != NULL, 5000);
   WAIT_UNTIL (deck_check_window_is_checked (check), 30000);
   save_screenshot (GTK_WIDGET (check), "record-counts.png");
 
@@ -1276,7 +1261,7 @@ assert_record_counts_offered (DeckReviewDialog *dialog)
   g_assert_cmpuint (deck_check_window_get_n_differ (check), ==,
                     deck_cluster_check_count_differ (rows));
   gtk_window_close (GTK_WINDOW (check));
-  WAIT_UNTIL (find_check_window () == NULL, 5000);
+  WAIT_UNTIL (ui_test_find_toplevel (DECK_TYPE_CHECK_WINDOW) == NULL, 5000);
 }
 
 static void

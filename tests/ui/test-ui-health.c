@@ -329,21 +329,6 @@ mark_of (DeckInstance *instance)
   return icon;
 }
 
-static DeckHealthWindow *
-link_health_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (DECK_IS_HEALTH_WINDOW (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
-        return DECK_HEALTH_WINDOW (item);
-    }
-  return NULL;
-}
-
 static gboolean
 match_graph_of (GtkWidget     *widget,
                 gconstpointer  n_values)
@@ -394,7 +379,7 @@ test_health (void)
   /* Link Health: node1's and node2's links per database, each with its
    * latency over the readings (two at least, to draw a line). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.link-health", NULL));
-  WAIT_UNTIL ((links = link_health_window ()) != NULL, 10000);
+  WAIT_UNTIL ((links = (DeckHealthWindow *) ui_test_find_toplevel (DECK_TYPE_HEALTH_WINDOW)) != NULL, 10000);
   g_object_ref (links);
   WAIT_UNTIL (deck_health_window_get_n_links (links) > 0 &&
               find_widget (GTK_WIDGET (links), match_graph_of, GUINT_TO_POINTER (2)) != NULL,

@@ -239,21 +239,6 @@ dump_screen (const char *why)
     }
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_visible (GTK_WIDGET (item)))
-        return GTK_WINDOW (item);
-    }
-  return NULL;
-}
-
 /* Renders @widget on a white ground (a popover is transparent around its
  * arrow and shadow, which render_screenshot() would take for black) and
  * saves it as @name in the screenshot directory; checks that text shows. */
@@ -412,7 +397,7 @@ open_add_dialog (App        *app,
   GtkWidget *row;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->window), "win.add-instance", NULL));
-  WAIT_UNTIL ((dialog = (DeckInstanceDialog *) find_toplevel (DECK_TYPE_INSTANCE_DIALOG)) != NULL, 5000);
+  WAIT_UNTIL ((dialog = (DeckInstanceDialog *) ui_test_find_toplevel (DECK_TYPE_INSTANCE_DIALOG)) != NULL, 5000);
   g_object_ref (dialog);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   row = find_widget (GTK_WIDGET (dialog), match_row_title, "Name");
@@ -663,7 +648,7 @@ test_history (void)
 
   app_start (&app);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app.window), "win.history", NULL));
-  WAIT_UNTIL ((history = find_toplevel (DECK_TYPE_HISTORY_WINDOW)) != NULL, 5000);
+  WAIT_UNTIL ((history = ui_test_find_toplevel (DECK_TYPE_HISTORY_WINDOW)) != NULL, 5000);
   g_object_ref (history);
   WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history)), 5000);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (history));

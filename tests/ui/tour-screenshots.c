@@ -407,7 +407,7 @@ tables_button (const char *label)
 static DeckReviewDialog *
 review_dialog (void)
 {
-  return (DeckReviewDialog *) find_toplevel (DECK_TYPE_REVIEW_DIALOG);
+  return (DeckReviewDialog *) ui_test_find_toplevel (DECK_TYPE_REVIEW_DIALOG);
 }
 
 static gboolean
@@ -577,7 +577,7 @@ step_unregistered (void)
   save_screenshot (GTK_WIDGET (window), "unregistered.png");
 
   g_assert_true (gtk_widget_activate (button));
-  WAIT_UNTIL ((dialog = DECK_INSTANCE_DIALOG (find_toplevel (DECK_TYPE_INSTANCE_DIALOG))) != NULL, 5000);
+  WAIT_UNTIL ((dialog = DECK_INSTANCE_DIALOG (ui_test_find_toplevel (DECK_TYPE_INSTANCE_DIALOG))) != NULL, 5000);
   g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), &destroyed);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   g_test_message ("the dialog offers name “%s”, URL “%s”",
@@ -741,7 +741,7 @@ step_history (void)
 
   fix_history_times (deck_context_get_history_path (deck_context));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.history", NULL));
-  WAIT_UNTIL ((history = GTK_WIDGET (find_toplevel (DECK_TYPE_HISTORY_WINDOW))) != NULL, 5000);
+  WAIT_UNTIL ((history = GTK_WIDGET (ui_test_find_toplevel (DECK_TYPE_HISTORY_WINDOW))) != NULL, 5000);
   WAIT_UNTIL (deck_history_window_is_loaded (DECK_HISTORY_WINDOW (history)), 30000);
   save_screenshot (history, "history.png");
   gtk_window_destroy (GTK_WINDOW (history));
@@ -757,7 +757,7 @@ step_counts_and_map (void)
   GtkWidget *map = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.check-record-counts", NULL));
-  WAIT_UNTIL ((counts = GTK_WIDGET (find_toplevel (DECK_TYPE_CHECK_WINDOW))) != NULL, 5000);
+  WAIT_UNTIL ((counts = GTK_WIDGET (ui_test_find_toplevel (DECK_TYPE_CHECK_WINDOW))) != NULL, 5000);
   WAIT_UNTIL (deck_check_window_is_checked (DECK_CHECK_WINDOW (counts)), BOUND_MS);
   g_test_message ("record counts: %u tables, %u differ",
                   deck_check_window_get_n_tables (DECK_CHECK_WINDOW (counts)),
@@ -767,7 +767,7 @@ step_counts_and_map (void)
   gtk_window_destroy (GTK_WINDOW (counts));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cluster-map", NULL));
-  WAIT_UNTIL ((map = GTK_WIDGET (find_toplevel (DECK_TYPE_MAP_WINDOW))) != NULL, 5000);
+  WAIT_UNTIL ((map = GTK_WIDGET (ui_test_find_toplevel (DECK_TYPE_MAP_WINDOW))) != NULL, 5000);
   WAIT_UNTIL (deck_map_window_is_loaded (DECK_MAP_WINDOW (map)), BOUND_MS);
   save_screenshot (map, "cluster-map-window.png");
   gtk_window_destroy (GTK_WINDOW (map));

@@ -27,21 +27,6 @@ dump (const char *why)
     g_test_message ("%s", why);
 }
 
-static inline GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_visible (GTK_WIDGET (item)))
-        return GTK_WINDOW (item);
-    }
-  return NULL;
-}
-
 static inline AdwMessageDialog *
 find_message_dialog (const char *heading)
 {
@@ -250,7 +235,7 @@ open_add_dialog (gboolean *destroyed)
   DeckInstanceDialog *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-instance", NULL));
-  dialog = DECK_INSTANCE_DIALOG (find_toplevel (DECK_TYPE_INSTANCE_DIALOG));
+  dialog = DECK_INSTANCE_DIALOG (ui_test_find_toplevel (DECK_TYPE_INSTANCE_DIALOG));
   g_assert_nonnull (dialog);
   *destroyed = FALSE;
   g_signal_connect (dialog, "destroy", G_CALLBACK (ui_test_on_destroyed), destroyed);

@@ -105,6 +105,22 @@ ms_since (gint64 t0)
   return (double) (g_get_monotonic_time () - t0) / 1000.0;
 }
 
+/* The visible toplevel window of @type, or NULL */
+static inline GtkWindow *
+ui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return GTK_WINDOW (item);
+    }
+  return NULL;
+}
+
 static inline void
 flush_main_context (void)
 {
