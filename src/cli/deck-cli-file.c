@@ -19,7 +19,7 @@
 
 #include "deck-cli.h"
 #include "deck-cli-private.h"
-#include "deck-cluster-file.h"
+#include "deck-cluster-file-io.h"
 #include "deck-cluster-state.h"
 
 /* The organization ---------------------------------------------------------- */
@@ -174,41 +174,6 @@ cmd_export (DeckCli  *cli,
 
 /* plan -f, apply -f ------------------------------------------------------------- */
 
-/* A cluster file's content, refused before it is read whole when it is
- * larger than the format allows. */
-static char *
-read_file (const char  *path,
-           gsize       *length,
-           GError     **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buffer[8192];
-  gssize n;
-
-  stream = g_file_read (file, NULL, error);
-  if (stream == NULL)
-    return NULL;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer, NULL,
-                                   error)) > 0)
-    {
-      if (bytes->len + (gsize) n > DECK_CLUSTER_FILE_MAX_BYTES)
-        {
-          g_set_error (error, DECK_CLUSTER_FILE_ERROR, DECK_CLUSTER_FILE_ERROR_INVALID,
-                       _("%s is larger than a cluster file may be (%u bytes)."), path,
-                       (guint) DECK_CLUSTER_FILE_MAX_BYTES);
-          return NULL;
-        }
-      g_byte_array_append (bytes, buffer, (guint) n);
-    }
-  if (n < 0)
-    return NULL;
-  *length = bytes->len;
-  g_byte_array_append (bytes, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
-}
-
 /**
  * deck_cli_changes_from_file:
  * @cli: the command line's state
@@ -219,7 +184,8 @@ read_file (const char  *path,
  *
  * Reads @path, then the live state of its organization (the one it names,
  * or the only one), and returns the changes that bring the live state to
- * the file's.
+ * the file's. The window's Restore from File takes the same steps of the
+ * core (deck-context-file.c).
  *
  * Returns: (transfer full) (nullable): the changes
  */
@@ -229,19 +195,17 @@ deck_cli_changes_from_file (DeckCli     *cli,
                             GPtrArray  **unresolved,
                             GError     **error)
 {
-  g_autofree char *data = NULL;
+  g_autoptr(GFile) location = g_file_new_for_commandline_arg (path);
   g_autoptr(DeckClusterFile) file = NULL;
   g_autoptr(DeckClusterState) state = NULL;
   DeckOrganization *org;
-  gsize length = 0;
 
-  data = read_file (path, &length, error);
-  if (data == NULL)
-    return NULL;
-  file = deck_cluster_file_parse (data, length, error);
+  /* The steps of deck_context_changes_from_file_async() (the window's
+   * Restore from File), with the command line's clients for the read. */
+  file = deck_cluster_file_load (location, NULL, error);
   if (file == NULL)
     return NULL;
-  org = deck_cli_find_organization (cli, file->organization, error);
+  org = deck_cluster_file_find_organization (file, cli->store, NULL, error);
   if (org == NULL)
     return NULL;
   state = deck_cli_read_cluster (cli, org);

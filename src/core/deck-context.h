@@ -49,6 +49,30 @@ DeckClusterState    *deck_context_read_cluster_finish (DeckContext         *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* The cluster as a file (deck-context-file.c): an organization written
+ * to a file as `clusterdeck-cli export` does, and the changes that bring
+ * the live cluster to a file's state, as `plan -f` plans them. */
+void                 deck_context_export_cluster_async     (DeckContext         *self,
+                                                            DeckOrganization    *organization,
+                                                            GFile               *destination,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+DeckClusterState    *deck_context_export_cluster_finish    (DeckContext         *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+void                 deck_context_changes_from_file_async  (DeckContext         *self,
+                                                            GFile               *source,
+                                                            DeckOrganization    *fallback,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+DeckChangeSet       *deck_context_changes_from_file_finish (DeckContext         *self,
+                                                            GAsyncResult        *result,
+                                                            DeckOrganization   **organization,
+                                                            GPtrArray          **unresolved,
+                                                            GError             **error);
+
 /* The pending changes ($XDG_STATE_HOME/clusterdeck/pending.json), read on
  * first use. */
 DeckPending         *deck_context_get_pending         (DeckContext         *self);
