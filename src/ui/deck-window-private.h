@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What deck-window.c (the window, its sidebars and pages) and
- * deck-window-actions.c (every win.* action) share.
+ * deck-window-actions.c and deck-window-file.c (the win.* actions) share.
  */
 
 #pragma once
@@ -62,6 +62,7 @@ struct _DeckWindow
 };
 
 void _deck_window_class_actions_init      (GtkWidgetClass   *widget_class);
+void _deck_window_class_file_actions_init (GtkWidgetClass   *widget_class);
 void _deck_window_select_instance         (DeckWindow       *self,
                                            DeckInstance     *instance);
 void _deck_window_select_organization_row (DeckWindow       *self,

@@ -143,6 +143,7 @@ update_content (DeckWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-organization", has_org);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-record-counts", has_org);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.link-health", has_org);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-cluster", has_org);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-instance", self->instance != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-instance", self->instance != NULL);
 
@@ -438,6 +439,7 @@ deck_window_class_init (DeckWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckWindow, replication_page);
 
   _deck_window_class_actions_init (widget_class);
+  _deck_window_class_file_actions_init (widget_class);
 }
 
 static void

@@ -23,4 +23,10 @@ void              deck_window_select_instance           (DeckWindow          *se
 DeckInstance     *deck_window_get_selected_instance     (DeckWindow          *self);
 DeckOrganization *deck_window_get_selected_organization (DeckWindow          *self);
 
+/* What win.export-cluster and win.restore-cluster do once a file is chosen */
+void              deck_window_export_cluster            (DeckWindow          *self,
+                                                         GFile               *file);
+void              deck_window_restore_from_file         (DeckWindow          *self,
+                                                         GFile               *file);
+
 G_END_DECLS

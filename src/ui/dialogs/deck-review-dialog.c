@@ -688,3 +688,18 @@ deck_review_dialog_dup_summary (DeckReviewDialog *self)
   g_return_val_if_fail (DECK_IS_REVIEW_DIALOG (self), NULL);
   return g_strdup (gtk_label_get_label (self->summary));
 }
+
+/**
+ * deck_review_dialog_get_plan:
+ * @self: the dialog
+ *
+ * Returns: (transfer none) (nullable): the plan shown, %NULL while it is
+ *   read (deck_plan_describe() gives the lines `clusterdeck-cli plan`
+ *   prints for it)
+ */
+DeckPlan *
+deck_review_dialog_get_plan (DeckReviewDialog *self)
+{
+  g_return_val_if_fail (DECK_IS_REVIEW_DIALOG (self), NULL);
+  return self->plan;
+}

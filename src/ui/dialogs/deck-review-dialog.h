@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "deck-context.h"
+#include "deck-plan.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,6 @@ void              deck_review_dialog_apply        (DeckReviewDialog    *self);
 const char       *deck_review_dialog_get_state    (DeckReviewDialog    *self);
 DeckChangeSet    *deck_review_dialog_get_applied  (DeckReviewDialog    *self);
 char             *deck_review_dialog_dup_summary  (DeckReviewDialog    *self);
+DeckPlan         *deck_review_dialog_get_plan     (DeckReviewDialog    *self);
 
 G_END_DECLS
