@@ -196,6 +196,7 @@ restore_loaded_cb (GObject      *source,
   DeckContext *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   DeckOrganization *organization;
+  GCancellable *cancellable;
 
   data->file = deck_cluster_file_load_finish (result, &error);
   if (data->file == NULL)
@@ -211,8 +212,11 @@ restore_loaded_cb (GObject      *source,
       return;
     }
   data->organization = g_object_ref (organization);
-  deck_context_read_cluster_async (self, organization, g_task_get_cancellable (task),
-                                   restore_read_cb, g_steal_pointer (&task));
+  /* The cancellable is taken before the task is given away: the order in
+   * which a call's arguments are evaluated is not defined. */
+  cancellable = g_task_get_cancellable (task);
+  deck_context_read_cluster_async (self, organization, cancellable, restore_read_cb,
+                                   g_steal_pointer (&task));
 }
 
 /**
