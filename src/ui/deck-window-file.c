@@ -38,6 +38,35 @@ show_alert (DeckWindow *self,
   gtk_window_present (GTK_WINDOW (alert));
 }
 
+/* What an export or a restore under way needs when it ends: the window
+ * may have been closed by then (it is not kept for the request). */
+typedef struct
+{
+  GWeakRef  window;   /* DeckWindow */
+  GFile    *file;
+} FileRequest;
+
+static FileRequest *
+file_request_new (DeckWindow *window,
+                  GFile      *file)
+{
+  FileRequest *req = g_new0 (FileRequest, 1);
+
+  g_weak_ref_init (&req->window, window);
+  req->file = g_object_ref (file);
+  return req;
+}
+
+static void
+file_request_free (FileRequest *req)
+{
+  g_weak_ref_clear (&req->window);
+  g_clear_object (&req->file);
+  g_free (req);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileRequest, file_request_free)
+
 /* Export ---------------------------------------------------------------------- */
 
 static void
@@ -45,15 +74,17 @@ on_exported (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(DeckWindow) self = user_data;
-  g_autoptr(GFile) file = g_object_steal_data (G_OBJECT (self), "export-file");
+  g_autoptr(FileRequest) req = user_data;
+  g_autoptr(DeckWindow) self = g_weak_ref_get (&req->window);
   g_autoptr(GError) error = NULL;
   g_autoptr(DeckClusterState) state = NULL;
-  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
+  g_autofree char *name = g_file_get_basename (req->file);
   g_autofree char *text = NULL;
   guint n_unreadable;
 
   state = deck_context_export_cluster_finish (DECK_CONTEXT (source), result, &error);
+  if (self == NULL)
+    return;
   if (state == NULL)
     {
       show_alert (self, _("Export Failed"), error->message);
@@ -92,9 +123,8 @@ deck_window_export_cluster (DeckWindow *self,
 
   if (self->organization == NULL)
     return;
-  g_object_set_data_full (G_OBJECT (self), "export-file", g_object_ref (file), g_object_unref);
   deck_context_export_cluster_async (self->context, self->organization, file, NULL, on_exported,
-                                     g_object_ref (self));
+                                     file_request_new (self, file));
 }
 
 static void
@@ -138,7 +168,8 @@ on_changes_read (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(DeckWindow) self = user_data;
+  g_autoptr(FileRequest) req = user_data;
+  g_autoptr(DeckWindow) self = g_weak_ref_get (&req->window);
   g_autoptr(GError) error = NULL;
   g_autoptr(DeckChangeSet) changes = NULL;
   g_autoptr(DeckOrganization) organization = NULL;
@@ -147,6 +178,8 @@ on_changes_read (GObject      *source,
 
   changes = deck_context_changes_from_file_finish (DECK_CONTEXT (source), result, &organization,
                                                    &unresolved, &error);
+  if (self == NULL)
+    return;
   if (changes == NULL)
     {
       show_alert (self, _("Cannot Restore from This File"), error->message);
@@ -192,7 +225,7 @@ deck_window_restore_from_file (DeckWindow *self,
   g_return_if_fail (G_IS_FILE (file));
 
   deck_context_changes_from_file_async (self->context, file, self->organization, NULL,
-                                        on_changes_read, g_object_ref (self));
+                                        on_changes_read, file_request_new (self, file));
 }
 
 static void

@@ -13,8 +13,9 @@
  *   no secret in it.
  *   Behind the app's back, node1 starts publishing data.dog to node2.
  *   Restore from File with the exported file opens Review & Apply listing
- *   one request, the update_node that switches it back, with the lines
- *   `clusterdeck-cli plan -f` prints; nothing was sent meanwhile. Apply
+ *   the operation that switches it back (an update_node on node1, or where
+ *   Harper does not change a link in place the link made anew), with the
+ *   lines `clusterdeck-cli plan -f` prints; nothing was sent meanwhile. Apply
  *   restores node1's link as it was at the export (cluster_status).
  *   A malformed file gives a dialog naming the problem, opens no review
  *   and stages nothing.
@@ -24,6 +25,7 @@
  */
 
 #include "deck-review-dialog.h"
+#include "hdb-capabilities.h"
 #include "hdb-json.h"
 #include "ui-test-harper.h"
 
@@ -340,6 +342,7 @@ test_restore (void)
   DeckPlan *plan;
   GPtrArray *ops;
   const DeckPlanOp *op;
+  gboolean relink;
 
   g_assert_nonnull (node1_before);
 
@@ -356,25 +359,42 @@ test_restore (void)
   WAIT_UNTIL ((dialog = (DeckReviewDialog *) find_toplevel (DECK_TYPE_REVIEW_DIALOG)) != NULL &&
               g_strcmp0 (deck_review_dialog_get_state (dialog), "review") == 0, REVIEW_BOUND_MS);
 
-  /* One operation: the update_node on node1 that takes the publish back. */
+  /* The operation that takes the publish back: one update_node on node1
+   * where Harper changes a link in place (4.4), else the link made anew
+   * (hdb-capabilities.h): remove_node on both sides, then add_node on
+   * node1 with the file's subscriptions. Nothing else. The requests count
+   * the drift check's and the read-back's cluster_status too. */
   plan = deck_review_dialog_get_plan (dialog);
   described = deck_plan_describe (plan);
   g_test_message ("Review lists:\n%s", described);
-  /* The requests count the drift check's cluster_status read too. */
-  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, 1);
-  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==, 1 + deck_plan_get_n_reads (plan));
+  relink = !hdb_capabilities_for_version (harper_fixture_get_version (nodes))->updates_in_place;
+  g_assert_cmpuint (deck_plan_get_n_operations (plan), ==, relink ? 3 : 1);
+  g_assert_cmpuint (deck_plan_get_n_requests (plan), ==,
+                    deck_plan_get_n_operations (plan) + deck_plan_get_n_reads (plan));
   ops = deck_plan_get_operations (plan, deck_instance_get_id (instances[0]));
   g_assert_nonnull (ops);
-  g_assert_cmpuint (ops->len, ==, 1);
-  op = g_ptr_array_index (ops, 0);
-  g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
+  g_assert_cmpuint (ops->len, ==, relink ? 2 : 1);
+  op = g_ptr_array_index (ops, ops->len - 1);
+  g_assert_cmpint (op->kind, ==, relink ? DECK_PLAN_OP_ADD_NODE : DECK_PLAN_OP_UPDATE_NODE);
   g_assert_cmpstr (op->peer, ==, node_name (1));
+  g_assert_cmpuint (op->subscriptions->len, ==, 2);
   for (guint s = 0; s < op->subscriptions->len; s++)
     {
       const HdbSubscription *sub = g_ptr_array_index (op->subscriptions, s);
 
       g_assert_true (sub->subscribe);
       g_assert_true (sub->publish == g_str_equal (sub->table, "cat"));
+    }
+  if (relink)
+    {
+      const DeckPlanOp *first = g_ptr_array_index (ops, 0);
+      GPtrArray *peer_ops = deck_plan_get_operations (plan, deck_instance_get_id (instances[1]));
+
+      g_assert_cmpint (first->kind, ==, DECK_PLAN_OP_REMOVE_NODE);
+      g_assert_nonnull (peer_ops);
+      g_assert_cmpuint (peer_ops->len, ==, 1);
+      g_assert_cmpint (((const DeckPlanOp *) g_ptr_array_index (peer_ops, 0))->kind, ==,
+                       DECK_PLAN_OP_REMOVE_NODE);
     }
 
   /* The same lines plan -f prints, and nothing sent so far. */
