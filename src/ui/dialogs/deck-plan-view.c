@@ -249,8 +249,8 @@ deck_plan_view_show (DeckPlanView *self,
   units = deck_plan_get_units (plan);
   problems = deck_plan_get_problems (plan);
 
-  /* A mesh leaving full replication, in the order it is sent across its
-   * instances. */
+  /* A mesh leaving full replication, or a link made anew, in the order it
+   * is sent across its instances. */
   for (guint i = 0; i < units->len; i++)
     {
       const DeckPlanUnit *unit = g_ptr_array_index (units, i);
@@ -261,14 +261,30 @@ deck_plan_view_show (DeckPlanView *self,
       for (guint j = 0; j < unit->instance_ids->len; j++)
         g_string_append_printf (members, "%s%s", j > 0 ? ", " : "",
                                 instance_name (self, g_ptr_array_index (unit->instance_ids, j)));
-      /* Translators: instances' names */
-      title = g_strdup_printf (_("Full Replication Ends Between %s"), members->str);
-      group = add_group (self, title,
-                         _("Harper keeps one node table for all of them, so every link between "
-                           "them is removed on both sides and added again with per-table "
-                           "subscriptions; users and roles no longer replicate. Sent in this "
-                           "order; a failure stops the rest. Afterwards every link is read back "
-                           "and compared with this plan."));
+      /* A unit is either a mesh leaving full replication or, where Harper
+       * does not change a link in place, one per-table link made anew: the
+       * heading says which, as deck_plan_describe() does. */
+      if (unit->relink)
+        {
+          /* Translators: instances' names */
+          title = g_strdup_printf (_("The Link Between %s Is Made Anew"), members->str);
+          group = add_group (self, title,
+                             _("This Harper version does not change a link in place, so it is "
+                               "removed on both sides and added again with the new "
+                               "subscriptions. Sent in this order; a failure stops the rest. "
+                               "Afterwards the link is read back and compared with this plan."));
+        }
+      else
+        {
+          /* Translators: instances' names */
+          title = g_strdup_printf (_("Full Replication Ends Between %s"), members->str);
+          group = add_group (self, title,
+                             _("Harper keeps one node table for all of them, so every link "
+                               "between them is removed on both sides and added again with "
+                               "per-table subscriptions; users and roles no longer replicate. "
+                               "Sent in this order; a failure stops the rest. Afterwards every "
+                               "link is read back and compared with this plan."));
+        }
       for (guint j = 0; j < unit->operations->len; j++)
         add_op_row (self, group, g_ptr_array_index (unit->operations, j));
     }
