@@ -300,6 +300,7 @@ test_export (void)
   g_autoptr(JsonNode) window_json = NULL;
   g_autoptr(JsonNode) cli_json = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWidget *toast;
 
   node1_before = describe_links (0);
   g_test_message ("node1 at the export: %s", node1_before);
@@ -311,7 +312,10 @@ test_export (void)
   deck_window_export_cluster (window, file);
   /* Written whole under its name (GIO renames a temporary file). */
   WAIT_UNTIL (g_file_test (export_path, G_FILE_TEST_EXISTS), 30000);
-  flush_main_context ();
+  /* The toast says where it went (every instance was read). */
+  WAIT_UNTIL ((toast = find_widget (GTK_WIDGET (window), match_toast, NULL)) != NULL &&
+              find_widget (toast, match_label_text, "Cluster exported to “window.json”") != NULL,
+              10000);
 
   g_assert_cmpint (run_cli (args, &out), ==, 0);
   window_json = parse_export (export_path);
