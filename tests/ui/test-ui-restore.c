@@ -275,17 +275,6 @@ parse_export (const char *path)
   return root;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
 static char *
 node1_before;
 
@@ -358,9 +347,9 @@ test_restore (void)
   changed = describe_links (0);
   g_test_message ("node1 after the change behind the back: %s", changed);
 
-  g_assert_null (find_toplevel (DECK_TYPE_REVIEW_DIALOG));
+  g_assert_null (ui_test_find_toplevel (DECK_TYPE_REVIEW_DIALOG));
   deck_window_restore_from_file (window, file);
-  WAIT_UNTIL ((dialog = (DeckReviewDialog *) find_toplevel (DECK_TYPE_REVIEW_DIALOG)) != NULL &&
+  WAIT_UNTIL ((dialog = (DeckReviewDialog *) ui_test_find_toplevel (DECK_TYPE_REVIEW_DIALOG)) != NULL &&
               g_strcmp0 (deck_review_dialog_get_state (dialog), "review") == 0, REVIEW_BOUND_MS);
 
   /* The operation that takes the publish back: one update_node on node1
@@ -446,13 +435,13 @@ test_malformed (void)
   g_assert_true (g_file_set_contents (path, bad, -1, &error));
   g_assert_no_error (error);
   deck_window_restore_from_file (window, file);
-  WAIT_UNTIL ((alert = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 10000);
+  WAIT_UNTIL ((alert = (AdwMessageDialog *) ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 10000);
   body = adw_message_dialog_get_body (alert);
   g_test_message ("“%s”: %s", adw_message_dialog_get_heading (alert), body);
   g_assert_nonnull (strstr (body, "“publish”"));
   g_assert_nonnull (strstr (body, "not true or false"));
   flush_main_context ();
-  g_assert_null (find_toplevel (DECK_TYPE_REVIEW_DIALOG));
+  g_assert_null (ui_test_find_toplevel (DECK_TYPE_REVIEW_DIALOG));
   g_assert_cmpuint (deck_change_set_get_n_changes (deck_pending_get_changes (deck_context_get_pending (deck_context))),
                     ==, 0);
   gtk_window_destroy (GTK_WINDOW (alert));
