@@ -120,9 +120,9 @@ node_subtitle (const DeckMapNode *node)
          : g_strdup (deck_map_health_describe (node->health));
 }
 
-/* The rows' words, as the map says now (its health changes). The row's
- * accessible name is its text, so that a screen reader says the link and
- * its health as the picture shows them. */
+/* The rows' words, as the map says now (its health changes). A row's
+ * accessible name is its title (AdwActionRow's own), so that a screen
+ * reader says the link and its health as the picture shows them. */
 static void
 update_rows (DeckMapWindow *self,
              DeckMapModel  *model)
@@ -141,8 +141,6 @@ update_rows (DeckMapWindow *self,
       GtkWidget *row = g_ptr_array_index (self->edge_rows, i);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text,
-                                      -1);
     }
 }
 
@@ -182,8 +180,14 @@ fill_lists (DeckMapWindow *self,
         {
           g_autofree char *description = NULL;
 
+          /* The arrow only shows that the row leads somewhere; the row's
+           * description says where, so a screen reader skips the image. */
           adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     gtk_image_new_from_icon_name ("go-next-symbolic"));
+                                     g_object_new (GTK_TYPE_IMAGE,
+                                                   "icon-name", "go-next-symbolic",
+                                                   "accessible-role",
+                                                   GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                   NULL));
           /* TRANSLATORS: what activating a link of the map does: an
            * instance, then its peer */
           description = g_strdup_printf (_("Shows the tables of %s filtered to %s"), here->name,
