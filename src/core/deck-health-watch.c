@@ -652,6 +652,31 @@ deck_health_watch_get_unhealthy_link (DeckHealthWatch *self,
 }
 
 /**
+ * deck_health_watch_get_link_problem:
+ * @self: a watch
+ * @instance_name: an instance's name
+ * @peer_node: the node name of its peer
+ *
+ * Returns: (transfer none) (nullable): the item that makes the instance's
+ *   link to @peer_node unhealthy (as ::link-health-changed gave it), %NULL
+ *   while the link is healthy
+ */
+const DeckHealthItem *
+deck_health_watch_get_link_problem (DeckHealthWatch *self,
+                                    const char      *instance_name,
+                                    const char      *peer_node)
+{
+  DeckHealthItem like = { .instance = (char *) instance_name, .peer_node = (char *) peer_node };
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
+  g_return_val_if_fail (instance_name != NULL && peer_node != NULL, NULL);
+
+  key = link_key (&like);
+  return g_hash_table_lookup (self->unhealthy, key);
+}
+
+/**
  * deck_health_watch_get_unhealthy:
  * @self: a watch
  * @instance_name: an instance's name

@@ -47,6 +47,9 @@ const double         *deck_health_watch_get_latency_history (DeckHealthWatch  *s
                                                           guint                *n_values);
 GDateTime            *deck_health_watch_get_state_since  (DeckHealthWatch      *self,
                                                           const DeckHealthItem *item);
+const DeckHealthItem *deck_health_watch_get_link_problem (DeckHealthWatch      *self,
+                                                          const char           *instance_name,
+                                                          const char           *peer_node);
 
 /* The context's own, every instance of the store (deck-context.c). */
 DeckHealthWatch      *deck_context_get_health_watch      (DeckContext          *context);

@@ -8,7 +8,13 @@
  * nodes); discs and text are the snapshot's own. The picture is the one
  * the SVG writer makes, scaled to fit. The keyboard moves a focus ring
  * from node to node (arrows, Home, End) and Enter or Space activates the
- * node, as a click does: "node-activated" says which instance.
+ * node, as a click does: "node-activated" says which instance. A click on
+ * an edge says which ("edge-activated"); the window's list of links is
+ * the keyboard's way to the same.
+ *
+ * The map is a DeckMapLive's (src/core): the widget draws its model and
+ * draws it again when it changes (the health watch's readings), nothing
+ * more.
  */
 
 #define G_LOG_DOMAIN "deck-cluster-map"
@@ -25,16 +31,21 @@ struct _DeckClusterMap
 {
   GtkWidget     parent_instance;
 
-  DeckMapModel *model;
-  int           focused;   /* a node's index, -1 for none */
+  DeckMapLive  *live;            /* owned, nullable */
+  gulong        changed_handler;
+  int           focused;         /* a node's index, -1 for none */
 };
 
 G_DEFINE_FINAL_TYPE (DeckClusterMap, deck_cluster_map, GTK_TYPE_WIDGET)
 
 enum {
   SIGNAL_NODE_ACTIVATED,
+  SIGNAL_EDGE_ACTIVATED,
   N_SIGNALS
 };
+
+/* How far from an edge's line a click still hits it, in the map's units */
+#define EDGE_HIT_DISTANCE 7.0
 
 static guint signals[N_SIGNALS];
 
@@ -67,7 +78,7 @@ static void
 draw_edges (DeckClusterMap *self,
             GtkSnapshot    *snapshot)
 {
-  DeckMapModel *model = self->model;
+  DeckMapModel *model = deck_cluster_map_get_model (self);
   cairo_t *cr;
 
   cr = gtk_snapshot_append_cairo (snapshot,
@@ -163,10 +174,11 @@ deck_cluster_map_draw (DeckClusterMap *self,
                        GtkSnapshot    *snapshot,
                        double          scale)
 {
-  DeckMapModel *model = self->model;
+  DeckMapModel *model;
   GdkRGBA white = { 1, 1, 1, 1 };
 
   g_return_if_fail (DECK_IS_CLUSTER_MAP (self));
+  model = deck_cluster_map_get_model (self);
   if (model == NULL)
     return;
 
@@ -224,12 +236,13 @@ fit_scale (DeckClusterMap *self,
            double         *dx,
            double         *dy)
 {
+  DeckMapModel *model = deck_cluster_map_get_model (self);
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
-  double scale = MIN (w / self->model->width, h / self->model->height);
+  double scale = MIN (w / model->width, h / model->height);
 
-  *dx = (w - self->model->width * scale) / 2;
-  *dy = (h - self->model->height * scale) / 2;
+  *dx = (w - model->width * scale) / 2;
+  *dy = (h - model->height * scale) / 2;
   return scale;
 }
 
@@ -240,7 +253,7 @@ deck_cluster_map_snapshot (GtkWidget   *widget,
   DeckClusterMap *self = DECK_CLUSTER_MAP (widget);
   double dx, dy, scale;
 
-  if (self->model == NULL)
+  if (deck_cluster_map_get_model (self) == NULL)
     return;
   scale = fit_scale (self, &dx, &dy);
   gtk_snapshot_save (snapshot);
@@ -263,21 +276,26 @@ deck_cluster_map_measure (GtkWidget      *widget,
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 720 : 540;
 }
 
+/* @x, @y: in the widget; the node there (in the map's units: @mx, @my),
+ * or -1 */
 static int
 node_at (DeckClusterMap *self,
          double          x,
-         double          y)
+         double          y,
+         double         *mx,
+         double         *my)
 {
+  DeckMapModel *model = deck_cluster_map_get_model (self);
   double dx, dy, scale;
 
-  if (self->model == NULL)
+  if (model == NULL)
     return -1;
   scale = fit_scale (self, &dx, &dy);
-  x = (x - dx) / scale;
-  y = (y - dy) / scale;
-  for (guint i = 0; i < self->model->nodes->len; i++)
+  *mx = x = (x - dx) / scale;
+  *my = y = (y - dy) / scale;
+  for (guint i = 0; i < model->nodes->len; i++)
     {
-      const DeckMapNode *node = g_ptr_array_index (self->model->nodes, i);
+      const DeckMapNode *node = g_ptr_array_index (model->nodes, i);
 
       if (hypot (x - node->x, y - node->y) <= DECK_MAP_NODE_RADIUS + 3)
         return (int) i;
@@ -285,18 +303,112 @@ node_at (DeckClusterMap *self,
   return -1;
 }
 
+/* The edge whose line passes nearest (@x, @y), in the map's units, if one
+ * passes near enough; -1 otherwise. */
+static int
+edge_at (DeckMapModel *model,
+         double        x,
+         double        y)
+{
+  double best = EDGE_HIT_DISTANCE;
+  int found = -1;
+
+  for (guint i = 0; i < model->edges->len; i++)
+    {
+      const DeckMapEdge *edge = g_ptr_array_index (model->edges, i);
+      double x1, y1, x2, y2, vx, vy, t, length2, distance;
+
+      deck_map_edge_ends (model, edge, &x1, &y1, &x2, &y2);
+      vx = x2 - x1;
+      vy = y2 - y1;
+      length2 = vx * vx + vy * vy;
+      t = length2 > 0 ? ((x - x1) * vx + (y - y1) * vy) / length2 : 0;
+      t = CLAMP (t, 0, 1);
+      distance = hypot (x - (x1 + t * vx), y - (y1 + t * vy));
+      if (distance <= best)
+        {
+          best = distance;
+          found = (int) i;
+        }
+    }
+  return found;
+}
+
 static void
 activate_node (DeckClusterMap *self,
                int             index)
 {
+  DeckMapModel *model = deck_cluster_map_get_model (self);
   const DeckMapNode *node;
 
-  if (self->model == NULL || index < 0 || (guint) index >= self->model->nodes->len)
+  if (model == NULL || index < 0 || (guint) index >= model->nodes->len)
     return;
-  node = g_ptr_array_index (self->model->nodes, index);
+  node = g_ptr_array_index (model->nodes, index);
   /* A peer outside the organization has no instance to select. */
   if (node->instance_id != NULL)
     g_signal_emit (self, signals[SIGNAL_NODE_ACTIVATED], 0, node->instance_id);
+}
+
+/**
+ * deck_cluster_map_activate_at:
+ * @self: a map
+ * @x: a point of the widget
+ * @y: the same
+ *
+ * What a click at (@x, @y) does: a node there is focused and activated
+ * (::node-activated), else an edge that passes there is (::edge-activated).
+ *
+ * Returns: whether a node or an edge was there
+ */
+gboolean
+deck_cluster_map_activate_at (DeckClusterMap *self,
+                              double          x,
+                              double          y)
+{
+  double mx = 0, my = 0;
+  int index;
+
+  g_return_val_if_fail (DECK_IS_CLUSTER_MAP (self), FALSE);
+
+  index = node_at (self, x, y, &mx, &my);
+  if (index >= 0)
+    {
+      self->focused = index;
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      activate_node (self, index);
+      return TRUE;
+    }
+  if (deck_cluster_map_get_model (self) == NULL ||
+      (index = edge_at (deck_cluster_map_get_model (self), mx, my)) < 0)
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_EDGE_ACTIVATED], 0, (guint) index);
+  return TRUE;
+}
+
+/**
+ * deck_cluster_map_to_widget:
+ * @self: a map with a model, allocated
+ * @mx: a point of the map, in its units
+ * @my: the same
+ * @x: (out): where the widget shows it
+ * @y: (out): the same
+ */
+void
+deck_cluster_map_to_widget (DeckClusterMap *self,
+                            double          mx,
+                            double          my,
+                            double         *x,
+                            double         *y)
+{
+  double dx, dy, scale;
+
+  g_return_if_fail (DECK_IS_CLUSTER_MAP (self));
+  g_return_if_fail (deck_cluster_map_get_model (self) != NULL);
+
+  scale = fit_scale (self, &dx, &dy);
+  *x = dx + mx * scale;
+  *y = dy + my * scale;
 }
 
 static void
@@ -306,14 +418,7 @@ on_pressed (GtkGestureClick *gesture,
             double           y,
             DeckClusterMap  *self)
 {
-  int index = node_at (self, x, y);
-
-  if (index < 0)
-    return;
-  self->focused = index;
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  activate_node (self, index);
+  deck_cluster_map_activate_at (self, x, y);
 }
 
 static gboolean
@@ -323,7 +428,8 @@ on_key_pressed (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 DeckClusterMap        *self)
 {
-  int n = self->model != NULL ? (int) self->model->nodes->len : 0;
+  DeckMapModel *model = deck_cluster_map_get_model (self);
+  int n = model != NULL ? (int) model->nodes->len : 0;
 
   if (n == 0)
     return FALSE;
@@ -354,18 +460,22 @@ on_key_pressed (GtkEventControllerKey *controller,
 static void
 on_focus_changed (DeckClusterMap *self)
 {
-  if (self->focused < 0 && self->model != NULL && self->model->nodes->len > 0)
+  DeckMapModel *model = deck_cluster_map_get_model (self);
+
+  if (self->focused < 0 && model != NULL && model->nodes->len > 0)
     self->focused = 0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
-deck_cluster_map_finalize (GObject *object)
+deck_cluster_map_dispose (GObject *object)
 {
   DeckClusterMap *self = DECK_CLUSTER_MAP (object);
 
-  g_clear_pointer (&self->model, deck_map_model_free);
-  G_OBJECT_CLASS (deck_cluster_map_parent_class)->finalize (object);
+  if (self->live != NULL)
+    g_clear_signal_handler (&self->changed_handler, self->live);
+  g_clear_object (&self->live);
+  G_OBJECT_CLASS (deck_cluster_map_parent_class)->dispose (object);
 }
 
 static void
@@ -374,7 +484,7 @@ deck_cluster_map_class_init (DeckClusterMapClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->finalize = deck_cluster_map_finalize;
+  object_class->dispose = deck_cluster_map_dispose;
   widget_class->snapshot = deck_cluster_map_snapshot;
   widget_class->measure = deck_cluster_map_measure;
 
@@ -386,6 +496,15 @@ deck_cluster_map_class_init (DeckClusterMapClass *klass)
   signals[SIGNAL_NODE_ACTIVATED] =
     g_signal_new ("node-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * DeckClusterMap::edge-activated:
+   * @self: the map
+   * @index: the edge clicked, its index in the model's edges
+   */
+  signals[SIGNAL_EDGE_ACTIVATED] =
+    g_signal_new ("edge-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_css_name (widget_class, "clustermap");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -418,29 +537,49 @@ deck_cluster_map_new (void)
   return g_object_new (DECK_TYPE_CLUSTER_MAP, NULL);
 }
 
-/**
- * deck_cluster_map_set_model:
- * @self: a map
- * @model: (transfer full) (nullable): what to draw
- */
-void
-deck_cluster_map_set_model (DeckClusterMap *self,
-                            DeckMapModel   *model)
+static void
+on_live_changed (DeckClusterMap *self)
 {
-  g_return_if_fail (DECK_IS_CLUSTER_MAP (self));
+  DeckMapModel *model = deck_cluster_map_get_model (self);
 
-  g_clear_pointer (&self->model, deck_map_model_free);
-  self->model = model;
   if (model == NULL || self->focused >= (int) model->nodes->len)
     self->focused = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/**
+ * deck_cluster_map_set_live:
+ * @self: a map
+ * @live: (nullable): the live map whose model is drawn, again at each of
+ *   its ::changed
+ */
+void
+deck_cluster_map_set_live (DeckClusterMap *self,
+                           DeckMapLive    *live)
+{
+  g_return_if_fail (DECK_IS_CLUSTER_MAP (self));
+  g_return_if_fail (live == NULL || DECK_IS_MAP_LIVE (live));
+
+  if (self->live != NULL)
+    g_clear_signal_handler (&self->changed_handler, self->live);
+  g_set_object (&self->live, live);
+  if (live != NULL)
+    self->changed_handler = g_signal_connect_swapped (live, "changed",
+                                                      G_CALLBACK (on_live_changed), self);
+  on_live_changed (self);
+}
+
+/**
+ * deck_cluster_map_get_model:
+ * @self: a map
+ *
+ * Returns: (transfer none) (nullable): the model drawn: the live map's
+ */
 DeckMapModel *
 deck_cluster_map_get_model (DeckClusterMap *self)
 {
   g_return_val_if_fail (DECK_IS_CLUSTER_MAP (self), NULL);
-  return self->model;
+  return self->live != NULL ? deck_map_live_get_model (self->live) : NULL;
 }
 
 /**
@@ -462,11 +601,13 @@ deck_cluster_map_to_texture (DeckClusterMap *self,
   GskRenderer *renderer;
   g_autoptr(GskRenderNode) node = NULL;
   GtkSnapshot *snapshot;
+  DeckMapModel *model;
   int focused;
 
   g_return_val_if_fail (DECK_IS_CLUSTER_MAP (self), NULL);
   native = gtk_widget_get_native (GTK_WIDGET (self));
-  if (self->model == NULL || native == NULL ||
+  model = deck_cluster_map_get_model (self);
+  if (model == NULL || native == NULL ||
       (renderer = gtk_native_get_renderer (native)) == NULL)
     return NULL;
 
@@ -479,6 +620,6 @@ deck_cluster_map_to_texture (DeckClusterMap *self,
   self->focused = focused;
   return gsk_renderer_render_texture (renderer, node,
                                       &GRAPHENE_RECT_INIT (0, 0,
-                                                           ceil (self->model->width * scale),
-                                                           ceil (self->model->height * scale)));
+                                                           ceil (model->width * scale),
+                                                           ceil (model->height * scale)));
 }

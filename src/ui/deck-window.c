@@ -18,6 +18,8 @@
 #include "deck-instance-dialog.h"
 #include "deck-instance-row.h"
 #include "deck-organization-row.h"
+#include "deck-replication-grid.h"
+#include "deck-replication-tables.h"
 #include "deck-ui-util.h"
 #include "deck-window-private.h"
 
@@ -615,6 +617,43 @@ deck_window_select_instance (DeckWindow   *self,
           return;
         }
     }
+}
+
+/**
+ * deck_window_show_tables:
+ * @self: the window
+ * @instance: an instance (of any organization)
+ * @filter: (nullable): the Tables grid's filter text, such as a peer's name
+ *
+ * Selects @instance (its organization first) and shows its Replication →
+ * Tables, the grid filtered by @filter: what a link of the cluster map
+ * opens. The grid is read as the Tables always are; the filter stays while
+ * it is.
+ */
+void
+deck_window_show_tables (DeckWindow   *self,
+                         DeckInstance *instance,
+                         const char   *filter)
+{
+  DeckOrganization *org;
+  DeckReplicationTables *tables;
+
+  g_return_if_fail (DECK_IS_WINDOW (self));
+  g_return_if_fail (DECK_IS_INSTANCE (instance));
+
+  org = deck_store_find_organization (self->store, deck_instance_get_organization_id (instance));
+  if (org != NULL && org != self->organization)
+    _deck_window_select_organization_row (self, org);
+  deck_window_select_instance (self, instance);
+  if (self->instance != instance)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "replication");
+  deck_replication_page_show_tables (self->replication_page, TRUE);
+  tables = DECK_REPLICATION_TABLES (deck_replication_page_get_tables (self->replication_page));
+  deck_replication_grid_set_filter_text (deck_replication_tables_get_grid (tables), filter);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content_pane);
+  gtk_window_present (GTK_WINDOW (self));
 }
 
 /**

@@ -20,6 +20,9 @@ DeckWindow       *deck_window_new                       (GtkApplication      *ap
 void              deck_window_restore_selection         (DeckWindow          *self);
 void              deck_window_select_instance           (DeckWindow          *self,
                                                          DeckInstance        *instance);
+void              deck_window_show_tables               (DeckWindow          *self,
+                                                         DeckInstance        *instance,
+                                                         const char          *filter);
 DeckInstance     *deck_window_get_selected_instance     (DeckWindow          *self);
 DeckOrganization *deck_window_get_selected_organization (DeckWindow          *self);
 

@@ -6,7 +6,8 @@
  * organization) and edges with their kinds, directions and health, merged
  * from both ends; the layout the same whatever order the instances come
  * in; the SVG well-formed (read back with GMarkup) with hostile names
- * escaped, and the same bytes twice.
+ * escaped, and the same bytes twice; the health as read kept beside the
+ * health shown, and the end of a link that opens it.
  */
 
 #include <math.h>
@@ -297,6 +298,53 @@ test_svg_hostile (void)
   g_assert_cmpstr (g_ptr_array_index (kinds, 2), ==, HOSTILE_A "|z|tables|forward|catching-up");
 }
 
+/* The health as read is kept beside the health shown (which DeckMapLive
+ * changes); a link opens at its first end, unless that end is no instance
+ * or does not answer while the other does. */
+static void
+test_pick_end (void)
+{
+  g_autoptr(DeckClusterState) state = make_state (in_order);
+  g_autoptr(DeckMapModel) map = deck_map_model_new (state);
+  const DeckMapNode *here = NULL, *there = NULL;
+  DeckMapNode *first;
+  guint a, b2, ghost;
+  const DeckMapEdge *edge;
+
+  for (guint i = 0; i < map->nodes->len; i++)
+    {
+      const DeckMapNode *node = g_ptr_array_index (map->nodes, i);
+
+      g_assert_cmpint (node->read_health, ==, node->health);
+    }
+  for (guint i = 0; i < map->edges->len; i++)
+    {
+      const DeckMapEdge *one = g_ptr_array_index (map->edges, i);
+
+      g_assert_cmpint (one->read_health, ==, one->health);
+    }
+
+  first = (DeckMapNode *) node_named (map, HOSTILE_A, &a);
+  node_named (map, "b2", &b2);
+  node_named (map, "ghost", &ghost);
+  edge = edge_between (map, a, b2);
+  g_assert_true (deck_map_edge_pick_end (map, edge, &here, &there));
+  g_assert_cmpstr (here->name, ==, HOSTILE_A);
+  g_assert_cmpstr (there->name, ==, "b2");
+
+  /* The first end does not answer now: the other opens the pair. */
+  first->health = DECK_MAP_HEALTH_UNREACHABLE;
+  g_assert_true (deck_map_edge_pick_end (map, edge, &here, &there));
+  g_assert_cmpstr (here->name, ==, "b2");
+  g_assert_cmpstr (there->name, ==, HOSTILE_A);
+
+  /* A peer outside the organization is never the end opened. */
+  edge = edge_between (map, a, ghost);
+  g_assert_true (deck_map_edge_pick_end (map, edge, &here, &there));
+  g_assert_cmpstr (here->name, ==, HOSTILE_A);
+  g_assert_cmpstr (there->name, ==, "ghost");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,5 +353,6 @@ main (int   argc,
   g_test_add_func ("/map-model/model", test_model);
   g_test_add_func ("/map-model/stable-layout", test_stable_layout);
   g_test_add_func ("/map-model/svg-hostile", test_svg_hostile);
+  g_test_add_func ("/map-model/pick-end", test_pick_end);
   return g_test_run ();
 }

@@ -331,7 +331,12 @@ deck_map_model_new (DeckClusterState *state)
     }
   g_ptr_array_sort (map->nodes, compare_nodes);
   for (guint i = 0; i < map->nodes->len; i++)
-    g_hash_table_insert (index, g_ptr_array_index (map->nodes, i), GUINT_TO_POINTER (i));
+    {
+      DeckMapNode *node = g_ptr_array_index (map->nodes, i);
+
+      node->read_health = node->health;
+      g_hash_table_insert (index, node, GUINT_TO_POINTER (i));
+    }
 
   for (guint i = 0; i < state->instances->len; i++)
     {
@@ -369,6 +374,7 @@ deck_map_model_new (DeckClusterState *state)
       /* Neither end has a socket for it: nothing flows. */
       if (!build->known)
         edge->health = DECK_MAP_HEALTH_DISCONNECTED;
+      edge->read_health = edge->health;
       g_ptr_array_add (map->edges, edge);
     }
   g_ptr_array_sort (map->edges, compare_edges);
@@ -475,6 +481,38 @@ deck_map_edge_describe (const DeckMapModel *map,
    * between them ("full replication", "2 tables"), and the link's health. */
   return g_strdup_printf (_("%s %s %s: %s, %s"), a->name, arrow, b->name, kind,
                           deck_map_health_describe (edge->health));
+}
+
+/**
+ * deck_map_edge_pick_end:
+ * @map: a map
+ * @edge: one of its edges
+ * @here: (out): the end whose replication shows the pair: an instance of
+ *   the organization, one that answers when there is one
+ * @there: (out): the other end
+ *
+ * Which end of a link to open, to look at the pair from: @edge's first
+ * node unless it is no instance of the organization or it does not answer
+ * while the other does.
+ *
+ * Returns: whether either end is an instance of the organization
+ */
+gboolean
+deck_map_edge_pick_end (const DeckMapModel  *map,
+                        const DeckMapEdge   *edge,
+                        const DeckMapNode  **here,
+                        const DeckMapNode  **there)
+{
+  const DeckMapNode *a = g_ptr_array_index (map->nodes, edge->a);
+  const DeckMapNode *b = g_ptr_array_index (map->nodes, edge->b);
+  gboolean use_b;
+
+  use_b = a->instance_id == NULL ||
+          (b->instance_id != NULL && a->health == DECK_MAP_HEALTH_UNREACHABLE &&
+           b->health != DECK_MAP_HEALTH_UNREACHABLE);
+  *here = use_b ? b : a;
+  *there = use_b ? a : b;
+  return (*here)->instance_id != NULL;
 }
 
 /**

@@ -39,7 +39,9 @@ typedef enum
  *   organization
  * @instance_id: (nullable): the instance's id; %NULL for a peer outside
  * @node_name: (nullable): the node name, when known
- * @health: the node's health
+ * @health: the node's health: as read, or as the health watch says now
+ *   (DeckMapLive)
+ * @read_health: the node's health when the state was read
  * @detail: (nullable): why an instance is unreachable
  * @x: the centre, in the map's coordinates
  * @y: the centre
@@ -55,6 +57,7 @@ typedef struct
   char          *instance_id;
   char          *node_name;
   DeckMapHealth  health;
+  DeckMapHealth  read_health;
   char          *detail;
   double         x;
   double         y;
@@ -71,7 +74,9 @@ typedef struct
  * @forward: records flow from @a to @b
  * @backward: records flow from @b to @a
  * @n_tables: the tables named by a per-table link (both directions)
- * @health: the worse of what both ends report about the link
+ * @health: the worse of what both ends report about the link: when the
+ *   state was read, or as the health watch says now (DeckMapLive)
+ * @read_health: the link's health when the state was read
  * @label_x: where the edge's label ("full", "2 tables") is centred: beside
  *   the middle of the line, on the side away from the map's centre
  * @label_y: the same
@@ -87,6 +92,7 @@ typedef struct
   gboolean       backward;
   guint          n_tables;
   DeckMapHealth  health;
+  DeckMapHealth  read_health;
   double         label_x;
   double         label_y;
 } DeckMapEdge;
@@ -117,6 +123,10 @@ const char     *deck_map_health_describe     (DeckMapHealth     health);
 const char     *deck_map_health_color        (DeckMapHealth     health);
 char           *deck_map_edge_describe       (const DeckMapModel *map,
                                               const DeckMapEdge    *edge);
+gboolean        deck_map_edge_pick_end       (const DeckMapModel *map,
+                                              const DeckMapEdge    *edge,
+                                              const DeckMapNode   **here,
+                                              const DeckMapNode   **there);
 void            deck_map_edge_ends           (const DeckMapModel *map,
                                               const DeckMapEdge    *edge,
                                               double               *x1,

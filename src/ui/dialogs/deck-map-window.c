@@ -5,10 +5,13 @@
  * The cluster map of an organization (win.cluster-map): the picture
  * (DeckClusterMap) and, beside it, the same nodes and links as lists of
  * rows with names, which is what a screen reader and the keyboard use. The
- * state is read as `clusterdeck-cli map` reads it
- * (deck_context_read_cluster_async(), with the window's clients). Activating
- * a node, in the picture or the list, selects its instance in the main
- * window. Export writes the SVG of the core's writer, or a PNG rendered by
+ * map is the core's DeckMapLive: the state read as `clusterdeck-cli map`
+ * reads it, then the health of its nodes and links as the context's health
+ * watch reads it, again and again; the picture and the rows follow.
+ * Activating a node, in the picture or the list, selects its instance in
+ * the main window; activating a link (a click on its line, or Enter on its
+ * row) shows the Tables of one end in the main window, filtered to the
+ * other. Export writes the SVG of the core's writer, or a PNG rendered by
  * the widget.
  */
 
@@ -29,8 +32,10 @@ struct _DeckMapWindow
   DeckWindow       *parent;          /* weak */
   DeckContext      *context;
   DeckOrganization *organization;
-  GCancellable     *cancellable;
+  DeckMapLive      *live;
   gboolean          loaded;
+  GPtrArray        *node_rows;       /* AdwActionRow, as the model's nodes */
+  GPtrArray        *edge_rows;       /* AdwActionRow, as the model's edges */
 
   AdwWindowTitle   *window_title;
   GtkStack         *stack;
@@ -69,6 +74,35 @@ on_node_row_activated (DeckMapWindow *self,
     select_instance (self, instance_id);
 }
 
+/* A link: the Tables of one end (one that answers), filtered to the
+ * other, in the main window. */
+static void
+on_edge_activated (DeckMapWindow *self,
+                   guint          index)
+{
+  DeckMapModel *model = deck_map_live_get_model (self->live);
+  const DeckMapNode *here, *there;
+  DeckInstance *instance;
+
+  if (model == NULL || index >= model->edges->len || self->parent == NULL ||
+      !deck_map_edge_pick_end (model, g_ptr_array_index (model->edges, index), &here, &there))
+    return;
+  instance = deck_store_find_instance_by_id (deck_context_get_store (self->context),
+                                             here->instance_id);
+  if (instance != NULL)
+    deck_window_show_tables (self->parent, instance, there->name);
+}
+
+static void
+on_edge_row_activated (DeckMapWindow *self,
+                       GtkListBoxRow *row)
+{
+  guint index;
+
+  if (self->edge_rows != NULL && g_ptr_array_find (self->edge_rows, row, &index))
+    on_edge_activated (self, index);
+}
+
 static void
 clear_list (GtkListBox *list)
 {
@@ -78,42 +112,91 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+static char *
+node_subtitle (const DeckMapNode *node)
+{
+  return node->detail != NULL && node->health == node->read_health
+         ? g_strdup_printf ("%s: %s", deck_map_health_describe (node->health), node->detail)
+         : g_strdup (deck_map_health_describe (node->health));
+}
+
+/* The rows' words, as the map says now (its health changes). A row's
+ * accessible name is its title (AdwActionRow's own), so that a screen
+ * reader says the link and its health as the picture shows them. */
+static void
+update_rows (DeckMapWindow *self,
+             DeckMapModel  *model)
+{
+  for (guint i = 0; i < model->nodes->len && i < self->node_rows->len; i++)
+    {
+      const DeckMapNode *node = g_ptr_array_index (model->nodes, i);
+      g_autofree char *subtitle = node_subtitle (node);
+
+      adw_action_row_set_subtitle (g_ptr_array_index (self->node_rows, i), subtitle);
+    }
+  for (guint i = 0; i < model->edges->len && i < self->edge_rows->len; i++)
+    {
+      const DeckMapEdge *edge = g_ptr_array_index (model->edges, i);
+      g_autofree char *text = deck_map_edge_describe (model, edge);
+      GtkWidget *row = g_ptr_array_index (self->edge_rows, i);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+    }
+}
+
 static void
 fill_lists (DeckMapWindow *self,
             DeckMapModel  *model)
 {
   clear_list (self->nodes_list);
   clear_list (self->edges_list);
+  g_ptr_array_set_size (self->node_rows, 0);
+  g_ptr_array_set_size (self->edge_rows, 0);
   for (guint i = 0; i < model->nodes->len; i++)
     {
       const DeckMapNode *node = g_ptr_array_index (model->nodes, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *subtitle = NULL;
 
-      subtitle = node->detail != NULL
-                 ? g_strdup_printf ("%s: %s", deck_map_health_describe (node->health),
-                                    node->detail)
-                 : g_strdup (deck_map_health_describe (node->health));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), node->name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       /* Only an instance of the organization can be selected. */
       if (node->instance_id != NULL)
         g_object_set_data_full (G_OBJECT (row), "instance-id", g_strdup (node->instance_id),
                                 g_free);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), node->instance_id != NULL);
       gtk_list_box_append (self->nodes_list, row);
+      g_ptr_array_add (self->node_rows, row);
     }
   for (guint i = 0; i < model->edges->len; i++)
     {
       const DeckMapEdge *edge = g_ptr_array_index (model->edges, i);
-      g_autofree char *text = deck_map_edge_describe (model, edge);
+      const DeckMapNode *here, *there;
       GtkWidget *row = adw_action_row_new ();
+      gboolean openable = deck_map_edge_pick_end (model, edge, &here, &there);
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), openable);
+      if (openable)
+        {
+          g_autofree char *description = NULL;
+
+          /* The arrow only shows that the row leads somewhere; the row's
+           * description says where, so a screen reader skips the image. */
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                     g_object_new (GTK_TYPE_IMAGE,
+                                                   "icon-name", "go-next-symbolic",
+                                                   "accessible-role",
+                                                   GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                   NULL));
+          /* TRANSLATORS: what activating a link of the map does: an
+           * instance, then its peer */
+          description = g_strdup_printf (_("Shows the tables of %s filtered to %s"), here->name,
+                                         there->name);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+        }
       gtk_list_box_append (self->edges_list, row);
+      g_ptr_array_add (self->edge_rows, row);
     }
   if (model->edges->len == 0)
     {
@@ -123,28 +206,21 @@ fill_lists (DeckMapWindow *self,
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->edges_list, row);
     }
+  update_rows (self, model);
 }
 
 static void
-on_state_read (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_live_changed (DeckMapWindow *self,
+                 gboolean       new_map)
 {
-  g_autoptr(DeckMapWindow) self = user_data;
-  g_autoptr(DeckClusterState) state = NULL;
-  g_autoptr(GError) error = NULL;
-  DeckMapModel *model;
+  DeckMapModel *model = deck_map_live_get_model (self->live);
 
-  state = deck_context_read_cluster_finish (DECK_CONTEXT (source), result, &error);
-  if (state == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("The cluster state could not be read: %s", error->message);
-      return;
-    }
-  model = deck_map_model_new (state);
-  fill_lists (self, model);
-  deck_cluster_map_set_model (self->map, model);
+  if (model == NULL)
+    return;
+  if (new_map)
+    fill_lists (self, model);
+  else
+    update_rows (self, model);
   gtk_stack_set_visible_child_name (self->stack, "map");
   self->loaded = TRUE;
 }
@@ -153,18 +229,15 @@ on_state_read (GObject      *source,
  * deck_map_window_reload:
  * @self: a map window
  *
- * Reads the organization's state again (Refresh), every instance at once.
+ * Reads the organization's state again (Refresh), every instance at once;
+ * the health watch's readings keep it up to date in between.
  */
 void
 deck_map_window_reload (DeckMapWindow *self)
 {
   g_return_if_fail (DECK_IS_MAP_WINDOW (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  deck_context_read_cluster_async (self->context, self->organization, self->cancellable,
-                                   on_state_read, g_object_ref (self));
+  deck_map_live_reload (self->live);
 }
 
 static void
@@ -257,8 +330,14 @@ deck_map_window_dispose (GObject *object)
 {
   DeckMapWindow *self = DECK_MAP_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  if (self->live != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->live, self);
+      deck_map_live_stop (self->live);
+    }
+  g_clear_object (&self->live);
+  g_clear_pointer (&self->node_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->edge_rows, g_ptr_array_unref);
   g_clear_weak_pointer (&self->parent);
   g_clear_object (&self->context);
   g_clear_object (&self->organization);
@@ -284,6 +363,8 @@ deck_map_window_class_init (DeckMapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeckMapWindow, edges_list);
   gtk_widget_class_bind_template_callback (widget_class, on_node_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_node_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_edge_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_edge_row_activated);
 
   gtk_widget_class_install_action (widget_class, "map.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "map.export", "s", export_action);
@@ -296,6 +377,8 @@ static void
 deck_map_window_init (DeckMapWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->node_rows = g_ptr_array_new ();
+  self->edge_rows = g_ptr_array_new ();
 }
 
 /**
@@ -318,6 +401,9 @@ deck_map_window_new (DeckWindow       *parent,
   g_set_weak_pointer (&self->parent, parent);
   self->context = g_object_ref (context);
   self->organization = g_object_ref (organization);
+  self->live = deck_map_live_new (context, organization, deck_context_get_health_watch (context));
+  g_signal_connect_swapped (self->live, "changed", G_CALLBACK (on_live_changed), self);
+  deck_cluster_map_set_live (self->map, self->live);
   adw_window_title_set_subtitle (self->window_title, deck_organization_get_name (organization));
   gtk_window_present (GTK_WINDOW (self));
   deck_map_window_reload (self);
