@@ -12,6 +12,7 @@
 
 #include "deck-cluster-check.h"
 #include "deck-cluster-file.h"
+#include "deck-json-schema.h"
 #include "deck-cluster-health.h"
 #include "deck-cluster-state.h"
 #include "hdb-json.h"
@@ -142,6 +143,74 @@ test_hostile (void)
       if (strstr (error->message, cases[i].named) == NULL)
         g_error ("case %u: “%s” does not name “%s”", i, error->message, cases[i].named);
     }
+}
+
+/* The format's JSON Schema, on its own: it refuses what the reader refuses
+ * for its form (the reader's semantic rules, a name or a pair listed twice,
+ * are beyond a schema and said in its description), it takes what the
+ * writer writes, and it is the file installed for other tools. */
+static void
+test_schema (void)
+{
+  static const struct { const char *json; const char *where; } refused[] = {
+    { "[1]", "the document is not an object" },
+    { "{\"version\": 1, \"instances\": []}", "has no “format”" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1}", "has no “instances”" },
+    { "{\"format\": \"clusterdeck-kluster\", \"version\": 1, \"instances\": []}", "format is not" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1, \"instances\": [7]}",
+      "instances[0] is not an object" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1, \"instances\": [{\"name\": \"\"}]}",
+      "instances[0].name is empty" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1, \"instances\": [{\"name\": \"a\", "
+      "\"engine\": \"plexus\"}]}", "instances[0].engine is not one of" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1, \"instances\": [{\"name\": \"a\", "
+      "\"connections\": [{\"peer\": \"b\", \"full_replication\": 1}]}]}",
+      "instances[0].connections[0].full_replication is not true or false" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1, \"instances\": [{\"name\": \"a\", "
+      "\"connections\": [{\"peer\": \"b\", \"subscriptions\": [{\"database\": \"d\", \"table\": "
+      "\"t\", \"publish\": true}]}]}]}", "subscriptions[0] has no “subscribe”" },
+    { "{\"format\": \"clusterdeck-cluster\", \"version\": 1, \"instances\": [{\"name\": \"a\", "
+      "\"connections\": [{\"peer\": \"b\", \"subscriptions\": [{\"database\": \"d\", \"table\": "
+      "\"t\", \"publish\": \"yes\", \"subscribe\": true}]}]}]}",
+      "subscriptions[0].publish is not true or false" },
+  };
+  JsonNode *schema = deck_cluster_file_get_schema ();
+  g_autoptr(DeckClusterState) state = make_state ();
+  g_autoptr(DeckClusterFile) file = deck_cluster_state_export (state, "Demo");
+  g_autofree char *text = deck_cluster_file_to_data (file, NULL);
+  g_autoptr(JsonNode) written = json_from_string (text, NULL);
+  g_autofree char *installed_path = g_test_build_filename (G_TEST_DIST, "..", "..", "data",
+                                                           "clusterdeck-cluster-1.schema.json",
+                                                           NULL);
+  g_autofree char *installed_text = NULL;
+  g_autoptr(JsonNode) installed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(JsonNode) value = json_from_string (refused[i].json, NULL);
+      g_autoptr(GError) broken = NULL;
+
+      g_assert_nonnull (value);
+      g_assert_false (deck_json_schema_validate (schema, value, &broken));
+      g_assert_error (broken, DECK_JSON_SCHEMA_ERROR, DECK_JSON_SCHEMA_ERROR_INVALID);
+      g_test_message ("schema: %s", broken->message);
+      if (strstr (broken->message, refused[i].where) == NULL)
+        g_error ("case %u: “%s” does not say “%s”", i, broken->message, refused[i].where);
+    }
+
+  /* What the writer writes, and a member the format does not know. */
+  g_assert_true (deck_json_schema_validate (schema, written, &error));
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (written), "comment", "kept for later");
+  g_assert_true (deck_json_schema_validate (schema, written, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (installed_path, &installed_text, NULL, &error));
+  g_assert_no_error (error);
+  installed = json_from_string (installed_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (installed, schema));
 }
 
 static void
@@ -292,6 +361,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cluster-file/round-trip", test_round_trip);
   g_test_add_func ("/cluster-file/hostile", test_hostile);
+  g_test_add_func ("/cluster-file/schema", test_schema);
   g_test_add_func ("/cluster-file/diff", test_diff);
   g_test_add_func ("/cluster-file/diff-mirror", test_diff_mirror);
   g_test_add_func ("/cluster-file/check", test_check);

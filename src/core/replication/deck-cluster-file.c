@@ -23,6 +23,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "deck-cluster-file.h"
+#include "deck-cluster-schema.h"
+#include "deck-json-schema.h"
 #include "deck-json-file.h"
 #include "hdb-json.h"
 
@@ -403,6 +405,29 @@ read_links (DeckClusterFileInstance *instance,
 }
 
 /**
+ * deck_cluster_file_get_schema:
+ *
+ * The file format's JSON Schema (data/clusterdeck-cluster-1.schema.json,
+ * installed in the data directory for other tools), parsed once.
+ *
+ * Returns: (transfer none): the schema
+ */
+JsonNode *
+deck_cluster_file_get_schema (void)
+{
+  static gsize parsed;
+  static JsonNode *schema;
+
+  if (g_once_init_enter (&parsed))
+    {
+      schema = json_from_string (deck_cluster_schema_text, NULL);
+      g_assert (schema != NULL && JSON_NODE_HOLDS_OBJECT (schema));
+      g_once_init_leave (&parsed, 1);
+    }
+  return schema;
+}
+
+/**
  * deck_cluster_file_parse:
  * @data: (array length=length): the file's content
  * @length: its length
@@ -410,7 +435,11 @@ read_links (DeckClusterFileInstance *instance,
  *
  * Reads a cluster file (docs/cluster-file.md). Members this version does
  * not know are ignored; a known member of the wrong type, a missing one,
- * a duplicate or a list longer than its bound rejects the whole file.
+ * a duplicate or a list longer than its bound rejects the whole file. A
+ * file the reader takes is then checked against the format's JSON Schema
+ * (deck_cluster_file_get_schema()) too: the reader says what is wrong in
+ * the words of its instances and connections, the schema holds it to the
+ * rules other tools are given.
  *
  * Returns: (transfer full) (nullable): the file, sorted
  */
@@ -491,6 +520,11 @@ deck_cluster_file_parse (const char  *data,
         return NULL;
     }
 
+  if (!deck_json_schema_validate (deck_cluster_file_get_schema (), root, &local_error))
+    {
+      invalid (error, "%s", local_error->message);
+      return NULL;
+    }
   deck_cluster_file_sort (file);
   return g_steal_pointer (&file);
 }

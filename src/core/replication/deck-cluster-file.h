@@ -106,6 +106,7 @@ const DeckClusterFileLink     *deck_cluster_file_find_link     (const DeckCluste
                                                                 const char                    *peer);
 void                     deck_cluster_file_sort          (DeckClusterFile       *file);
 
+JsonNode                *deck_cluster_file_get_schema    (void);
 DeckClusterFile         *deck_cluster_file_parse         (const char            *data,
                                                           gsize                  length,
                                                           GError               **error);
