@@ -230,9 +230,12 @@ update_history (DeckHealthWatch *self,
     {
       const DeckHealthItem *item = g_ptr_array_index (after, i);
       g_autofree char *key = item_key (item);
+      g_autofree char *old_key = NULL;
       History *history = NULL;
 
-      if (!g_hash_table_steal_extended (self->history, key, NULL, (gpointer *) &history))
+      /* Stolen, the table's key is ours to free. */
+      if (!g_hash_table_steal_extended (self->history, key, (gpointer *) &old_key,
+                                        (gpointer *) &history))
         {
           history = g_new0 (History, 1);
           history->latencies = g_array_new (FALSE, FALSE, sizeof (double));
