@@ -76,9 +76,10 @@ static GtkWidget *
 link_row (DeckHealthWindow     *self,
           const DeckHealthItem *item)
 {
-  const DeckHealthItem *unhealthy = deck_health_watch_get_unhealthy_link (self->health,
-                                                                          item->instance);
-  gboolean bad = unhealthy != NULL && g_strcmp0 (unhealthy->peer_node, item->peer_node) == 0;
+  const DeckHealthItem *unhealthy = deck_health_watch_get_link_problem (self->health,
+                                                                        item->instance,
+                                                                        item->peer_node);
+  gboolean bad = unhealthy != NULL;
   GDateTime *since = deck_health_watch_get_state_since (self->health, item);
   g_autoptr(GDateTime) local = since != NULL ? g_date_time_to_local (since) : NULL;
   g_autofree char *when = local != NULL ? g_date_time_format (local, "%H:%M:%S") : NULL;
