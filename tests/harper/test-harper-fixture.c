@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -392,6 +396,138 @@ test_cleanup (gconstpointer data)
   g_unlink (info_path);
 }
 
+/* A client connection whose local port is PORT, as an outgoing connection
+ * given PORT from the kernel's ephemeral range holds it: nothing listens on
+ * PORT, yet nothing else can bind it. Returns the socket (the caller closes
+ * it); the server end is closed at once, so the client's end stays open. */
+static int
+hold_port_as_client (guint port)
+{
+  struct sockaddr_in addr = { 0 };
+  struct sockaddr_in peer = { 0 };
+  socklen_t len = sizeof peer;
+  int server, client, accepted;
+
+  server = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  client = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (server, >=, 0);
+  g_assert_cmpint (client, >=, 0);
+  peer.sin_family = AF_INET;
+  peer.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (server, (struct sockaddr *) &peer, sizeof peer), ==, 0);
+  g_assert_cmpint (listen (server, 1), ==, 0);
+  g_assert_cmpint (getsockname (server, (struct sockaddr *) &peer, &len), ==, 0);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons ((guint16) port);
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (client, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (connect (client, (struct sockaddr *) &peer, sizeof peer), ==, 0);
+  accepted = accept (server, NULL, NULL);
+  g_assert_cmpint (accepted, >=, 0);
+  close (server);
+  close (accepted);
+  return client;
+}
+
+/* runs harper-cluster.sh start 1 DIR on BASE_PORT (EXTRA: one more VAR=VALUE
+ * or NULL); returns its exit status, its output in *OUT */
+static int
+run_cluster_start (const char *dir,
+                   guint       base_port,
+                   const char *extra,
+                   char      **out)
+{
+  const char *script = g_getenv ("HARPER_CLUSTER_SCRIPT");
+  g_autofree char *port = g_strdup_printf ("HARPER_BASE_PORT=%u", base_port);
+  const char *argv[] = { "env", port, "HARPER_REPLICATION=0", extra != NULL ? extra : "HARPER_X=0",
+                         "bash", script, "start", "1", dir, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (script);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("harper-cluster.sh start on %u%s%s: wait status %d", base_port,
+                  extra != NULL ? " with " : "", extra != NULL ? extra : "", status);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* A port of a node's range held by a client connection (not a listener: a
+ * connect to it is refused) is busy: harper-cluster.sh exits 3 (choose
+ * another range) before starting anything; and when the port is taken after
+ * that check, the node cannot bind it and the start ends with 3 as well
+ * instead of waiting for an answer that never comes. Either way nothing is
+ * left running. */
+static void
+run_cluster_stop (const char *dir)
+{
+  const char *argv[] = { "bash", g_getenv ("HARPER_CLUSTER_SCRIPT"), "stop", dir, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+}
+
+static void
+test_port_taken (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *pid_path = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *node_dir = NULL;
+  const char *rm[] = { "rm", "-rf", NULL, NULL };
+  guint base = 12000 + (guint) (getpid () % 40) * 50;
+  int held;
+
+  if (g_strcmp0 (g_getenv ("HARPER_FIXTURE_CLEANUP_TESTS"), "0") == 0)
+    {
+      g_test_skip ("the port check does not depend on the Harper version; checked on the baseline");
+      return;
+    }
+  dir = g_dir_make_tmp ("hfport-XXXXXX", &error);
+  g_assert_no_error (error);
+  first = g_build_filename (dir, "a", NULL);
+  second = g_build_filename (dir, "b", NULL);
+  third = g_build_filename (dir, "c", NULL);
+
+  held = hold_port_as_client (base);
+  g_assert_false (port_accepts (base));
+  g_assert_cmpint (run_cluster_start (first, base, NULL, &out), ==, 3);
+  node_dir = g_build_filename (first, "node1", NULL);
+  g_assert_false (g_file_test (node_dir, G_FILE_TEST_EXISTS));
+
+  /* the same, with the check skipped: the node meets the taken port */
+  g_assert_cmpint (run_cluster_start (second, base, "HARPER_CLUSTER_SKIP_PORT_CHECK=1", &out), ==, 3);
+  log_path = g_build_filename (second, "node1", "console.log", NULL);
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "Unable to bind to port"));
+  pid_path = g_build_filename (second, "node1", "launch.pid", NULL);
+  g_assert_true (g_file_get_contents (pid_path, &pid_text, NULL, NULL));
+  g_assert_false (process_alive ((GPid) g_ascii_strtoll (pid_text, NULL, 10)));
+  close (held);
+
+  /* another range starts (the held port is in TIME_WAIT now, still busy) */
+  g_assert_cmpint (run_cluster_start (third, base + 20, NULL, &out), ==, 0);
+  g_assert_true (port_accepts (base + 20));
+  run_cluster_stop (third);
+  g_assert_false (port_accepts (base + 20));
+
+  rm[2] = dir;
+  g_assert_true (g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +538,7 @@ main (int   argc,
   g_test_add_func ("/harper-fixture/tls-unconfigured", test_tls_unconfigured);
   g_test_add_func ("/harper-fixture/nats", test_nats);
   g_test_add_func ("/harper-fixture/restart", test_restart);
+  g_test_add_func ("/harper-fixture/port-taken", test_port_taken);
   g_test_add_data_func ("/harper-fixture/cleanup/exit", GINT_TO_POINTER (FALSE), test_cleanup);
   g_test_add_data_func ("/harper-fixture/cleanup/abort", GINT_TO_POINTER (TRUE), test_cleanup);
 

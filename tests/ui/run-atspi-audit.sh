@@ -145,7 +145,7 @@ export CLUSTER_PASSWORD=Atspi-Audit-Cluster-7
 cluster_user=cluster_user   # DECK_DEFAULT_CLUSTER_USER: the organization has none set
 
 base=$(cli_base_dir clusterdeck-atspi-audit)
-start_nodes "$base" 2 34000 || tap_done
+start_nodes "$base" 2 14000 || tap_done
 # One more node, replication unconfigured, on ports of the same range.
 single_port=$((HARPER_BASE_PORT + 30))
 if ! env HARPER_BASE_PORT=$single_port HARPER_REPLICATION=0 \

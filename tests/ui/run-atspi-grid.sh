@@ -90,7 +90,7 @@ export CLUSTER_PASSWORD=Atspi-Grid-Cluster-7
 cluster_user=cluster_user   # DECK_DEFAULT_CLUSTER_USER: the organization has none set
 
 base=$(cli_base_dir clusterdeck-atspi-grid)
-start_nodes "$base" 2 33000 || tap_done
+start_nodes "$base" 2 12000 || tap_done
 ok "set-up: 2 Harper $HARPER_VERSION nodes (replication configured) in ${HARPER_START_SECONDS}s at $HARPER_NODE1_URL, $HARPER_NODE2_URL"
 export HARPER_NODE1_URL HARPER_NODE2_URL HARPER_USER HARPER_PASS
 
