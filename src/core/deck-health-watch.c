@@ -48,7 +48,7 @@ struct _DeckHealthWatch
   GHashTable   *catching_since; /* item key → gint64 *, monotonic µs */
   GHashTable   *history;        /* item key → History */
   GHashTable   *unhealthy;      /* link key → DeckHealthItem * */
-  GHashTable   *node_names;     /* node name → instance name, as last seen */
+  GHashTable   *link_peers;     /* link key → the peer's instance id, as last seen */
   GCancellable *cancellable;    /* the reading in flight, while started */
   GDateTime    *read_time;
   guint         timeout_id;
@@ -74,13 +74,13 @@ static void read_now (DeckHealthWatch *self);
 static char *
 link_key (const DeckHealthItem *item)
 {
-  return g_strconcat (item->instance, "\x1f", item->peer_node, NULL);
+  return g_strconcat (item->instance_id, "\x1f", item->peer_node, NULL);
 }
 
 static char *
 item_key (const DeckHealthItem *item)
 {
-  return g_strconcat (item->instance, "\x1f", item->peer_node ? item->peer_node : "", "\x1f",
+  return g_strconcat (item->instance_id, "\x1f", item->peer_node ? item->peer_node : "", "\x1f",
                       item->database ? item->database : "", NULL);
 }
 
@@ -91,8 +91,10 @@ item_dup (const DeckHealthItem *item,
   DeckHealthItem *copy = g_new0 (DeckHealthItem, 1);
 
   copy->instance = g_strdup (item->instance);
+  copy->instance_id = g_strdup (item->instance_id);
   copy->peer = g_strdup (item->peer);
   copy->peer_node = g_strdup (item->peer_node);
+  copy->peer_id = g_strdup (item->peer_id);
   copy->database = g_strdup (item->database);
   copy->state = g_strdup (state != NULL ? state : item->state);
   copy->detail = state != NULL ? NULL : g_strdup (item->detail);
@@ -100,9 +102,10 @@ item_dup (const DeckHealthItem *item,
   return copy;
 }
 
+/* @instance_id: the instance's id (DeckHealthItem.instance_id) */
 static const DeckHealthItem *
 find_item (GPtrArray  *items,
-           const char *instance,
+           const char *instance_id,
            const char *peer_node,
            const char *database)
 {
@@ -110,7 +113,7 @@ find_item (GPtrArray  *items,
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (g_strcmp0 (item->instance, instance) == 0 &&
+      if (g_strcmp0 (item->instance_id, instance_id) == 0 &&
           g_strcmp0 (item->peer_node, peer_node) == 0 &&
           g_strcmp0 (item->database, database) == 0)
         return item;
@@ -120,14 +123,15 @@ find_item (GPtrArray  *items,
 
 static gboolean
 has_link (GPtrArray  *items,
-          const char *instance,
+          const char *instance_id,
           const char *peer_node)
 {
   for (guint i = 0; i < items->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (g_strcmp0 (item->instance, instance) == 0 && g_strcmp0 (item->peer_node, peer_node) == 0)
+      if (g_strcmp0 (item->instance_id, instance_id) == 0 &&
+          g_strcmp0 (item->peer_node, peer_node) == 0)
         return TRUE;
     }
   return FALSE;
@@ -148,8 +152,8 @@ keep_gone_sockets (GPtrArray *before,
 
       if (item->peer_node == NULL || item->database == NULL)
         continue;
-      if (find_item (after, item->instance, item->peer_node, item->database) == NULL &&
-          has_link (after, item->instance, item->peer_node))
+      if (find_item (after, item->instance_id, item->peer_node, item->database) == NULL &&
+          has_link (after, item->instance_id, item->peer_node))
         g_ptr_array_add (after, item_dup (item, "gone"));
     }
   if (after->len != n)
@@ -260,9 +264,9 @@ update_history (DeckHealthWatch *self,
 
 static gboolean
 instance_answered (GPtrArray  *items,
-                   const char *instance)
+                   const char *instance_id)
 {
-  const DeckHealthItem *item = find_item (items, instance, NULL, NULL);
+  const DeckHealthItem *item = find_item (items, instance_id, NULL, NULL);
 
   return item != NULL && g_strcmp0 (item->state, "reachable") == 0;
 }
@@ -289,22 +293,20 @@ update_links (DeckHealthWatch *self,
   GHashTableIter iter;
   gpointer key, value;
 
-  /* A peer is named by its instance only while it answers: the names seen
-   * are kept to know it when it does not. */
+  /* A link's peer is known as an instance only while the peer answers:
+   * the peer each link had is kept to know it when it does not. */
   for (guint i = 0; i < after->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (after, i);
 
-      if (item->peer != NULL && item->peer_node != NULL &&
-          g_strcmp0 (item->peer, item->peer_node) != 0)
-        g_hash_table_replace (self->node_names, g_strdup (item->peer_node),
-                              g_strdup (item->peer));
+      if (item->peer_id != NULL && item->peer_node != NULL)
+        g_hash_table_replace (self->link_peers, link_key (item), g_strdup (item->peer_id));
     }
   for (guint i = 0; i < after->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (after, i);
       g_autofree char *lkey = NULL;
-      const char *peer;
+      const char *peer_id;
       const DeckHealthItem *peer_item;
       DeckHealthItem *bad = NULL;
 
@@ -313,18 +315,22 @@ update_links (DeckHealthWatch *self,
       lkey = link_key (item);
       if (g_hash_table_contains (unhealthy, lkey))
         continue;
-      peer = g_hash_table_lookup (self->node_names, item->peer_node);
-      if (peer == NULL)
-        peer = item->peer_node;
-      peer_item = find_item (after, peer, NULL, NULL);
+      peer_id = item->peer_id != NULL ? item->peer_id
+                                      : g_hash_table_lookup (self->link_peers, lkey);
+      peer_item = peer_id != NULL ? find_item (after, peer_id, NULL, NULL) : NULL;
       if (item_is_unhealthy (self, item, now))
         bad = item_dup (item, NULL);
       else if (peer_item != NULL && g_strcmp0 (peer_item->state, "unreachable") == 0)
         bad = item_dup (item, "peer-unreachable");
       if (bad == NULL)
         continue;
-      g_free (bad->peer);
-      bad->peer = g_strdup (peer);
+      if (peer_item != NULL)
+        {
+          g_free (bad->peer);
+          bad->peer = g_strdup (peer_item->instance);
+          g_free (bad->peer_id);
+          bad->peer_id = g_strdup (peer_item->instance_id);
+        }
       g_hash_table_insert (unhealthy, g_steal_pointer (&lkey), bad);
     }
   /* An instance that did not answer keeps its links' last health; so does
@@ -336,8 +342,8 @@ update_links (DeckHealthWatch *self,
     {
       const DeckHealthItem *item = value;
 
-      if (find_item (after, item->instance, NULL, NULL) != NULL &&
-          !instance_answered (after, item->instance) && !g_hash_table_contains (unhealthy, key))
+      if (find_item (after, item->instance_id, NULL, NULL) != NULL &&
+          !instance_answered (after, item->instance_id) && !g_hash_table_contains (unhealthy, key))
         g_hash_table_insert (unhealthy, g_strdup (key), item_dup (item, NULL));
     }
   for (guint i = 0; before != NULL && i < before->len; i++)
@@ -346,15 +352,15 @@ update_links (DeckHealthWatch *self,
       GHashTableIter links;
 
       if (item->peer_node != NULL || g_strcmp0 (item->state, "unreachable") != 0 ||
-          !instance_answered (after, item->instance))
+          !instance_answered (after, item->instance_id))
         continue;
       g_hash_table_iter_init (&links, unhealthy);
       while (g_hash_table_iter_next (&links, NULL, &value))
-        if (g_strcmp0 (((DeckHealthItem *) value)->instance, item->instance) == 0)
+        if (g_strcmp0 (((DeckHealthItem *) value)->instance_id, item->instance_id) == 0)
           g_hash_table_iter_remove (&links);
       g_hash_table_iter_init (&links, self->unhealthy);
       while (g_hash_table_iter_next (&links, &key, &value))
-        if (g_strcmp0 (((DeckHealthItem *) value)->instance, item->instance) == 0)
+        if (g_strcmp0 (((DeckHealthItem *) value)->instance_id, item->instance_id) == 0)
           g_hash_table_insert (unhealthy, g_strdup (key), item_dup (value, NULL));
     }
 
@@ -448,7 +454,7 @@ on_state_read (GObject      *source,
   for (guint i = 0; i < changes->len; i++)
     {
       const DeckHealthItem *change = g_ptr_array_index (changes, i);
-      const DeckHealthItem *was = find_item (before, change->instance, change->peer_node,
+      const DeckHealthItem *was = find_item (before, change->instance_id, change->peer_node,
                                              change->database);
 
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0, was, change);
@@ -629,14 +635,14 @@ deck_health_watch_get_n_readings (DeckHealthWatch *self)
 /**
  * deck_health_watch_get_unhealthy_link:
  * @self: a watch
- * @instance_name: an instance's name
+ * @instance_id: an instance's id (deck_instance_get_id())
  *
  * Returns: (transfer none) (nullable): an unhealthy link of the instance
  *   (the first, by peer and database), %NULL when all are healthy
  */
 const DeckHealthItem *
 deck_health_watch_get_unhealthy_link (DeckHealthWatch *self,
-                                      const char      *instance_name)
+                                      const char      *instance_id)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
   GHashTableIter iter;
@@ -646,7 +652,7 @@ deck_health_watch_get_unhealthy_link (DeckHealthWatch *self,
 
   g_hash_table_iter_init (&iter, self->unhealthy);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (g_strcmp0 (((DeckHealthItem *) value)->instance, instance_name) == 0)
+    if (g_strcmp0 (((DeckHealthItem *) value)->instance_id, instance_id) == 0)
       g_ptr_array_add (found, value);
   if (found->len == 0)
     return NULL;
@@ -657,7 +663,7 @@ deck_health_watch_get_unhealthy_link (DeckHealthWatch *self,
 /**
  * deck_health_watch_get_link_problem:
  * @self: a watch
- * @instance_name: an instance's name
+ * @instance_id: an instance's id (deck_instance_get_id())
  * @peer_node: the node name of its peer
  *
  * Returns: (transfer none) (nullable): the item that makes the instance's
@@ -666,14 +672,14 @@ deck_health_watch_get_unhealthy_link (DeckHealthWatch *self,
  */
 const DeckHealthItem *
 deck_health_watch_get_link_problem (DeckHealthWatch *self,
-                                    const char      *instance_name,
+                                    const char      *instance_id,
                                     const char      *peer_node)
 {
-  DeckHealthItem like = { .instance = (char *) instance_name, .peer_node = (char *) peer_node };
+  DeckHealthItem like = { .instance_id = (char *) instance_id, .peer_node = (char *) peer_node };
   g_autofree char *key = NULL;
 
   g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
-  g_return_val_if_fail (instance_name != NULL && peer_node != NULL, NULL);
+  g_return_val_if_fail (instance_id != NULL && peer_node != NULL, NULL);
 
   key = link_key (&like);
   return g_hash_table_lookup (self->unhealthy, key);
@@ -682,7 +688,7 @@ deck_health_watch_get_link_problem (DeckHealthWatch *self,
 /**
  * deck_health_watch_get_unhealthy:
  * @self: a watch
- * @instance_name: an instance's name
+ * @instance_id: an instance's id (deck_instance_get_id())
  *
  * Returns: (transfer none) (nullable): why the instance is unhealthy: its
  *   own item when it did not answer the last reading, else an unhealthy
@@ -690,16 +696,16 @@ deck_health_watch_get_link_problem (DeckHealthWatch *self,
  */
 const DeckHealthItem *
 deck_health_watch_get_unhealthy (DeckHealthWatch *self,
-                                 const char      *instance_name)
+                                 const char      *instance_id)
 {
   const DeckHealthItem *item;
 
   g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
 
-  item = find_item (self->items, instance_name, NULL, NULL);
+  item = find_item (self->items, instance_id, NULL, NULL);
   if (item != NULL && g_strcmp0 (item->state, "unreachable") == 0)
     return item;
-  return deck_health_watch_get_unhealthy_link (self, instance_name);
+  return deck_health_watch_get_unhealthy_link (self, instance_id);
 }
 
 /**
@@ -754,7 +760,7 @@ deck_health_watch_finalize (GObject *object)
   g_clear_pointer (&self->catching_since, g_hash_table_unref);
   g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->unhealthy, g_hash_table_unref);
-  g_clear_pointer (&self->node_names, g_hash_table_unref);
+  g_clear_pointer (&self->link_peers, g_hash_table_unref);
   g_clear_pointer (&self->read_time, g_date_time_unref);
 
   G_OBJECT_CLASS (deck_health_watch_parent_class)->finalize (object);
@@ -818,7 +824,7 @@ deck_health_watch_init (DeckHealthWatch *self)
                                          (GDestroyNotify) history_free);
   self->unhealthy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) deck_health_item_free);
-  self->node_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->link_peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**

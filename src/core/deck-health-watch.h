@@ -39,16 +39,16 @@ GPtrArray            *deck_health_watch_get_items        (DeckHealthWatch      *
 GDateTime            *deck_health_watch_get_read_time    (DeckHealthWatch      *self);
 guint                 deck_health_watch_get_n_readings   (DeckHealthWatch      *self);
 const DeckHealthItem *deck_health_watch_get_unhealthy    (DeckHealthWatch      *self,
-                                                          const char           *instance_name);
+                                                          const char           *instance_id);
 const DeckHealthItem *deck_health_watch_get_unhealthy_link (DeckHealthWatch    *self,
-                                                          const char           *instance_name);
+                                                          const char           *instance_id);
 const double         *deck_health_watch_get_latency_history (DeckHealthWatch  *self,
                                                           const DeckHealthItem *item,
                                                           guint                *n_values);
 GDateTime            *deck_health_watch_get_state_since  (DeckHealthWatch      *self,
                                                           const DeckHealthItem *item);
 const DeckHealthItem *deck_health_watch_get_link_problem (DeckHealthWatch      *self,
-                                                          const char           *instance_name,
+                                                          const char           *instance_id,
                                                           const char           *peer_node);
 
 /* The context's own, every instance of the store (deck-context.c). */

@@ -50,14 +50,14 @@ static guint signals[N_SIGNALS];
 
 static const DeckHealthItem *
 find_item (GPtrArray  *items,
-           const char *instance,
+           const char *instance_id,
            const char *peer_node)
 {
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (g_strcmp0 (item->instance, instance) == 0 &&
+      if (g_strcmp0 (item->instance_id, instance_id) == 0 &&
           g_strcmp0 (item->peer_node, peer_node) == 0)
         return item;
     }
@@ -82,7 +82,7 @@ end_health (DeckHealthWatch   *watch,
 
   if (here->instance_id == NULL || peer_node == NULL)
     return FALSE;
-  problem = deck_health_watch_get_link_problem (watch, here->name, peer_node);
+  problem = deck_health_watch_get_link_problem (watch, here->instance_id, peer_node);
   if (problem != NULL)
     {
       *health = g_strcmp0 (problem->state, "catching-up") == 0 ? DECK_MAP_HEALTH_CATCHING_UP
@@ -94,7 +94,7 @@ end_health (DeckHealthWatch   *watch,
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (g_strcmp0 (item->instance, here->name) != 0 ||
+      if (g_strcmp0 (item->instance_id, here->instance_id) != 0 ||
           g_strcmp0 (item->peer_node, peer_node) != 0)
         continue;
       reported = TRUE;
@@ -133,7 +133,7 @@ deck_map_live_apply (DeckMapLive *self)
       const DeckHealthItem *item;
       DeckMapHealth health = node->read_health;
 
-      if (node->instance_id == NULL || (item = find_item (items, node->name, NULL)) == NULL)
+      if (node->instance_id == NULL || (item = find_item (items, node->instance_id, NULL)) == NULL)
         continue;
       if (g_strcmp0 (item->state, "unreachable") == 0)
         health = DECK_MAP_HEALTH_UNREACHABLE;

@@ -55,7 +55,7 @@ static GParamSpec *properties[N_PROPS];
 char *
 deck_health_notifier_dup_id (const DeckHealthItem *item)
 {
-  return g_strdup_printf ("health-link:%s:%s", item->instance, item->peer_node);
+  return g_strdup_printf ("health-link:%s:%s", item->instance_id, item->peer_node);
 }
 
 static void
@@ -65,16 +65,12 @@ notify_link (DeckHealthNotifier   *self,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = deck_health_notifier_dup_id (item);
   g_autofree char *body = deck_health_item_describe_link (item);
-  g_autoptr(GError) error = NULL;
-  DeckInstance *instance = deck_store_find_instance (self->store, item->instance, &error);
-
   notification = g_notification_new (g_strcmp0 (item->state, "catching-up") == 0
                                      ? _("Replication link catching up")
                                      : _("Replication link down"));
   g_notification_set_body (notification, body);
-  if (instance != NULL)
-    g_notification_set_default_action_and_target (notification, "app.select-instance", "s",
-                                                  deck_instance_get_id (instance));
+  g_notification_set_default_action_and_target (notification, "app.select-instance", "s",
+                                                item->instance_id);
   g_application_send_notification (self->application, id, notification);
   g_hash_table_add (self->sent, g_steal_pointer (&id));
 }

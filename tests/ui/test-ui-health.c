@@ -349,12 +349,12 @@ node1_link_healthy (void)
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
 
-      if (g_strcmp0 (item->instance, deck_instance_get_name (instances[0])) == 0 &&
+      if (g_strcmp0 (item->instance_id, deck_instance_get_id (instances[0])) == 0 &&
           g_strcmp0 (item->peer_node, harper_fixture_get_node_name (nodes, 1)) == 0)
         seen = TRUE;
     }
   return seen && deck_health_watch_get_unhealthy_link (health,
-                                                       deck_instance_get_name (instances[0])) == NULL;
+                                                       deck_instance_get_id (instances[0])) == NULL;
 }
 
 static void
@@ -424,7 +424,7 @@ test_health (void)
   g_assert_null (deck_instance_row_get_health_problem (row_of (instances[1])));
 
   {
-    DeckHealthItem like = { .instance = (char *) deck_instance_get_name (instances[0]),
+    DeckHealthItem like = { .instance_id = (char *) deck_instance_get_id (instances[0]),
                             .peer_node = (char *) harper_fixture_get_node_name (nodes, 1) };
 
     id = deck_health_notifier_dup_id (&like);

@@ -23,8 +23,10 @@ deck_health_item_free (DeckHealthItem *item)
   if (item == NULL)
     return;
   g_free (item->instance);
+  g_free (item->instance_id);
   g_free (item->peer);
   g_free (item->peer_node);
+  g_free (item->peer_id);
   g_free (item->database);
   g_free (item->state);
   g_free (item->detail);
@@ -32,18 +34,20 @@ deck_health_item_free (DeckHealthItem *item)
 }
 
 static DeckHealthItem *
-item_new (const char *instance,
-          const char *peer,
-          const char *peer_node,
-          const char *database,
-          const char *state,
-          char       *detail)
+item_new (DeckInstance *instance,
+          DeckInstance *peer_instance,
+          const char   *peer_node,
+          const char   *database,
+          const char   *state,
+          char         *detail)
 {
   DeckHealthItem *item = g_new0 (DeckHealthItem, 1);
 
-  item->instance = g_strdup (instance);
-  item->peer = g_strdup (peer);
+  item->instance = g_strdup (deck_instance_get_name (instance));
+  item->instance_id = g_strdup (deck_instance_get_id (instance));
+  item->peer = g_strdup (peer_instance != NULL ? deck_instance_get_name (peer_instance) : peer_node);
   item->peer_node = g_strdup (peer_node);
+  item->peer_id = peer_instance != NULL ? g_strdup (deck_instance_get_id (peer_instance)) : NULL;
   item->database = g_strdup (database);
   item->state = g_strdup (state);
   item->detail = detail;
@@ -55,7 +59,17 @@ static DeckHealthItem *
 item_copy (const DeckHealthItem *item,
            const char           *state)
 {
-  return item_new (item->instance, item->peer, item->peer_node, item->database, state, NULL);
+  DeckHealthItem *copy = g_new0 (DeckHealthItem, 1);
+
+  copy->instance = g_strdup (item->instance);
+  copy->instance_id = g_strdup (item->instance_id);
+  copy->peer = g_strdup (item->peer);
+  copy->peer_node = g_strdup (item->peer_node);
+  copy->peer_id = g_strdup (item->peer_id);
+  copy->database = g_strdup (item->database);
+  copy->state = g_strdup (state);
+  copy->latency_ms = -1;
+  return copy;
 }
 
 /**
@@ -63,8 +77,9 @@ item_copy (const DeckHealthItem *item,
  * @a: a pointer to a #DeckHealthItem pointer
  * @b: another
  *
- * Orders items by instance, peer node and database, as readings are kept
- * (a #GCompareFunc for g_ptr_array_sort()).
+ * Orders items by instance (its name, then its id: two organizations may
+ * each have an instance of that name), peer node and database, as readings
+ * are kept (a #GCompareFunc for g_ptr_array_sort()).
  *
  * Returns: <0, 0 or >0
  */
@@ -77,25 +92,46 @@ deck_health_item_compare (gconstpointer a,
   int by;
 
   if ((by = g_strcmp0 (x->instance, y->instance)) != 0 ||
+      (by = g_strcmp0 (x->instance_id, y->instance_id)) != 0 ||
       (by = g_strcmp0 (x->peer_node, y->peer_node)) != 0)
     return by;
   return g_strcmp0 (x->database, y->database);
 }
 
+/* The instance of @instance's organization whose node is @node_name: the
+ * state may hold several organizations (the context's health watch reads
+ * them all), and node names are only unique within a cluster. */
+static DeckInstance *
+find_peer (DeckClusterState *state,
+           DeckInstance     *instance,
+           const char       *node_name)
+{
+  const char *organization = deck_instance_get_organization_id (instance);
+
+  for (guint i = 0; node_name != NULL && i < state->instances->len; i++)
+    {
+      DeckInstance *other = g_ptr_array_index (state->instances, i);
+
+      if (g_strcmp0 (deck_instance_get_organization_id (other), organization) == 0 &&
+          g_strcmp0 (deck_cluster_state_get_node_name (state, other), node_name) == 0)
+        return other;
+    }
+  return NULL;
+}
+
 static void
 add_link (GPtrArray           *items,
           DeckClusterState    *state,
-          const char          *name,
+          DeckInstance        *instance,
           const HdbConnection *conn)
 {
-  DeckInstance *peer_instance = deck_cluster_state_find_node (state, conn->name);
-  const char *peer = peer_instance != NULL ? deck_instance_get_name (peer_instance) : conn->name;
+  DeckInstance *peer = find_peer (state, instance, conn->name);
 
   if (conn->database_sockets->len == 0)
     {
       /* NATS, or a native link without a socket yet: the link as a whole. */
       gboolean connected = hdb_connection_is_connected (conn);
-      DeckHealthItem *item = item_new (name, peer, conn->name, NULL,
+      DeckHealthItem *item = item_new (instance, peer, conn->name, NULL,
                                        connected ? "connected" : "disconnected",
                                        conn->latency_ms >= 0
                                        ? g_strdup_printf (_("latency %.1f ms"), conn->latency_ms)
@@ -119,7 +155,7 @@ add_link (GPtrArray           *items,
         detail = g_strdup_printf (_("catching up from %s"), socket->catching_up_from);
       else if (socket->connected && socket->latency >= 0)
         detail = g_strdup_printf (_("latency %.1f ms"), socket->latency);
-      item = item_new (name, peer, conn->name, socket->database, word, detail);
+      item = item_new (instance, peer, conn->name, socket->database, word, detail);
       item->latency_ms = socket->connected ? socket->latency : -1;
       g_ptr_array_add (items, item);
     }
@@ -141,24 +177,23 @@ deck_cluster_health_read (DeckClusterState *state)
     {
       DeckInstance *instance = g_ptr_array_index (state->instances, i);
       const char *id = deck_instance_get_id (instance);
-      const char *name = deck_instance_get_name (instance);
       const HdbClusterStatus *status = g_hash_table_lookup (state->statuses, id);
 
       if (status == NULL)
         {
           const char *why = g_hash_table_lookup (state->unreadable, id);
 
-          g_ptr_array_add (items, item_new (name, NULL, NULL, NULL, "unreachable",
+          g_ptr_array_add (items, item_new (instance, NULL, NULL, NULL, "unreachable",
                                             g_strdup (why)));
           continue;
         }
-      g_ptr_array_add (items, item_new (name, NULL, NULL, NULL, "reachable", NULL));
+      g_ptr_array_add (items, item_new (instance, NULL, NULL, NULL, "reachable", NULL));
       for (guint j = 0; j < status->connections->len; j++)
         {
           const HdbConnection *conn = g_ptr_array_index (status->connections, j);
 
           if (conn->name != NULL)
-            add_link (items, state, name, conn);
+            add_link (items, state, instance, conn);
         }
     }
   g_ptr_array_sort (items, deck_health_item_compare);
@@ -214,7 +249,7 @@ deck_cluster_health_changes (GPtrArray *before,
       /* An unreachable instance reports no links: they are not "gone". */
       if (item->peer != NULL && find_item (after, item) == NULL)
         {
-          DeckHealthItem like = { item->instance, NULL, NULL, NULL, NULL, NULL };
+          DeckHealthItem like = { .instance = item->instance, .instance_id = item->instance_id };
           const DeckHealthItem *owner = find_item (after, &like);
 
           if (owner == NULL || g_strcmp0 (owner->state, "reachable") == 0)

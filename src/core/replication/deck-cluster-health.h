@@ -14,10 +14,14 @@ G_BEGIN_DECLS
 /**
  * DeckHealthItem:
  * @instance: the instance's name
+ * @instance_id: the instance's id in the store: what identifies it (two
+ *   organizations may each have an instance of the same name)
  * @peer: (nullable): the peer (its instance name, else its node name);
  *   %NULL for the instance itself
  * @peer_node: (nullable): the peer's node name: what identifies the link
  *   (the peer's instance name is known only while the peer answers)
+ * @peer_id: (nullable): the peer's instance id, while the peer answers (an
+ *   instance of the same organization)
  * @database: (nullable): the database of a native link's socket; %NULL
  *   for the instance, or for a NATS link as a whole
  * @state: one word, for scripts: `reachable`, `unreachable` (an
@@ -32,8 +36,10 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *instance;
+  char *instance_id;
   char *peer;
   char *peer_node;
+  char *peer_id;
   char *database;
   char *state;
   char *detail;

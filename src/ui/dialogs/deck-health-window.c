@@ -58,7 +58,7 @@ state_in_words (const char *state)
 
 static gboolean
 in_organization (DeckHealthWindow *self,
-                 const char       *instance_name)
+                 const char       *instance_id)
 {
   GListModel *instances = deck_organization_get_instances (self->organization);
 
@@ -66,7 +66,7 @@ in_organization (DeckHealthWindow *self,
     {
       g_autoptr(DeckInstance) instance = g_list_model_get_item (instances, i);
 
-      if (g_strcmp0 (deck_instance_get_name (instance), instance_name) == 0)
+      if (g_strcmp0 (deck_instance_get_id (instance), instance_id) == 0)
         return TRUE;
     }
   return FALSE;
@@ -77,7 +77,7 @@ link_row (DeckHealthWindow     *self,
           const DeckHealthItem *item)
 {
   const DeckHealthItem *unhealthy = deck_health_watch_get_link_problem (self->health,
-                                                                        item->instance,
+                                                                        item->instance_id,
                                                                         item->peer_node);
   gboolean bad = unhealthy != NULL;
   GDateTime *since = deck_health_watch_get_state_since (self->health, item);
@@ -137,7 +137,7 @@ show_links (DeckHealthWindow *self)
       const DeckHealthItem *item = g_ptr_array_index (items, i);
       GtkWidget *row;
 
-      if (item->peer_node == NULL || !in_organization (self, item->instance))
+      if (item->peer_node == NULL || !in_organization (self, item->instance_id))
         continue;
       row = link_row (self, item);
       adw_preferences_group_add (self->links_group, row);

@@ -160,7 +160,7 @@ on_query_tooltip (GtkWidget  *widget,
 }
 
 /* The mark: shown while a link of the instance is unhealthy, its tooltip
- * the link in words. The watch knows instances by name. */
+ * the link in words. The watch knows instances by id. */
 static void
 update_health (DeckInstanceRow *self)
 {
@@ -169,7 +169,7 @@ update_health (DeckInstanceRow *self)
   g_clear_pointer (&self->health_problem, g_free);
   if (self->health != NULL)
     item = deck_health_watch_get_unhealthy_link (self->health,
-                                                 deck_instance_get_name (self->instance));
+                                                 deck_instance_get_id (self->instance));
   if (item != NULL)
     self->health_problem = deck_health_item_describe_link (item);
   gtk_widget_set_visible (GTK_WIDGET (self->health_icon), item != NULL);
@@ -194,7 +194,7 @@ on_link_health_changed (DeckHealthWatch      *health,
                         gboolean              healthy,
                         DeckInstanceRow      *self)
 {
-  if (g_strcmp0 (item->instance, deck_instance_get_name (self->instance)) == 0)
+  if (g_strcmp0 (item->instance_id, deck_instance_get_id (self->instance)) == 0)
     update_health (self);
 }
 
