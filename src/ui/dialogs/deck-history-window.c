@@ -42,8 +42,10 @@ format_time (const char *iso)
   if (utc == NULL)
     return g_strdup (iso);
   local = g_date_time_to_local (utc);
-  /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (local, _("%Y-%m-%d %H:%M:%S"));
+  /* Translators: a date and time, see g_date_time_format(). Not a bare
+   * space after the date: with Debian 12's Cantarell that space was drawn
+   * with no width ("2026-01-0210:00:00"); after the comma it shows. */
+  return g_date_time_format (local, _("%Y-%m-%d, %H:%M:%S"));
 }
 
 /* One entry: names and messages come from the file and the servers, so
