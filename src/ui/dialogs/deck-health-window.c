@@ -7,7 +7,9 @@
  * its state, since when, its latency with a graph of the last readings,
  * and a warning where the watch counts the link unhealthy (the sidebar's
  * mark and the notifications say the same). It observes the watch; it
- * reads nothing itself.
+ * reads nothing itself. While the same links are read, their rows are
+ * updated in place (a keyboard user's focus stays on its row); rows are
+ * made again only when links come or go.
  */
 
 #define G_LOG_DOMAIN "deck-health-window"
@@ -27,8 +29,9 @@ struct _DeckHealthWindow
   DeckContext          *context;
   DeckOrganization     *organization;
   DeckHealthWatch      *health;        /* the context's */
-  GPtrArray            *rows;          /* AdwActionRow, in links_group */
+  GPtrArray            *rows;          /* LinkRow, in links_group's order */
   guint                 n_unhealthy;
+  guint                 n_builds;      /* how many times the rows were made */
   gulong                read_handler;
 
   /* Template widgets */
@@ -39,6 +42,29 @@ struct _DeckHealthWindow
 };
 
 G_DEFINE_FINAL_TYPE (DeckHealthWindow, deck_health_window, ADW_TYPE_WINDOW)
+
+/* The row of one link (per database) and the parts a reading changes */
+typedef struct
+{
+  char      *key;     /* instance id, peer node, database */
+  GtkWidget *row;     /* AdwActionRow, owned by links_group */
+  GtkWidget *icon;    /* the "not healthy" mark, shown when it is */
+  GtkWidget *graph;   /* DeckLatencyGraph */
+} LinkRow;
+
+static void
+link_row_free (LinkRow *link)
+{
+  g_free (link->key);
+  g_free (link);
+}
+
+static char *
+link_key (const DeckHealthItem *item)
+{
+  return g_strjoin ("\x1f", item->instance_id, item->peer_node,
+                    item->database != NULL ? item->database : "", NULL);
+}
 
 static const char *
 state_in_words (const char *state)
@@ -72,9 +98,11 @@ in_organization (DeckHealthWindow *self,
   return FALSE;
 }
 
-static GtkWidget *
-link_row (DeckHealthWindow     *self,
-          const DeckHealthItem *item)
+/* Shows @item's reading in @link's row; returns whether it is unhealthy */
+static gboolean
+update_row (DeckHealthWindow     *self,
+            LinkRow              *link,
+            const DeckHealthItem *item)
 {
   const DeckHealthItem *unhealthy = deck_health_watch_get_link_problem (self->health,
                                                                         item->instance_id,
@@ -85,8 +113,6 @@ link_row (DeckHealthWindow     *self,
   g_autofree char *when = local != NULL ? g_date_time_format (local, "%H:%M:%S") : NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *graph = deck_latency_graph_new ();
   const double *values;
   guint n_values;
 
@@ -102,47 +128,77 @@ link_row (DeckHealthWindow     *self,
                                 state_in_words (item->state), when, item->detail);
   else
     subtitle = g_strdup (state_in_words (item->state));
-  /* Names come from servers and the user: plain text. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  if (bad)
-    {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-      gtk_widget_add_css_class (icon, "warning");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Not healthy"), -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (link->row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (link->row), subtitle);
+  gtk_widget_set_visible (link->icon, bad);
   values = deck_health_watch_get_latency_history (self->health, item, &n_values);
-  deck_latency_graph_set_values (DECK_LATENCY_GRAPH (graph), values, n_values);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), graph);
-  self->n_unhealthy += bad;
-  return row;
+  deck_latency_graph_set_values (DECK_LATENCY_GRAPH (link->graph), values, n_values);
+  return bad;
+}
+
+static LinkRow *
+link_row_new (const DeckHealthItem *item)
+{
+  LinkRow *link = g_new0 (LinkRow, 1);
+
+  link->key = link_key (item);
+  link->row = adw_action_row_new ();
+  /* Names come from servers and the user: plain text. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (link->row), FALSE);
+  link->icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (link->icon, "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (link->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Not healthy"), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (link->row), link->icon);
+  link->graph = deck_latency_graph_new ();
+  adw_action_row_add_suffix (ADW_ACTION_ROW (link->row), link->graph);
+  return link;
 }
 
 static void
 show_links (DeckHealthWindow *self)
 {
   GPtrArray *items = deck_health_watch_get_items (self->health);
-
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (self->links_group, g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
-  self->n_unhealthy = 0;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  gboolean same;
 
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (items, i);
-      GtkWidget *row;
 
-      if (item->peer_node == NULL || !in_organization (self, item->instance_id))
-        continue;
-      row = link_row (self, item);
-      adw_preferences_group_add (self->links_group, row);
-      g_ptr_array_add (self->rows, row);
+      if (item->peer_node != NULL && in_organization (self, item->instance_id))
+        g_ptr_array_add (shown, (gpointer) item);
     }
+
+  /* The same links as shown (the watch keeps its items in order): the rows
+   * stay; else they are made again. */
+  same = shown->len == self->rows->len;
+  for (guint i = 0; same && i < shown->len; i++)
+    {
+      g_autofree char *key = link_key (g_ptr_array_index (shown, i));
+      LinkRow *link = g_ptr_array_index (self->rows, i);
+
+      same = g_strcmp0 (key, link->key) == 0;
+    }
+  if (!same)
+    {
+      for (guint i = 0; i < self->rows->len; i++)
+        adw_preferences_group_remove (self->links_group,
+                                      ((LinkRow *) g_ptr_array_index (self->rows, i))->row);
+      g_ptr_array_set_size (self->rows, 0);
+      self->n_builds++;
+      for (guint i = 0; i < shown->len; i++)
+        {
+          LinkRow *link = link_row_new (g_ptr_array_index (shown, i));
+
+          adw_preferences_group_add (self->links_group, link->row);
+          g_ptr_array_add (self->rows, link);
+        }
+    }
+  self->n_unhealthy = 0;
+  for (guint i = 0; i < shown->len; i++)
+    self->n_unhealthy += update_row (self, g_ptr_array_index (self->rows, i),
+                                     g_ptr_array_index (shown, i));
 
   if (self->rows->len > 0)
     gtk_stack_set_visible_child_name (self->stack, "links");
@@ -195,7 +251,7 @@ static void
 deck_health_window_init (DeckHealthWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->rows = g_ptr_array_new ();
+  self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) link_row_free);
 }
 
 /**
@@ -258,4 +314,19 @@ deck_health_window_get_n_unhealthy (DeckHealthWindow *self)
 {
   g_return_val_if_fail (DECK_IS_HEALTH_WINDOW (self), 0);
   return self->n_unhealthy;
+}
+
+/**
+ * deck_health_window_get_n_builds:
+ * @self: the window
+ *
+ * Returns: how many times its rows were made: once, and again at each
+ *   reading whose links differ from the last one's (the tests check that
+ *   a reading of the same links keeps the rows)
+ */
+guint
+deck_health_window_get_n_builds (DeckHealthWindow *self)
+{
+  g_return_val_if_fail (DECK_IS_HEALTH_WINDOW (self), 0);
+  return self->n_builds;
 }

@@ -21,5 +21,6 @@ GtkWidget *deck_health_window_new           (GtkWindow        *parent,
                                              DeckOrganization *organization);
 guint      deck_health_window_get_n_links   (DeckHealthWindow *self);
 guint      deck_health_window_get_n_unhealthy (DeckHealthWindow *self);
+guint      deck_health_window_get_n_builds  (DeckHealthWindow *self);
 
 G_END_DECLS
