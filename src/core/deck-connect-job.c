@@ -301,26 +301,17 @@ describe_trust (DeckConnectJob *self)
 static void
 prepared (DeckConnectJob *self)
 {
-  const char *name = deck_instance_get_name (self->instance);
-  const char *peer_name = deck_instance_get_name (self->peer);
+  GError *error = NULL;
 
   if (self->prepare_error != NULL)
     {
       fail (self, g_steal_pointer (&self->prepare_error));
       return;
     }
-  if (self->info->engine == HDB_ENGINE_NONE || self->info->engine == HDB_ENGINE_UNKNOWN ||
-      self->info->node_name == NULL)
+  if (!_deck_job_check_engines (self->info, deck_instance_get_name (self->instance),
+                                self->peer_info, deck_instance_get_name (self->peer), &error))
     {
-      fail (self, g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED,
-                               _("Clustering is not enabled on “%s”."), name));
-      return;
-    }
-  if (self->peer_info->engine != self->info->engine || self->peer_info->node_name == NULL)
-    {
-      fail (self, g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_PEER_NOT_ENABLED,
-                               _("“%s” is not enabled with the same engine (%s) as “%s”."),
-                               peer_name, hdb_engine_to_string (self->info->engine), name));
+      fail (self, error);
       return;
     }
   if (self->cluster_password == NULL)
@@ -346,16 +337,8 @@ read_done (DeckConnectJob *self,
            GError         *error,
            DeckInstance   *instance)
 {
-  if (error != NULL && self->prepare_error == NULL)
-    {
-      /* Which instance did not answer, unless the error says it. */
-      if (instance == self->peer && error->domain == HDB_ERROR)
-        g_prefix_error (&error, "“%s”: ", deck_instance_get_name (instance));
-      self->prepare_error = error;
-    }
-  else if (error != NULL)
-    g_error_free (error);
-
+  _deck_job_keep_first_error (&self->prepare_error, error,
+                              instance == self->peer ? deck_instance_get_name (instance) : NULL);
   if (--self->n_waiting == 0)
     prepared (self);
 }

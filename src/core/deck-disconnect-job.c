@@ -69,32 +69,21 @@ disconnect_now (DeckDisconnectJob *self)
   g_autoptr(DeckEngine) engine = NULL;
   g_autofree char *phase = NULL;
   DeckPeer peer = { 0 };
+  GError *error = NULL;
 
   if (self->read_error != NULL)
     {
       _deck_job_fail (DECK_JOB (self), g_steal_pointer (&self->read_error));
       return;
     }
-  if (self->info->engine == HDB_ENGINE_NONE || self->info->engine == HDB_ENGINE_UNKNOWN ||
-      self->info->node_name == NULL)
+  if (!_deck_job_check_engines (self->info, deck_instance_get_name (self->instance),
+                                self->peer_info, peer_label (self), &error))
     {
-      _deck_job_fail (DECK_JOB (self),
-                      g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED,
-                                   _("Clustering is not enabled on “%s”."),
-                                   deck_instance_get_name (self->instance)));
+      _deck_job_fail (DECK_JOB (self), error);
       return;
     }
   if (self->peer_info != NULL)
     {
-      if (self->peer_info->engine != self->info->engine || self->peer_info->node_name == NULL)
-        {
-          _deck_job_fail (DECK_JOB (self),
-                          g_error_new (DECK_JOB_ERROR, DECK_JOB_ERROR_PEER_NOT_ENABLED,
-                                       _("“%s” is not enabled with the same engine (%s) as “%s”."),
-                                       peer_label (self), hdb_engine_to_string (self->info->engine),
-                                       deck_instance_get_name (self->instance)));
-          return;
-        }
       g_free (self->peer_node_name);
       self->peer_node_name = g_strdup (self->peer_info->node_name);
     }
@@ -129,15 +118,7 @@ on_info (GObject      *source,
     self->info = info;
   else
     self->peer_info = info;
-  if (error != NULL && self->read_error == NULL)
-    {
-      if (!own && error->domain == HDB_ERROR)
-        g_prefix_error (&error, "“%s”: ", peer_label (self));
-      self->read_error = error;
-    }
-  else if (error != NULL)
-    g_error_free (error);
-
+  _deck_job_keep_first_error (&self->read_error, error, own ? NULL : peer_label (self));
   if (--self->n_waiting == 0)
     disconnect_now (self);
 }

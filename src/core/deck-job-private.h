@@ -33,5 +33,17 @@ void          _deck_job_fail            (DeckJob      *self,
                                          GError       *error);
 /* Ends the job as CANCELLED (nothing was in flight). */
 void          _deck_job_cancelled       (DeckJob      *self);
+/* Keeps @error (taken) in @first unless it holds one already; an error of
+ * the peer's client is prefixed with @peer_label (%NULL: not the peer). */
+void          _deck_job_keep_first_error (GError              **first,
+                                          GError               *error,
+                                          const char           *peer_label);
+/* Whether clustering runs on the instance (@info), and on the peer with
+ * the same engine when @peer_info is not %NULL. */
+gboolean      _deck_job_check_engines   (const HdbServerInfo  *info,
+                                         const char           *name,
+                                         const HdbServerInfo  *peer_info,
+                                         const char           *peer_label,
+                                         GError              **error);
 
 G_END_DECLS

@@ -649,3 +649,50 @@ _deck_job_cancelled (DeckJob *self)
   finish (self, DECK_JOB_STATE_CANCELLED,
           g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
 }
+
+/* The reads a job runs side by side keep the first error; the others are
+ * dropped. The client's errors do not say which instance they are about:
+ * one of the peer's is prefixed with its name. */
+void
+_deck_job_keep_first_error (GError     **first,
+                            GError      *error,
+                            const char  *peer_label)
+{
+  if (error == NULL)
+    return;
+  if (*first != NULL)
+    {
+      g_error_free (error);
+      return;
+    }
+  if (peer_label != NULL && error->domain == HDB_ERROR)
+    g_prefix_error (&error, "“%s”: ", peer_label);
+  *first = error;
+}
+
+/* A link is made or undone between two nodes of one engine: clustering
+ * must run on the instance, and on the peer (when its server was read)
+ * with the same engine. */
+gboolean
+_deck_job_check_engines (const HdbServerInfo  *info,
+                         const char           *name,
+                         const HdbServerInfo  *peer_info,
+                         const char           *peer_label,
+                         GError              **error)
+{
+  if (info->engine == HDB_ENGINE_NONE || info->engine == HDB_ENGINE_UNKNOWN ||
+      info->node_name == NULL)
+    {
+      g_set_error (error, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED,
+                   _("Clustering is not enabled on “%s”."), name);
+      return FALSE;
+    }
+  if (peer_info != NULL && (peer_info->engine != info->engine || peer_info->node_name == NULL))
+    {
+      g_set_error (error, DECK_JOB_ERROR, DECK_JOB_ERROR_PEER_NOT_ENABLED,
+                   _("“%s” is not enabled with the same engine (%s) as “%s”."),
+                   peer_label, hdb_engine_to_string (info->engine), name);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -166,8 +166,8 @@ hdb_client_remove_node_async (HdbClient           *self,
   request = _hdb_operation_new ("remove_node");
   json_object_set_string_member (request, engine == HDB_ENGINE_NATS ? "node_name" : "hostname",
                                  name);
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_remove_node_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_remove_node_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (remove_node, char *)
@@ -198,8 +198,8 @@ hdb_client_cluster_set_routes_async (HdbClient           *self,
   if (server != NULL)
     json_object_set_string_member (request, "server", server);
   json_object_set_array_member (request, "routes", json_array_ref (routes));
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_cluster_set_routes_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_cluster_set_routes_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (cluster_set_routes, char *)
@@ -218,8 +218,8 @@ hdb_client_cluster_delete_routes_async (HdbClient           *self,
 
   request = _hdb_operation_new ("cluster_delete_routes");
   json_object_set_array_member (request, "routes", json_array_ref (routes));
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_cluster_delete_routes_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_cluster_delete_routes_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (cluster_delete_routes, char *)

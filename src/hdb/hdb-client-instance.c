@@ -52,8 +52,8 @@ hdb_client_set_configuration_async (HdbClient           *self,
       json_object_set_member (request, l->data,
                               json_node_copy (json_object_get_member (settings, l->data)));
 
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_set_configuration_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_set_configuration_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (set_configuration, char *)
@@ -226,8 +226,8 @@ hdb_client_add_user_async (HdbClient           *self,
   json_object_set_string_member (request, "username", username);
   json_object_set_string_member (request, "password", password);
   json_object_set_boolean_member (request, "active", active);
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_add_user_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_add_user_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (add_user, char *)
@@ -262,8 +262,8 @@ hdb_client_alter_user_async (HdbClient           *self,
     json_object_set_string_member (request, "password", password);
   if (role != NULL)
     json_object_set_string_member (request, "role", role);
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_alter_user_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_alter_user_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (alter_user, char *)
@@ -282,8 +282,8 @@ hdb_client_create_database_async (HdbClient           *self,
 
   request = _hdb_operation_new ("create_database");
   json_object_set_string_member (request, "database", database);
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_create_database_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_create_database_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (create_database, char *)
@@ -306,8 +306,8 @@ hdb_client_create_table_async (HdbClient           *self,
   json_object_set_string_member (request, "database", database);
   json_object_set_string_member (request, "table", table);
   json_object_set_string_member (request, "primary_key", primary_key);
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_create_table_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_create_table_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (create_table, char *)
@@ -330,8 +330,8 @@ hdb_client_insert_async (HdbClient           *self,
   json_object_set_string_member (request, "database", database);
   json_object_set_string_member (request, "table", table);
   json_object_set_array_member (request, "records", json_array_ref (records));
-  _hdb_client_run (self, request, 0, (HdbParseFunc) hdb_parse_message, g_free,
-                   hdb_client_insert_async, cancellable, callback, user_data);
+  _hdb_client_run_message (self, request, hdb_client_insert_async, cancellable,
+                           callback, user_data);
 }
 
 HDB_DEFINE_FINISH (insert, char *)

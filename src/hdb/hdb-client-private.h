@@ -55,6 +55,12 @@ void        _hdb_client_run            (HdbClient           *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+void        _hdb_client_run_message    (HdbClient           *self,
+                                        JsonObject          *request,
+                                        gpointer             source_tag,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
 gpointer    _hdb_client_finish_pointer (HdbClient           *self,
                                         GAsyncResult        *result,
                                         gpointer             source_tag,

@@ -22,6 +22,7 @@
 #include "hdb-client-private.h"
 #include "hdb-deadline.h"
 #include "hdb-json.h"
+#include "hdb-parse.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -614,6 +615,20 @@ _hdb_client_run (HdbClient           *self,
 {
   run_request (self, request, TRUE, timeout_ms, parse, result_free, source_tag, cancellable,
                callback, user_data);
+}
+
+/* Starts an operation whose answer is Harper's message (create_table,
+ * add_user, remove_node …): its _finish returns the message, a string. */
+void
+_hdb_client_run_message (HdbClient           *self,
+                         JsonObject          *request,
+                         gpointer             source_tag,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  run_request (self, request, TRUE, 0, (HdbParseFunc) hdb_parse_message, g_free, source_tag,
+               cancellable, callback, user_data);
 }
 
 gpointer

@@ -92,6 +92,17 @@ server_info_engine (ServerInfoState *state)
     }
 }
 
+/* Both answers of the second stage are in */
+static void
+server_info_configured (GTask *task)
+{
+  if (server_info_stage_failed (task))
+    return;
+
+  server_info_engine (g_task_get_task_data (task));
+  server_info_finish_with (task);
+}
+
 static void
 on_server_info_configuration (GObject      *source,
                               GAsyncResult *result,
@@ -102,10 +113,8 @@ on_server_info_configuration (GObject      *source,
 
   state->config = hdb_client_get_configuration_finish (HDB_CLIENT (source), result,
                                                        &state->first_error);
-  if (--state->n_running > 0 || server_info_stage_failed (task))
-    return;
-  server_info_engine (state);
-  server_info_finish_with (task);
+  if (--state->n_running == 0)
+    server_info_configured (task);
 }
 
 static void
@@ -118,10 +127,8 @@ on_server_info_status (GObject      *source,
 
   state->status = hdb_client_cluster_status_finish (HDB_CLIENT (source), result,
                                                     &state->second_error);
-  if (--state->n_running > 0 || server_info_stage_failed (task))
-    return;
-  server_info_engine (state);
-  server_info_finish_with (task);
+  if (--state->n_running == 0)
+    server_info_configured (task);
 }
 
 /* Both answers of the first stage are in */

@@ -191,19 +191,6 @@ deck_application_add_accels (GtkApplication *app)
     gtk_application_set_accels_for_action (app, app_accels[i].action, app_accels[i].accels);
 }
 
-static GSettings *
-settings_new_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    return NULL;
-  return g_settings_new (APP_ID);
-}
-
 /* The Preferences change it while the app runs. */
 static void
 on_refresh_interval_changed (DeckApplication *self)
@@ -224,7 +211,7 @@ deck_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   deck_application_add_accels (GTK_APPLICATION (app));
-  self->settings = settings_new_if_installed ();
+  self->settings = deck_settings_new_if_installed ();
 
   {
     g_autoptr(DeckStore) store = deck_store_new (NULL);

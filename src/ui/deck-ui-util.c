@@ -587,3 +587,25 @@ deck_widget_get_window (GtkWidget *widget)
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
+
+/**
+ * deck_settings_new_if_installed:
+ *
+ * An uninstalled build run without GSETTINGS_SCHEMA_DIR has no schema, and
+ * g_settings_new() would abort: it runs without settings instead.
+ *
+ * Returns: (transfer full) (nullable): the application's settings, or %NULL
+ *   when their schema is not installed
+ */
+GSettings *
+deck_settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new (APP_ID);
+}

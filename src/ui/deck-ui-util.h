@@ -36,4 +36,6 @@ void       deck_preferences_group_set_description_text (AdwPreferencesGroup *gro
 
 GtkWindow *deck_widget_get_window                  (GtkWidget           *widget);
 
+GSettings *deck_settings_new_if_installed          (void);
+
 G_END_DECLS

@@ -472,24 +472,6 @@ deck_window_init (DeckWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 }
 
-static GSettings *
-settings_new_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    {
-      /* Uninstalled and without GSETTINGS_SCHEMA_DIR: work, just forget. */
-      g_warning ("The settings schema %s is not installed; window size and selection "
-                 "will not be remembered", APP_ID);
-      return NULL;
-    }
-  return g_settings_new (APP_ID);
-}
-
 /**
  * deck_window_new:
  * @application: (nullable): the application
@@ -512,7 +494,11 @@ deck_window_new (GtkApplication *application,
   self->store = store;
   self->credentials = credentials;
   self->monitor = deck_context_get_monitor (context);
-  self->settings = settings_new_if_installed ();
+  self->settings = deck_settings_new_if_installed ();
+  /* Uninstalled and without GSETTINGS_SCHEMA_DIR: work, just forget. */
+  if (self->settings == NULL)
+    g_warning ("The settings schema %s is not installed; window size and selection "
+               "will not be remembered", APP_ID);
   /* Staged switches survive a closed window or a crash, and what the
    * command line stages shows here: the context's pending changes, saved
    * as they change and read again when the file does. */

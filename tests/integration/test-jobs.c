@@ -7,6 +7,10 @@
  * tests/with-keyring.sh, which also gives fresh XDG directories: the
  * pending changes and the history go there).
  *
+ *  /jobs/not-enabled             before the enable: connect and disconnect
+ *                                 end NOT_ENABLED naming the instance, and a
+ *                                 peer that refuses the login is named in
+ *                                 the error; no node is added
  *  /jobs/enable-outlives-starter  a "page" (TestStarter) starts an enable job
  *                                 on each node and is finalized at once; both
  *                                 jobs follow their restarts to the end, found
@@ -186,6 +190,66 @@ has_table (guint       i,
 }
 
 /* Tests ------------------------------------------------------------------------- */
+
+/* Starts @job and waits for it to fail with @domain/@code. */
+static const GError *
+assert_job_fails (DeckJob *job,
+                  GQuark   domain,
+                  gint     code)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *failure;
+
+  g_assert_true (deck_job_start (job, &error));
+  g_assert_no_error (error);
+  wait_job (job);
+  assert_job_state (job, DECK_JOB_STATE_FAILED);
+  failure = deck_job_get_error (job);
+  g_assert_error ((GError *) failure, domain, code);
+  return failure;
+}
+
+static void
+test_not_enabled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *not_enabled = NULL;
+  g_autofree char *refused = NULL;
+  DeckInstance *bad_login;
+  DeckJob *job;
+  const GError *failure;
+
+  /* Translators' text aside, the message names the instance. */
+  not_enabled = g_strdup_printf ("“%s”", deck_instance_get_name (instances[0]));
+
+  job = DECK_JOB (deck_connect_job_new (context, instances[0], instances[1]));
+  failure = assert_job_fails (job, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED);
+  g_assert_nonnull (strstr (failure->message, not_enabled));
+  drop_job (job);
+
+  job = DECK_JOB (deck_disconnect_job_new (context, instances[0], instances[1], NULL, NULL));
+  failure = assert_job_fails (job, DECK_JOB_ERROR, DECK_JOB_ERROR_NOT_ENABLED);
+  g_assert_nonnull (strstr (failure->message, not_enabled));
+  drop_job (job);
+
+  /* node2 under another name, with a password it refuses: the peer's reads
+   * fail, and the error says whose they were. */
+  bad_login = deck_store_add_instance (store, demo, "node2-bad-login",
+                                       harper_fixture_get_url (nodes, 1),
+                                       harper_fixture_get_username (nodes), NULL, &error);
+  g_assert_no_error (error);
+  deck_instance_monitor_set_password (monitor, bad_login, "Not-The-Password-1");
+  job = DECK_JOB (deck_connect_job_new (context, instances[0], bad_login));
+  failure = assert_job_fails (job, HDB_ERROR, HDB_ERROR_AUTH);
+  refused = g_strdup_printf ("“%s”: ", deck_instance_get_name (bad_login));
+  g_assert_true (g_str_has_prefix (failure->message, refused));
+  drop_job (job);
+  g_assert_true (deck_store_remove_instance (store, bad_login, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (connected_to (0, "node2"));
+  g_assert_false (connected_to (1, "node1"));
+}
 
 static void
 test_enable_outlives_starter (void)
@@ -524,6 +588,7 @@ main (int   argc,
       return 1;
     }
 
+  g_test_add_func ("/jobs/not-enabled", test_not_enabled);
   g_test_add_func ("/jobs/enable-outlives-starter", test_enable_outlives_starter);
   g_test_add_func ("/jobs/connect", test_connect);
   g_test_add_func ("/jobs/disconnect", test_disconnect);

@@ -109,6 +109,15 @@ enable_free (Enable *data)
   g_free (data);
 }
 
+/* Whether the configuration already says what the request asks for. */
+static gboolean
+config_matches (const HdbConfiguration *config,
+                const Enable           *enable)
+{
+  return g_strcmp0 (config->replication_hostname, enable->base.node_name) == 0 &&
+         g_strcmp0 (config->replication_url, enable->replication_url) == 0;
+}
+
 static gboolean
 check_node_name (const HdbClusterStatus *status,
                  gpointer                user_data)
@@ -165,8 +174,7 @@ enable_config_read (DeckStepRun   *run,
       return DECK_STEP_CHECK_FAILED;
     }
 
-  enable->base.configured = g_strcmp0 (config->replication_hostname, enable->base.node_name) == 0 &&
-                            g_strcmp0 (config->replication_url, enable->replication_url) == 0;
+  enable->base.configured = config_matches (config, enable);
   return DECK_STEP_NEXT;
 }
 
@@ -197,8 +205,7 @@ enable_config_reread (DeckStepRun   *run,
   config = hdb_client_get_configuration_finish (HDB_CLIENT (source), result, error);
   if (config == NULL)
     return DECK_STEP_REQUEST_FAILED;
-  if (g_strcmp0 (config->replication_hostname, enable->base.node_name) != 0 ||
-      g_strcmp0 (config->replication_url, enable->replication_url) != 0)
+  if (!config_matches (config, enable))
     {
       g_set_error (error, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_NOT_APPLIED,
                    _("The configuration was written but reads back differently: node name "
