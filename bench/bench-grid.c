@@ -324,6 +324,24 @@ start_scroll (void)
   gdk_frame_clock_request_phase (run.clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
 }
 
+/* The grid's rows are counted from their own fields, not with
+ * deck_replication_item_matches(): that makes a row's search text the first
+ * time, and the first filter measured must pay for it as the app's does.
+ * The benchmark's filter is one word. */
+static gboolean
+grid_row_matches (DeckReplicationItem *item,
+                  const char          *needle)
+{
+  g_autofree char *text = g_strdup_printf ("%s %s %s.%s",
+                                           deck_replication_item_get_peer_label (item),
+                                           deck_replication_item_get_peer (item),
+                                           deck_replication_item_get_database (item),
+                                           deck_replication_item_get_table (item));
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+
+  return strstr (folded, needle) != NULL;
+}
+
 static guint
 count_matching (GListModel *model,
                 const char *word)
@@ -337,7 +355,7 @@ count_matching (GListModel *model,
       g_autoptr(GObject) item = g_list_model_get_item (model, i);
 
       if (opt_floor ? strstr (bench_floor_row_get_tag (BENCH_FLOOR_ROW (item)), word) != NULL
-                    : deck_replication_item_matches (DECK_REPLICATION_ITEM (item), needle))
+                    : grid_row_matches (DECK_REPLICATION_ITEM (item), needle))
         matching++;
     }
   return matching;

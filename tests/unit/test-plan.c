@@ -1284,6 +1284,27 @@ test_model_build (void)
   g_assert_true (deck_replication_item_get_value (item, DECK_REPLICATION_PUBLISH));
   g_assert_null (find_item (G_LIST_MODEL (model), "node2", "system", "hdb_user"));
   g_assert_null (find_item (G_LIST_MODEL (model), "node1", "shop", "product"));
+
+  /* By peer as the status lists them, then database and table: the tables
+   * of every peer are sorted once for all of them. */
+  {
+    static const char *expected[][2] = {
+      { "node2", "order" }, { "node2", "product" }, { "node2", "review" },
+      { "node3", "order" }, { "node3", "product" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        g_autoptr(DeckReplicationItem) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+        g_assert_cmpstr (deck_replication_item_get_peer (row), ==, expected[i][0]);
+        g_assert_cmpstr (deck_replication_item_get_table (row), ==, expected[i][1]);
+      }
+  }
+  /* The search text is made at the first filter, from the shared names. */
+  item = find_item (G_LIST_MODEL (model), "node2", "shop", "review");
+  g_assert_true (deck_replication_item_matches (item, "second node2 shop.review"));
+  g_assert_false (deck_replication_item_matches (item, "node3"));
 }
 
 static void

@@ -20,6 +20,8 @@
 
 #include "deck-replication-model.h"
 
+/* The strings are GRefStrings: the rows of one model share them (one peer's
+ * name, one table's), so that making ten thousand rows copies no text. */
 struct _DeckReplicationItem
 {
   GObject       parent_instance;
@@ -30,7 +32,9 @@ struct _DeckReplicationItem
   char         *database;
   char         *table;
   char         *state;
-  char         *haystack;   /* casefolded "label database.table" for filtering */
+  char         *haystack;   /* casefolded "label peer database.table", made by the first
+                             * filter (deck_replication_item_matches()): most grids
+                             * are never filtered, and the text is not shown */
   DeckBaseline  baseline;
 
   gboolean      publish;
@@ -82,12 +86,13 @@ deck_replication_item_finalize (GObject *object)
 {
   DeckReplicationItem *self = DECK_REPLICATION_ITEM (object);
 
-  g_free (self->instance_id);
-  g_free (self->peer);
-  g_free (self->peer_label);
-  g_free (self->database);
-  g_free (self->table);
-  g_free (self->state);
+  g_ref_string_release (self->instance_id);
+  g_ref_string_release (self->peer);
+  g_ref_string_release (self->peer_label);
+  g_ref_string_release (self->database);
+  g_ref_string_release (self->table);
+  if (self->state != NULL)
+    g_ref_string_release (self->state);
   g_free (self->haystack);
 
   G_OBJECT_CLASS (deck_replication_item_parent_class)->finalize (object);
@@ -122,6 +127,30 @@ deck_replication_item_init (DeckReplicationItem *self)
 {
 }
 
+/* Takes the GRefStrings given (@state may be %NULL) */
+static DeckReplicationItem *
+item_new_take (char               *instance_id,
+               char               *peer,
+               char               *peer_label,
+               char               *database,
+               char               *table,
+               const DeckBaseline *baseline,
+               char               *state)
+{
+  DeckReplicationItem *self = g_object_new (DECK_TYPE_REPLICATION_ITEM, NULL);
+
+  self->instance_id = instance_id;
+  self->peer = peer;
+  self->peer_label = peer_label;
+  self->database = database;
+  self->table = table;
+  self->state = state;
+  self->baseline = *baseline;
+  self->publish = baseline->publish;
+  self->subscribe = baseline->subscribe;
+  return self;
+}
+
 /**
  * deck_replication_item_new:
  * @instance_id: the instance whose node record the row edits
@@ -145,27 +174,14 @@ deck_replication_item_new (const char         *instance_id,
                            const DeckBaseline *baseline,
                            const char         *state)
 {
-  DeckReplicationItem *self;
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (instance_id != NULL && peer != NULL, NULL);
   g_return_val_if_fail (database != NULL && table != NULL, NULL);
   g_return_val_if_fail (baseline != NULL, NULL);
 
-  self = g_object_new (DECK_TYPE_REPLICATION_ITEM, NULL);
-  self->instance_id = g_strdup (instance_id);
-  self->peer = g_strdup (peer);
-  self->peer_label = g_strdup (peer_label != NULL ? peer_label : peer);
-  self->database = g_strdup (database);
-  self->table = g_strdup (table);
-  self->state = g_strdup (state);
-  self->baseline = *baseline;
-  self->publish = baseline->publish;
-  self->subscribe = baseline->subscribe;
-
-  text = g_strdup_printf ("%s %s %s.%s", self->peer_label, self->peer, database, table);
-  self->haystack = g_utf8_casefold (text, -1);
-  return self;
+  return item_new_take (g_ref_string_new (instance_id), g_ref_string_new (peer),
+                        g_ref_string_new (peer_label != NULL ? peer_label : peer),
+                        g_ref_string_new (database), g_ref_string_new (table), baseline,
+                        state != NULL ? g_ref_string_new (state) : NULL);
 }
 
 const char *
@@ -377,6 +393,13 @@ deck_replication_item_matches (DeckReplicationItem *self,
 
   if (needle == NULL || *needle == '\0')
     return TRUE;
+  if (self->haystack == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s %s %s.%s", self->peer_label, self->peer,
+                                               self->database, self->table);
+
+      self->haystack = g_utf8_casefold (text, -1);
+    }
   if (strchr (needle, ' ') == NULL)
     return strstr (self->haystack, needle) != NULL;
 
@@ -389,45 +412,88 @@ deck_replication_item_matches (DeckReplicationItem *self,
 
 /* The model ---------------------------------------------------------------- */
 
-/* What is known of one (database, table) of a connection while the model
- * is built: whether each side's schema has it, and the connection's
- * subscription to it. One hash lookup per source instead of a search of
- * the schemas and the subscription list for every row. */
+/* Every (database, table) that some row of the model shows, from both
+ * sides' schemas and the subscriptions, found without building a key: a
+ * table is looked up by its database, then its name. The entries hold the
+ * names the rows share (GRefStrings) and their place in the rows' order,
+ * so that each connection's rows come out in order without a sort of
+ * their own. */
 typedef struct
 {
-  const char            *database;
-  const char            *table;
-  gboolean               here;
-  gboolean               there;
-  const HdbSubscription *subscription;   /* the first one listed, as the baseline reads it */
-} TableFacts;
+  char  *database;   /* GRefString */
+  char  *table;      /* GRefString */
+  guint  index;      /* in Catalog.entries */
+} CatalogEntry;
 
-static TableFacts *
-table_facts (GHashTable *tables,
-             const char *database,
-             const char *table)
+typedef struct
 {
-  g_autofree char *key = NULL;
-  TableFacts *facts;
+  GHashTable *databases;   /* database (GRefString) → GHashTable: table → CatalogEntry */
+  GPtrArray  *entries;     /* CatalogEntry, first seen first, then by database and table */
+} Catalog;
 
-  if (database == NULL || table == NULL || g_strcmp0 (database, "system") == 0)
-    return NULL;
-  key = g_strconcat (database, "\n", table, NULL);
-  facts = g_hash_table_lookup (tables, key);
-  if (facts == NULL)
-    {
-      facts = g_new0 (TableFacts, 1);
-      facts->database = database;
-      facts->table = table;
-      g_hash_table_insert (tables, g_steal_pointer (&key), facts);
-    }
-  return facts;
+static void
+catalog_entry_free (gpointer data)
+{
+  CatalogEntry *entry = data;
+
+  g_ref_string_release (entry->database);
+  g_ref_string_release (entry->table);
+  g_free (entry);
 }
 
 static void
-add_schema (GHashTable      *tables,
-            const HdbSchema *schema,
-            gboolean         here)
+catalog_init (Catalog *catalog)
+{
+  catalog->databases = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                              (GDestroyNotify) g_ref_string_release,
+                                              (GDestroyNotify) g_hash_table_unref);
+  catalog->entries = g_ptr_array_new_with_free_func (catalog_entry_free);
+}
+
+static void
+catalog_clear (Catalog *catalog)
+{
+  g_clear_pointer (&catalog->databases, g_hash_table_unref);
+  g_clear_pointer (&catalog->entries, g_ptr_array_unref);
+}
+
+/* The `system` database, and a record without names, are no rows. */
+static CatalogEntry *
+catalog_find (Catalog    *catalog,
+              const char *database,
+              const char *table,
+              gboolean    add)
+{
+  GHashTable *tables;
+  CatalogEntry *entry;
+  char *db_name;
+
+  if (database == NULL || table == NULL || strcmp (database, "system") == 0)
+    return NULL;
+  if (!g_hash_table_lookup_extended (catalog->databases, database, (gpointer *) &db_name,
+                                     (gpointer *) &tables))
+    {
+      if (!add)
+        return NULL;
+      db_name = g_ref_string_new (database);
+      tables = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (catalog->databases, db_name, tables);
+    }
+  entry = g_hash_table_lookup (tables, table);
+  if (entry == NULL && add)
+    {
+      entry = g_new0 (CatalogEntry, 1);
+      entry->database = g_ref_string_acquire (db_name);
+      entry->table = g_ref_string_new (table);
+      g_hash_table_insert (tables, entry->table, entry);
+      g_ptr_array_add (catalog->entries, entry);
+    }
+  return entry;
+}
+
+static void
+catalog_add_schema (Catalog         *catalog,
+                    const HdbSchema *schema)
 {
   for (guint i = 0; schema != NULL && i < schema->databases->len; i++)
     {
@@ -436,14 +502,64 @@ add_schema (GHashTable      *tables,
       for (guint j = 0; j < db->tables->len; j++)
         {
           const HdbTable *table = g_ptr_array_index (db->tables, j);
-          TableFacts *facts = table_facts (tables, db->name, table->name);
 
-          if (facts == NULL)
+          catalog_find (catalog, db->name, table->name, TRUE);
+        }
+    }
+}
+
+/* The rows' order within a peer: by database, then table, compared
+ * bytewise (as the "database\ntable" keys this replaced compared). */
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const CatalogEntry *x = *(const CatalogEntry **) a;
+  const CatalogEntry *y = *(const CatalogEntry **) b;
+  int c = strcmp (x->database, y->database);
+
+  return c != 0 ? c : strcmp (x->table, y->table);
+}
+
+static void
+catalog_sort (Catalog *catalog)
+{
+  g_ptr_array_sort (catalog->entries, compare_entries);
+  for (guint i = 0; i < catalog->entries->len; i++)
+    ((CatalogEntry *) g_ptr_array_index (catalog->entries, i))->index = i;
+}
+
+/* What is known of one catalog entry for one connection: whether each
+ * side's schema has it, and the connection's subscription to it. */
+typedef struct
+{
+  gboolean               here;
+  gboolean               there;
+  const HdbSubscription *subscription;   /* the first one listed, as the baseline reads it */
+} TableFacts;
+
+/* Marks the entries @schema has, in @facts (one per catalog entry) */
+static void
+mark_schema (Catalog         *catalog,
+             const HdbSchema *schema,
+             TableFacts      *facts,
+             gboolean         here)
+{
+  for (guint i = 0; schema != NULL && i < schema->databases->len; i++)
+    {
+      const HdbDatabase *db = g_ptr_array_index (schema->databases, i);
+
+      for (guint j = 0; j < db->tables->len; j++)
+        {
+          const HdbTable *table = g_ptr_array_index (db->tables, j);
+          const CatalogEntry *entry = catalog_find (catalog, db->name, table->name, FALSE);
+
+          if (entry == NULL)
             continue;
           if (here)
-            facts->here = TRUE;
+            facts[entry->index].here = TRUE;
           else
-            facts->there = TRUE;
+            facts[entry->index].there = TRUE;
         }
     }
 }
@@ -467,27 +583,73 @@ database_connected (const HdbConnection *conn,
   return TRUE;
 }
 
+typedef enum
+{
+  ROW_FINE,
+  ROW_MISSING_BOTH,
+  ROW_MISSING_HERE,
+  ROW_MISSING_THERE,
+  ROW_NOT_CONNECTED,
+  N_ROW_STATES
+} RowState;
+
 /* A schema that could not be read hides nothing. */
-static char *
+static RowState
 row_state (const HdbConnection *conn,
-           const char          *label,
            const HdbSchema     *own_schema,
            const HdbSchema     *peer_schema,
+           const CatalogEntry  *entry,
            const TableFacts    *facts)
 {
   gboolean here = own_schema == NULL || facts->here;
   gboolean there = peer_schema == NULL || facts->there;
 
   if (!here && !there)
-    return g_strdup (_("Missing on both instances"));
+    return ROW_MISSING_BOTH;
   if (!here)
-    return g_strdup (_("Missing on this instance"));
+    return ROW_MISSING_HERE;
   if (!there)
-    /* Translators: the peer instance's name */
-    return g_strdup_printf (_("Missing on %s"), label);
-  if (!database_connected (conn, facts->database))
-    return g_strdup (_("Not connected"));
-  return NULL;
+    return ROW_MISSING_THERE;
+  if (!database_connected (conn, entry->database))
+    return ROW_NOT_CONNECTED;
+  return ROW_FINE;
+}
+
+/* The state's text for people (a GRefString), made once per peer */
+static char *
+row_state_text (char       **texts,
+                RowState     state,
+                const char  *label)
+{
+  if (state == ROW_FINE)
+    return NULL;
+  if (texts[state] == NULL)
+    {
+      switch (state)
+        {
+        case ROW_MISSING_BOTH:
+          texts[state] = g_ref_string_new (_("Missing on both instances"));
+          break;
+        case ROW_MISSING_HERE:
+          texts[state] = g_ref_string_new (_("Missing on this instance"));
+          break;
+        case ROW_MISSING_THERE:
+          {
+            /* Translators: the peer instance's name */
+            g_autofree char *text = g_strdup_printf (_("Missing on %s"), label);
+
+            texts[state] = g_ref_string_new (text);
+          }
+          break;
+        case ROW_NOT_CONNECTED:
+        case ROW_FINE:
+        case N_ROW_STATES:
+        default:
+          texts[state] = g_ref_string_new (_("Not connected"));
+          break;
+        }
+    }
+  return g_ref_string_acquire (texts[state]);
 }
 
 /* The baseline deck_baseline_from_connection() gives, from the facts */
@@ -502,11 +664,73 @@ row_baseline (const HdbConnection *conn,
                         (facts->subscription && facts->subscription->subscribe);
 }
 
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
+/* A record of the instance itself, or one without a name, is no peer. */
+static gboolean
+is_peer (const HdbClusterStatus *status,
+         const HdbConnection    *conn)
 {
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
+  return conn->name != NULL && g_strcmp0 (conn->name, status->node_name) != 0;
+}
+
+/* The rows of one peer, in the catalog's order */
+static void
+add_peer_rows (GPtrArray              *items,
+               Catalog                *catalog,
+               char                   *instance,
+               const HdbConnection    *conn,
+               const HdbSchema        *own_schema,
+               const HdbSchema        *peer_schema,
+               const char             *label,
+               const TableFacts       *own_facts,
+               DeckChangeSet          *changes)
+{
+  guint n = catalog->entries->len;
+  g_autofree TableFacts *facts = g_new0 (TableFacts, MAX (n, 1));
+  char *state_texts[N_ROW_STATES] = { NULL, };
+  char *peer = g_ref_string_new (conn->name);
+  char *peer_label = g_strcmp0 (label, conn->name) == 0 ? g_ref_string_acquire (peer)
+                                                         : g_ref_string_new (label);
+
+  for (guint i = 0; i < n; i++)
+    facts[i].here = own_facts[i].here;
+  mark_schema (catalog, peer_schema, facts, FALSE);
+  for (guint j = 0; conn->subscriptions != NULL && j < conn->subscriptions->len; j++)
+    {
+      const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, j);
+      const CatalogEntry *entry = catalog_find (catalog, sub->database, sub->table, FALSE);
+
+      if (entry != NULL && facts[entry->index].subscription == NULL)
+        facts[entry->index].subscription = sub;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const CatalogEntry *entry = g_ptr_array_index (catalog->entries, i);
+      const TableFacts *f = &facts[i];
+      DeckBaseline baseline;
+      RowState state;
+      DeckReplicationItem *item;
+
+      /* A table of the other peers only */
+      if (!f->here && !f->there && f->subscription == NULL)
+        continue;
+      row_baseline (conn, f, &baseline);
+      state = row_state (conn, own_schema, peer_schema, entry, f);
+      item = item_new_take (g_ref_string_acquire (instance), g_ref_string_acquire (peer),
+                            g_ref_string_acquire (peer_label),
+                            g_ref_string_acquire (entry->database),
+                            g_ref_string_acquire (entry->table), &baseline,
+                            row_state_text (state_texts, state, peer_label));
+      if (changes != NULL)
+        deck_replication_item_sync (item, changes);
+      g_ptr_array_add (items, item);
+    }
+
+  for (guint i = 0; i < N_ROW_STATES; i++)
+    if (state_texts[i] != NULL)
+      g_ref_string_release (state_texts[i]);
+  g_ref_string_release (peer_label);
+  g_ref_string_release (peer);
 }
 
 /**
@@ -537,58 +761,55 @@ deck_replication_model_build (const char             *instance_id,
 {
   g_autoptr(GListStore) store = g_list_store_new (DECK_TYPE_REPLICATION_ITEM);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree TableFacts *own_facts = NULL;
+  Catalog catalog;
+  char *instance;
 
   g_return_val_if_fail (instance_id != NULL, NULL);
   g_return_val_if_fail (status != NULL, NULL);
 
+  /* Nothing staged: no row needs to look. */
+  if (changes != NULL && deck_change_set_get_n_changes (changes) == 0)
+    changes = NULL;
+
+  /* Every table any row shows, then each peer's rows in that order */
+  catalog_init (&catalog);
+  catalog_add_schema (&catalog, own_schema);
   for (guint i = 0; status->connections != NULL && i < status->connections->len; i++)
     {
       const HdbConnection *conn = g_ptr_array_index (status->connections, i);
-      const HdbSchema *peer_schema;
-      const char *label;
-      g_autoptr(GHashTable) tables = NULL;
-      g_autofree gpointer *keys = NULL;
-      guint n_keys;
 
-      /* A record of the instance itself, or one without a name, is no peer. */
-      if (conn->name == NULL || g_strcmp0 (conn->name, status->node_name) == 0)
+      if (!is_peer (status, conn))
         continue;
-
-      peer_schema = peer_schemas ? g_hash_table_lookup (peer_schemas, conn->name) : NULL;
-      label = peer_labels ? g_hash_table_lookup (peer_labels, conn->name) : NULL;
-      if (label == NULL)
-        label = conn->name;
-
-      tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      add_schema (tables, own_schema, TRUE);
-      add_schema (tables, peer_schema, FALSE);
+      catalog_add_schema (&catalog,
+                          peer_schemas ? g_hash_table_lookup (peer_schemas, conn->name) : NULL);
       for (guint j = 0; conn->subscriptions != NULL && j < conn->subscriptions->len; j++)
         {
           const HdbSubscription *sub = g_ptr_array_index (conn->subscriptions, j);
-          TableFacts *facts = table_facts (tables, sub->database, sub->table);
 
-          if (facts != NULL && facts->subscription == NULL)
-            facts->subscription = sub;
-        }
-
-      keys = g_hash_table_get_keys_as_array (tables, &n_keys);
-      qsort (keys, n_keys, sizeof (gpointer), compare_keys);
-      for (guint j = 0; j < n_keys; j++)
-        {
-          const TableFacts *facts = g_hash_table_lookup (tables, keys[j]);
-          g_autofree char *state = NULL;
-          DeckBaseline baseline;
-          DeckReplicationItem *item;
-
-          row_baseline (conn, facts, &baseline);
-          state = row_state (conn, label, own_schema, peer_schema, facts);
-          item = deck_replication_item_new (instance_id, conn->name, label, facts->database,
-                                            facts->table, &baseline, state);
-          if (changes != NULL)
-            deck_replication_item_sync (item, changes);
-          g_ptr_array_add (items, item);
+          catalog_find (&catalog, sub->database, sub->table, TRUE);
         }
     }
+  catalog_sort (&catalog);
+
+  own_facts = g_new0 (TableFacts, MAX (catalog.entries->len, 1));
+  mark_schema (&catalog, own_schema, own_facts, TRUE);
+
+  instance = g_ref_string_new (instance_id);
+  for (guint i = 0; status->connections != NULL && i < status->connections->len; i++)
+    {
+      const HdbConnection *conn = g_ptr_array_index (status->connections, i);
+      const char *label;
+
+      if (!is_peer (status, conn))
+        continue;
+      label = peer_labels ? g_hash_table_lookup (peer_labels, conn->name) : NULL;
+      add_peer_rows (items, &catalog, instance, conn, own_schema,
+                     peer_schemas ? g_hash_table_lookup (peer_schemas, conn->name) : NULL,
+                     label != NULL ? label : conn->name, own_facts, changes);
+    }
+  g_ref_string_release (instance);
+  catalog_clear (&catalog);
 
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
   return g_steal_pointer (&store);

@@ -117,19 +117,32 @@ typedef struct
   const char          *keys[4];
 } OrderEntry;
 
-static const char *
-collation_key (GHashTable *keys,
-               const char *text)
+/* The keys made so far: by the string's address first, for the rows of one
+ * model share their names (deck_replication_model_build()), then by its
+ * text, for rows that were made one by one. */
+typedef struct
 {
-  char *key = g_hash_table_lookup (keys, text);
+  GHashTable *by_address;   /* the items' strings → key (not owned) */
+  GHashTable *by_text;      /* the items' strings → key (owned) */
+} CollationKeys;
 
+static const char *
+collation_key (CollationKeys *keys,
+               const char    *text)
+{
+  char *key = g_hash_table_lookup (keys->by_address, text);
+
+  if (key != NULL)
+    return key;
+  key = g_hash_table_lookup (keys->by_text, text);
   if (key == NULL)
     {
       g_autofree char *folded = g_utf8_casefold (text, -1);
 
       key = g_utf8_collate_key (folded, -1);
-      g_hash_table_insert (keys, (gpointer) text, key);
+      g_hash_table_insert (keys->by_text, (gpointer) text, key);
     }
+  g_hash_table_insert (keys->by_address, (gpointer) text, key);
   return key;
 }
 
@@ -155,7 +168,9 @@ update_order (DeckReplicationGrid *self)
 {
   guint n = self->items != NULL ? g_list_model_get_n_items (self->items) : 0;
   /* Keyed by the items' own strings, which @items keeps alive */
-  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) by_address = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) by_text = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  CollationKeys keys = { by_address, by_text };
   g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
   g_autofree OrderEntry *entries = g_new (OrderEntry, MAX (n, 1));
 
@@ -165,10 +180,10 @@ update_order (DeckReplicationGrid *self)
 
       g_ptr_array_add (items, item);
       entries[i].item = item;
-      entries[i].keys[0] = collation_key (keys, deck_replication_item_get_peer_label (item));
-      entries[i].keys[1] = collation_key (keys, deck_replication_item_get_peer (item));
-      entries[i].keys[2] = collation_key (keys, deck_replication_item_get_database (item));
-      entries[i].keys[3] = collation_key (keys, deck_replication_item_get_table (item));
+      entries[i].keys[0] = collation_key (&keys, deck_replication_item_get_peer_label (item));
+      entries[i].keys[1] = collation_key (&keys, deck_replication_item_get_peer (item));
+      entries[i].keys[2] = collation_key (&keys, deck_replication_item_get_database (item));
+      entries[i].keys[3] = collation_key (&keys, deck_replication_item_get_table (item));
     }
   /* A stable sort: rows equal in all four keep the model's order. */
   g_qsort_with_data (entries, n, sizeof (OrderEntry), compare_entries, NULL);

@@ -498,6 +498,9 @@ deck_toggle_cell_class_init (DeckToggleCellClass *klass)
 static void
 deck_toggle_cell_init (DeckToggleCell *self)
 {
+  /* One shortcut for every cell: it holds no state, and the grid makes
+   * hundreds of cells at its start. */
+  static GtkShortcut *activate_shortcut;
   GtkEventController *keys = gtk_shortcut_controller_new ();
 
   self->toggle = gtk_switch_new ();
@@ -507,14 +510,17 @@ deck_toggle_cell_init (DeckToggleCell *self)
    * but in the grid's column view GTK 4.8's row takes them first (space
    * selects the row, Enter activates it), so a keyboard user could reach
    * a switch and never flip it. The switch takes them before its row. */
+  if (activate_shortcut == NULL)
+    activate_shortcut =
+      gtk_shortcut_new (gtk_alternative_trigger_new (
+                          gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                          gtk_alternative_trigger_new (
+                            gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0),
+                            gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
+                                                         gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0)))),
+                        g_object_ref (gtk_activate_action_get ()));
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-    gtk_shortcut_new (gtk_alternative_trigger_new (
-                        gtk_keyval_trigger_new (GDK_KEY_space, 0),
-                        gtk_alternative_trigger_new (
-                          gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0),
-                          gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
-                                                       gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0)))),
-                      g_object_ref (gtk_activate_action_get ())));
+                                        g_object_ref (activate_shortcut));
   gtk_widget_add_controller (self->toggle, keys);
   self->active_handler = g_signal_connect (self->toggle, "notify::active",
                                            G_CALLBACK (on_switch_active), self);
