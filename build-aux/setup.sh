@@ -69,6 +69,9 @@ packages=(
   # keyring, session bus, headless display, accessibility
   libsecret-tools gnome-keyring dbus dbus-daemon xvfb xauth
   at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-4.0
+  # the keyboard-only test's window manager (hands the focus back when a
+  # dialog closes, as a desktop does; tests/ui/openbox-rc.xml)
+  openbox
   # the SVG loader for GTK's icons: without it GTK warns, and the UI tests run
   # with G_DEBUG=fatal-warnings
   librsvg2-common

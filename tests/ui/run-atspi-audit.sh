@@ -27,6 +27,10 @@
 #      question and restart progress (node3 really restarts), the
 #      unreachable instance and the certificate question of Add Instance.
 #
+# With AUDIT_WINDOW_MANAGER=1 (ui-atspi-keyboard) Openbox manages the Xvfb's
+# windows (tests/ui/openbox-rc.xml), as a desktop's window manager would:
+# the keyboard focus goes back to the main window when a dialog closes.
+#
 # Harper: HARPER_BIN when set, else what tests/harper/install.sh prints.
 # HARPER_CLUSTER_SCRIPT (set by meson) names harper-cluster.sh.
 # GSETTINGS_SCHEMA_DIR is passed on; GTK_A11Y and NO_AT_BRIDGE are unset for
@@ -45,6 +49,9 @@ if [ "${1:-}" != --inner ]; then
     command -v "$tool" >/dev/null ||
       { echo "Bail out! $tool not found (packages xvfb, xauth, dbus-daemon, gnome-keyring, curl, python3-gi)"; exit 1; }
   done
+  if [ "${AUDIT_WINDOW_MANAGER:-}" = 1 ]; then
+    command -v openbox >/dev/null || { echo "Bail out! openbox not found (package openbox)"; exit 1; }
+  fi
   /usr/bin/python3 -c 'import gi; gi.require_version("Atspi", "2.0"); from gi.repository import Atspi' 2>/dev/null ||
     { echo "Bail out! /usr/bin/python3 cannot import Atspi (packages python3-gi gir1.2-atspi-2.0)"; exit 1; }
   # Find (or install) Harper now: with-keyring.sh replaces XDG_CACHE_HOME.
@@ -136,8 +143,29 @@ run_phase() {
   fi
 }
 
+wm_pid=
+stop_wm() {
+  [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null && wait "$wm_pid" 2>/dev/null
+  wm_pid=
+}
+
 # -- 1. first run ----------------------------------------------------------------
-trap 'stop_app; kill "$stub_pid" 2>/dev/null' EXIT
+trap 'stop_app; stop_wm; kill "$stub_pid" 2>/dev/null' EXIT
+if [ "${AUDIT_WINDOW_MANAGER:-}" = 1 ]; then
+  # Openbox runs --startup's command once it manages the screen.
+  wm_ready=$HOME/openbox.ready
+  openbox --sm-disable --config-file "$here/openbox-rc.xml" --startup "touch '$wm_ready'" \
+    >"$HOME/openbox.log" 2>&1 &
+  wm_pid=$!
+  for _ in $(seq 600); do
+    [ -e "$wm_ready" ] || ! kill -0 "$wm_pid" 2>/dev/null && break
+    sleep 0.1
+  done
+  if [ ! -e "$wm_ready" ]; then
+    echo "Bail out! openbox did not start on the Xvfb: $(tail -n 5 "$HOME/openbox.log")"
+    exit 1
+  fi
+fi
 run_phase first-run
 
 # -- 2. the cluster ----------------------------------------------------------------
@@ -167,7 +195,7 @@ fi
 tls_url=$(. "$base/tls/cluster.env" && echo "$HARPER_NODE1_URL")
 # node2 may be left frozen (SIGSTOP) by the failed-operation screen if the
 # script is killed: thawed before it is stopped.
-trap 'stop_app; kill "$stub_pid" 2>/dev/null; kill -CONT "$HARPER_NODE2_PID" 2>/dev/null;
+trap 'stop_app; stop_wm; kill "$stub_pid" 2>/dev/null; kill -CONT "$HARPER_NODE2_PID" 2>/dev/null;
       "$cluster_script" stop "$base/tls" >/dev/null 2>&1;
       "$cluster_script" stop "$base/single" >/dev/null 2>&1;
       "$cluster_script" stop "$base/cluster" >/dev/null 2>&1; rm -rf "$base"' EXIT
