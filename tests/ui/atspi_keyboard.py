@@ -28,7 +28,10 @@ are listed, not failed.
              & Apply (Return), the cluster password typed, Apply (space),
              Escape closes the dialog. Connections (Tab, space): space on
              "Disconnect node2" asks, Escape closes the question, and
-             node1's cluster_status still lists node2.
+             node1's cluster_status still lists node2; space asks again,
+             Tab and space answer "Disconnect", and node1's cluster_status
+             no longer lists node2; Ctrl+N opens Add Instance, Escape
+             closes it.
 
 Prints TAP numbered from FIRST_TEST_NUMBER, no plan, and the comment
 "# atspi_audit.py done" (the name run-atspi-audit.sh waits for) at its end.
@@ -57,13 +60,48 @@ MOVE_WAIT = 5
 NOT_READ = object()
 
 
-def pointer_into_window():
-    """Xvfb runs without a window manager: the keyboard focus is the X
-    window under the pointer (PointerRoot), and every window is mapped at
-    the screen's top left corner, the newest on top. The pointer is kept
-    there, so that the keys go to the window in front, as they would to
-    the active window on a desktop. It only moves; nothing is clicked."""
-    Atspi.generate_mouse_event(40, 60, "abs")
+class XFocus:
+    """The X server's input focus (XGetInputFocus through libX11), for the
+    log: the window that takes the keys, and how it reverts."""
+
+    REVERT = {0: "None", 1: "PointerRoot", 2: "Parent"}
+
+    def __init__(self):
+        import ctypes
+        self.c = ctypes
+        try:
+            self.x = ctypes.CDLL("libX11.so.6")
+        except OSError:
+            self.x = None
+            return
+        self.x.XOpenDisplay.restype = ctypes.c_void_p
+        self.x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        self.x.XDefaultRootWindow.restype = ctypes.c_ulong
+        self.x.XGetInputFocus.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_ulong),
+                                          ctypes.POINTER(ctypes.c_int)]
+        self.x.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
+                                      ctypes.POINTER(ctypes.c_char_p)]
+        self.d = self.x.XOpenDisplay(None)
+        self.root = self.x.XDefaultRootWindow(self.d) if self.d else 0
+
+    def __str__(self):
+        if not self.x or not self.d:
+            return "?"
+        c = self.c
+        w, r = c.c_ulong(), c.c_int()
+        self.x.XGetInputFocus(self.d, c.byref(w), c.byref(r))
+        if w.value in (0, 1):
+            name = ("None", "PointerRoot")[w.value]
+        elif w.value == self.root:
+            name = "root"
+        else:
+            t = c.c_char_p()
+            self.x.XFetchName(self.d, w.value, c.byref(t))
+            name = f"0x{w.value:x} {t.value.decode(errors='replace') if t.value else '(no name)'!r}"
+        return f"{name}, revert to {self.REVERT.get(r.value, r.value)}"
+
+
+XFOCUS = XFocus()
 
 
 class Keyboard:
@@ -120,7 +158,6 @@ class Keyboard:
         # focus is waited for: the focus is read before it, and after it
         # until it is somewhere else.
         before = self.focused()[0] if key in MOVES else NOT_READ
-        pointer_into_window()
         # The modifiers are locked (XkbLockModifiers), not pressed as keys:
         # a modifier key synthesized by keysym does not reach GTK under Xvfb.
         mask = sum(MODIFIERS[m] for m in combo[:-1])
@@ -155,8 +192,11 @@ class Keyboard:
             # A window being built or torn down may have no focus for a moment.
             found = wait_for(lambda: (lambda f: f if f[0] is not None else None)(self.focused()), 1.5)
             node, ok = found if found is not None else (None, False)
+        wins = ", ".join(f"{name_of(w)!r}{'*' if 'active' in states(w) else ''}"
+                         for w in self.windows())
         self.log.append(f"{key} -> " + (f"[{role_of(node)}] {name_of(node)!r}" if node is not None
-                                        else "(none reported)"))
+                                        else "(none reported)")
+                        + f"  [X focus {XFOCUS}; windows {wins}]")
         if node is None:
             # GTK 4.8 does not always say which element has the focus (an
             # entry's inner text widget has no node of its own): counted
@@ -170,7 +210,6 @@ class Keyboard:
         return node
 
     def type(self, text):
-        pointer_into_window()
         for ch in text:
             Atspi.generate_keyboard_event(ord(ch), None, Atspi.KeySynthType.SYM)
             time.sleep(0.05)
@@ -335,8 +374,6 @@ def cluster(tap, kb, app, window):
     if not choose_node1(tap, kb, window, True):
         return
     grid(tap, kb, app, window)
-    # Last: after Escape closed a message dialog, the next dialog did not
-    # take the keys in this Xvfb (see docs/accessibility.md, not done yet).
     connections(tap, kb, app, window)
 
 
@@ -405,7 +442,8 @@ def grid(tap, kb, app, window):
 def connections(tap, kb, app, window):
     """node1's Connections by keyboard: space on "Disconnect node2" asks,
     Escape closes the question, and node1's cluster_status still lists
-    node2 (nothing was sent)."""
+    node2 (nothing was sent); asked again, "Disconnect" is answered and
+    node2 leaves node1's cluster_status."""
     url = os.environ.get("AUDIT_NODE1_URL", "")
     before = peers(url) if url else None
     if not tap.ok(before is not None and "node2" in before,
@@ -433,6 +471,32 @@ def connections(tap, kb, app, window):
     still = peers(url)
     tap.ok(still is not None and "node2" in still,
            "after Escape node1 is still connected to node2 (cluster_status)", f"connections: {still}")
+    # The question again, right after Escape closed it: it takes the keys
+    # (a window manager hands the focus back to the main window), and this
+    # time Tab and space answer "Disconnect".
+    button = kb.tab_to(named("Disconnect node2"), '"Disconnect node2"', 40, here=True)
+    if not tap.ok(button is not None, 'the focus is back on "Disconnect node2" (or Tab reaches it)'):
+        return
+    kb.press("space")
+    question = window_named(app, "Disconnect?", 20)
+    if not tap.ok(question is not None, 'space asks "Disconnect?" again'):
+        return
+    answer = kb.tab_to(named("Disconnect"), '"Disconnect"', 6, here=True)
+    if answer is not None:
+        kb.press("space")
+    tap.ok(answer is not None and wait_for(lambda: gone(question), 10) is not None,
+           'Tab and space answer "Disconnect"')
+    # Harper answers remove_node before every side has dropped the link:
+    # node1's cluster_status is read until node2 is gone from it.
+    after = wait_for(lambda: (lambda p: p if p is not None and "node2" not in p else None)(peers(url)),
+                     60)
+    tap.ok(after is not None, "node1 is no longer connected to node2 (cluster_status)",
+           f"connections: {peers(url)}")
+    # After the dialogs above, a shortcut still reaches the main window.
+    kb.press("Control_L", "n")
+    dialog = window_named(app, "Add Instance", 20)
+    if tap.ok(dialog is not None, "Ctrl+N opens Add Instance after the questions"):
+        escape_closes(tap, kb, dialog, "Add Instance")
 
 
 def main():
