@@ -609,3 +609,103 @@ deck_settings_new_if_installed (void)
     return NULL;
   return g_settings_new (APP_ID);
 }
+
+/* Keeping the keyboard focus -------------------------------------------------- */
+
+/* What deck_window_keep_focus() remembers of a window: the ancestors of its
+ * last focus widget, nearest first, and the pending look at a lost focus. */
+typedef struct
+{
+  GtkWindow *window;     /* unowned: this is the window's data */
+  GPtrArray *ancestors;  /* GWeakRef *, owned */
+  guint      idle_id;
+} FocusKeeper;
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+focus_keeper_free (gpointer data)
+{
+  FocusKeeper *keeper = data;
+
+  g_clear_handle_id (&keeper->idle_id, g_source_remove);
+  g_ptr_array_unref (keeper->ancestors);
+  g_free (keeper);
+}
+
+static gboolean
+restore_focus (gpointer data)
+{
+  FocusKeeper *keeper = data;
+
+  keeper->idle_id = 0;
+  if (gtk_window_get_focus (keeper->window) != NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (keeper->window)))
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < keeper->ancestors->len; i++)
+    {
+      g_autoptr(GtkWidget) ancestor = g_weak_ref_get (g_ptr_array_index (keeper->ancestors, i));
+
+      if (ancestor != NULL && gtk_widget_get_root (ancestor) == GTK_ROOT (keeper->window) &&
+          gtk_widget_get_mapped (ancestor) &&
+          gtk_widget_child_focus (ancestor, GTK_DIR_TAB_FORWARD))
+        break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_focus_widget (GtkWindow   *window,
+                 GParamSpec  *pspec,
+                 FocusKeeper *keeper)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  if (focus == NULL)
+    {
+      /* GTK passes through no focus on its way around (Tab past the last
+       * widget): only a focus still lost once it is idle counts. */
+      if (keeper->idle_id == 0)
+        keeper->idle_id = g_idle_add (restore_focus, keeper);
+      return;
+    }
+  g_clear_handle_id (&keeper->idle_id, g_source_remove);
+  g_ptr_array_set_size (keeper->ancestors, 0);
+  for (GtkWidget *w = gtk_widget_get_parent (focus); w != NULL && w != GTK_WIDGET (window);
+       w = gtk_widget_get_parent (w))
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, w);
+      g_ptr_array_add (keeper->ancestors, ref);
+    }
+}
+
+/**
+ * deck_window_keep_focus:
+ * @window: a window
+ *
+ * When the focused widget of @window goes away (its row rebuilt, its bar
+ * hidden after an Apply), GTK 4.8 leaves the window with no focus at all,
+ * and the next Tab starts again at its first widget: a keyboard user loses
+ * their place. From now on the focus then goes to the first widget that
+ * takes it in the nearest of the lost widget's containers still shown.
+ */
+void
+deck_window_keep_focus (GtkWindow *window)
+{
+  FocusKeeper *keeper;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  keeper = g_new0 (FocusKeeper, 1);
+  keeper->window = window;
+  keeper->ancestors = g_ptr_array_new_with_free_func (weak_ref_free);
+  g_object_set_data_full (G_OBJECT (window), "deck-focus-keeper", keeper, focus_keeper_free);
+  g_signal_connect (window, "notify::focus-widget", G_CALLBACK (on_focus_widget), keeper);
+}

@@ -19,6 +19,7 @@ void       deck_shortcuts_window_name_widgets      (GtkShortcutsWindow  *window)
 void       deck_widget_name_search_entries         (GtkWidget           *widget,
                                                     const char          *fallback);
 void       deck_list_box_tab_leaves                (GtkListBox          *list);
+void       deck_window_keep_focus                  (GtkWindow           *window);
 
 /* Text is text: libadwaita 1.2 parses these as Pango markup, so a text
  * from a server, a file or the user goes through them escaped. */

@@ -452,6 +452,7 @@ deck_window_init (DeckWindow *self)
   deck_toast_overlay_name_buttons (self->toast_overlay);
   deck_list_box_tab_leaves (self->organizations_list);
   deck_list_box_tab_leaves (self->instances_list);
+  deck_window_keep_focus (GTK_WINDOW (self));
 
   self->filter = gtk_custom_filter_new (filter_instance, self, NULL);
   self->filtered_instances = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
