@@ -84,24 +84,6 @@ item_key (const DeckHealthItem *item)
                       item->database ? item->database : "", NULL);
 }
 
-static DeckHealthItem *
-item_dup (const DeckHealthItem *item,
-          const char           *state)
-{
-  DeckHealthItem *copy = g_new0 (DeckHealthItem, 1);
-
-  copy->instance = g_strdup (item->instance);
-  copy->instance_id = g_strdup (item->instance_id);
-  copy->peer = g_strdup (item->peer);
-  copy->peer_node = g_strdup (item->peer_node);
-  copy->peer_id = g_strdup (item->peer_id);
-  copy->database = g_strdup (item->database);
-  copy->state = g_strdup (state != NULL ? state : item->state);
-  copy->detail = state != NULL ? NULL : g_strdup (item->detail);
-  copy->latency_ms = state != NULL ? -1 : item->latency_ms;
-  return copy;
-}
-
 /* @instance_id: the instance's id (DeckHealthItem.instance_id) */
 static const DeckHealthItem *
 find_item (GPtrArray  *items,
@@ -154,7 +136,7 @@ keep_gone_sockets (GPtrArray *before,
         continue;
       if (find_item (after, item->instance_id, item->peer_node, item->database) == NULL &&
           has_link (after, item->instance_id, item->peer_node))
-        g_ptr_array_add (after, item_dup (item, "gone"));
+        g_ptr_array_add (after, deck_health_item_dup (item, "gone"));
     }
   if (after->len != n)
     g_ptr_array_sort (after, deck_health_item_compare);
@@ -319,9 +301,9 @@ update_links (DeckHealthWatch *self,
                                       : g_hash_table_lookup (self->link_peers, lkey);
       peer_item = peer_id != NULL ? find_item (after, peer_id, NULL, NULL) : NULL;
       if (item_is_unhealthy (self, item, now))
-        bad = item_dup (item, NULL);
+        bad = deck_health_item_dup (item, NULL);
       else if (peer_item != NULL && g_strcmp0 (peer_item->state, "unreachable") == 0)
-        bad = item_dup (item, "peer-unreachable");
+        bad = deck_health_item_dup (item, "peer-unreachable");
       if (bad == NULL)
         continue;
       if (peer_item != NULL)
@@ -344,7 +326,7 @@ update_links (DeckHealthWatch *self,
 
       if (find_item (after, item->instance_id, NULL, NULL) != NULL &&
           !instance_answered (after, item->instance_id) && !g_hash_table_contains (unhealthy, key))
-        g_hash_table_insert (unhealthy, g_strdup (key), item_dup (item, NULL));
+        g_hash_table_insert (unhealthy, g_strdup (key), deck_health_item_dup (item, NULL));
     }
   for (guint i = 0; before != NULL && i < before->len; i++)
     {
@@ -361,7 +343,7 @@ update_links (DeckHealthWatch *self,
       g_hash_table_iter_init (&links, self->unhealthy);
       while (g_hash_table_iter_next (&links, &key, &value))
         if (g_strcmp0 (((DeckHealthItem *) value)->instance_id, item->instance_id) == 0)
-          g_hash_table_insert (unhealthy, g_strdup (key), item_dup (value, NULL));
+          g_hash_table_insert (unhealthy, g_strdup (key), deck_health_item_dup (value, NULL));
     }
 
   old = g_steal_pointer (&self->unhealthy);

@@ -55,9 +55,17 @@ item_new (DeckInstance *instance,
   return item;
 }
 
-static DeckHealthItem *
-item_copy (const DeckHealthItem *item,
-           const char           *state)
+/**
+ * deck_health_item_dup:
+ * @item: an item
+ * @state: (nullable): the copy's state, %NULL for @item's
+ *
+ * Returns: (transfer full): a copy of @item; with another @state, without
+ *   @item's detail and latency (they belonged to its state)
+ */
+DeckHealthItem *
+deck_health_item_dup (const DeckHealthItem *item,
+                      const char           *state)
 {
   DeckHealthItem *copy = g_new0 (DeckHealthItem, 1);
 
@@ -67,8 +75,9 @@ item_copy (const DeckHealthItem *item,
   copy->peer_node = g_strdup (item->peer_node);
   copy->peer_id = g_strdup (item->peer_id);
   copy->database = g_strdup (item->database);
-  copy->state = g_strdup (state);
-  copy->latency_ms = -1;
+  copy->state = g_strdup (state != NULL ? state : item->state);
+  copy->detail = state != NULL ? NULL : g_strdup (item->detail);
+  copy->latency_ms = state != NULL ? -1 : item->latency_ms;
   return copy;
 }
 
@@ -235,12 +244,7 @@ deck_cluster_health_changes (GPtrArray *before,
       const DeckHealthItem *was = find_item (before, item);
 
       if (was == NULL || g_strcmp0 (was->state, item->state) != 0)
-        {
-          DeckHealthItem *copy = item_copy (item, item->state);
-
-          copy->detail = g_strdup (item->detail);
-          g_ptr_array_add (changes, copy);
-        }
+        g_ptr_array_add (changes, deck_health_item_dup (item, NULL));
     }
   for (guint i = 0; before != NULL && i < before->len; i++)
     {
@@ -253,7 +257,7 @@ deck_cluster_health_changes (GPtrArray *before,
           const DeckHealthItem *owner = find_item (after, &like);
 
           if (owner == NULL || g_strcmp0 (owner->state, "reachable") == 0)
-            g_ptr_array_add (changes, item_copy (item, "gone"));
+            g_ptr_array_add (changes, deck_health_item_dup (item, "gone"));
         }
     }
   g_ptr_array_sort (changes, deck_health_item_compare);

@@ -46,12 +46,14 @@ typedef struct
   double latency_ms;   /* the link's or socket's latency, < 0 when not reported */
 } DeckHealthItem;
 
-void       deck_health_item_free        (DeckHealthItem   *item);
-int        deck_health_item_compare     (gconstpointer     a,
-                                         gconstpointer     b);
+void            deck_health_item_free     (DeckHealthItem       *item);
+DeckHealthItem *deck_health_item_dup      (const DeckHealthItem *item,
+                                           const char           *state);
+int             deck_health_item_compare  (gconstpointer         a,
+                                           gconstpointer         b);
 
-GPtrArray *deck_cluster_health_read     (DeckClusterState *state);
-GPtrArray *deck_cluster_health_changes  (GPtrArray        *before,
-                                         GPtrArray        *after);
+GPtrArray      *deck_cluster_health_read    (DeckClusterState *state);
+GPtrArray      *deck_cluster_health_changes (GPtrArray        *before,
+                                             GPtrArray        *after);
 
 G_END_DECLS
