@@ -26,7 +26,8 @@ are listed, not failed.
              to node2" is turned off with space; the "Change to Per-Table
              Replication?" question is answered with Tab and space; Review
              & Apply (Return), the cluster password typed, Apply (space),
-             Escape closes the dialog. Connections (Tab, space): space on
+             Escape closes the dialog and the focus is back in the grid.
+             Connections (Tab, space): space on
              "Disconnect node2" asks, Escape closes the question, and
              node1's cluster_status still lists node2; space asks again,
              Tab and space answer "Disconnect", and node1's cluster_status
@@ -436,6 +437,22 @@ def grid(tap, kb, app, window):
     if close is None:
         return
     escape_closes(tap, kb, dialog, "Review Changes after Apply")
+    # The focus comes back to the grid where the change was made, not to the
+    # window's first button (Review & Apply went with the pending bar).
+    def in_grid(n):
+        p = n
+        while p is not None and role_of(p) not in WINDOW_ROLES:
+            if role_of(p) in ("table", "tree table", "grid"):
+                return True
+            try:
+                p = p.get_parent()
+            except GLib.Error:
+                return False
+        return False
+    back = wait_for(lambda: (lambda f: f if f is not None and in_grid(f) else None)(kb.focused()[0]), 10)
+    now = kb.focused()[0]
+    tap.ok(back is not None, "after Review Changes closes the focus is in the grid",
+           f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
 
 
 

@@ -71,6 +71,20 @@ update_bar (DeckReplicationTables *self)
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u pending change",
                                        "%u pending changes", n), n);
   gtk_label_set_label (self->bar_label, text);
+  /* The bar goes (an Apply, a Discard) while its Review & Apply has the
+   * window's focus, even with Review Changes open over it: the grid's rows,
+   * where the changes were made, take the focus first (at the row the
+   * user was on). Else GTK 4.8 gives it to the window's first widget and a
+   * keyboard user loses their place. */
+  if (n == 0 && gtk_revealer_get_reveal_child (self->bar_revealer))
+    {
+      GtkWindow *window = deck_widget_get_window (GTK_WIDGET (self));
+      GtkWidget *focus = window != NULL ? gtk_window_get_focus (window) : NULL;
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->bar_revealer)) &&
+          !gtk_widget_grab_focus (GTK_WIDGET (deck_replication_grid_get_column_view (self->grid))))
+        gtk_widget_child_focus (GTK_WIDGET (self->grid), GTK_DIR_TAB_FORWARD);
+    }
   gtk_revealer_set_reveal_child (self->bar_revealer, n > 0);
 }
 
