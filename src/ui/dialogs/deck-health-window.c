@@ -48,7 +48,7 @@ typedef struct
 {
   char      *key;     /* instance id, peer node, database */
   GtkWidget *row;     /* AdwActionRow, owned by links_group */
-  GtkWidget *icon;    /* the "not healthy" mark, shown when it is */
+  GtkWidget *icon;    /* the "not healthy" mark while it is, else NULL */
   GtkWidget *graph;   /* DeckLatencyGraph */
 } LinkRow;
 
@@ -130,7 +130,20 @@ update_row (DeckHealthWindow     *self,
     subtitle = g_strdup (state_in_words (item->state));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (link->row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (link->row), subtitle);
-  gtk_widget_set_visible (link->icon, bad);
+  /* Added and removed, not hidden: a hidden prefix still indents the row. */
+  if (bad && link->icon == NULL)
+    {
+      link->icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (link->icon, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (link->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Not healthy"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (link->row), link->icon);
+    }
+  else if (!bad && link->icon != NULL)
+    {
+      adw_action_row_remove (ADW_ACTION_ROW (link->row), link->icon);
+      link->icon = NULL;
+    }
   values = deck_health_watch_get_latency_history (self->health, item, &n_values);
   deck_latency_graph_set_values (DECK_LATENCY_GRAPH (link->graph), values, n_values);
   return bad;
@@ -145,11 +158,6 @@ link_row_new (const DeckHealthItem *item)
   link->row = adw_action_row_new ();
   /* Names come from servers and the user: plain text. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (link->row), FALSE);
-  link->icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  gtk_widget_add_css_class (link->icon, "warning");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (link->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Not healthy"), -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (link->row), link->icon);
   link->graph = deck_latency_graph_new ();
   adw_action_row_add_suffix (ADW_ACTION_ROW (link->row), link->graph);
   return link;
