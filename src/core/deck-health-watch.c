@@ -77,13 +77,6 @@ link_key (const DeckHealthItem *item)
   return g_strconcat (item->instance_id, "\x1f", item->peer_node, NULL);
 }
 
-static char *
-item_key (const DeckHealthItem *item)
-{
-  return g_strconcat (item->instance_id, "\x1f", item->peer_node ? item->peer_node : "", "\x1f",
-                      item->database ? item->database : "", NULL);
-}
-
 /* @instance_id: the instance's id (DeckHealthItem.instance_id) */
 static const DeckHealthItem *
 find_item (GPtrArray  *items,
@@ -151,7 +144,7 @@ item_is_unhealthy (DeckHealthWatch      *self,
     return TRUE;
   if (g_strcmp0 (item->state, "catching-up") == 0)
     {
-      g_autofree char *key = item_key (item);
+      g_autofree char *key = deck_health_item_dup_key (item);
       const gint64 *since = g_hash_table_lookup (self->catching_since, key);
 
       return since != NULL && now - *since >= (gint64) self->threshold * G_USEC_PER_SEC;
@@ -177,7 +170,7 @@ update_catching_since (DeckHealthWatch *self,
 
       if (g_strcmp0 (item->state, "catching-up") != 0)
         continue;
-      key = item_key (item);
+      key = deck_health_item_dup_key (item);
       was = g_hash_table_lookup (self->catching_since, key);
       when = g_new (gint64, 1);
       *when = was != NULL ? *was : now;
@@ -215,7 +208,7 @@ update_history (DeckHealthWatch *self,
   for (guint i = 0; i < after->len; i++)
     {
       const DeckHealthItem *item = g_ptr_array_index (after, i);
-      g_autofree char *key = item_key (item);
+      g_autofree char *key = deck_health_item_dup_key (item);
       g_autofree char *old_key = NULL;
       History *history = NULL;
 
@@ -862,7 +855,7 @@ deck_health_watch_get_latency_history (DeckHealthWatch      *self,
   g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
   g_return_val_if_fail (item != NULL && n_values != NULL, NULL);
 
-  key = item_key (item);
+  key = deck_health_item_dup_key (item);
   history = g_hash_table_lookup (self->history, key);
   *n_values = history != NULL ? history->latencies->len : 0;
   return history != NULL ? (const double *) (gpointer) history->latencies->data : NULL;
@@ -887,7 +880,7 @@ deck_health_watch_get_state_since (DeckHealthWatch      *self,
   g_return_val_if_fail (DECK_IS_HEALTH_WATCH (self), NULL);
   g_return_val_if_fail (item != NULL, NULL);
 
-  key = item_key (item);
+  key = deck_health_item_dup_key (item);
   history = g_hash_table_lookup (self->history, key);
   return history != NULL ? history->since : NULL;
 }

@@ -82,6 +82,24 @@ deck_health_item_dup (const DeckHealthItem *item,
 }
 
 /**
+ * deck_health_item_dup_key:
+ * @item: a health item
+ *
+ * The key that names @item's link in one reading and the next: its
+ * instance's id, its peer's node name and its database, joined by the unit
+ * separator. The watch keeps its state by it and Link Health its rows.
+ *
+ * Returns: (transfer full): the key
+ */
+char *
+deck_health_item_dup_key (const DeckHealthItem *item)
+{
+  return g_strjoin ("\x1f", item->instance_id != NULL ? item->instance_id : "",
+                    item->peer_node != NULL ? item->peer_node : "",
+                    item->database != NULL ? item->database : "", NULL);
+}
+
+/**
  * deck_health_item_compare:
  * @a: a pointer to a #DeckHealthItem pointer
  * @b: another

@@ -49,6 +49,7 @@ typedef struct
 void            deck_health_item_free     (DeckHealthItem       *item);
 DeckHealthItem *deck_health_item_dup      (const DeckHealthItem *item,
                                            const char           *state);
+char           *deck_health_item_dup_key  (const DeckHealthItem *item);
 int             deck_health_item_compare  (gconstpointer         a,
                                            gconstpointer         b);
 

@@ -59,13 +59,6 @@ link_row_free (LinkRow *link)
   g_free (link);
 }
 
-static char *
-link_key (const DeckHealthItem *item)
-{
-  return g_strjoin ("\x1f", item->instance_id, item->peer_node,
-                    item->database != NULL ? item->database : "", NULL);
-}
-
 static const char *
 state_in_words (const char *state)
 {
@@ -154,7 +147,7 @@ link_row_new (const DeckHealthItem *item)
 {
   LinkRow *link = g_new0 (LinkRow, 1);
 
-  link->key = link_key (item);
+  link->key = deck_health_item_dup_key (item);
   link->row = adw_action_row_new ();
   /* Names come from servers and the user: plain text. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (link->row), FALSE);
@@ -183,7 +176,7 @@ show_links (DeckHealthWindow *self)
   same = shown->len == self->rows->len;
   for (guint i = 0; same && i < shown->len; i++)
     {
-      g_autofree char *key = link_key (g_ptr_array_index (shown, i));
+      g_autofree char *key = deck_health_item_dup_key (g_ptr_array_index (shown, i));
       LinkRow *link = g_ptr_array_index (self->rows, i);
 
       same = g_strcmp0 (key, link->key) == 0;
