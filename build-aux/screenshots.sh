@@ -24,6 +24,9 @@
 #                       scaling 1.5: CLUSTERDECK_TEXT_SCALE) into
 #                       _build/screenshots/a11y/, for looking at; docs/images
 #                       is not touched (docs/accessibility.md keeps a few)
+#   --a11y-wide         the same at 1500×1050 (the tour's size × 1.5, so the
+#                       main window does not fold) into
+#                       _build/screenshots/a11y-wide/
 #
 # Needs root (unshare -n), as the ui tests do. Takes 3–6 minutes.
 set -uo pipefail
@@ -39,6 +42,7 @@ a11y=no
 case ${1:-} in
   --check-identical) twice=yes ;;
   --a11y) a11y=yes ;;
+  --a11y-wide) a11y=wide ;;
   "") ;;
   -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown argument '$1' (see --help)" ;;
@@ -70,11 +74,16 @@ render() { # render DIR: the whole story into DIR
 }
 
 look=()
-if [ $a11y = yes ]; then
+if [ $a11y != no ]; then
   look=(ADW_DEBUG_HIGH_CONTRAST=1 CLUSTERDECK_TEXT_SCALE=1.5)
-  render "$builddir/screenshots/a11y" ||
-    die "the story did not go through (see $builddir/screenshots/a11y.log)"
-  log "$(ls "$builddir/screenshots/a11y"/*.png | wc -l) pictures in $builddir/screenshots/a11y/"
+  dir=a11y
+  if [ $a11y = wide ]; then
+    look+=(CLUSTERDECK_TOUR_SIZE=1500x1050 CLUSTERDECK_XVFB_SCREEN=1800x1300x24)
+    dir=a11y-wide
+  fi
+  render "$builddir/screenshots/$dir" ||
+    die "the story did not go through (see $builddir/screenshots/$dir.log)"
+  log "$(ls "$builddir/screenshots/$dir"/*.png | wc -l) pictures in $builddir/screenshots/$dir/"
   exit 0
 fi
 

@@ -7,7 +7,7 @@
 #   unshare --net            Harper's TLS mode listens on one random port on all
 #                            interfaces (quirk Q1); nothing of that leaks out
 #   xvfb-run -a              an X server of its own (filesystem socket in
-#                            /tmp/.X11-unix, xauth cookie), 1280×900×24
+#                            /tmp/.X11-unix, xauth cookie), 1280×900×24 (CLUSTERDECK_XVFB_SCREEN=WxHxD another size)
 #   tests/with-keyring.sh    a private session bus (dbus-run-session) and an
 #                            unlocked gnome-keyring in a throw-away HOME
 #
@@ -62,7 +62,7 @@ set +e
 # container warns about the fd limit on every start: dropped.
 unshare --net -- bash -c '
   ip link set lo up || exit 1
-  exec xvfb-run -a -s "-screen 0 1280x900x24" bash "$0" "$@"
+  exec xvfb-run -a -s "-screen 0 ${CLUSTERDECK_XVFB_SCREEN:-1280x900x24}" bash "$0" "$@"
 ' "$srcroot/tests/with-keyring.sh" "$@" 2> >(grep --line-buffered -v 'Failed to set fd limit' >&2) |
   awk '/^(ok|not ok|1\.\.|Bail out!|#)/ { print; fflush (); next } { print "# " $0; fflush () }'
 exit "${PIPESTATUS[0]}"

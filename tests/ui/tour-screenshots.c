@@ -28,6 +28,7 @@
  * Overview's last check, and Harper's own link timings in row subtitles.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -46,8 +47,11 @@
 #include "tour-util.h"
 #include "ui-test-harper.h"
 
-#define TOUR_WIDTH        1000
-#define TOUR_HEIGHT       700
+/* The main window's size; CLUSTERDECK_TOUR_SIZE=WxH changes it, and the
+ * narrow window's in proportion (the large-text renders of
+ * build-aux/screenshots.sh --a11y-wide). */
+static int tour_width = 1000;
+static int tour_height = 700;
 #define NARROW_WIDTH      400
 #define NARROW_HEIGHT     700
 #define HISTORY_DAY       "2026-12-01"
@@ -636,7 +640,9 @@ step_narrow (void)
   deck_replication_page_show_tables (replication_page (), FALSE);
   WAIT_MANAGE (manage_row ("Connected Instances", "node3") != NULL, 30000);
 
-  size_window (NARROW_WIDTH, NARROW_HEIGHT);
+  /* Scaled with the main window (CLUSTERDECK_TOUR_SIZE): larger text needs
+   * a wider narrow window too. */
+  size_window (NARROW_WIDTH * tour_width / 1000, NARROW_HEIGHT * tour_height / 700);
   WAIT_UNTIL (adw_leaflet_get_folded (leaflet), 5000);
   narrow_shot (leaflet, "instances", "narrow-instances.png");
   WAIT_MANAGE (manage_row ("Connected Instances", "node3") != NULL, 30000);
@@ -649,7 +655,7 @@ step_narrow (void)
   adw_view_stack_set_visible_child_name (view_stack (), "overview");
   narrow_shot (leaflet, "content", "narrow-overview.png");
 
-  size_window (TOUR_WIDTH, TOUR_HEIGHT);
+  size_window (tour_width, tour_height);
   WAIT_UNTIL (!adw_leaflet_get_folded (leaflet), 5000);
 }
 
@@ -820,16 +826,16 @@ static void
 create_window (void)
 {
   window = deck_window_new (NULL, deck_context);
-  gtk_window_set_default_size (GTK_WINDOW (window), TOUR_WIDTH, TOUR_HEIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window), tour_width, tour_height);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 0, 5000);
   /* The default size counts the client-side frame; the pictures do not. */
-  frame_w = TOUR_WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
-  frame_h = TOUR_HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
-  gtk_window_set_default_size (GTK_WINDOW (window), TOUR_WIDTH + frame_w, TOUR_HEIGHT + frame_h);
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == TOUR_WIDTH &&
-              gtk_widget_get_height (GTK_WIDGET (window)) == TOUR_HEIGHT, 5000);
+  frame_w = tour_width - gtk_widget_get_width (GTK_WIDGET (window));
+  frame_h = tour_height - gtk_widget_get_height (GTK_WIDGET (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), tour_width + frame_w, tour_height + frame_h);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) == tour_width &&
+              gtk_widget_get_height (GTK_WIDGET (window)) == tour_height, 5000);
 }
 
 int
@@ -843,6 +849,14 @@ main (int   argc,
    * machine */
   g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("CLUSTERDECK_TOUR_SIZE") != NULL &&
+      (sscanf (g_getenv ("CLUSTERDECK_TOUR_SIZE"), "%dx%d", &tour_width, &tour_height) != 2 ||
+       tour_width < 360 || tour_height < 300))
+    {
+      g_print ("Bail out! CLUSTERDECK_TOUR_SIZE is not WIDTHxHEIGHT: %s\n",
+               g_getenv ("CLUSTERDECK_TOUR_SIZE"));
+      return 1;
+    }
   ui_harper_filter_log (NULL);
   if (!ui_harper_init (dump))
     return 1;

@@ -472,9 +472,61 @@ add_column (DeckReplicationGrid *self,
 static void
 text_column_widths (GtkColumnViewColumn *column)
 {
-  gtk_column_view_column_set_fixed_width (column, TEXT_COLUMN_WIDTH);
   gtk_column_view_column_set_expand (column, TRUE);
   gtk_column_view_column_set_resizable (column, TRUE);
+}
+
+/* The width of @text in 9 pt bold, the font of the "Changed" mark
+ * (style.css) and of Adwaita's column headers, at the display's text size. */
+static int
+caption_text_width (GtkWidget  *widget,
+                    const char *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+  int width;
+
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_attr_list_insert (attrs, pango_attr_size_new (9 * PANGO_SCALE));
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  g_object_unref (layout);
+  return width;
+}
+
+/* The columns' widths follow the text size (GNOME's Large Text, a longer
+ * translation): a switch column is SWITCH_COLUMN_WIDTH, or more when the
+ * switch (48 px in Adwaita), the mark's spacing, the mark and the cell's
+ * padding (6 px on each side) need it; a text column is
+ * TEXT_COLUMN_WIDTH, or more when its header and the header's padding need
+ * it (a GTK 4.8 header clips its title). A few layouts are measured, not
+ * the cells. At the default text size they come out at those above (the
+ * switch columns a pixel wider with Cantarell 11). */
+static void
+update_column_widths (DeckReplicationGrid *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self->column_view);
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  int switch_width = MAX (SWITCH_COLUMN_WIDTH, 48 + DECK_TOGGLE_CELL_MARK_SPACING +
+                                               caption_text_width (widget, _("Changed")) + 12);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
+      Column kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "deck-column"));
+      const char *title = gtk_column_view_column_get_title (column);
+      int width;
+
+      if (kind == COLUMN_PUBLISH || kind == COLUMN_SUBSCRIBE)
+        width = switch_width;
+      else if (kind == COLUMN_MENU)
+        continue;
+      else
+        width = MAX (TEXT_COLUMN_WIDTH, caption_text_width (widget, title != NULL ? title : "") + 12);
+      if (gtk_column_view_column_get_fixed_width (column) != width)
+        gtk_column_view_column_set_fixed_width (column, width);
+    }
 }
 
 void
@@ -504,14 +556,21 @@ _deck_replication_grid_build_columns (DeckReplicationGrid *self)
   /* Wide enough for the switch and its "Changed" mark (DeckToggleCell
    * draws it in the room it is given), so that a change does not move the
    * columns. */
-  column = add_column (self, _("Publish"), COLUMN_PUBLISH);
-  gtk_column_view_column_set_fixed_width (column, SWITCH_COLUMN_WIDTH);
-  column = add_column (self, _("Subscribe"), COLUMN_SUBSCRIBE);
-  gtk_column_view_column_set_fixed_width (column, SWITCH_COLUMN_WIDTH);
+  add_column (self, _("Publish"), COLUMN_PUBLISH);
+  add_column (self, _("Subscribe"), COLUMN_SUBSCRIBE);
 
   column = add_column (self, _("State"), COLUMN_STATE);
   text_column_widths (column);
 
   column = add_column (self, NULL, COLUMN_MENU);
   gtk_column_view_column_set_fixed_width (column, MENU_COLUMN_WIDTH);
+
+  /* Wider with larger text, now and when the text size changes */
+  update_column_widths (self);
+  g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self->column_view)),
+                           "notify::gtk-xft-dpi", G_CALLBACK (update_column_widths), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self->column_view)),
+                           "notify::gtk-font-name", G_CALLBACK (update_column_widths), self,
+                           G_CONNECT_SWAPPED);
 }

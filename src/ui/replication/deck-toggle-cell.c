@@ -30,7 +30,6 @@
 #include "deck-toggle-cell.h"
 
 /* Between the switch and the mark, as the box it replaces had. */
-#define MARK_SPACING 6
 
 struct _DeckToggleCell
 {
@@ -305,7 +304,7 @@ deck_toggle_cell_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int toggle_width = gtk_widget_get_width (self->toggle);
-  int available = width - toggle_width - MARK_SPACING;
+  int available = width - toggle_width - DECK_TOGGLE_CELL_MARK_SPACING;
   int mark_width, mark_height, x;
 
   gtk_widget_snapshot_child (widget, self->toggle, snapshot);
@@ -316,9 +315,9 @@ deck_toggle_cell_snapshot (GtkWidget   *widget,
   pango_layout_set_width (layout, available * PANGO_SCALE);
   pango_layout_get_pixel_size (layout, &mark_width, &mark_height);
   if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
-    x = width - toggle_width - MARK_SPACING - mark_width;
+    x = width - toggle_width - DECK_TOGGLE_CELL_MARK_SPACING - mark_width;
   else
-    x = toggle_width + MARK_SPACING;
+    x = toggle_width + DECK_TOGGLE_CELL_MARK_SPACING;
 
   /* The accent colour, as the mark label had; the cell's own colour is
    * left alone, because the switch draws its track with it. */

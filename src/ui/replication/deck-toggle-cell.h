@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* The room between the switch and its "Changed" mark, in pixels */
+#define DECK_TOGGLE_CELL_MARK_SPACING 6
+
 #define DECK_TYPE_TOGGLE_CELL (deck_toggle_cell_get_type ())
 
 G_DECLARE_FINAL_TYPE (DeckToggleCell, deck_toggle_cell, DECK, TOGGLE_CELL, GtkWidget)

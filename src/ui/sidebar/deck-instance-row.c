@@ -142,7 +142,9 @@ deck_instance_row_update (DeckInstanceRow *self)
 
 /* The last error as the tooltip, made when it is asked for:
  * gtk_widget_set_tooltip_text() asks the display where the pointer is (a
- * round trip to the X server), for every row at every check. */
+ * round trip to the X server), for every row at every check. Without an
+ * error, the second line when it is cut short (large text, a narrow
+ * sidebar). */
 static gboolean
 on_query_tooltip (GtkWidget  *widget,
                   int         x,
@@ -153,10 +155,17 @@ on_query_tooltip (GtkWidget  *widget,
   DeckInstanceRow *self = DECK_INSTANCE_ROW (widget);
   const char *error = deck_instance_get_last_error (self->instance);
 
-  if (error == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, error);
-  return TRUE;
+  if (error != NULL)
+    {
+      gtk_tooltip_set_text (tooltip, error);
+      return TRUE;
+    }
+  if (pango_layout_is_ellipsized (gtk_label_get_layout (self->detail_label)))
+    {
+      gtk_tooltip_set_text (tooltip, gtk_label_get_label (self->detail_label));
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* The mark: shown while a link of the instance is unhealthy, its tooltip
