@@ -28,7 +28,9 @@
 
 typedef struct
 {
-  gboolean stopped;
+  gboolean  stopped;
+  DeckCli  *cli;
+  gboolean  many_organizations;  /* the instances watched are in more than one */
 } Watch;
 
 static gboolean
@@ -40,11 +42,33 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The name of @item's instance's organization, or NULL */
+static const char *
+organization_of (DeckCli              *cli,
+                 const DeckHealthItem *item)
+{
+  DeckStore *store = deck_context_get_store (cli->context);
+  DeckInstance *instance = deck_store_find_instance_by_id (store, item->instance_id);
+  DeckOrganization *org;
+
+  if (instance == NULL)
+    return NULL;
+  org = deck_store_find_organization (store, deck_instance_get_organization_id (instance));
+  return org != NULL ? deck_organization_get_name (org) : NULL;
+}
+
+/* A line a change: with --json an object (its organization always named);
+ * otherwise tab-separated, the instance as ORG/NAME when the instances
+ * watched are in more than one organization (two may have an instance of
+ * the same name), as the commands take it. */
 static void
-print_change (DeckCli              *cli,
+print_change (Watch                *watch,
               const DeckHealthItem *item,
               const char           *when)
 {
+  DeckCli *cli = watch->cli;
+  const char *organization = organization_of (cli, item);
+
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -52,6 +76,11 @@ print_change (DeckCli              *cli,
 
       json_builder_begin_object (builder);
       hdb_json_add_string_member (builder, "time", when);
+      json_builder_set_member_name (builder, "organization");
+      if (organization != NULL)
+        json_builder_add_string_value (builder, organization);
+      else
+        json_builder_add_null_value (builder);
       hdb_json_add_string_member (builder, "instance", item->instance);
       json_builder_set_member_name (builder, "peer");
       if (item->peer != NULL)
@@ -83,17 +112,22 @@ print_change (DeckCli              *cli,
     }
   else
     {
-      g_autofree char *line = NULL;
-      g_autofree char *shown = NULL;
+      g_autofree char *instance = watch->many_organizations && organization != NULL
+                                  ? g_strdup_printf ("%s/%s", organization, item->instance)
+                                  : g_strdup (item->instance);
+      g_autofree char *link = g_strdup_printf ("%s%s%s%s%s", instance,
+                                               item->peer != NULL ? " → " : "",
+                                               item->peer ? item->peer : "",
+                                               item->database != NULL ? " " : "",
+                                               item->database ? item->database : "");
+      g_autofree char *shown_link = deck_cli_escape (link);
+      g_autofree char *shown_state = deck_cli_escape (item->state);
+      g_autofree char *shown_detail = deck_cli_escape (item->detail);
 
-      /* Tab-separated, the state a word for scripts (not translated). */
-      line = g_strdup_printf ("%s\t%s%s%s%s%s\t%s%s%s", when, item->instance,
-                              item->peer != NULL ? " → " : "", item->peer ? item->peer : "",
-                              item->database != NULL ? " " : "",
-                              item->database ? item->database : "", item->state,
-                              item->detail != NULL ? "\t" : "", item->detail ? item->detail : "");
-      shown = deck_cli_escape (line);
-      g_print ("%s\n", shown);
+      /* Tab-separated, the state a word for scripts (not translated); each
+       * field escaped on its own, so that the tabs between them stay tabs. */
+      g_print ("%s\t%s\t%s%s%s\n", when, shown_link, shown_state,
+               item->detail != NULL ? "\t" : "", shown_detail);
     }
   fflush (stdout);
 }
@@ -102,12 +136,12 @@ static void
 on_changed (DeckHealthWatch      *health,
             const DeckHealthItem *before,
             const DeckHealthItem *after,
-            DeckCli              *cli)
+            Watch                *watch)
 {
   g_autofree char *when = g_date_time_format (deck_health_watch_get_read_time (health),
                                               "%FT%TZ");
 
-  print_change (cli, after, when);
+  print_change (watch, after, when);
 }
 
 /**
@@ -125,7 +159,7 @@ deck_cli_watch (DeckCli   *cli,
 {
   DeckHealthWatch *health;
   gpointer alive;
-  Watch watch = { FALSE };
+  Watch watch = { FALSE, cli, FALSE };
   guint sigint, sigterm;
 
   /* The passwords are asked for once, before the first reading: the watch
@@ -137,9 +171,14 @@ deck_cli_watch (DeckCli   *cli,
       g_clear_object (&client);
     }
 
+  for (guint i = 1; i < instances->len; i++)
+    if (g_strcmp0 (deck_instance_get_organization_id (g_ptr_array_index (instances, i)),
+                   deck_instance_get_organization_id (g_ptr_array_index (instances, 0))) != 0)
+      watch.many_organizations = TRUE;
+
   health = deck_health_watch_new (cli->context, instances);
   deck_health_watch_set_interval (health, interval);
-  g_signal_connect (health, "changed", G_CALLBACK (on_changed), cli);
+  g_signal_connect (health, "changed", G_CALLBACK (on_changed), &watch);
   sigint = g_unix_signal_add (SIGINT, on_signal, &watch);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &watch);
   deck_health_watch_start (health);

@@ -19,7 +19,9 @@
 #   apply -f FILE --yes                               both nodes' cluster_status as at
 #                                                     the export; then plan -f: matches
 #   status --watch                                    the first reading; node2 SIGSTOPped:
-#                                                     unreachable; SIGCONT: reachable; SIGINT: exit 0
+#                                                     unreachable; SIGCONT: reachable; SIGINT: exit 0;
+#                                                     with a second organization that has a
+#                                                     node1, text lines say Demo/node1, Staging/node1
 #   plan -f on hostile files                          exit 1, one sentence naming the problem
 #
 # The counts compared are read from the servers by the test itself
@@ -287,9 +289,9 @@ wait_watch() {
   done
   return 1
 }
-wait_watch 0 '"instance":"node1","peer":"node2","database":"clidb","state":"(up-to-date|catching-up|connected)"' 30 &&
+wait_watch 0 '"organization":"Demo","instance":"node1","peer":"node2","database":"clidb","state":"(up-to-date|catching-up|connected)"' 30 &&
   wait_watch 0 '"instance":"node2","peer":null,"database":null,"state":"reachable"' 1
-check "status --watch: the first reading, node1's link to node2 (clidb) connected, node2 reachable" $? \
+check "status --watch: the first reading, node1's link to node2 (clidb) connected (organization Demo), node2 reachable" $? \
   "$(cat "$watch_out" "$base/watch.err")"
 pid2=$("$cluster_script" pid "$base/cluster" 2)
 lines=$(wc -l <"$watch_out")
@@ -309,6 +311,28 @@ check "status --watch ends on SIGINT with exit status 0" $? "exit status $rc" "$
 diag "status --watch printed $(wc -l <"$watch_out") lines; while node2 was stopped:"
 while IFS= read -r line; do diag "  $line"; done < <(grep -E 'unreachable|disconnected|catching-up|gone' "$watch_out" | head -n 10)
 no_secret "status --watch prints no secret" "$(cat "$watch_out" "$base/watch.err")"
+
+# Two organizations with an instance of the same name: in text, each line
+# names the instance as ORG/NAME (the watch's items are kept by instance id).
+"$cli" org add Staging >/dev/null
+"$cli" instance add --org Staging --name node1 --url "$HARPER_NODE1_URL" --username "$HARPER_USER" \
+  </dev/null >/dev/null 2>&1
+text_out=$base/watch.txt
+"$cli" status --watch --interval 1 </dev/null >"$text_out" 2>"$base/watch-text.err" &
+text_pid=$!
+tab=$'\t'
+for _ in $(seq 1 60); do
+  grep -q "${tab}Staging/node1${tab}reachable" "$text_out" &&
+    grep -q "${tab}Demo/node1${tab}reachable" "$text_out" && break
+  sleep 0.5
+done
+kill -INT "$text_pid"
+wait "$text_pid"
+grep -q "${tab}Staging/node1${tab}reachable" "$text_out" && grep -q "${tab}Demo/node1${tab}reachable" "$text_out" &&
+  grep -q "${tab}Demo/node2${tab}reachable" "$text_out"
+check "status --watch, two organizations with a node1: the lines say Demo/node1 and Staging/node1" $? \
+  "$(cat "$text_out" "$base/watch-text.err")"
+"$cli" org remove Staging </dev/null >/dev/null 2>&1
 
 # ------------------------------------------------------------------ hostile files
 bad=$base/bad.json
