@@ -233,20 +233,42 @@ class Keyboard:
         self.tap.note(f"{key} never reached {what}")
         return None
 
-    def tab_into(self, field, text, limit=20):
+    def select_all(self):
+        """Ctrl+A: selects the whole text of the focused field, so that what
+        is typed next replaces it."""
+        Atspi.generate_keyboard_event(MODIFIERS["Control_L"], None,
+                                      Atspi.KeySynthType.LOCKMODIFIERS)
+        Atspi.generate_keyboard_event(ord("a"), None, Atspi.KeySynthType.SYM)
+        Atspi.generate_keyboard_event(MODIFIERS["Control_L"], None,
+                                      Atspi.KeySynthType.UNLOCKMODIFIERS)
+        self.presses += 1
+        time.sleep(0.3)
+
+    def tab_into(self, field, text, limit=20, replace=False):
         """Tab into the entry row `field` and type `text` there. GTK 4.8
         reports no focused element while an entry row's inner text has the
         focus (GtkText has no node of its own), so the focus is known to be
         in the field when what was typed is in it: Tab until no element
         says it has the focus, type, and read the field back. True when
-        the field then holds `text` (as many characters, for a password)."""
+        the field then holds `text` (as many characters, for a password).
+        With replace, Ctrl+A first: what is typed replaces what the field
+        held, which must then be `text` (its length, for a password)."""
         for _ in range(limit):
             if self.press("Tab", settle=0.15) is not None:
                 continue
             before = text_of(field) or ""
+            if replace:
+                self.select_all()
+                before = ""
             self.type(text)
-            got = wait_for(lambda: (lambda t: t if len(t) == len(before) + len(text) else None)(
-                text_of(field) or ""), 5)
+
+            def arrived(t):
+                if len(t) != len(before) + len(text):
+                    return None
+                if replace and role_of(field) != "password text" and t != text:
+                    return None
+                return t
+            got = wait_for(lambda: arrived(text_of(field) or ""), 5)
             if got is not None:
                 self.tap.note(f"typed into {name_of(field)!r}")
                 return True
@@ -331,27 +353,49 @@ def first_run(tap, kb, app, window):
         escape_closes(tap, kb, prefs, "Preferences")
 
 
+def in_instances_list(node):
+    """Whether node is in the sidebar's list "Instances" (not, say, a row
+    of the Connections view naming a node)."""
+    p = node
+    while p is not None and role_of(p) not in WINDOW_ROLES:
+        if name_of(p) == "Instances" and role_of(p) in ("list", "list box"):
+            return True
+        try:
+            p = p.get_parent()
+        except GLib.Error:
+            return False
+    return False
+
+
 def choose_node1(tap, kb, window, first):
     """Tab into the instances list, the arrows to node1, Return; one Tab
     out of the list. True when node1 is selected."""
-    row = kb.tab_to(lambda n: role_of(n) == "list item" and
-                    name_of(n).startswith(("node", "down")), "an instance row")
-    if not tap.ok(row is not None, "Tab reaches the instances list"):
+    return choose_node(tap, kb, window, "node1", first)
+
+
+def choose_node(tap, kb, window, name, first=False, key="Tab"):
+    """Tab (or key) into the instances list, the arrows to the instance
+    name, Return; with first, one Tab out of the list. True when the
+    instance is selected."""
+    word = "Shift+Tab" if key == "ISO_Left_Tab" else "Tab"
+    row = kb.tab_to(lambda n: role_of(n) == "list item" and in_instances_list(n) and
+                    name_of(n).startswith(("node", "down")), "an instance row", 80, key=key)
+    if not tap.ok(row is not None, f"{word} reaches the instances list"):
         dump(tap, window, "the window", limit=300)
         return False
     # The arrows move from row to row (and select); down, then up.
-    for key in ("Down", "Up"):
+    for arrow in ("Down", "Up"):
         for _ in range(8):
-            if name_of(row).startswith("node1"):
+            if name_of(row).startswith(name):
                 break
-            moved = kb.press(key)
+            moved = kb.press(arrow)
             if moved is None or moved == row or role_of(moved) != "list item":
                 break
             row = moved
     kb.press("Return")
-    if not tap.ok(name_of(row).startswith("node1") and
+    if not tap.ok(name_of(row).startswith(name) and
                   wait_for(lambda: True if "selected" in states(row) else None, 5) is not None,
-                  "the arrows and Return select node1", f"focused row {name_of(row)!r}"):
+                  f"the arrows and Return select {name}", f"focused row {name_of(row)!r}"):
         return False
     if first:
         # GTK 4.8's list box makes each row a Tab stop and selects the row
@@ -376,6 +420,7 @@ def cluster(tap, kb, app, window):
         return
     grid(tap, kb, app, window)
     connections(tap, kb, app, window)
+    enable_node3(tap, kb, app, window)
 
 
 def grid(tap, kb, app, window):
@@ -455,7 +500,6 @@ def grid(tap, kb, app, window):
            f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
 
 
-
 def connections(tap, kb, app, window):
     """node1's Connections by keyboard: space on "Disconnect node2" asks,
     Escape closes the question, and node1's cluster_status still lists
@@ -522,6 +566,102 @@ def connections(tap, kb, app, window):
     dialog = window_named(app, "Add Instance", 20)
     if tap.ok(dialog is not None, "Ctrl+N opens Add Instance after the questions"):
         escape_closes(tap, kb, dialog, "Add Instance")
+
+
+def cluster_status(url):
+    """url's cluster_status, or None when it cannot be read."""
+    try:
+        return operation(url, {"operation": "cluster_status"})
+    except (OSError, ValueError):
+        return None
+
+
+def enabled_as(url, node_name):
+    """True when url's cluster_status says replication runs there with
+    the node name node_name (as deck-native-engine.c reads it)."""
+    status = cluster_status(url)
+    return (status is not None and status.get("is_enabled") is True and
+            status.get("node_name") == node_name) or None
+
+
+def enable_node3(tap, kb, app, window):
+    """node3 (registered, replication unconfigured) enabled by keyboard:
+    Shift+Tab back to the instances list, the arrows to node3, Return; Tab
+    to the Replication view, the enable form's Cluster User, Cluster
+    Password and Node Name typed (Ctrl+A, then the keys), Enable
+    Clustering, the "Enable Clustering?" question answered with Tab and
+    space; the restart's progress runs to its end and node3's
+    cluster_status says replication is enabled, as node3."""
+    url = os.environ.get("AUDIT_NODE3_URL", "")
+    password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
+    status = cluster_status(url) if url else None
+    if not tap.ok(status is not None and not status.get("is_enabled") and password,
+                  "node3's cluster_status says replication is not enabled (AUDIT_NODE3_URL), "
+                  "and the test has the cluster password", f"cluster_status: {status}"):
+        return
+    if not choose_node(tap, kb, window, "node3", key="ISO_Left_Tab"):
+        return
+    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
+                     "Replication", 40)
+    if not tap.ok(repl is not None, 'Tab reaches node3\'s "Replication" view switcher button'):
+        return
+    kb.press("space")
+    fields = {}
+    for title in ("Cluster User", "Cluster Password", "Node Name"):
+        fields[title] = wait_for(lambda title=title: next(
+            (n for n in nodes(window) if role_of(n) in TEXT_ROLES and name_of(n) == title
+             and visible(n)), None), 20)
+    if not tap.ok(all(fields.values()), "the Replication view shows node3's enable form "
+                  '("Cluster User", "Cluster Password", "Node Name")',
+                  f"found: {[t for t, f in fields.items() if f is not None]}"):
+        dump(tap, window, "the window", limit=300)
+        return
+    tap.note(f"the form as it opened: Cluster User {text_of(fields['Cluster User'])!r}, "
+             f"Node Name {text_of(fields['Node Name'])!r}")
+    values = {"Cluster User": "cluster_user", "Cluster Password": password, "Node Name": "node3"}
+    for title, value in values.items():
+        if not tap.ok(kb.tab_into(fields[title], value, 30, replace=True),
+                      f'Tab reaches "{title}" and what is typed replaces its text'):
+            return
+    enable = kb.tab_to(lambda n: name_of(n) == "Enable Clustering" and role_of(n) == "push button",
+                       '"Enable Clustering"', 10)
+    if not tap.ok(enable is not None and "sensitive" in states(enable),
+                  'Tab reaches "Enable Clustering", sensitive'):
+        return
+    kb.press("space")
+    question = window_named(app, "Enable Clustering?", 20)
+    if not tap.ok(question is not None, 'space asks "Enable Clustering?"'):
+        return
+    answer = kb.tab_to(lambda n: name_of(n).replace("_", "") == "Enable and Restart" and
+                       role_of(n) == "push button", '"Enable and Restart"', 6, here=True)
+    if answer is not None:
+        kb.press("space")
+    if not tap.ok(answer is not None and wait_for(lambda: gone(question), 10) is not None,
+                  'Tab and space answer "Enable and Restart"'):
+        return
+    t = time.monotonic()
+    seen = wait_for(lambda: next((n for n in nodes(window) if role_of(n) == "list item"
+                                  and name_of(n).endswith(", in progress")), None), 30)
+    if seen is not None:
+        tap.note(f"restart progress: {name_of(seen)!r}")
+    on_server = wait_for(lambda: enabled_as(url, "node3"), 180)
+    tap.ok(on_server is not None, "node3's cluster_status says replication is enabled, "
+           "node name node3", f"cluster_status: {cluster_status(url)}")
+    # The progress ends: no phase is in progress.
+    def running():
+        return [f"{name_of(n)!r} {sorted(states(n))}" for n in nodes(window)
+                if role_of(n) == "list item" and name_of(n).endswith(", in progress")
+                and visible(n)]
+    ended = wait_for(lambda: True if not running() else None, 120)
+    tap.note(f"the restart ended {time.monotonic() - t:.1f} s after the answer")
+    form = [f"{name_of(f)!r} {sorted(states(f))}" for f in nodes(window)
+            if role_of(f) in TEXT_ROLES and name_of(f) in ("Cluster User", "Cluster Password")]
+    tap.note(f"the enable form's fields now: {form}")
+    tap.ok(ended is not None, "the restart progress ends (no phase in progress)",
+           f"in progress: {running()}")
+    kept = wait_for(lambda: kb.focused()[0], 5)
+    if kept is not None:
+        tap.note(f"after the restart the focus is on [{role_of(kept)}] {name_of(kept)!r}")
 
 
 def main():
