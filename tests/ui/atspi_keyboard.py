@@ -498,6 +498,78 @@ def grid(tap, kb, app, window):
     now = kb.focused()[0]
     tap.ok(back is not None, "after Review Changes closes the focus is in the grid",
            f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
+    undo(tap, kb, app, window)
+
+
+def publishes_dog(url):
+    """Whether url's connection to node2 publishes data.dog (everything, in
+    full replication; else its subscription's publish), None when there is
+    no such connection; and what cluster_status said (credentials dropped:
+    Harper returns the retained authorization in clear, quirk Q11)."""
+    status = cluster_status(url)
+    if status is None:
+        return None, "cluster_status failed"
+    for c in status.get("connections") or []:
+        c.pop("authorization", None)
+    shown = json.dumps(status.get("connections"), sort_keys=True)
+    for c in status.get("connections") or []:
+        if (c.get("name") or c.get("node_name")) == "node2":
+            subs = {(s.get("database") or s.get("schema"), s.get("table")): bool(s.get("publish"))
+                    for s in c.get("subscriptions") or []}
+            if not subs:
+                return bool(c.get("replicates")), shown
+            return subs.get(("data", "dog"), False), shown
+    return None, shown
+
+
+def undo(tap, kb, app, window):
+    """The Apply undone by keyboard: the toast's Undo (Alt+U; the app runs
+    with CLUSTERDECK_TEST_UNDO_STAYS=1, so the toast stays until it is
+    used), "Undo Changes" applies the inverse (the cluster password typed
+    when it asks for it), Escape closes it; node1 publishes data.dog to
+    node2 again (cluster_status)."""
+    url = os.environ.get("AUDIT_NODE1_URL", "")
+    if not tap.ok(os.environ.get("CLUSTERDECK_TEST_UNDO_STAYS") == "1",
+                  "the Undo toast stays until it is used (CLUSTERDECK_TEST_UNDO_STAYS=1)"):
+        return
+    off = wait_for(lambda: (lambda r: r if r[0] is False else None)(publishes_dog(url)), 30)
+    if not tap.ok(off is not None, "after Apply node1 no longer publishes data.dog to node2 "
+                  "(cluster_status)", f"connections: {publishes_dog(url)[1]}"):
+        return
+    toast = wait_for(lambda: next((n for n in nodes(window) if visible(n) and
+                                   "Undo" in name_of(n) and role_of(n) == "push button"), None), 20)
+    tap.note(f"the toast's button: {name_of(toast) if toast is not None else None!r}")
+    kb.press("Alt_L", "u")
+    dialog = window_named(app, "Undo Changes", 20)
+    if not tap.ok(dialog is not None, 'Alt+U (the toast\'s Undo) opens "Undo Changes"'):
+        dump(tap, window, "the window", limit=300)
+        return
+    field = wait_for(lambda: next((f for f in nodes(dialog) if role_of(f) in TEXT_ROLES and
+                                   name_of(f) == "Cluster Password" and visible(f)), None), 10)
+    if field is not None:
+        # The inverse adds node2 again: Undo waits for the cluster password.
+        password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
+        if not tap.ok(kb.tab_into(field, password, 30),
+                      'Tab reaches Undo\'s "Cluster Password" field and takes the typed password'):
+            return
+        apply_button = kb.tab_to(named("Apply"), "Apply", 30)
+        if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
+            return
+        kb.press("space")
+    else:
+        tap.note("Undo Changes asks for no password: it applies at once")
+    done = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
+                                  and name_of(n).endswith(", Done")), None), 90)
+    close = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
+                                   and name_of(b) == "Close"), None), 30)
+    tap.ok(done is not None and close is not None, "the Undo is done; the dialog offers Close")
+    if close is None:
+        return
+    escape_closes(tap, kb, dialog, "Undo Changes")
+    on = wait_for(lambda: (lambda r: r if r[0] is True else None)(publishes_dog(url)), 30)
+    tap.ok(on is not None, "node1 publishes data.dog to node2 again (cluster_status)",
+           f"connections: {publishes_dog(url)[1]}")
+
 
 
 def connections(tap, kb, app, window):
