@@ -419,8 +419,12 @@ def cluster(tap, kb, app, window):
     if not choose_node1(tap, kb, window, True):
         return
     grid(tap, kb, app, window)
-    connections(tap, kb, app, window)
+    disconnected = connections(tap, kb, app, window)
+    # Enabled, node3 stores the organization's cluster password in the
+    # keyring, which Connect takes: enable first, then Connect.
     enable_node3(tap, kb, app, window)
+    if disconnected:
+        connect_again(tap, kb, app, window)
 
 
 def grid(tap, kb, app, window):
@@ -638,6 +642,79 @@ def connections(tap, kb, app, window):
     dialog = window_named(app, "Add Instance", 20)
     if tap.ok(dialog is not None, "Ctrl+N opens Add Instance after the questions"):
         escape_closes(tap, kb, dialog, "Add Instance")
+    return after is not None
+
+
+# The questions a connect may ask (deck-connections-view.c), and the answer
+# that connects.
+CONNECT_ANSWERS = {"Create the Missing Tables?": "Create and Connect",
+                   "Connect With the Pinned Certificate?": "Connect"}
+
+
+def connect_again(tap, kb, app, window):
+    """node2 connected again from node1's Connections by keyboard: Shift+Tab
+    to the instances list, the arrows to node1, Return; Tab and space open
+    Replication and Connections; Tab to "Connect node2", space; a question
+    the connect asks is answered with Tab and space, a cluster password
+    asked for is typed; node1's cluster_status lists node2 again."""
+    url = os.environ.get("AUDIT_NODE1_URL", "")
+    if not choose_node(tap, kb, window, "node1", key="ISO_Left_Tab"):
+        return
+    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
+                     "Replication", 40)
+    if not tap.ok(repl is not None, 'Tab reaches node1\'s "Replication" view switcher button'):
+        return
+    kb.press("space")
+    tab = kb.tab_to(lambda n: name_of(n) == "Connections" and role_of(n) in SWITCHER_ROLES,
+                    "Connections", 40)
+    if not tap.ok(tab is not None, 'Tab reaches the "Connections" switcher button'):
+        return
+    kb.press("space")
+    # The row offers Connect once the view has read that node2 is no longer
+    # linked (Harper may report a half-removed link for a while).
+    offered = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
+                                     and name_of(b) == "Connect node2" and visible(b)), None), 90)
+    if not tap.ok(offered is not None, 'node2\'s row offers "Connect node2"'):
+        dump(tap, window, "the window", limit=300)
+        return
+    button = kb.tab_to(named("Connect node2"), '"Connect node2"', 40, here=True)
+    if button is None:
+        button = kb.tab_to(named("Connect node2"), '"Connect node2"', 40, key="ISO_Left_Tab")
+    if not tap.ok(button is not None, 'Tab reaches "Connect node2"'):
+        return
+    kb.press("space")
+    answered = []
+    deadline = time.monotonic() + 120
+    connected = None
+    while time.monotonic() < deadline:
+        p = peers(url)
+        if p is not None and "node2" in p:
+            connected = p
+            break
+        for title, answer in CONNECT_ANSWERS.items():
+            question = find(app, title, WINDOW_ROLES)
+            if question is None or title in answered or not visible(question):
+                continue
+            tap.note(f'the connect asks "{title}"')
+            field = find(question, "Cluster Password", TEXT_ROLES)
+            if field is not None and visible(field):
+                kb.tab_into(field, os.environ.get("AUDIT_CLUSTER_PASSWORD", ""), 10)
+            node = kb.tab_to(lambda n, a=answer: name_of(n).replace("_", "") == a and
+                             role_of(n) == "push button", f'"{answer}"', 8, here=True)
+            tap.ok(node is not None, f'Tab reaches "{answer}" in "{title}"')
+            if node is not None:
+                kb.press("space")
+            answered.append(title)
+        time.sleep(1)
+    tap.ok(connected is not None, "node1 is connected to node2 again (cluster_status)",
+           f"connections: {peers(url)}")
+    back = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
+                                  and name_of(b) == "Disconnect node2" and visible(b)), None), 60)
+    tap.ok(back is not None, 'node2\'s row offers "Disconnect node2" again')
+    kept = wait_for(lambda: kb.focused()[0], 5)
+    if kept is not None:
+        tap.note(f"after Connect the focus is on [{role_of(kept)}] {name_of(kept)!r}")
+    tap.ok(kept is not None, "after Connect an element of the window has the focus")
 
 
 def cluster_status(url):
