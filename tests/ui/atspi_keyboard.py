@@ -425,6 +425,7 @@ def cluster(tap, kb, app, window):
     enable_node3(tap, kb, app, window)
     if disconnected:
         connect_again(tap, kb, app, window)
+    add_instance(tap, kb, app, window)
 
 
 def grid(tap, kb, app, window):
@@ -811,6 +812,108 @@ def enable_node3(tap, kb, app, window):
     kept = wait_for(lambda: kb.focused()[0], 5)
     if kept is not None:
         tap.note(f"after the restart the focus is on [{role_of(kept)}] {name_of(kept)!r}")
+
+
+def tab_to_button(kb, label, limit=20):
+    """Tab, else Shift+Tab, to the button label."""
+    pred = lambda n: role_of(n) == "push button" and name_of(n).replace("_", "") == label  # noqa: E731
+    node = kb.tab_to(pred, f'"{label}"', limit, here=True)
+    return node if node is not None else kb.tab_to(pred, f'"{label}"', limit, key="ISO_Left_Tab")
+
+
+def organizations_file():
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    try:
+        with open(os.path.join(base, "clusterdeck", "organizations.json"), encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        return f"(unreadable: {e})"
+
+
+def add_instance(tap, kb, app, window):
+    """Add Instance with typed fields: Ctrl+N; Name, URL (the HTTPS node,
+    AUDIT_TLS_URL), User Name and Password typed in Tab order; "Add"
+    tests the connection and shows "Certificate Not Trusted"; Tab and
+    space on "Trust This Certificate" test again; "Add" adds the instance:
+    its row in the instances list, and organizations.json holds it."""
+    url = os.environ.get("AUDIT_TLS_URL", "")
+    if not tap.ok(url.startswith("https://"), "a Harper node on HTTPS (AUDIT_TLS_URL)"):
+        return
+    kb.press("Control_L", "n")
+    dialog = window_named(app, "Add Instance", 20)
+    if not tap.ok(dialog is not None, "Ctrl+N opens Add Instance"):
+        return
+    time.sleep(0.5)
+    values = {"Name": "tls", "URL": url, "User Name": os.environ.get("AUDIT_USER", ""),
+              "Password": os.environ.get("AUDIT_PASS", "")}
+    fields = {t: wait_for(lambda t=t: next((n for n in nodes(dialog) if role_of(n) in TEXT_ROLES
+                                           and name_of(n) == t and visible(n)), None), 10)
+              for t in values}
+    if not tap.ok(all(fields.values()), "Add Instance has the fields " + ", ".join(values),
+                  f"found: {[t for t, f in fields.items() if f is not None]}"):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    # The dialog opens with the focus in Name (the entry reports none):
+    # typed there; the other fields are reached with Tab.
+    typed = False
+    if kb.focused()[0] is None:
+        kb.type(values["Name"])
+        typed = wait_for(lambda: True if text_of(fields["Name"]) == values["Name"] else None,
+                         5) is not None
+    if not typed:
+        typed = kb.tab_into(fields["Name"], values["Name"], 20, replace=True)
+    if not tap.ok(typed, 'the name typed arrives in "Name"', f"Name: {text_of(fields['Name'])!r}"):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    for title in ("URL", "User Name", "Password"):
+        if not tap.ok(kb.tab_into(fields[title], values[title], 10, replace=True),
+                      f'Tab reaches "{title}" and what is typed replaces its text'):
+            escape_closes(tap, kb, dialog, "Add Instance")
+            return
+    add = tab_to_button(kb, "Add")
+    if not tap.ok(add is not None and "sensitive" in states(add), 'Tab reaches "Add", sensitive'):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    kb.press("space")
+    question = wait_for(lambda: find(dialog, "Certificate Not Trusted", ("label", "heading")), 30)
+    if not tap.ok(question is not None, 'space on "Add" shows "Certificate Not Trusted"'):
+        dump(tap, dialog, "the dialog", limit=200)
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    time.sleep(0.5)
+    trust = tab_to_button(kb, "Trust This Certificate", 30)
+    if not tap.ok(trust is not None, 'Tab reaches "Trust This Certificate"'):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    kb.press("space")
+    # Trusted, the connection is tested again; then "Add" adds.
+    tested = wait_for(lambda: next((n for n in nodes(dialog) if visible(n) and
+                                    name_of(n).startswith("Connected")), None) or
+                      next((n for n in nodes(dialog) if visible(n) and
+                            (text_of(n) or "").startswith("Connected")), None), 30)
+    tap.ok(tested is not None, "the certificate trusted, the connection test says Connected")
+    add = tab_to_button(kb, "Add", 30)
+    if not tap.ok(add is not None, 'Tab reaches "Add" again'):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    kb.press("space")
+    closed = wait_for(lambda: gone(dialog), 30)
+    if not tap.ok(closed is not None, '"Add" adds the instance and closes the dialog'):
+        dump(tap, dialog, "the dialog", limit=200)
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    time.sleep(0.5)
+    row = wait_for(lambda: next((n for n in nodes(window) if role_of(n) == "list item"
+                                 and name_of(n).startswith("tls") and visible(n)), None), 15)
+    tap.ok(row is not None, 'the instances list has a row "tls"')
+    saved = wait_for(lambda: (lambda t: t if '"tls"' in t and url in t else None)(
+        organizations_file()), 10)
+    tap.ok(saved is not None, 'organizations.json holds the instance "tls" with its URL',
+           organizations_file()[:2000])
+    kept = wait_for(lambda: kb.focused()[0], 5)
+    if kept is not None:
+        tap.note(f"after Add the focus is on [{role_of(kept)}] {name_of(kept)!r}")
+    tap.ok(kept is not None, "after Add an element of the window has the focus")
 
 
 def main():
