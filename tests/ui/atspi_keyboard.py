@@ -27,12 +27,30 @@ are listed, not failed.
              Replication?" question is answered with Tab and space; Review
              & Apply (Return), the cluster password typed, Apply (space),
              Escape closes the dialog and the focus is back in the grid.
+             Undo: Alt+U (the toast's Undo; the app runs with
+             CLUSTERDECK_TEST_UNDO_STAYS=1, so the toast waits) opens
+             "Undo Changes", the cluster password typed, Apply, Escape;
+             node1 publishes data.dog to node2 again (cluster_status).
              Connections (Tab, space): space on
              "Disconnect node2" asks, Escape closes the question, and
              node1's cluster_status still lists node2; space asks again,
              Tab and space answer "Disconnect", and node1's cluster_status
              no longer lists node2; Ctrl+N opens Add Instance, Escape
              closes it.
+             Enable: Shift+Tab to the instances list, the arrows to node3
+             (replication unconfigured, AUDIT_NODE3_URL), Return;
+             Replication; Cluster User, Cluster Password and Node Name
+             typed (Ctrl+A, then the keys); Enable Clustering, Tab and
+             space answer "Enable and Restart"; node3's cluster_status says
+             enabled as node3 and the restart's phases end.
+             Connect: back to node1's Connections (Shift+Tab, arrows,
+             Tab, space); space on "Connect node2" (it takes the cluster
+             password the enable stored; a question would be answered by
+             Tab and space); node1's cluster_status lists node2 again.
+             Add Instance: Ctrl+N; Name, URL (the HTTPS node,
+             AUDIT_TLS_URL), User Name, Password typed in Tab order; Add
+             shows "Certificate Not Trusted"; "Trust This Certificate";
+             Add; the row "tls" and organizations.json hold it.
 
 Prints TAP numbered from FIRST_TEST_NUMBER, no plan, and the comment
 "# atspi_audit.py done" (the name run-atspi-audit.sh waits for) at its end.
