@@ -27,12 +27,30 @@ are listed, not failed.
              Replication?" question is answered with Tab and space; Review
              & Apply (Return), the cluster password typed, Apply (space),
              Escape closes the dialog and the focus is back in the grid.
+             Undo: Alt+U (the toast's Undo; the app runs with
+             CLUSTERDECK_TEST_UNDO_STAYS=1, so the toast waits) opens
+             "Undo Changes", the cluster password typed, Apply, Escape;
+             node1 publishes data.dog to node2 again (cluster_status).
              Connections (Tab, space): space on
              "Disconnect node2" asks, Escape closes the question, and
              node1's cluster_status still lists node2; space asks again,
              Tab and space answer "Disconnect", and node1's cluster_status
              no longer lists node2; Ctrl+N opens Add Instance, Escape
              closes it.
+             Enable: Shift+Tab to the instances list, the arrows to node3
+             (replication unconfigured, AUDIT_NODE3_URL), Return;
+             Replication; Cluster User, Cluster Password and Node Name
+             typed (Ctrl+A, then the keys); Enable Clustering, Tab and
+             space answer "Enable and Restart"; node3's cluster_status says
+             enabled as node3 and the restart's phases end.
+             Connect: back to node1's Connections (Shift+Tab, arrows,
+             Tab, space); space on "Connect node2" (it takes the cluster
+             password the enable stored; a question would be answered by
+             Tab and space); node1's cluster_status lists node2 again.
+             Add Instance: Ctrl+N; Name, URL (the HTTPS node,
+             AUDIT_TLS_URL), User Name, Password typed in Tab order; Add
+             shows "Certificate Not Trusted"; "Trust This Certificate";
+             Add; the row "tls" and organizations.json hold it.
 
 Prints TAP numbered from FIRST_TEST_NUMBER, no plan, and the comment
 "# atspi_audit.py done" (the name run-atspi-audit.sh waits for) at its end.
@@ -233,20 +251,42 @@ class Keyboard:
         self.tap.note(f"{key} never reached {what}")
         return None
 
-    def tab_into(self, field, text, limit=20):
+    def select_all(self):
+        """Ctrl+A: selects the whole text of the focused field, so that what
+        is typed next replaces it."""
+        Atspi.generate_keyboard_event(MODIFIERS["Control_L"], None,
+                                      Atspi.KeySynthType.LOCKMODIFIERS)
+        Atspi.generate_keyboard_event(ord("a"), None, Atspi.KeySynthType.SYM)
+        Atspi.generate_keyboard_event(MODIFIERS["Control_L"], None,
+                                      Atspi.KeySynthType.UNLOCKMODIFIERS)
+        self.presses += 1
+        time.sleep(0.3)
+
+    def tab_into(self, field, text, limit=20, replace=False):
         """Tab into the entry row `field` and type `text` there. GTK 4.8
         reports no focused element while an entry row's inner text has the
         focus (GtkText has no node of its own), so the focus is known to be
         in the field when what was typed is in it: Tab until no element
         says it has the focus, type, and read the field back. True when
-        the field then holds `text` (as many characters, for a password)."""
+        the field then holds `text` (as many characters, for a password).
+        With replace, Ctrl+A first: what is typed replaces what the field
+        held, which must then be `text` (its length, for a password)."""
         for _ in range(limit):
             if self.press("Tab", settle=0.15) is not None:
                 continue
             before = text_of(field) or ""
+            if replace:
+                self.select_all()
+                before = ""
             self.type(text)
-            got = wait_for(lambda: (lambda t: t if len(t) == len(before) + len(text) else None)(
-                text_of(field) or ""), 5)
+
+            def arrived(t):
+                if len(t) != len(before) + len(text):
+                    return None
+                if replace and role_of(field) != "password text" and t != text:
+                    return None
+                return t
+            got = wait_for(lambda: arrived(text_of(field) or ""), 5)
             if got is not None:
                 self.tap.note(f"typed into {name_of(field)!r}")
                 return True
@@ -331,27 +371,49 @@ def first_run(tap, kb, app, window):
         escape_closes(tap, kb, prefs, "Preferences")
 
 
+def in_instances_list(node):
+    """Whether node is in the sidebar's list "Instances" (not, say, a row
+    of the Connections view naming a node)."""
+    p = node
+    while p is not None and role_of(p) not in WINDOW_ROLES:
+        if name_of(p) == "Instances" and role_of(p) in ("list", "list box"):
+            return True
+        try:
+            p = p.get_parent()
+        except GLib.Error:
+            return False
+    return False
+
+
 def choose_node1(tap, kb, window, first):
     """Tab into the instances list, the arrows to node1, Return; one Tab
     out of the list. True when node1 is selected."""
-    row = kb.tab_to(lambda n: role_of(n) == "list item" and
-                    name_of(n).startswith(("node", "down")), "an instance row")
-    if not tap.ok(row is not None, "Tab reaches the instances list"):
+    return choose_node(tap, kb, window, "node1", first)
+
+
+def choose_node(tap, kb, window, name, first=False, key="Tab"):
+    """Tab (or key) into the instances list, the arrows to the instance
+    name, Return; with first, one Tab out of the list. True when the
+    instance is selected."""
+    word = "Shift+Tab" if key == "ISO_Left_Tab" else "Tab"
+    row = kb.tab_to(lambda n: role_of(n) == "list item" and in_instances_list(n) and
+                    name_of(n).startswith(("node", "down")), "an instance row", 80, key=key)
+    if not tap.ok(row is not None, f"{word} reaches the instances list"):
         dump(tap, window, "the window", limit=300)
         return False
     # The arrows move from row to row (and select); down, then up.
-    for key in ("Down", "Up"):
+    for arrow in ("Down", "Up"):
         for _ in range(8):
-            if name_of(row).startswith("node1"):
+            if name_of(row).startswith(name):
                 break
-            moved = kb.press(key)
+            moved = kb.press(arrow)
             if moved is None or moved == row or role_of(moved) != "list item":
                 break
             row = moved
     kb.press("Return")
-    if not tap.ok(name_of(row).startswith("node1") and
+    if not tap.ok(name_of(row).startswith(name) and
                   wait_for(lambda: True if "selected" in states(row) else None, 5) is not None,
-                  "the arrows and Return select node1", f"focused row {name_of(row)!r}"):
+                  f"the arrows and Return select {name}", f"focused row {name_of(row)!r}"):
         return False
     if first:
         # GTK 4.8's list box makes each row a Tab stop and selects the row
@@ -375,7 +437,13 @@ def cluster(tap, kb, app, window):
     if not choose_node1(tap, kb, window, True):
         return
     grid(tap, kb, app, window)
-    connections(tap, kb, app, window)
+    disconnected = connections(tap, kb, app, window)
+    # Enabled, node3 stores the organization's cluster password in the
+    # keyring, which Connect takes: enable first, then Connect.
+    enable_node3(tap, kb, app, window)
+    if disconnected:
+        connect_again(tap, kb, app, window)
+    add_instance(tap, kb, app, window)
 
 
 def grid(tap, kb, app, window):
@@ -453,6 +521,77 @@ def grid(tap, kb, app, window):
     now = kb.focused()[0]
     tap.ok(back is not None, "after Review Changes closes the focus is in the grid",
            f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
+    undo(tap, kb, app, window)
+
+
+def publishes_dog(url):
+    """Whether url's connection to node2 publishes data.dog (everything, in
+    full replication; else its subscription's publish), None when there is
+    no such connection; and what cluster_status said (credentials dropped:
+    Harper returns the retained authorization in clear, quirk Q11)."""
+    status = cluster_status(url)
+    if status is None:
+        return None, "cluster_status failed"
+    for c in status.get("connections") or []:
+        c.pop("authorization", None)
+    shown = json.dumps(status.get("connections"), sort_keys=True)
+    for c in status.get("connections") or []:
+        if (c.get("name") or c.get("node_name")) == "node2":
+            subs = {(s.get("database") or s.get("schema"), s.get("table")): bool(s.get("publish"))
+                    for s in c.get("subscriptions") or []}
+            if not subs:
+                return bool(c.get("replicates")), shown
+            return subs.get(("data", "dog"), False), shown
+    return None, shown
+
+
+def undo(tap, kb, app, window):
+    """The Apply undone by keyboard: the toast's Undo (Alt+U; the app runs
+    with CLUSTERDECK_TEST_UNDO_STAYS=1, so the toast stays until it is
+    used), "Undo Changes" applies the inverse (the cluster password typed
+    when it asks for it), Escape closes it; node1 publishes data.dog to
+    node2 again (cluster_status)."""
+    url = os.environ.get("AUDIT_NODE1_URL", "")
+    if not tap.ok(os.environ.get("CLUSTERDECK_TEST_UNDO_STAYS") == "1",
+                  "the Undo toast stays until it is used (CLUSTERDECK_TEST_UNDO_STAYS=1)"):
+        return
+    off = wait_for(lambda: (lambda r: r if r[0] is False else None)(publishes_dog(url)), 30)
+    if not tap.ok(off is not None, "after Apply node1 no longer publishes data.dog to node2 "
+                  "(cluster_status)", f"connections: {publishes_dog(url)[1]}"):
+        return
+    toast = wait_for(lambda: next((n for n in nodes(window) if visible(n) and
+                                   "Undo" in name_of(n) and role_of(n) == "push button"), None), 20)
+    tap.note(f"the toast's button: {name_of(toast) if toast is not None else None!r}")
+    kb.press("Alt_L", "u")
+    dialog = window_named(app, "Undo Changes", 20)
+    if not tap.ok(dialog is not None, 'Alt+U (the toast\'s Undo) opens "Undo Changes"'):
+        dump(tap, window, "the window", limit=300)
+        return
+    field = wait_for(lambda: next((f for f in nodes(dialog) if role_of(f) in TEXT_ROLES and
+                                   name_of(f) == "Cluster Password" and visible(f)), None), 10)
+    if field is not None:
+        # The inverse adds node2 again: Undo waits for the cluster password.
+        password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
+        if not tap.ok(kb.tab_into(field, password, 30),
+                      'Tab reaches Undo\'s "Cluster Password" field and takes the typed password'):
+            return
+        apply_button = kb.tab_to(named("Apply"), "Apply", 30)
+        if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
+            return
+        kb.press("space")
+    else:
+        tap.note("Undo Changes asks for no password: it applies at once")
+    done = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
+                                  and name_of(n).endswith(", Done")), None), 90)
+    close = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
+                                   and name_of(b) == "Close"), None), 30)
+    tap.ok(done is not None and close is not None, "the Undo is done; the dialog offers Close")
+    if close is None:
+        return
+    escape_closes(tap, kb, dialog, "Undo Changes")
+    on = wait_for(lambda: (lambda r: r if r[0] is True else None)(publishes_dog(url)), 30)
+    tap.ok(on is not None, "node1 publishes data.dog to node2 again (cluster_status)",
+           f"connections: {publishes_dog(url)[1]}")
 
 
 
@@ -522,6 +661,277 @@ def connections(tap, kb, app, window):
     dialog = window_named(app, "Add Instance", 20)
     if tap.ok(dialog is not None, "Ctrl+N opens Add Instance after the questions"):
         escape_closes(tap, kb, dialog, "Add Instance")
+    return after is not None
+
+
+# The questions a connect may ask (deck-connections-view.c), and the answer
+# that connects.
+CONNECT_ANSWERS = {"Create the Missing Tables?": "Create and Connect",
+                   "Connect With the Pinned Certificate?": "Connect"}
+
+
+def connect_again(tap, kb, app, window):
+    """node2 connected again from node1's Connections by keyboard: Shift+Tab
+    to the instances list, the arrows to node1, Return; Tab and space open
+    Replication and Connections; Tab to "Connect node2", space; a question
+    the connect asks is answered with Tab and space, a cluster password
+    asked for is typed; node1's cluster_status lists node2 again."""
+    url = os.environ.get("AUDIT_NODE1_URL", "")
+    if not choose_node(tap, kb, window, "node1", key="ISO_Left_Tab"):
+        return
+    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
+                     "Replication", 40)
+    if not tap.ok(repl is not None, 'Tab reaches node1\'s "Replication" view switcher button'):
+        return
+    kb.press("space")
+    tab = kb.tab_to(lambda n: name_of(n) == "Connections" and role_of(n) in SWITCHER_ROLES,
+                    "Connections", 40)
+    if not tap.ok(tab is not None, 'Tab reaches the "Connections" switcher button'):
+        return
+    kb.press("space")
+    # The row offers Connect once the view has read that node2 is no longer
+    # linked (Harper may report a half-removed link for a while).
+    offered = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
+                                     and name_of(b) == "Connect node2" and visible(b)), None), 90)
+    if not tap.ok(offered is not None, 'node2\'s row offers "Connect node2"'):
+        dump(tap, window, "the window", limit=300)
+        return
+    button = kb.tab_to(named("Connect node2"), '"Connect node2"', 40, here=True)
+    if button is None:
+        button = kb.tab_to(named("Connect node2"), '"Connect node2"', 40, key="ISO_Left_Tab")
+    if not tap.ok(button is not None, 'Tab reaches "Connect node2"'):
+        return
+    kb.press("space")
+    answered = []
+    deadline = time.monotonic() + 120
+    connected = None
+    while time.monotonic() < deadline:
+        p = peers(url)
+        if p is not None and "node2" in p:
+            connected = p
+            break
+        for title, answer in CONNECT_ANSWERS.items():
+            question = find(app, title, WINDOW_ROLES)
+            if question is None or title in answered or not visible(question):
+                continue
+            tap.note(f'the connect asks "{title}"')
+            field = find(question, "Cluster Password", TEXT_ROLES)
+            if field is not None and visible(field):
+                kb.tab_into(field, os.environ.get("AUDIT_CLUSTER_PASSWORD", ""), 10)
+            node = kb.tab_to(lambda n, a=answer: name_of(n).replace("_", "") == a and
+                             role_of(n) == "push button", f'"{answer}"', 8, here=True)
+            tap.ok(node is not None, f'Tab reaches "{answer}" in "{title}"')
+            if node is not None:
+                kb.press("space")
+            answered.append(title)
+        time.sleep(1)
+    tap.ok(connected is not None, "node1 is connected to node2 again (cluster_status)",
+           f"connections: {peers(url)}")
+    back = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
+                                  and name_of(b) == "Disconnect node2" and visible(b)), None), 60)
+    tap.ok(back is not None, 'node2\'s row offers "Disconnect node2" again')
+    kept = wait_for(lambda: kb.focused()[0], 5)
+    if kept is not None:
+        tap.note(f"after Connect the focus is on [{role_of(kept)}] {name_of(kept)!r}")
+    tap.ok(kept is not None, "after Connect an element of the window has the focus")
+
+
+def cluster_status(url):
+    """url's cluster_status, or None when it cannot be read."""
+    try:
+        return operation(url, {"operation": "cluster_status"})
+    except (OSError, ValueError):
+        return None
+
+
+def enabled_as(url, node_name):
+    """True when url's cluster_status says replication runs there with
+    the node name node_name (as deck-native-engine.c reads it)."""
+    status = cluster_status(url)
+    return (status is not None and status.get("is_enabled") is True and
+            status.get("node_name") == node_name) or None
+
+
+def enable_node3(tap, kb, app, window):
+    """node3 (registered, replication unconfigured) enabled by keyboard:
+    Shift+Tab back to the instances list, the arrows to node3, Return; Tab
+    to the Replication view, the enable form's Cluster User, Cluster
+    Password and Node Name typed (Ctrl+A, then the keys), Enable
+    Clustering, the "Enable Clustering?" question answered with Tab and
+    space; the restart's progress runs to its end and node3's
+    cluster_status says replication is enabled, as node3."""
+    url = os.environ.get("AUDIT_NODE3_URL", "")
+    password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
+    status = cluster_status(url) if url else None
+    if not tap.ok(status is not None and not status.get("is_enabled") and password,
+                  "node3's cluster_status says replication is not enabled (AUDIT_NODE3_URL), "
+                  "and the test has the cluster password", f"cluster_status: {status}"):
+        return
+    if not choose_node(tap, kb, window, "node3", key="ISO_Left_Tab"):
+        return
+    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
+                     "Replication", 40)
+    if not tap.ok(repl is not None, 'Tab reaches node3\'s "Replication" view switcher button'):
+        return
+    kb.press("space")
+    fields = {}
+    for title in ("Cluster User", "Cluster Password", "Node Name"):
+        fields[title] = wait_for(lambda title=title: next(
+            (n for n in nodes(window) if role_of(n) in TEXT_ROLES and name_of(n) == title
+             and visible(n)), None), 20)
+    if not tap.ok(all(fields.values()), "the Replication view shows node3's enable form "
+                  '("Cluster User", "Cluster Password", "Node Name")',
+                  f"found: {[t for t, f in fields.items() if f is not None]}"):
+        dump(tap, window, "the window", limit=300)
+        return
+    tap.note(f"the form as it opened: Cluster User {text_of(fields['Cluster User'])!r}, "
+             f"Node Name {text_of(fields['Node Name'])!r}")
+    values = {"Cluster User": "cluster_user", "Cluster Password": password, "Node Name": "node3"}
+    for title, value in values.items():
+        if not tap.ok(kb.tab_into(fields[title], value, 30, replace=True),
+                      f'Tab reaches "{title}" and what is typed replaces its text'):
+            return
+    enable = kb.tab_to(lambda n: name_of(n) == "Enable Clustering" and role_of(n) == "push button",
+                       '"Enable Clustering"', 10)
+    if not tap.ok(enable is not None and "sensitive" in states(enable),
+                  'Tab reaches "Enable Clustering", sensitive'):
+        return
+    kb.press("space")
+    question = window_named(app, "Enable Clustering?", 20)
+    if not tap.ok(question is not None, 'space asks "Enable Clustering?"'):
+        return
+    answer = kb.tab_to(lambda n: name_of(n).replace("_", "") == "Enable and Restart" and
+                       role_of(n) == "push button", '"Enable and Restart"', 6, here=True)
+    if answer is not None:
+        kb.press("space")
+    if not tap.ok(answer is not None and wait_for(lambda: gone(question), 10) is not None,
+                  'Tab and space answer "Enable and Restart"'):
+        return
+    t = time.monotonic()
+    seen = wait_for(lambda: next((n for n in nodes(window) if role_of(n) == "list item"
+                                  and name_of(n).endswith(", in progress")), None), 30)
+    if seen is not None:
+        tap.note(f"restart progress: {name_of(seen)!r}")
+    on_server = wait_for(lambda: enabled_as(url, "node3"), 180)
+    tap.ok(on_server is not None, "node3's cluster_status says replication is enabled, "
+           "node name node3", f"cluster_status: {cluster_status(url)}")
+    # The progress ends: no phase is in progress.
+    def running():
+        return [f"{name_of(n)!r} {sorted(states(n))}" for n in nodes(window)
+                if role_of(n) == "list item" and name_of(n).endswith(", in progress")
+                and visible(n)]
+    ended = wait_for(lambda: True if not running() else None, 120)
+    tap.note(f"the restart ended {time.monotonic() - t:.1f} s after the answer")
+    form = [f"{name_of(f)!r} {sorted(states(f))}" for f in nodes(window)
+            if role_of(f) in TEXT_ROLES and name_of(f) in ("Cluster User", "Cluster Password")]
+    tap.note(f"the enable form's fields now: {form}")
+    tap.ok(ended is not None, "the restart progress ends (no phase in progress)",
+           f"in progress: {running()}")
+    kept = wait_for(lambda: kb.focused()[0], 5)
+    if kept is not None:
+        tap.note(f"after the restart the focus is on [{role_of(kept)}] {name_of(kept)!r}")
+
+
+def tab_to_button(kb, label, limit=20):
+    """Tab, else Shift+Tab, to the button label."""
+    pred = lambda n: role_of(n) == "push button" and name_of(n).replace("_", "") == label  # noqa: E731
+    node = kb.tab_to(pred, f'"{label}"', limit, here=True)
+    return node if node is not None else kb.tab_to(pred, f'"{label}"', limit, key="ISO_Left_Tab")
+
+
+def organizations_file():
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    try:
+        with open(os.path.join(base, "clusterdeck", "organizations.json"), encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        return f"(unreadable: {e})"
+
+
+def add_instance(tap, kb, app, window):
+    """Add Instance with typed fields: Ctrl+N; Name, URL (the HTTPS node,
+    AUDIT_TLS_URL), User Name and Password typed in Tab order; "Add"
+    tests the connection and shows "Certificate Not Trusted"; Tab and
+    space on "Trust This Certificate" test again; "Add" adds the instance:
+    its row in the instances list, and organizations.json holds it."""
+    url = os.environ.get("AUDIT_TLS_URL", "")
+    if not tap.ok(url.startswith("https://"), "a Harper node on HTTPS (AUDIT_TLS_URL)"):
+        return
+    kb.press("Control_L", "n")
+    dialog = window_named(app, "Add Instance", 20)
+    if not tap.ok(dialog is not None, "Ctrl+N opens Add Instance"):
+        return
+    time.sleep(0.5)
+    values = {"Name": "tls", "URL": url, "User Name": os.environ.get("AUDIT_USER", ""),
+              "Password": os.environ.get("AUDIT_PASS", "")}
+    fields = {t: wait_for(lambda t=t: next((n for n in nodes(dialog) if role_of(n) in TEXT_ROLES
+                                           and name_of(n) == t and visible(n)), None), 10)
+              for t in values}
+    if not tap.ok(all(fields.values()), "Add Instance has the fields " + ", ".join(values),
+                  f"found: {[t for t, f in fields.items() if f is not None]}"):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    # The dialog opens with the focus in Name (the entry reports none):
+    # typed there; the other fields are reached with Tab.
+    typed = False
+    if kb.focused()[0] is None:
+        kb.type(values["Name"])
+        typed = wait_for(lambda: True if text_of(fields["Name"]) == values["Name"] else None,
+                         5) is not None
+    if not typed:
+        typed = kb.tab_into(fields["Name"], values["Name"], 20, replace=True)
+    if not tap.ok(typed, 'the name typed arrives in "Name"', f"Name: {text_of(fields['Name'])!r}"):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    for title in ("URL", "User Name", "Password"):
+        if not tap.ok(kb.tab_into(fields[title], values[title], 10, replace=True),
+                      f'Tab reaches "{title}" and what is typed replaces its text'):
+            escape_closes(tap, kb, dialog, "Add Instance")
+            return
+    add = tab_to_button(kb, "Add")
+    if not tap.ok(add is not None and "sensitive" in states(add), 'Tab reaches "Add", sensitive'):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    kb.press("space")
+    question = wait_for(lambda: find(dialog, "Certificate Not Trusted", ("label", "heading")), 30)
+    if not tap.ok(question is not None, 'space on "Add" shows "Certificate Not Trusted"'):
+        dump(tap, dialog, "the dialog", limit=200)
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    time.sleep(0.5)
+    trust = tab_to_button(kb, "Trust This Certificate", 30)
+    if not tap.ok(trust is not None, 'Tab reaches "Trust This Certificate"'):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    kb.press("space")
+    # Trusted, the connection is tested again; then "Add" adds.
+    tested = wait_for(lambda: next((n for n in nodes(dialog) if visible(n) and
+                                    name_of(n).startswith("Connected")), None) or
+                      next((n for n in nodes(dialog) if visible(n) and
+                            (text_of(n) or "").startswith("Connected")), None), 30)
+    tap.ok(tested is not None, "the certificate trusted, the connection test says Connected")
+    add = tab_to_button(kb, "Add", 30)
+    if not tap.ok(add is not None, 'Tab reaches "Add" again'):
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    kb.press("space")
+    closed = wait_for(lambda: gone(dialog), 30)
+    if not tap.ok(closed is not None, '"Add" adds the instance and closes the dialog'):
+        dump(tap, dialog, "the dialog", limit=200)
+        escape_closes(tap, kb, dialog, "Add Instance")
+        return
+    time.sleep(0.5)
+    row = wait_for(lambda: next((n for n in nodes(window) if role_of(n) == "list item"
+                                 and name_of(n).startswith("tls") and visible(n)), None), 15)
+    tap.ok(row is not None, 'the instances list has a row "tls"')
+    saved = wait_for(lambda: (lambda t: t if '"tls"' in t and url in t else None)(
+        organizations_file()), 10)
+    tap.ok(saved is not None, 'organizations.json holds the instance "tls" with its URL',
+           organizations_file()[:2000])
+    kept = wait_for(lambda: kb.focused()[0], 5)
+    if kept is not None:
+        tap.note(f"after Add the focus is on [{role_of(kept)}] {name_of(kept)!r}")
+    tap.ok(kept is not None, "after Add an element of the window has the focus")
 
 
 def main():

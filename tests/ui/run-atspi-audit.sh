@@ -235,9 +235,10 @@ unset CLUSTERDECK_CLUSTER_PASSWORD
 # pid (frozen for a failed operation), the password to enable node3 with
 # (its restart progress), the HTTPS node and its login (the certificate
 # question); atspi_keyboard.py also reads node1's cluster_status (its
-# connection to node2 after Disconnect and Connect). Test credentials of throw-away nodes, in the environment only.
+# connection to node2 after Disconnect and Connect) and node3's (enabled by
+# keyboard). Test credentials of throw-away nodes, in the environment only.
 export AUDIT_NODE2_PID=$HARPER_NODE2_PID AUDIT_CLUSTER_PASSWORD=$CLUSTER_PASSWORD \
   AUDIT_TLS_URL=$tls_url AUDIT_USER=$HARPER_USER AUDIT_PASS=$HARPER_PASS \
-  AUDIT_NODE1_URL=$HARPER_NODE1_URL
+  AUDIT_NODE1_URL=$HARPER_NODE1_URL AUDIT_NODE3_URL=$node3_url
 run_phase cluster
 tap_done
