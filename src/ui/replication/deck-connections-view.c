@@ -172,6 +172,54 @@ find_row (DeckConnectionsView *self,
   return NULL;
 }
 
+/* The name of the peer whose row (or a button of it) has the window's
+ * focus, or NULL */
+static char *
+focused_peer (DeckConnectionsView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self); w = gtk_widget_get_parent (w))
+    if (DECK_IS_PEER_ROW (w))
+      return gtk_widget_is_ancestor (w, GTK_WIDGET (self))
+             ? g_strdup (deck_peer_item_get_name (deck_peer_row_get_peer (DECK_PEER_ROW (w))))
+             : NULL;
+  return NULL;
+}
+
+/* A connect or disconnect moves its peer's row to another group: the row
+ * that had the focus is gone, and GTK 4.8 would leave the window with none
+ * (deck_window_keep_focus() would then find the nearest container left).
+ * The keyboard user's place is the peer: its new row takes the focus, on
+ * the button it offers now (Connect, Disconnect) or the row itself. */
+static void
+refocus_peer (DeckConnectionsView *self,
+              const char          *name)
+{
+  GtkListBox *lists[] = { self->connected_list, self->unconnected_list, self->unregistered_list };
+  g_autofree char *still = focused_peer (self);
+
+  /* The row stayed (only its text changed): nothing to do */
+  if (still != NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    for (int j = 0;; j++)
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (lists[i], j);
+
+        if (row == NULL)
+          break;
+        if (DECK_IS_PEER_ROW (row) &&
+            g_strcmp0 (deck_peer_item_get_name (deck_peer_row_get_peer (DECK_PEER_ROW (row))), name) == 0)
+          {
+            if (!gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD))
+              gtk_widget_grab_focus (GTK_WIDGET (row));
+            return;
+          }
+      }
+}
+
 static GtkWidget *
 placeholder_new (const char *title,
                  const char *subtitle,
@@ -195,6 +243,7 @@ show_peers (DeckConnectionsView *self)
 {
   DeckOrganization *org = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *focused = NULL;
 
   if (self->instance == NULL)
     {
@@ -220,9 +269,12 @@ show_peers (DeckConnectionsView *self)
 
   if (self->context != NULL)
     org = deck_context_get_organization (self->context, self->instance);
+  focused = focused_peer (self);
   deck_peer_list_update (self->peers, self->instance,
                          org != NULL ? deck_organization_get_instances (org) : NULL,
                          self->status);
+  if (focused != NULL)
+    refocus_peer (self, focused);
 }
 
 /* A peer's status changed (it stopped answering, or answers again): its row
