@@ -347,6 +347,62 @@ def escape_closes(tap, kb, win, title):
     tap.ok(closed is not None, f"Escape closes {title}")
 
 
+def open_connections(tap, kb, limit, here=False):
+    """Tab to the "Replication" view switcher button, space; Tab to
+    "Connections", space. False when a button is not reached."""
+    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
+                     "Replication", limit, here=here)
+    if not tap.ok(repl is not None, 'Tab reaches the "Replication" view switcher button'):
+        return False
+    kb.press("space")
+    tab = kb.tab_to(lambda n: name_of(n) == "Connections" and role_of(n) in SWITCHER_ROLES,
+                    "Connections", limit)
+    if not tap.ok(tab is not None, 'Tab reaches the "Connections" switcher button'):
+        return False
+    kb.press("space")
+    return True
+
+
+def password_then_apply(tap, kb, field, password, title):
+    """The cluster password typed into field (reached with Tab), then Tab
+    to "Apply" and space. False when a step failed."""
+    if not tap.ok(field is not None and password and kb.tab_into(field, password, 30),
+                  f'Tab reaches {title}\'s "Cluster Password" field and takes the typed password'):
+        return False
+    apply_button = kb.tab_to(named("Apply"), "Apply", 30)
+    if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
+        return False
+    kb.press("space")
+    return True
+
+
+def done_then_escape(tap, kb, dialog, what, title):
+    """An apply in @dialog is waited for until an operation says Done and
+    the dialog offers Close; then Escape closes it. False when it never
+    ended."""
+    done = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
+                                  and name_of(n).endswith(", Done")), None), 90)
+    close = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
+                                   and name_of(b) == "Close"), None), 30)
+    tap.ok(done is not None and close is not None, f"{what} is done; the dialog offers Close")
+    if close is None:
+        return False
+    escape_closes(tap, kb, dialog, title)
+    return True
+
+
+def focus_on_peer(tap, kb, peer, after):
+    """After a connect or disconnect the focus follows @peer to its new row
+    (deck-connections-view.c, refocus_peer()): on the row or its button."""
+    kept = wait_for(lambda: (lambda f: f if f is not None and peer in name_of(f) else None)(
+        kb.focused()[0]), 10)
+    now = kb.focused()[0]
+    if now is not None:
+        tap.note(f"after {after} the focus is on [{role_of(now)}] {name_of(now)!r}")
+    tap.ok(kept is not None, f"after {after} the focus is on {peer}'s row or its button",
+           f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
+
+
 def first_run(tap, kb, app, window):
     kb.check("start")
     kb.press("Shift_L", "Control_L", "n")
@@ -371,18 +427,23 @@ def first_run(tap, kb, app, window):
         escape_closes(tap, kb, prefs, "Preferences")
 
 
-def in_instances_list(node):
-    """Whether node is in the sidebar's list "Instances" (not, say, a row
-    of the Connections view naming a node)."""
+def within(node, pred):
+    """Whether node or one of its containers below its window matches pred."""
     p = node
     while p is not None and role_of(p) not in WINDOW_ROLES:
-        if name_of(p) == "Instances" and role_of(p) in ("list", "list box"):
+        if pred(p):
             return True
         try:
             p = p.get_parent()
         except GLib.Error:
             return False
     return False
+
+
+def in_instances_list(node):
+    """Whether node is in the sidebar's list "Instances" (not, say, a row
+    of the Connections view naming a node)."""
+    return within(node, lambda p: name_of(p) == "Instances" and role_of(p) in ("list", "list box"))
 
 
 def choose_node1(tap, kb, window, first):
@@ -490,33 +551,14 @@ def grid(tap, kb, app, window):
     # Leaving full replication adds the nodes again: the cluster password.
     password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
     field = wait_for(lambda: find(dialog, "Cluster Password", TEXT_ROLES), 10)
-    if not tap.ok(field is not None and password and kb.tab_into(field, password, 30),
-                  'Tab reaches Review\'s "Cluster Password" field and takes the typed password'):
+    if not password_then_apply(tap, kb, field, password, "Review"):
         return
-    apply_button = kb.tab_to(named("Apply"), "Apply", 30)
-    if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
+    if not done_then_escape(tap, kb, dialog, "Apply", "Review Changes after Apply"):
         return
-    kb.press("space")
-    done = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
-                                  and name_of(n).endswith(", Done")), None), 90)
-    close = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
-                                   and name_of(b) == "Close"), None), 30)
-    tap.ok(done is not None and close is not None, "Apply is done; the dialog offers Close")
-    if close is None:
-        return
-    escape_closes(tap, kb, dialog, "Review Changes after Apply")
     # The focus comes back to the grid where the change was made, not to the
     # window's first button (Review & Apply went with the pending bar).
     def in_grid(n):
-        p = n
-        while p is not None and role_of(p) not in WINDOW_ROLES:
-            if role_of(p) in ("table", "tree table", "grid"):
-                return True
-            try:
-                p = p.get_parent()
-            except GLib.Error:
-                return False
-        return False
+        return within(n, lambda p: role_of(p) in ("table", "tree table", "grid"))
     back = wait_for(lambda: (lambda f: f if f is not None and in_grid(f) else None)(kb.focused()[0]), 10)
     now = kb.focused()[0]
     tap.ok(back is not None, "after Review Changes closes the focus is in the grid",
@@ -572,23 +614,12 @@ def undo(tap, kb, app, window):
     if field is not None:
         # The inverse adds node2 again: Undo waits for the cluster password.
         password = os.environ.get("AUDIT_CLUSTER_PASSWORD", "")
-        if not tap.ok(kb.tab_into(field, password, 30),
-                      'Tab reaches Undo\'s "Cluster Password" field and takes the typed password'):
+        if not password_then_apply(tap, kb, field, password, "Undo"):
             return
-        apply_button = kb.tab_to(named("Apply"), "Apply", 30)
-        if not tap.ok(apply_button is not None, 'Tab reaches "Apply"'):
-            return
-        kb.press("space")
     else:
         tap.note("Undo Changes asks for no password: it applies at once")
-    done = wait_for(lambda: next((n for n in nodes(dialog) if role_of(n) == "list item"
-                                  and name_of(n).endswith(", Done")), None), 90)
-    close = wait_for(lambda: next((b for b in nodes(dialog) if role_of(b) == "push button"
-                                   and name_of(b) == "Close"), None), 30)
-    tap.ok(done is not None and close is not None, "the Undo is done; the dialog offers Close")
-    if close is None:
+    if not done_then_escape(tap, kb, dialog, "the Undo", "Undo Changes"):
         return
-    escape_closes(tap, kb, dialog, "Undo Changes")
     on = wait_for(lambda: (lambda r: r if r[0] is True else None)(publishes_dog(url)), 30)
     tap.ok(on is not None, "node1 publishes data.dog to node2 again (cluster_status)",
            f"connections: {publishes_dog(url)[1]}")
@@ -606,16 +637,8 @@ def connections(tap, kb, app, window):
                   "node1's cluster_status lists a connection to node2 (AUDIT_NODE1_URL)",
                   f"connections: {before}"):
         return
-    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
-                     "Replication", 60, here=True)
-    if not tap.ok(repl is not None, 'Tab reaches the "Replication" view switcher button'):
+    if not open_connections(tap, kb, 60, here=True):
         return
-    kb.press("space")
-    tab = kb.tab_to(lambda n: name_of(n) == "Connections" and role_of(n) in SWITCHER_ROLES,
-                    "Connections", 60)
-    if not tap.ok(tab is not None, 'Tab reaches the "Connections" switcher button'):
-        return
-    kb.press("space")
     button = kb.tab_to(named("Disconnect node2"), '"Disconnect node2"', 40)
     if not tap.ok(button is not None, 'Tab reaches "Disconnect node2"'):
         return
@@ -653,13 +676,7 @@ def connections(tap, kb, app, window):
     # what the row then offers varies); the focus follows node2 to its new
     # row (deck-connections-view.c, refocus_peer()) instead of being nowhere
     # or on the first row of the sidebar.
-    kept = wait_for(lambda: (lambda f: f if f is not None and "node2" in name_of(f) else None)(
-        kb.focused()[0]), 10)
-    now = kb.focused()[0]
-    if now is not None:
-        tap.note(f"after Disconnect the focus is on [{role_of(now)}] {name_of(now)!r}")
-    tap.ok(kept is not None, "after Disconnect the focus is on node2's row or its button",
-           f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
+    focus_on_peer(tap, kb, "node2", "Disconnect")
     # After the dialogs above, a shortcut still reaches the main window.
     kb.press("Control_L", "n")
     dialog = window_named(app, "Add Instance", 20)
@@ -683,16 +700,8 @@ def connect_again(tap, kb, app, window):
     url = os.environ.get("AUDIT_NODE1_URL", "")
     if not choose_node(tap, kb, window, "node1", key="ISO_Left_Tab"):
         return
-    repl = kb.tab_to(lambda n: name_of(n) == "Replication" and role_of(n) in SWITCHER_ROLES,
-                     "Replication", 40)
-    if not tap.ok(repl is not None, 'Tab reaches node1\'s "Replication" view switcher button'):
+    if not open_connections(tap, kb, 40):
         return
-    kb.press("space")
-    tab = kb.tab_to(lambda n: name_of(n) == "Connections" and role_of(n) in SWITCHER_ROLES,
-                    "Connections", 40)
-    if not tap.ok(tab is not None, 'Tab reaches the "Connections" switcher button'):
-        return
-    kb.press("space")
     # The row offers Connect once the view has read that node2 is no longer
     # linked (Harper may report a half-removed link for a while).
     offered = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
@@ -734,13 +743,7 @@ def connect_again(tap, kb, app, window):
     back = wait_for(lambda: next((b for b in nodes(window) if role_of(b) == "push button"
                                   and name_of(b) == "Disconnect node2" and visible(b)), None), 60)
     tap.ok(back is not None, 'node2\'s row offers "Disconnect node2" again')
-    kept = wait_for(lambda: (lambda f: f if f is not None and "node2" in name_of(f) else None)(
-        kb.focused()[0]), 10)
-    now = kb.focused()[0]
-    if now is not None:
-        tap.note(f"after Connect the focus is on [{role_of(now)}] {name_of(now)!r}")
-    tap.ok(kept is not None, "after Connect the focus is on node2's row or its button",
-           f"focus on [{role_of(now) if now else '-'}] {name_of(now) if now else '-'!r}")
+    focus_on_peer(tap, kb, "node2", "Connect")
 
 
 def cluster_status(url):
