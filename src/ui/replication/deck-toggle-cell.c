@@ -29,8 +29,6 @@
 
 #include "deck-toggle-cell.h"
 
-/* Between the switch and the mark, as the box it replaces had. */
-
 struct _DeckToggleCell
 {
   GtkWidget                 parent_instance;

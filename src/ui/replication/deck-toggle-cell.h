@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-/* The room between the switch and its "Changed" mark, in pixels */
+/* The room between the switch and its "Changed" mark, in pixels (as the
+ * box the cell replaced had); the grid sizes its columns with it. */
 #define DECK_TOGGLE_CELL_MARK_SPACING 6
 
 #define DECK_TYPE_TOGGLE_CELL (deck_toggle_cell_get_type ())
