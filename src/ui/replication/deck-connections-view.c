@@ -152,10 +152,12 @@ create_row (gpointer item,
   return row;
 }
 
-/* The row showing @peer, or NULL */
+/* The row showing @peer (or, when @peer is NULL, the peer named @name), or
+ * NULL */
 static DeckPeerRow *
 find_row (DeckConnectionsView *self,
-          DeckPeerItem            *peer)
+          DeckPeerItem        *peer,
+          const char          *name)
 {
   GtkListBox *lists[] = { self->connected_list, self->unconnected_list, self->unregistered_list };
 
@@ -163,10 +165,14 @@ find_row (DeckConnectionsView *self,
     for (int j = 0;; j++)
       {
         GtkListBoxRow *row = gtk_list_box_get_row_at_index (lists[i], j);
+        DeckPeerItem *shown;
 
         if (row == NULL)
           break;
-        if (DECK_IS_PEER_ROW (row) && deck_peer_row_get_peer (DECK_PEER_ROW (row)) == peer)
+        if (!DECK_IS_PEER_ROW (row))
+          continue;
+        shown = deck_peer_row_get_peer (DECK_PEER_ROW (row));
+        if (peer != NULL ? shown == peer : g_strcmp0 (deck_peer_item_get_name (shown), name) == 0)
           return DECK_PEER_ROW (row);
       }
   return NULL;
@@ -197,27 +203,15 @@ static void
 refocus_peer (DeckConnectionsView *self,
               const char          *name)
 {
-  GtkListBox *lists[] = { self->connected_list, self->unconnected_list, self->unregistered_list };
   g_autofree char *still = focused_peer (self);
+  DeckPeerRow *row;
 
   /* The row stayed (only its text changed): nothing to do */
   if (still != NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    for (int j = 0;; j++)
-      {
-        GtkListBoxRow *row = gtk_list_box_get_row_at_index (lists[i], j);
-
-        if (row == NULL)
-          break;
-        if (DECK_IS_PEER_ROW (row) &&
-            g_strcmp0 (deck_peer_item_get_name (deck_peer_row_get_peer (DECK_PEER_ROW (row))), name) == 0)
-          {
-            if (!gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD))
-              gtk_widget_grab_focus (GTK_WIDGET (row));
-            return;
-          }
-      }
+  row = find_row (self, NULL, name);
+  if (row != NULL && !gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
 static GtkWidget *
@@ -445,7 +439,7 @@ show_jobs (DeckConnectionsView *self)
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->peers)); i++)
     {
       g_autoptr(DeckPeerItem) peer = g_list_model_get_item (G_LIST_MODEL (self->peers), i);
-      DeckPeerRow *row = find_row (self, peer);
+      DeckPeerRow *row = find_row (self, peer, NULL);
 
       if (row != NULL)
         show_row_job (self, row);
@@ -555,7 +549,7 @@ connect_action (GtkWidget  *widget,
   if (peer == NULL || self->instance == NULL ||
       deck_peer_item_get_state (peer) != DECK_PEER_STATE_CONNECTABLE)
     return;
-  row = find_row (self, peer);
+  row = find_row (self, peer, NULL);
   /* The job reads both instances and their tables first (prepare), then
    * connects, or asks about missing tables (on_job_state()). */
   job = deck_connect_job_new (self->context, self->instance, deck_peer_item_get_instance (peer));
