@@ -25,8 +25,10 @@ G_DECLARE_FINAL_TYPE (HdbClient, hdb_client, HDB, CLIENT, GObject)
  * timeout is longer. Harper 4.4 sometimes never answers a read sent just
  * after an add_node or update_node, while a fresh request is answered at
  * once; so a read that got no answer in this time is sent once more, on a
- * new connection, with the rest of its timeout. The caller's bound does not
- * change. A write is never sent twice, and a request whose timeout is this
+ * new connection, with the rest of its timeout. (One cause is known: of two
+ * cluster_status requests one Harper worker serves at once, only the later
+ * is answered; the client never sends an instance two at once, but another
+ * program may.) The caller's bound does not change. A write is never sent twice, and a request whose timeout is this
  * or shorter is sent once. hdb_client_get_request_count() counts both
  * attempts.
  */

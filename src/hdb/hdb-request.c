@@ -8,7 +8,8 @@
  * parsed by hdb_json_parse() before the operation's parser sees it. A read
  * that got no answer in HDB_READ_ATTEMPT_MS is sent once more, on a new
  * connection; the body is given again when libsoup restarts a message.
- * Transport errors become HdbErrors a user can act on.
+ * An instance gets one cluster_status at a time (see "One cluster_status at
+ * a time per instance"). Transport errors become HdbErrors a user can act on.
  *
  * Never logged: a request body, an Authorization header or a password.
  */
@@ -43,6 +44,9 @@ typedef struct
   gboolean        may_retry;       /* a read whose bound exceeds HDB_READ_ATTEMPT_MS */
   guint           attempt;         /* 1 for the first */
   gint64          started;         /* monotonic time the first attempt began */
+  char           *gate_key;        /* cluster_status: the instance's gate (see below) */
+  gboolean        holds_gate;      /* this request is the instance's cluster_status */
+  GSource        *gate_wait;       /* waiting for the gate: the deadline's cancellable */
 
   /* The current attempt */
   SoupMessage    *message;
@@ -73,13 +77,17 @@ attempt_clear (Request *req)
   g_clear_object (&req->message);
 }
 
+static void gate_release (Request *req);
+
 static void
 request_free (Request *req)
 {
+  gate_release (req);
   attempt_clear (req);
   g_clear_object (&req->caller_cancellable);
   g_clear_pointer (&req->body, g_bytes_unref);
   g_free (req->operation);
+  g_free (req->gate_key);
   g_clear_object (&req->client);
   g_free (req);
 }
@@ -133,6 +141,7 @@ static void
 request_return_error (GTask  *task,
                       GError *error)
 {
+  gate_release (g_task_get_task_data (task));
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -251,6 +260,7 @@ request_complete (GTask *task)
     {
       if (SOUP_STATUS_IS_SUCCESSFUL (status))
         {
+          gate_release (req);
           g_task_return_boolean (task, TRUE);
           g_object_unref (task);
           return;
@@ -295,6 +305,7 @@ request_complete (GTask *task)
           request_return_error (task, error);
           return;
         }
+      gate_release (req);
       g_task_return_pointer (task, result, req->result_free);
       g_object_unref (task);
       return;
@@ -473,7 +484,10 @@ message_new_like (SoupMessage *old,
  *
  * Harper 4.4 sometimes receives a read sent just after an add_node or an
  * update_node and never answers it, while it answers anything else at
- * once. Waiting longer does not help; asking again does. */
+ * once; and it never answers the earlier of two cluster_status requests one
+ * worker serves at once (the gate below keeps this process from sending
+ * those, not other programs). Waiting longer does not help; asking again
+ * does. */
 static void
 request_retry (GTask *task)
 {
@@ -527,6 +541,133 @@ request_transport_failed (GTask  *task,
   request_return_error (task, mapped);
 }
 
+/* One cluster_status at a time per instance ------------------------------
+ *
+ * Harper (4.4 and 4.7, with native replication) answers cluster_status in
+ * an HTTP worker thread by asking its main thread, and each worker keeps one
+ * resolver for the main thread's answer: of two cluster_status requests one
+ * worker serves at once, only the later is ever answered. Which worker
+ * serves a connection is Harper's choice, so this process sends each
+ * instance ("host:port") one cluster_status at a time: another waits, within
+ * its own bound, until the one in flight is done, then goes out. The
+ * gates are used from the main context only, like the rest of the client. */
+
+typedef struct
+{
+  GQueue waiting;   /* GTasks, each holding its Request's wait */
+} Gate;
+
+static GHashTable *gates;   /* "host:port" → Gate, present while one is in flight */
+
+static void
+gate_free (Gate *gate)
+{
+  g_warn_if_fail (g_queue_is_empty (&gate->waiting));
+  g_free (gate);
+}
+
+/* Stops @req's wait for the gate (its source and its bound). */
+static void
+gate_wait_clear (Request *req)
+{
+  if (req->gate_wait != NULL)
+    g_source_destroy (req->gate_wait);
+  g_clear_pointer (&req->gate_wait, g_source_unref);
+  hdb_deadline_clear (&req->deadline);
+}
+
+/* The first attempt, within what is left of the request's bound (a request
+ * that waited for the gate has used some of it). */
+static void
+request_send (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  gint64 elapsed_ms = (g_get_monotonic_time () - req->started) / 1000;
+  guint left = elapsed_ms + 1 < req->timeout_ms ? req->timeout_ms - (guint) elapsed_ms : 1;
+
+  if (left <= HDB_READ_ATTEMPT_MS)
+    req->may_retry = FALSE;
+  attempt_start (task, req->may_retry ? HDB_READ_ATTEMPT_MS : left);
+}
+
+/* The caller cancelled, or the bound ran out, while @user_data waited. */
+static gboolean
+on_gate_wait_ended (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+  Gate *gate = g_hash_table_lookup (gates, req->gate_key);
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "");
+
+  g_queue_remove (&gate->waiting, task);
+  g_clear_pointer (&req->gate_wait, g_source_unref);
+  /* map_transport_error reads the deadline: its timer's end is a timeout. */
+  request_return_error (task, map_transport_error (req, error));
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether @task may go out now; if not, it waits for the gate. */
+static gboolean
+gate_enter (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  g_autofree char *where = NULL;
+  Gate *gate;
+
+  if (g_strcmp0 (req->operation, "cluster_status") != 0 || caller_cancelled (req))
+    return TRUE;
+
+  where = _hdb_client_host_and_port (req->client);
+  req->gate_key = g_ascii_strdown (where, -1);
+  if (gates == NULL)
+    gates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) gate_free);
+
+  gate = g_hash_table_lookup (gates, req->gate_key);
+  if (gate == NULL)
+    {
+      g_hash_table_insert (gates, g_strdup (req->gate_key), g_new0 (Gate, 1));
+      req->holds_gate = TRUE;
+      return TRUE;
+    }
+
+  g_debug ("%s → %s waits for the one in flight", req->operation, req->client->base_url);
+  hdb_deadline_start (&req->deadline, req->caller_cancellable, req->timeout_ms,
+                      "[hdb] waiting for cluster_status");
+  req->gate_wait = g_cancellable_source_new (req->deadline.cancellable);
+  g_source_set_callback (req->gate_wait, G_SOURCE_FUNC (on_gate_wait_ended), task, NULL);
+  g_source_set_name (req->gate_wait, "[hdb] cluster_status gate");
+  g_source_attach (req->gate_wait, NULL);
+  g_queue_push_tail (&gate->waiting, task);
+  return FALSE;
+}
+
+/* @req's cluster_status is done: the next one waiting goes out. */
+static void
+gate_release (Request *req)
+{
+  Gate *gate;
+  GTask *next;
+  Request *next_req;
+
+  if (!req->holds_gate)
+    return;
+  req->holds_gate = FALSE;
+
+  gate = g_hash_table_lookup (gates, req->gate_key);
+  next = g_queue_pop_head (&gate->waiting);
+  if (next == NULL)
+    {
+      g_hash_table_remove (gates, req->gate_key);
+      return;
+    }
+
+  next_req = g_task_get_task_data (next);
+  gate_wait_clear (next_req);
+  next_req->holds_gate = TRUE;
+  request_send (next);
+}
+
 static void
 request_start (HdbClient           *self,
                Request             *req,
@@ -562,7 +703,8 @@ request_start (HdbClient           *self,
   req->attempt = 1;
   req->started = g_get_monotonic_time ();
 
-  attempt_start (task, req->may_retry ? HDB_READ_ATTEMPT_MS : req->timeout_ms);
+  if (gate_enter (task))
+    request_send (task);
 }
 
 static void

@@ -685,6 +685,161 @@ test_tls_untrusted_then_pinned (void)
   }
 }
 
+/* Harper answers only the later of two cluster_status requests one of its
+ * worker threads serves at once (hdb-request.c, "One cluster_status at a
+ * time per instance"). This server answers each cluster_status after
+ * 150 ms and notes how many were in flight at once. */
+typedef struct
+{
+  FaultServer *fs;
+  guint        in_flight;
+  guint        most_in_flight;
+  guint        n_status;
+} Overlap;
+
+static void
+answer_status_later (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  Overlap *ov = g_object_get_data (G_OBJECT (msg), "overlap");
+
+  ov->in_flight--;
+  fault_respond (msg, 200, "application/json", cluster_status_answer);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static void
+handle_overlap (SoupServerMessage *msg,
+                gpointer           data)
+{
+  FaultServer *fs = data;
+  Overlap *ov = fs->handler_data;
+
+  if (strstr (fs->last_body->str, "\"cluster_status\"") == NULL)
+    {
+      fault_respond (msg, 200, "application/json", "{\"message\":\"ok\"}");
+      return;
+    }
+  ov->n_status++;
+  ov->in_flight++;
+  ov->most_in_flight = MAX (ov->most_in_flight, ov->in_flight);
+  g_object_set_data (G_OBJECT (msg), "overlap", ov);
+  soup_server_message_pause (msg);
+  g_timeout_add_once (150, answer_status_later, g_object_ref (msg));
+}
+
+static void
+test_cluster_status_one_at_a_time (void)
+{
+  Overlap ov = { 0 };
+  g_autoptr(FaultServer) fs = fault_server_new (handle_overlap, NULL);
+  g_autoptr(HdbClient) a = fault_client_for (fs->url);
+  g_autoptr(HdbClient) b = fault_client_for (fs->url);
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GAsyncResult) r4 = NULL;
+  g_autoptr(JsonNode) other = NULL;
+  g_autoptr(GError) error = NULL;
+  HdbClient *clients[] = { a, b, a };
+  GAsyncResult **results[] = { &r1, &r2, &r3 };
+
+  fs->handler_data = &ov;
+  /* Three at once, from two clients of the same instance, and a request
+   * of another operation beside them, which does not wait. */
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    hdb_client_cluster_status_async (clients[i], NULL, test_util_store_result, results[i]);
+  {
+    g_autoptr(JsonObject) request = json_object_new ();
+
+    json_object_set_string_member (request, "operation", "user_info");
+    hdb_client_call_async (b, request, 0, NULL, test_util_store_result, &r4);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      g_autoptr(HdbClusterStatus) status = NULL;
+
+      g_assert_true (test_util_wait_for_pointer ((gpointer *) results[i], 10000));
+      status = hdb_client_cluster_status_finish (clients[i], *results[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (status->node_name, ==, "node1");
+    }
+  g_assert_true (test_util_wait_for_pointer ((gpointer *) &r4, 10000));
+  other = hdb_client_call_finish (b, r4, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (ov.n_status, ==, 3);
+  g_assert_cmpuint (ov.most_in_flight, ==, 1);
+  /* Each was sent once: none waited long enough to be asked again. */
+  g_assert_cmpuint (hdb_client_get_request_count (a), ==, 2);
+  g_assert_cmpuint (hdb_client_get_request_count (b), ==, 2);
+}
+
+static void
+test_cluster_status_wait_bounded (void)
+{
+  g_auto(Swallow) sw = { 0 };
+  g_autoptr(FaultServer) fs = swallow_server_new (&sw, "cluster_status");
+  g_autoptr(HdbClient) first = fault_client_for (fs->url);
+  g_autoptr(HdbClient) second = fault_client_for (fs->url);
+  g_autoptr(GCancellable) first_cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) third_cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GAsyncResult) r4 = NULL;
+  g_autoptr(HdbClusterStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  /* The first is swallowed and holds the instance's turn (its first
+   * attempt would last HDB_READ_ATTEMPT_MS). */
+  hdb_client_cluster_status_async (first, first_cancellable, test_util_store_result, &r1);
+  g_assert_false (test_util_wait_for_pointer ((gpointer *) &r1, 300));
+  g_assert_cmpuint (sw.n_operation, ==, 1);
+
+  /* One waiting is bounded by its own timeout, and never sent. */
+  hdb_client_set_timeout (second, 700);
+  TEST_AWAIT (r2, 5000,
+              hdb_client_cluster_status_async (second, NULL, test_util_store_result, &r2));
+  status = hdb_client_cluster_status_finish (second, r2, &error);
+  g_assert_null (status);
+  g_assert_error (error, HDB_ERROR, HDB_ERROR_TIMEOUT);
+  expected = g_strdup_printf ("did not answer cluster_status within %.1f s.", 0.7);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_clear_error (&error);
+
+  /* One waiting that its caller cancels: cancelled, and never sent. */
+  g_timeout_add_once (100, on_cancel_timeout, third_cancellable);
+  TEST_AWAIT (r3, 5000,
+              hdb_client_cluster_status_async (second, third_cancellable,
+                                               test_util_store_result, &r3));
+  status = hdb_client_cluster_status_finish (second, r3, &error);
+  g_assert_null (status);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (sw.n_operation, ==, 1);
+  g_assert_cmpuint (hdb_client_get_request_count (second), ==, 0);
+
+  /* The first ends (cancelled): the next goes out at once and is answered. */
+  g_cancellable_cancel (first_cancellable);
+  g_assert_true (test_util_wait_for_pointer ((gpointer *) &r1, 5000));
+  status = hdb_client_cluster_status_finish (first, r1, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  hdb_client_set_timeout (second, 5000);
+  TEST_AWAIT (r4, 10000,
+              hdb_client_cluster_status_async (second, NULL, test_util_store_result, &r4));
+  status = hdb_client_cluster_status_finish (second, r4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status->node_name, ==, "node1");
+  g_assert_cmpuint (sw.n_operation, ==, 2);
+  g_assert_cmpuint (hdb_client_get_request_count (second), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,6 +853,8 @@ main (int   argc,
   g_test_add_func ("/faults/short-timeout-read-not-resent", test_short_timeout_read_not_resent);
   g_test_add_func ("/faults/read-cancelled-not-resent", test_read_cancelled_not_resent);
   g_test_add_func ("/faults/read-retry-bounded", test_read_retry_bounded);
+  g_test_add_func ("/faults/cluster-status-one-at-a-time", test_cluster_status_one_at_a_time);
+  g_test_add_func ("/faults/cluster-status-wait-bounded", test_cluster_status_wait_bounded);
   g_test_add_func ("/faults/connection-refused", test_connection_refused);
   g_test_add_func ("/faults/cut-off-body", test_cut_off_body);
   g_test_add_func ("/faults/body-resent-on-restart", test_body_resent_on_restart);

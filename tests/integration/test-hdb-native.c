@@ -516,6 +516,51 @@ test_native_connect_and_flow (void)
   (void) node1;
 }
 
+/* Harper answers only the later of two cluster_status requests that one of
+ * its worker threads serves at once; the earlier never gets an answer (the
+ * client would ask again after HDB_READ_ATTEMPT_MS, and count it). Which
+ * worker serves a connection is Harper's choice, so the client sends an
+ * instance one cluster_status at a time: six asked at once, from three
+ * clients, are each answered, each sent once. */
+static void
+test_native_cluster_status_at_once (void)
+{
+  const char *node2 = harper_fixture_get_node_name (cluster, 1);
+  HdbClient *askers[3];
+  GAsyncResult *results[6] = { NULL };
+  guint before[3];
+  guint sent = 0;
+
+  askers[0] = g_object_ref (clients[0]);
+  for (guint i = 1; i < G_N_ELEMENTS (askers); i++)
+    askers[i] = hdb_test_client (node_url (0), harper_fixture_get_username (cluster),
+                                 harper_fixture_get_password (cluster));
+  for (guint i = 0; i < G_N_ELEMENTS (askers); i++)
+    before[i] = hdb_client_get_request_count (askers[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    hdb_client_cluster_status_async (askers[i % 3], NULL, test_util_store_result, &results[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(HdbClusterStatus) status = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (test_util_wait_for_pointer ((gpointer *) &results[i], 60000));
+      status = hdb_client_cluster_status_finish (askers[i % 3], results[i], &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (hdb_cluster_status_find_connection (status, node2));
+      g_clear_object (&results[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (askers); i++)
+    {
+      sent += hdb_client_get_request_count (askers[i]) - before[i];
+      g_object_unref (askers[i]);
+    }
+  g_assert_cmpuint (sent, ==, G_N_ELEMENTS (results));
+}
+
 static void
 test_native_update_node (void)
 {
@@ -636,6 +681,7 @@ main (int   argc,
   g_test_add_func ("/hdb/native/threads-and-restart-service", test_threads_and_restart_service);
   g_test_add_func ("/hdb/native/flow/enable", test_native_enable);
   g_test_add_func ("/hdb/native/flow/connect-and-replicate", test_native_connect_and_flow);
+  g_test_add_func ("/hdb/native/flow/cluster-status-at-once", test_native_cluster_status_at_once);
   g_test_add_func ("/hdb/native/flow/update-node", test_native_update_node);
   g_test_add_func ("/hdb/native/flow/remove-node", test_native_remove_node);
   g_test_add_func ("/hdb/native/flow/partial-add-node", test_native_partial_add_node);
