@@ -35,6 +35,7 @@ struct _HdbClient
   gsize               max_response_size;
   HdbCertificateInfo *peer_certificate;
   guint               request_count;
+  gboolean            not_super_user;  /* server_info found the login not a super user */
 };
 
 /* Turns the JSON of a 2xx answer into an operation's result, or fails with

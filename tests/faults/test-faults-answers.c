@@ -344,6 +344,130 @@ test_secret_bodies (void)
   g_assert_cmpstr (hdb_json_get_string (request, "password"), ==, password);
 }
 
+/* server_info's four reads: each answered after 100 ms, from the captured
+ * fixtures, a login that is a super user or not; the server notes each
+ * operation and how many were in flight at once. */
+typedef struct
+{
+  gboolean   super_user;
+  GPtrArray *operations;
+  guint      in_flight;
+  guint      most_in_flight;
+} InfoServer;
+
+static void
+answer_info_later (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  InfoServer *is = g_object_get_data (G_OBJECT (msg), "info-server");
+  const char *fixture = g_object_get_data (G_OBJECT (msg), "fixture");
+  g_autofree char *body = fault_load_fixture (fixture);
+  guint status = g_str_has_prefix (fixture, "error_403") ? 403 : 200;
+
+  is->in_flight--;
+  fault_respond (msg, status, "application/json", body);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static void
+handle_info (SoupServerMessage *msg,
+             gpointer           data)
+{
+  FaultServer *fs = data;
+  InfoServer *is = fs->handler_data;
+  const char *fixture = "error_unknown_operation.json";
+  static const struct { const char *operation, *super, *plain; } answers[] = {
+    { "registration_info", "registration_info.json", "registration_info.json" },
+    { "user_info", "user_info_super.json", "user_info_plain.json" },
+    { "get_configuration", "get_configuration_native.json", "error_403.json" },
+    { "cluster_status", "cluster_status_native_replicates.json", "error_403.json" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autofree char *member = g_strdup_printf ("\"%s\"", answers[i].operation);
+
+      if (strstr (fs->last_body->str, member) != NULL)
+        {
+          g_ptr_array_add (is->operations, g_strdup (answers[i].operation));
+          fixture = is->super_user ? answers[i].super : answers[i].plain;
+        }
+    }
+  is->in_flight++;
+  is->most_in_flight = MAX (is->most_in_flight, is->in_flight);
+  g_object_set_data (G_OBJECT (msg), "info-server", is);
+  g_object_set_data (G_OBJECT (msg), "fixture", (gpointer) fixture);
+  soup_server_message_pause (msg);
+  g_timeout_add_once (100, answer_info_later, g_object_ref (msg));
+}
+
+static HdbServerInfo *
+server_info_of (HdbClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HdbServerInfo *info;
+
+  TEST_AWAIT (result, 10000,
+              hdb_client_server_info_async (client, NULL, test_util_store_result, &result));
+  info = hdb_client_server_info_finish (client, result, &error);
+  g_assert_no_error (error);
+  return info;
+}
+
+static void
+test_server_info_round_trips (void)
+{
+  InfoServer is = { .super_user = TRUE };
+  g_autoptr(GPtrArray) operations = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FaultServer) fs = fault_server_new (handle_info, NULL);
+  g_autoptr(HdbClient) client = fault_client_for (fs->url);
+  g_autoptr(HdbServerInfo) info = NULL;
+
+  is.operations = operations;
+  fs->handler_data = &is;
+
+  /* A super user: the four reads at once, one round trip. */
+  info = server_info_of (client);
+  g_assert_true (info->super_user);
+  g_assert_cmpint (info->engine, ==, HDB_ENGINE_NATIVE);
+  g_assert_cmpuint (is.operations->len, ==, 4);
+  g_assert_cmpuint (is.most_in_flight, ==, 4);
+  g_clear_pointer (&info, hdb_server_info_free);
+
+  /* Not a super user: its refused reads are no error; the engine is not
+   * guessed. The client then asks only for the first two. */
+  is.super_user = FALSE;
+  g_ptr_array_set_size (is.operations, 0);
+  is.most_in_flight = 0;
+  info = server_info_of (client);
+  g_assert_false (info->super_user);
+  g_assert_cmpint (info->engine, ==, HDB_ENGINE_UNKNOWN);
+  g_assert_cmpuint (is.operations->len, ==, 4);
+  g_clear_pointer (&info, hdb_server_info_free);
+
+  g_ptr_array_set_size (is.operations, 0);
+  is.most_in_flight = 0;
+  info = server_info_of (client);
+  g_assert_false (info->super_user);
+  g_assert_cmpuint (is.operations->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (is.operations, 0), ==, "registration_info");
+  g_assert_cmpstr (g_ptr_array_index (is.operations, 1), ==, "user_info");
+  g_clear_pointer (&info, hdb_server_info_free);
+
+  /* Made a super user again: user_info says so, and the other two follow
+   * in a second round trip. */
+  is.super_user = TRUE;
+  g_ptr_array_set_size (is.operations, 0);
+  is.most_in_flight = 0;
+  info = server_info_of (client);
+  g_assert_true (info->super_user);
+  g_assert_cmpint (info->engine, ==, HDB_ENGINE_NATIVE);
+  g_assert_cmpuint (is.operations->len, ==, 4);
+  g_assert_cmpuint (is.most_in_flight, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/faults/10mb-response", test_big_response);
   g_test_add_func ("/faults/bad-url", test_bad_url);
   g_test_add_func ("/faults/secret-bodies", test_secret_bodies);
+  g_test_add_func ("/faults/server-info-round-trips", test_server_info_round_trips);
 
   return g_test_run ();
 }
