@@ -81,6 +81,8 @@ packages=(
   groff-base man-db
   # Harper test clusters: downloads, network namespaces, process tools
   ca-certificates curl iproute2 util-linux procps
+  # a test program that crashes prints its stack (tests/with-keyring.sh)
+  gdb
 )
 # node v20 + npm may come from outside apt (nodesource, nvm...); only fall back
 # to Debian's packages when there is no node at all.

@@ -81,5 +81,29 @@ if [ $owned != yes ]; then
   exit 1
 fi
 
+# A program that crashes says where: its core (where the kernel's
+# core_pattern puts it, unless that hands it to a program) is read by gdb,
+# its stack printed to stderr, and the core removed. A crash that happens one
+# run in ten is then found from the first log that shows it.
+ulimit -c unlimited 2>/dev/null || true
+: >"$tmp/started"
 "$@"
-exit $?
+status=$?
+if [ "$status" -gt 128 ] && command -v gdb >/dev/null; then
+  pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || true)
+  case $pattern in
+    '|'*|'') core_dir= ;;
+    /*) core_dir=$(dirname "$pattern") ;;
+    *) core_dir=. ;;
+  esac
+  if [ -n "$core_dir" ]; then
+    find "$core_dir" -maxdepth 1 -type f -name 'core*' -newer "$tmp/started" 2>/dev/null |
+      while read -r core; do
+        echo "with-keyring: $1 ended with status $status; its threads' stacks, from $core:" >&2
+        env -u G_DEBUG gdb -q -batch -nx -ex 'thread apply all bt 40' "$1" "$core" 2>&1 |
+          grep -v '^\[New LWP' >&2
+        rm -f "$core"
+      done
+  fi
+fi
+exit "$status"
