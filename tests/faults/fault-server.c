@@ -136,6 +136,48 @@ fault_handle_never (SoupServerMessage *msg,
   g_ptr_array_add (fs->paused, g_object_ref (msg));
 }
 
+typedef struct
+{
+  SoupServerMessage *msg;
+  guint              status;
+  char              *body;
+  guint             *in_flight;
+} Later;
+
+static void
+respond_now (gpointer data)
+{
+  Later *later = data;
+
+  if (later->in_flight != NULL)
+    (*later->in_flight)--;
+  fault_respond (later->msg, later->status, "application/json", later->body);
+  soup_server_message_unpause (later->msg);
+  g_object_unref (later->msg);
+  g_free (later->body);
+  g_free (later);
+}
+
+/* Answers @msg (JSON) after @delay_ms, the request paused meanwhile. While
+ * it waits, *@in_flight (when given) counts it: the caller adds one, the
+ * answer takes it away, so a test sees how many were in flight at once. */
+void
+fault_respond_later (SoupServerMessage *msg,
+                     guint              delay_ms,
+                     guint              status,
+                     const char        *body,
+                     guint             *in_flight)
+{
+  Later *later = g_new0 (Later, 1);
+
+  later->msg = g_object_ref (msg);
+  later->status = status;
+  later->body = g_strdup (body);
+  later->in_flight = in_flight;
+  soup_server_message_pause (msg);
+  g_timeout_add_once (delay_ms, respond_now, later);
+}
+
 HdbClient *
 fault_client_for (const char *url)
 {

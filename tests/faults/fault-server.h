@@ -55,6 +55,11 @@ void         fault_respond_cut_off     (SoupServerMessage *msg,
                                         gsize              announced);
 void         fault_handle_never        (SoupServerMessage *msg,
                                         gpointer           data);
+void         fault_respond_later       (SoupServerMessage *msg,
+                                        guint              delay_ms,
+                                        guint              status,
+                                        const char        *body,
+                                        guint             *in_flight);
 
 HdbClient   *fault_client_for          (const char        *url);
 GError      *fault_registration_error  (HdbClient         *client);

@@ -356,27 +356,13 @@ typedef struct
 } InfoServer;
 
 static void
-answer_info_later (gpointer data)
-{
-  SoupServerMessage *msg = data;
-  InfoServer *is = g_object_get_data (G_OBJECT (msg), "info-server");
-  const char *fixture = g_object_get_data (G_OBJECT (msg), "fixture");
-  g_autofree char *body = fault_load_fixture (fixture);
-  guint status = g_str_has_prefix (fixture, "error_403") ? 403 : 200;
-
-  is->in_flight--;
-  fault_respond (msg, status, "application/json", body);
-  soup_server_message_unpause (msg);
-  g_object_unref (msg);
-}
-
-static void
 handle_info (SoupServerMessage *msg,
              gpointer           data)
 {
   FaultServer *fs = data;
   InfoServer *is = fs->handler_data;
   const char *fixture = "error_unknown_operation.json";
+  g_autofree char *body = NULL;
   static const struct { const char *operation, *super, *plain; } answers[] = {
     { "registration_info", "registration_info.json", "registration_info.json" },
     { "user_info", "user_info_super.json", "user_info_plain.json" },
@@ -396,10 +382,9 @@ handle_info (SoupServerMessage *msg,
     }
   is->in_flight++;
   is->most_in_flight = MAX (is->most_in_flight, is->in_flight);
-  g_object_set_data (G_OBJECT (msg), "info-server", is);
-  g_object_set_data (G_OBJECT (msg), "fixture", (gpointer) fixture);
-  soup_server_message_pause (msg);
-  g_timeout_add_once (100, answer_info_later, g_object_ref (msg));
+  body = fault_load_fixture (fixture);
+  fault_respond_later (msg, 100, g_str_has_prefix (fixture, "error_403") ? 403 : 200, body,
+                       &is->in_flight);
 }
 
 /* server_info once more, the server's notes cleared first */

@@ -691,23 +691,10 @@ test_tls_untrusted_then_pinned (void)
  * 150 ms and notes how many were in flight at once. */
 typedef struct
 {
-  FaultServer *fs;
-  guint        in_flight;
-  guint        most_in_flight;
-  guint        n_status;
+  guint in_flight;
+  guint most_in_flight;
+  guint n_status;
 } Overlap;
-
-static void
-answer_status_later (gpointer data)
-{
-  SoupServerMessage *msg = data;
-  Overlap *ov = g_object_get_data (G_OBJECT (msg), "overlap");
-
-  ov->in_flight--;
-  fault_respond (msg, 200, "application/json", cluster_status_answer);
-  soup_server_message_unpause (msg);
-  g_object_unref (msg);
-}
 
 static void
 handle_overlap (SoupServerMessage *msg,
@@ -724,9 +711,7 @@ handle_overlap (SoupServerMessage *msg,
   ov->n_status++;
   ov->in_flight++;
   ov->most_in_flight = MAX (ov->most_in_flight, ov->in_flight);
-  g_object_set_data (G_OBJECT (msg), "overlap", ov);
-  soup_server_message_pause (msg);
-  g_timeout_add_once (150, answer_status_later, g_object_ref (msg));
+  fault_respond_later (msg, 150, 200, cluster_status_answer, &ov->in_flight);
 }
 
 static void
