@@ -159,8 +159,8 @@ respond_now (gpointer data)
 }
 
 /* Answers @msg (JSON) after @delay_ms, the request paused meanwhile. While
- * it waits, *@in_flight (when given) counts it: the caller adds one, the
- * answer takes it away, so a test sees how many were in flight at once. */
+ * it waits, *@in_flight (when given) counts it (one more now, one less when
+ * answered), so a test sees how many were in flight at once. */
 void
 fault_respond_later (SoupServerMessage *msg,
                      guint              delay_ms,
@@ -174,6 +174,8 @@ fault_respond_later (SoupServerMessage *msg,
   later->status = status;
   later->body = g_strdup (body);
   later->in_flight = in_flight;
+  if (in_flight != NULL)
+    (*in_flight)++;
   soup_server_message_pause (msg);
   g_timeout_add_once (delay_ms, respond_now, later);
 }

@@ -380,11 +380,10 @@ handle_info (SoupServerMessage *msg,
           fixture = is->super_user ? answers[i].super : answers[i].plain;
         }
     }
-  is->in_flight++;
-  is->most_in_flight = MAX (is->most_in_flight, is->in_flight);
   body = fault_load_fixture (fixture);
   fault_respond_later (msg, 100, g_str_has_prefix (fixture, "error_403") ? 403 : 200, body,
                        &is->in_flight);
+  is->most_in_flight = MAX (is->most_in_flight, is->in_flight);
 }
 
 /* server_info once more, the server's notes cleared first */

@@ -709,9 +709,8 @@ handle_overlap (SoupServerMessage *msg,
       return;
     }
   ov->n_status++;
-  ov->in_flight++;
-  ov->most_in_flight = MAX (ov->most_in_flight, ov->in_flight);
   fault_respond_later (msg, 150, 200, cluster_status_answer, &ov->in_flight);
+  ov->most_in_flight = MAX (ov->most_in_flight, ov->in_flight);
 }
 
 static void
