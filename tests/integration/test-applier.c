@@ -72,9 +72,11 @@
  * still deliver 20 s after the apply, and once 60 s after it, on a loaded
  * machine; 109 switch-offs in a row here, beside two busy loops, never did.
  * Where the link is changed in place, a direction still flowing after
- * SWITCH_MS is given the same update_node once more (Harper's renewal then
- * runs again), and must stop within SWITCH_MS of that; the test says so in
- * its log. */
+ * SWITCH_MS is given the same update_node once more, and must stop within
+ * SWITCH_MS of that; the test says so in its log. An update_node that
+ * changes nothing still makes the peer handle its node record again and
+ * renew (4.4.18 logs "Added node node1 ... for process node2" at level
+ * info for each of three identical ones). */
 #define SWITCH_MS         20000
 #define STORED_MS         15000
 /* A link coming up again after remove_node and add_node: a liveness bound
