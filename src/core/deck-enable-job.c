@@ -281,6 +281,10 @@ on_server_info (GObject      *source,
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE_NAME]);
 
+  /* The restart comes after the cluster user and the configuration are
+   * written; who answers before it is asked now, meanwhile (Harper takes
+   * ~200 ms to say). */
+  deck_restart_monitor_record_ahead (self->restart);
   request.cluster_user = self->cluster_user;
   request.cluster_password = self->cluster_password;
   request.node_name = self->node_name;

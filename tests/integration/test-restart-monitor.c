@@ -17,7 +17,10 @@
  * server survives (a proxy answers `restart` without passing it on and drops
  * a connection: the old process keeps answering and must never count as
  * back), a node that does not come back (timeout, then keep waiting after it
- * is started again) and a cancellation.
+ * is started again) and a cancellation. Who answers before the restart may
+ * be asked ahead (deck_restart_monitor_record_ahead()): a run that finds it
+ * on its way or answered sends no more requests than one that asks itself,
+ * and one cancelled while it waits for it never sends the restart.
  */
 
 #include <string.h>
@@ -49,6 +52,7 @@ typedef struct
   gint64     done_time;
   gint64     failed_time;
   gint64     waiting_time;
+  guint      n_sent_at_waiting; /* the client's requests when WAITING came */
   gboolean   count_after;
   guint      n_after;         /* notifications after count_after was set */
 } Observer;
@@ -76,7 +80,10 @@ on_notify (GObject    *object,
       else if (phase == DECK_RESTART_PHASE_FAILED)
         obs->failed_time = now;
       else if (phase == DECK_RESTART_PHASE_WAITING)
-        obs->waiting_time = now;
+        {
+          obs->waiting_time = now;
+          obs->n_sent_at_waiting = hdb_client_get_request_count (client);
+        }
     }
   else if (g_str_equal (name, "elapsed"))
     {
@@ -280,11 +287,26 @@ probe_stop (Probe *probe)
 
 /* Tests ------------------------------------------------------------------ */
 
+/* Who answers before the restart: asked by the run itself, asked ahead
+ * and still on its way when the run starts, or asked ahead and answered. */
+typedef enum
+{
+  AHEAD_NONE,
+  AHEAD_IN_FLIGHT,
+  AHEAD_ANSWERED,
+} Ahead;
+
+static const char *const ahead_names[] = { "no record ahead", "record ahead in flight",
+                                           "record ahead answered" };
+
 /* One restart, followed by the monitor and watched by the probe. Returns the
  * detection lag (µs): from the probe seeing the node answer again to the
- * monitor saying it is back. */
+ * monitor saying it is back; and in @n_sent, the requests the monitor's
+ * client sent from the record (ahead or not) until the restart answered. */
 static gint64
-restart_once (guint n)
+restart_once (guint  n,
+              Ahead  ahead,
+              guint *n_sent)
 {
   static const DeckRestartPhase expected[] = {
     DECK_RESTART_PHASE_RESTARTING, DECK_RESTART_PHASE_WAITING,
@@ -304,11 +326,29 @@ restart_once (guint n)
   Probe probe;
   gint64 start;
   gint64 lag;
+  guint n_before;
 
   observer_init (&obs, monitor);
   probe_start (&probe);
   /* Let the probe see the node answering before the restart. */
   test_util_spin (200);
+
+  n_before = hdb_client_get_request_count (client);
+  if (ahead != AHEAD_NONE)
+    deck_restart_monitor_record_ahead (monitor);
+  if (ahead == AHEAD_ANSWERED)
+    {
+      /* A wait, not a measure: a loaded machine's Harper may take its time. */
+      gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+      while (!deck_restart_monitor_get_recorded_ahead (monitor))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          test_util_spin (20);
+        }
+    }
+  else
+    g_assert_false (deck_restart_monitor_get_recorded_ahead (monitor));
 
   start = g_get_monotonic_time ();
   TEST_AWAIT (result, 120000,
@@ -316,6 +356,10 @@ restart_once (guint n)
                                               test_util_store_result, &result));
   g_assert_true (deck_restart_monitor_run_finish (monitor, result, &error));
   g_assert_no_error (error);
+  g_assert_false (deck_restart_monitor_get_recorded_ahead (monitor));
+  *n_sent = obs.n_sent_at_waiting - n_before;
+  g_test_message ("restart %u (%s): %u request(s) from the record to the restart's answer",
+                  n, ahead_names[ahead], *n_sent);
 
   /* The probe may still be waiting for its answer. */
   for (guint i = 0; i < 40 && probe.back_time == 0; i++)
@@ -381,13 +425,21 @@ static void
 test_back_quickly (void)
 {
   gint64 lags[N_RESTARTS];
+  guint n_sent[N_RESTARTS];
   gint64 worst = G_MININT64;
 
+  /* The first asks who answers itself; the second finds that asked ahead
+   * and waits for it, the third finds it answered: both send no more than
+   * the first, and are judged as well (never early, the same evidence). */
+  G_STATIC_ASSERT (N_RESTARTS == 3);
   for (guint i = 0; i < N_RESTARTS; i++)
     {
-      lags[i] = restart_once (i + 1);
+      lags[i] = restart_once (i + 1, (Ahead) i, &n_sent[i]);
       worst = MAX (worst, lags[i]);
     }
+  g_assert_cmpuint (n_sent[0], >=, 2);
+  g_assert_cmpuint (n_sent[1], ==, n_sent[0]);
+  g_assert_cmpuint (n_sent[2], ==, n_sent[0]);
   g_test_message ("restart-detection-summary: version=%s restarts=%u worst_lag_ms=%.0f",
                   harper_fixture_get_version (cluster), N_RESTARTS, worst / 1e3);
 }
@@ -483,6 +535,42 @@ test_cancel (void)
   g_assert_null (monitor);
 
   /* The restart goes on without the monitor; the next test needs the node. */
+  g_assert_true (hdb_test_wait_answering (client, 60000));
+}
+
+/* A run cancelled while it waits for who answers, asked ahead: it ends at
+ * once, and the restart is never sent (the client sent the one request
+ * asked ahead, and nothing after it). */
+static void
+test_cancel_while_recording_ahead (void)
+{
+  DeckRestartMonitor *monitor = monitor_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_before = hdb_client_get_request_count (client);
+
+  g_object_add_weak_pointer (G_OBJECT (monitor), (gpointer *) &monitor);
+  deck_restart_monitor_record_ahead (monitor);
+  g_assert_cmpuint (hdb_client_get_request_count (client), ==, n_before + 1);
+  deck_restart_monitor_run_async (monitor, DECK_RESTART_KIND_RESTART, cancellable,
+                                  test_util_store_result, &result);
+  /* Nothing is answered before the main loop runs: the run waits. */
+  g_assert_false (deck_restart_monitor_get_recorded_ahead (monitor));
+  g_cancellable_cancel (cancellable);
+  g_assert_true (test_util_wait_for_pointer ((gpointer *) &result, 5000));
+  g_assert_false (deck_restart_monitor_run_finish (monitor, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&result);
+
+  /* The request asked ahead comes back (cancelled) and lets the monitor
+   * go; nothing more was sent. */
+  g_object_unref (monitor);
+  for (guint i = 0; i < 100 && monitor != NULL; i++)
+    test_util_spin (100);
+  g_assert_null (monitor);
+  test_util_spin (500);
+  g_assert_cmpuint (hdb_client_get_request_count (client), ==, n_before + 1);
   g_assert_true (hdb_test_wait_answering (client, 60000));
 }
 
@@ -833,6 +921,7 @@ main (int   argc,
   g_test_add_func ("/restart/http-workers", test_http_workers);
   g_test_add_func ("/restart/old-still-answers", test_old_still_answers);
   g_test_add_func ("/restart/cancel", test_cancel);
+  g_test_add_func ("/restart/cancel-while-recording-ahead", test_cancel_while_recording_ahead);
   g_test_add_func ("/restart/timeout", test_timeout_then_keep_waiting);
 
   status = g_test_run ();

@@ -12,6 +12,7 @@
 
 #include "deck-restart-judge.h"
 #include "deck-restart-monitor.h"
+#include "hdb-process-info.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ G_BEGIN_DECLS
 #define DECK_RESTART_VERIFY_INTERVAL_MS 250
 
 typedef struct _DeckRestartCall DeckRestartCall;
+typedef struct _DeckRestartAhead DeckRestartAhead;
 
 struct _DeckRestartMonitor
 {
@@ -70,6 +72,15 @@ struct _DeckRestartMonitor
   char                *last_error;   /* the last failure, a sentence */
   const char          *last_reason;  /* the same in a few words */
   gboolean             heard;        /* a poll came back since the restart */
+
+  /* Who answers, asked before the run (deck_restart_monitor_record_ahead()):
+   * the next run takes it instead of asking again. */
+  DeckRestartAhead    *ahead;        /* the request in flight */
+  gboolean             ahead_waited; /* a run waits for its answer */
+  gboolean             ahead_answered;
+  HdbProcessInfo      *ahead_info;
+  GError              *ahead_error;
+  gint64               ahead_time;   /* monotonic µs of the answer */
 };
 
 /* deck-restart-monitor.c */
@@ -91,5 +102,7 @@ void     _deck_restart_monitor_finish_failed  (DeckRestartMonitor *self,
 void     _deck_restart_monitor_record         (DeckRestartMonitor *self);
 void     _deck_restart_monitor_schedule_poll  (DeckRestartMonitor *self);
 void     _deck_restart_monitor_drop_call      (DeckRestartMonitor *self);
+void     _deck_restart_monitor_drop_ahead     (DeckRestartMonitor *self);
+void     _deck_restart_monitor_clear_ahead    (DeckRestartMonitor *self);
 
 G_END_DECLS

@@ -175,6 +175,7 @@ stop_everything (DeckRestartMonitor *self)
       g_clear_pointer (&self->cancel_source, g_source_unref);
     }
   _deck_restart_monitor_drop_call (self);
+  _deck_restart_monitor_drop_ahead (self);
 }
 
 static void
@@ -564,6 +565,7 @@ deck_restart_monitor_finalize (GObject *object)
   g_free (self->written);
   g_free (self->undo);
   g_free (self->last_error);
+  _deck_restart_monitor_clear_ahead (self);
 
   G_OBJECT_CLASS (deck_restart_monitor_parent_class)->finalize (object);
 }

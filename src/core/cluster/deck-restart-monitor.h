@@ -91,6 +91,16 @@ void                deck_restart_monitor_set_written  (DeckRestartMonitor *self,
                                                        const char         *undo);
 const char         *deck_restart_monitor_get_written  (DeckRestartMonitor *self);
 
+/* Asks who answers now, for the next run: a caller with steps to do before
+ * the restart (writing the configuration) saves Harper's slow answer
+ * (system_information, ~200 ms) from the wait. Harmless if no run follows;
+ * ignored while a run is on or one is asked already. A run that starts
+ * before the answer waits for it (within its own timeout); an answer older
+ * than 30 s is not used. */
+void                deck_restart_monitor_record_ahead (DeckRestartMonitor *self);
+/* Whether an answer asked ahead is there for the next run */
+gboolean            deck_restart_monitor_get_recorded_ahead (DeckRestartMonitor *self);
+
 /* Records who answers (main process and worker threads), sends the restart,
  * then polls /health and the worker threads with backoff (first poll within
  * 250 ms) until the evidence shows the restarted server (deck-restart-judge.h:

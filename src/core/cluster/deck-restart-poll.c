@@ -66,6 +66,22 @@ call_start (DeckRestartMonitor *self,
   return call;
 }
 
+/* A request our own timer cancelled ran out of time: say so. */
+static void
+timeout_to_error (DeckRestartMonitor *self,
+                  const HdbDeadline  *deadline,
+                  guint               timeout_ms,
+                  GError            **error)
+{
+  if (deadline->timed_out && error != NULL &&
+      g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      hdb_set_error (error, HDB_ERROR_TIMEOUT, 0, NULL, _("%s did not answer within %.1f s."),
+                     self->name, timeout_ms / 1000.0);
+    }
+}
+
 /* Frees @call. Returns the monitor if the request still matters, else
  * %NULL: it does not when a newer call replaced it or the run was cancelled
  * meanwhile (then the run is over, see check_cancelled()). A request that
@@ -81,14 +97,8 @@ call_end (Call    *call,
   if (current)
     self->call = NULL;
 
-  if (current && call->deadline.timed_out && error != NULL &&
-      g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_clear_error (error);
-      hdb_set_error (error, HDB_ERROR_TIMEOUT, 0, NULL,
-                     _("%s did not answer within %.1f s."), self->name,
-                     call->timeout_ms / 1000.0);
-    }
+  if (current)
+    timeout_to_error (self, &call->deadline, call->timeout_ms, error);
 
   hdb_deadline_clear (&call->deadline);
   /* While the call is current the task holds the monitor: this is not the
@@ -625,19 +635,13 @@ on_recorded_threads (GObject      *source,
   record_done (self, info, error);
 }
 
+/* What the first question (the process and its workers) answered */
 static void
-on_recorded_process (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+record_answer (DeckRestartMonitor *self,
+               HdbProcessInfo     *info,
+               const GError       *error)
 {
-  g_autoptr(HdbProcessInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  DeckRestartMonitor *self;
   Call *call;
-
-  info = hdb_client_process_info_finish (HDB_CLIENT (source), result, &error);
-  if ((self = call_end (user_data, &error)) == NULL)
-    return;
 
   if (info != NULL && info->pid != 0)
     {
@@ -652,12 +656,151 @@ on_recorded_process (GObject      *source,
                                  on_recorded_threads, call);
 }
 
-/* The start of a run: record who answers, then send the restart. */
+static void
+on_recorded_process (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HdbProcessInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  DeckRestartMonitor *self;
+
+  info = hdb_client_process_info_finish (HDB_CLIENT (source), result, &error);
+  if ((self = call_end (user_data, &error)) == NULL)
+    return;
+  record_answer (self, info, error);
+}
+
+/* Recording ahead ------------------------------------------------------- */
+
+struct _DeckRestartAhead
+{
+  DeckRestartMonitor *self;
+  HdbDeadline         deadline;
+};
+
+#define AHEAD_MAX_AGE_US (30 * G_USEC_PER_SEC)
+
+void
+_deck_restart_monitor_clear_ahead (DeckRestartMonitor *self)
+{
+  self->ahead_answered = FALSE;
+  g_clear_pointer (&self->ahead_info, hdb_process_info_free);
+  g_clear_error (&self->ahead_error);
+}
+
+/* Forgets the request in flight (its callback frees it); the run that
+ * waited for it is over. */
+void
+_deck_restart_monitor_drop_ahead (DeckRestartMonitor *self)
+{
+  self->ahead_waited = FALSE;
+  if (self->ahead != NULL)
+    {
+      g_cancellable_cancel (self->ahead->deadline.cancellable);
+      self->ahead = NULL;
+    }
+}
+
+static void
+use_ahead (DeckRestartMonitor *self)
+{
+  g_autoptr(HdbProcessInfo) info = g_steal_pointer (&self->ahead_info);
+  g_autoptr(GError) error = g_steal_pointer (&self->ahead_error);
+
+  self->ahead_answered = FALSE;
+  g_debug ("Who answers %s was asked ahead, %.0f ms ago", self->name,
+           (g_get_monotonic_time () - self->ahead_time) / 1000.0);
+  record_answer (self, info, error);
+}
+
+static void
+on_recorded_ahead (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DeckRestartAhead *ahead = user_data;
+  g_autoptr(DeckRestartMonitor) self = ahead->self;
+  g_autoptr(HdbProcessInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean current = self->ahead == ahead;
+
+  info = hdb_client_process_info_finish (HDB_CLIENT (source), result, &error);
+  if (current)
+    timeout_to_error (self, &ahead->deadline, DECK_RESTART_RECORD_TIMEOUT_MS, &error);
+  hdb_deadline_clear (&ahead->deadline);
+  g_free (ahead);
+  if (!current)
+    return;
+
+  self->ahead = NULL;
+  self->ahead_answered = TRUE;
+  self->ahead_info = g_steal_pointer (&info);
+  self->ahead_error = g_steal_pointer (&error);
+  self->ahead_time = g_get_monotonic_time ();
+  if (self->ahead_waited)
+    {
+      self->ahead_waited = FALSE;
+      if (!_deck_restart_monitor_check_cancelled (self))
+        use_ahead (self);
+    }
+}
+
+/**
+ * deck_restart_monitor_record_ahead:
+ * @self: a monitor
+ *
+ * Asks who answers now (the main process and its workers) for the next run
+ * (see the header).
+ */
+void
+deck_restart_monitor_record_ahead (DeckRestartMonitor *self)
+{
+  DeckRestartAhead *ahead;
+
+  g_return_if_fail (DECK_IS_RESTART_MONITOR (self));
+
+  if (self->task != NULL || self->ahead != NULL)
+    return;
+  _deck_restart_monitor_clear_ahead (self);
+  ahead = g_new0 (DeckRestartAhead, 1);
+  ahead->self = g_object_ref (self);
+  hdb_deadline_start (&ahead->deadline, NULL, DECK_RESTART_RECORD_TIMEOUT_MS,
+                      "[deck] restart monitor record ahead timeout");
+  self->ahead = ahead;
+  hdb_client_process_info_async (self->client, TRUE, DECK_RESTART_RECORD_TIMEOUT_MS,
+                                 ahead->deadline.cancellable, on_recorded_ahead, ahead);
+}
+
+gboolean
+deck_restart_monitor_get_recorded_ahead (DeckRestartMonitor *self)
+{
+  g_return_val_if_fail (DECK_IS_RESTART_MONITOR (self), FALSE);
+
+  return self->ahead_answered;
+}
+
+/* The start of a run: record who answers (or take what was asked ahead),
+ * then send the restart. */
 void
 _deck_restart_monitor_record (DeckRestartMonitor *self)
 {
-  Call *call = call_start (self, DECK_RESTART_RECORD_TIMEOUT_MS);
+  Call *call;
 
+  if (self->ahead != NULL)
+    {
+      g_debug ("Waiting for who answers %s, asked ahead", self->name);
+      self->ahead_waited = TRUE;
+      return;
+    }
+  if (self->ahead_answered && g_get_monotonic_time () - self->ahead_time < AHEAD_MAX_AGE_US)
+    {
+      use_ahead (self);
+      return;
+    }
+  _deck_restart_monitor_clear_ahead (self);
+
+  call = call_start (self, DECK_RESTART_RECORD_TIMEOUT_MS);
   hdb_client_process_info_async (self->client, TRUE, call->timeout_ms, call->deadline.cancellable,
                                  on_recorded_process, call);
 }
