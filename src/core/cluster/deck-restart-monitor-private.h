@@ -77,8 +77,7 @@ struct _DeckRestartMonitor
    * the next run takes it instead of asking again. */
   DeckRestartAhead    *ahead;        /* the request in flight */
   gboolean             ahead_waited; /* a run waits for its answer */
-  gboolean             ahead_answered;
-  HdbProcessInfo      *ahead_info;
+  HdbProcessInfo      *ahead_info;   /* its answer, not used yet: one of the two */
   GError              *ahead_error;
   gint64               ahead_time;   /* monotonic µs of the answer */
 };

@@ -681,10 +681,16 @@ struct _DeckRestartAhead
 
 #define AHEAD_MAX_AGE_US (30 * G_USEC_PER_SEC)
 
+/* An answer asked ahead is there, not used yet */
+static gboolean
+has_ahead (DeckRestartMonitor *self)
+{
+  return self->ahead_info != NULL || self->ahead_error != NULL;
+}
+
 void
 _deck_restart_monitor_clear_ahead (DeckRestartMonitor *self)
 {
-  self->ahead_answered = FALSE;
   g_clear_pointer (&self->ahead_info, hdb_process_info_free);
   g_clear_error (&self->ahead_error);
 }
@@ -708,7 +714,6 @@ use_ahead (DeckRestartMonitor *self)
   g_autoptr(HdbProcessInfo) info = g_steal_pointer (&self->ahead_info);
   g_autoptr(GError) error = g_steal_pointer (&self->ahead_error);
 
-  self->ahead_answered = FALSE;
   g_debug ("Who answers %s was asked ahead, %.0f ms ago", self->name,
            (g_get_monotonic_time () - self->ahead_time) / 1000.0);
   record_answer (self, info, error);
@@ -734,7 +739,6 @@ on_recorded_ahead (GObject      *source,
     return;
 
   self->ahead = NULL;
-  self->ahead_answered = TRUE;
   self->ahead_info = g_steal_pointer (&info);
   self->ahead_error = g_steal_pointer (&error);
   self->ahead_time = g_get_monotonic_time ();
@@ -777,7 +781,7 @@ deck_restart_monitor_get_recorded_ahead (DeckRestartMonitor *self)
 {
   g_return_val_if_fail (DECK_IS_RESTART_MONITOR (self), FALSE);
 
-  return self->ahead_answered;
+  return has_ahead (self);
 }
 
 /* The start of a run: record who answers (or take what was asked ahead),
@@ -793,7 +797,7 @@ _deck_restart_monitor_record (DeckRestartMonitor *self)
       self->ahead_waited = TRUE;
       return;
     }
-  if (self->ahead_answered && g_get_monotonic_time () - self->ahead_time < AHEAD_MAX_AGE_US)
+  if (has_ahead (self) && g_get_monotonic_time () - self->ahead_time < AHEAD_MAX_AGE_US)
     {
       use_ahead (self);
       return;
