@@ -742,20 +742,13 @@ send_cat (const Flow *flow,
 static void
 send_again (const DeckPlanOp *op)
 {
-  g_autofree char *authorization = NULL;
+  g_autofree char *authorization = hdb_basic_authorization (CLUSTER_USER, CLUSTER_PASSWORD);
   g_autofree char *answer = NULL;
   g_autoptr(GError) error = NULL;
-  HdbNodeSpec spec = { 0 };
+  HdbNodeSpec spec;
 
   g_assert_cmpint (op->kind, ==, DECK_PLAN_OP_UPDATE_NODE);
-  if (op->needs_authorization)
-    authorization = hdb_basic_authorization (CLUSTER_USER, CLUSTER_PASSWORD);
-  spec.engine = op->engine;
-  spec.name = op->peer;
-  spec.url = op->url;
-  spec.authorization = authorization;
-  spec.retain_authorization = op->retain_authorization;
-  spec.subscriptions = op->subscriptions;
+  deck_plan_op_get_node_spec (op, authorization, &spec);
   answer = HDB_SYNC (clients[0], update_node, &error, &spec);
   g_assert_no_error (error);
 }

@@ -364,7 +364,7 @@ lane_next (Lane *lane)
   const LaneStep *step;
   const DeckPlanOp *op;
   HdbClient *client;
-  HdbNodeSpec spec = { 0 };
+  HdbNodeSpec spec;
 
   if (lane->next < lane->steps->len && g_cancellable_set_error_if_cancelled (cancellable, &error))
     skip_rest (lane, error);
@@ -395,13 +395,7 @@ lane_next (Lane *lane)
       return;
     }
 
-  spec.engine = op->engine;
-  spec.name = op->peer;
-  spec.url = op->url;
-  spec.authorization = op->needs_authorization ? data->authorization : NULL;
-  spec.retain_authorization = op->retain_authorization;
-  spec.subscriptions = op->subscriptions;
-
+  deck_plan_op_get_node_spec (op, data->authorization, &spec);
   if (op->kind == DECK_PLAN_OP_ADD_NODE)
     hdb_client_add_node_async (client, &spec, cancellable, on_op_done, lane);
   else

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -68,6 +69,22 @@ deck_plan_op_free (DeckPlanOp *op)
   g_clear_pointer (&op->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&op->changes, g_ptr_array_unref);
   g_free (op);
+}
+
+void
+deck_plan_op_get_node_spec (const DeckPlanOp *op,
+                            const char       *authorization,
+                            HdbNodeSpec      *spec)
+{
+  g_return_if_fail (op->kind == DECK_PLAN_OP_ADD_NODE || op->kind == DECK_PLAN_OP_UPDATE_NODE);
+
+  memset (spec, 0, sizeof *spec);
+  spec->engine = op->engine;
+  spec->name = op->peer;
+  spec->url = op->url;
+  spec->authorization = op->needs_authorization ? authorization : NULL;
+  spec->retain_authorization = op->retain_authorization;
+  spec->subscriptions = op->subscriptions;
 }
 
 void

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "deck-change-set.h"
+#include "hdb-client.h"
 #include "hdb-types.h"
 
 G_BEGIN_DECLS
@@ -90,6 +91,11 @@ typedef struct
 } DeckPlanOp;
 
 void deck_plan_op_free (DeckPlanOp *op);
+/* What an add_node or update_node of the plan sends: @spec points into @op
+ * (and @authorization, the cluster user's, given where @op needs it). */
+void deck_plan_op_get_node_spec (const DeckPlanOp *op,
+                                 const char       *authorization,
+                                 HdbNodeSpec      *spec);
 
 /**
  * DeckPlanProblem:
