@@ -760,14 +760,6 @@ restart_receiver (guint        i,
   g_assert_true (hdb_test_wait_link (clients[1], node_name (0), TRUE, LINK_UP_MS));
 }
 
-static guint
-first_switch_ms (void)
-{
-  const char *value = g_getenv ("CLUSTERDECK_TEST_SWITCH_MS");
-
-  return value != NULL ? (guint) g_ascii_strtoull (value, NULL, 10) : SWITCH_MS;
-}
-
 static void
 test_directions (void)
 {
@@ -867,7 +859,7 @@ test_directions (void)
                   break;
                 }
               g_assert_true (switched_off);
-              if (written - applied >= (gint64) first_switch_ms () * 1000 && !restarted)
+              if (written - applied >= (gint64) hdb_test_first_bound (SWITCH_MS) * 1000 && !restarted)
                 {
                   g_test_message ("  %s: still flowing %.1f s after the apply, both node "
                                   "records switched off (Harper %s missed the change): "

@@ -17,8 +17,9 @@
  *   verification, and cluster_status read here on every node);
  * - data flows on every link exactly as the grid shows it, on every node:
  *   a direction on carries a record written from then on, the one switched
- *   off holds records back (hdb_test_write_until_held(), which controls the
- *   timing). Nothing written while a direction was off is expected later.
+ *   off holds records back (hdb_test_write_until_held_full(), which controls
+ *   the timing, and stops and starts the receiving node if Harper missed the
+ *   change). Nothing written while a direction was off is expected later.
  */
 
 #include <string.h>
@@ -130,6 +131,15 @@ grid_subscribes (GHashTable *statuses,
 /* Setup ------------------------------------------------------------------- */
 
 static void
+wait_all_links (void)
+{
+  for (guint i = 0; i < N_NODES; i++)
+    for (guint j = 0; j < N_NODES; j++)
+      if (i != j)
+        g_assert_true (hdb_test_wait_link (clients[i], node_name (j), TRUE, LINK_WAIT_MS));
+}
+
+static void
 test_enable_and_connect (void)
 {
   g_autoptr(GHashTable) statuses = NULL;
@@ -171,10 +181,7 @@ test_enable_and_connect (void)
                                   &p));
       g_assert_no_error (error);
     }
-  for (guint i = 0; i < N_NODES; i++)
-    for (guint j = 0; j < N_NODES; j++)
-      if (i != j)
-        g_assert_true (hdb_test_wait_link (clients[i], node_name (j), TRUE, LINK_WAIT_MS));
+  wait_all_links ();
 
   statuses = read_statuses ();
   for (guint i = 0; i < N_NODES; i++)
@@ -323,15 +330,28 @@ test_table_off (void)
 
 /* Data flows as the grid shows ---------------------------------------------- */
 
+/* What hdb_test_write_until_held_full() does when Harper missed a change:
+ * the node that receives, @user_data, stopped and started (it answers
+ * again when harper_fixture_start_node() returns), then every link up. */
+static void
+restart_receiver (gpointer user_data)
+{
+  guint i = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (harper_fixture_stop_node (cluster, i, &error));
+  g_assert_no_error (error);
+  g_assert_true (harper_fixture_start_node (cluster, i, &error));
+  g_assert_no_error (error);
+  wait_all_links ();
+}
+
 static void
 test_flows (void)
 {
   g_autoptr(GHashTable) statuses = read_statuses ();
 
-  for (guint i = 0; i < N_NODES; i++)
-    for (guint j = 0; j < N_NODES; j++)
-      if (i != j)
-        g_assert_true (hdb_test_wait_link (clients[i], node_name (j), TRUE, LINK_WAIT_MS));
+  wait_all_links ();
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
     for (guint from = 0; from < N_NODES; from++)
@@ -352,8 +372,10 @@ test_flows (void)
           else
             {
               /* Ids of their own: the probe writes first_id * 1000 + n too. */
-              hdb_test_write_until_held (clients[from], clients[to], DB, tables[t],
-                                         1000 + next_id++, "held back", ABSENT_MS, SWITCH_MS);
+              hdb_test_write_until_held_full (clients[from], clients[to], DB, tables[t],
+                                              1000 + next_id++, "held back", ABSENT_MS,
+                                              SWITCH_MS, restart_receiver,
+                                              GUINT_TO_POINTER (to));
             }
           g_test_message ("%s.%s %s → %s: %s", DB, tables[t], node_name (from), node_name (to),
                           on ? "flows" : "does not flow");

@@ -141,6 +141,68 @@ hdb_test_wait_link (HdbClient  *client,
   return FALSE;
 }
 
+guint
+hdb_test_first_bound (guint bound_ms)
+{
+  const char *value = g_getenv ("CLUSTERDECK_TEST_SWITCH_MS");
+
+  return value != NULL ? (guint) g_ascii_strtoull (value, NULL, 10) : bound_ms;
+}
+
+gint64
+hdb_test_write_until_held_full (HdbClient          *from,
+                                HdbClient          *to,
+                                const char         *database,
+                                const char         *table,
+                                gint64              first_id,
+                                const char         *label,
+                                guint               absent_ms,
+                                guint               bound_ms,
+                                HdbTestRestartFunc  restart,
+                                gpointer            user_data)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 id = first_id;
+  guint bound = restart != NULL ? hdb_test_first_bound (bound_ms) : bound_ms;
+  gboolean restarted = FALSE;
+
+  /* A first bound of 0 runs the restart path even where nothing went through. */
+  if (restart != NULL && bound == 0)
+    {
+      g_test_message ("%s.%s (%s): CLUSTERDECK_TEST_SWITCH_MS=0: the receiving node stopped "
+                      "and started first", database, table, label);
+      restart (user_data);
+      restarted = TRUE;
+      bound = bound_ms;
+      t0 = g_get_monotonic_time ();
+    }
+
+  for (guint n_through = 0; ; n_through++)
+    {
+      hdb_test_insert (from, database, table, id, label);
+      if (!hdb_test_wait_record (to, database, table, id, absent_ms))
+        {
+          g_test_message ("%s.%s (%s): %u record(s) still went through, the flow stopped "
+                          "%.1f s after the %s", database, table, label, n_through,
+                          (g_get_monotonic_time () - t0) / 1e6,
+                          restarted ? "restart" : "first write");
+          return id;
+        }
+      if (g_get_monotonic_time () - t0 >= (gint64) bound * 1000 && restart != NULL && !restarted)
+        {
+          g_test_message ("%s.%s (%s): still flowing %.1f s after the first write (Harper "
+                          "missed the change): the receiving node stopped and started",
+                          database, table, label, (g_get_monotonic_time () - t0) / 1e6);
+          restart (user_data);
+          restarted = TRUE;
+          bound = bound_ms;
+          t0 = g_get_monotonic_time ();
+        }
+      g_assert_cmpint (g_get_monotonic_time () - t0, <, (gint64) bound * 1000);
+      id = first_id * 1000 + n_through + 1;
+    }
+}
+
 gint64
 hdb_test_write_until_held (HdbClient  *from,
                            HdbClient  *to,
@@ -151,20 +213,6 @@ hdb_test_write_until_held (HdbClient  *from,
                            guint       absent_ms,
                            guint       bound_ms)
 {
-  gint64 t0 = g_get_monotonic_time ();
-  gint64 id = first_id;
-
-  for (guint n_through = 0; ; n_through++)
-    {
-      hdb_test_insert (from, database, table, id, label);
-      if (!hdb_test_wait_record (to, database, table, id, absent_ms))
-        {
-          g_test_message ("%s.%s (%s): %u record(s) still went through, the flow stopped "
-                          "%.1f s after the first write", database, table, label, n_through,
-                          (g_get_monotonic_time () - t0) / 1e6);
-          return id;
-        }
-      g_assert_cmpint (g_get_monotonic_time () - t0, <, (gint64) bound_ms * 1000);
-      id = first_id * 1000 + n_through + 1;
-    }
+  return hdb_test_write_until_held_full (from, to, database, table, first_id, label, absent_ms,
+                                         bound_ms, NULL, NULL);
 }
