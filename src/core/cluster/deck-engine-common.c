@@ -631,7 +631,10 @@ forgotten (DeckLink      *link,
   if (!satisfied)
     {
       g_set_error (error, DECK_ENGINE_ERROR, DECK_ENGINE_ERROR_FAILED,
-                   _("“%s” still lists “%s” after the connection was removed."),
+                   _("“%s” still lists “%s” after the connection was removed. Harper 4.4 "
+                     "keeps such a link, and can go on replicating over it, when one of the "
+                     "two instances was stopped and started after they were connected: stop "
+                     "and start Harper on both, then look at the connection again."),
                    on_peer ? link->peer_name : link->own_name,
                    on_peer ? link->own_name : link->peer_name);
       return DECK_STEP_CHECK_FAILED;
